@@ -1,0 +1,95 @@
+"""Opening a case: the record, its reference, and its workflow, idempotently."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import insert, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+from temporalio.client import Client
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+
+from core.settings import Settings
+from models.payloads import CaseWorkflowInput
+from models.schemas import CaseCreate
+from models.tables import Case, ReferenceCounter
+from workflows.return_case import ReturnCaseWorkflow, workflow_id
+
+
+def next_reference(session: Session, office: str, year: int) -> str:
+    """Take the next number of the office's yearly sequence inside the caller's transaction."""
+    bump = (
+        update(ReferenceCounter)
+        .where(ReferenceCounter.office == office)  # type: ignore[arg-type]
+        .where(ReferenceCounter.year == year)  # type: ignore[arg-type]
+        .values(last=ReferenceCounter.last + 1)
+        .returning(ReferenceCounter.last)  # type: ignore[arg-type]
+    )
+    number = session.execute(bump).scalar()
+    if number is None:
+        session.execute(insert(ReferenceCounter).values(office=office, year=year, last=1))
+        number = 1
+    return f"{office}-{year}-{number:06d}"
+
+
+def find_by_idempotency_key(session: Session, key: str) -> Case | None:
+    return session.exec(select(Case).where(Case.idempotency_key == key)).first()
+
+
+def insert_case(
+    session: Session, data: CaseCreate, settings: Settings, idempotency_key: str | None
+) -> tuple[Case, bool]:
+    """Insert the record; returns (case, created). A concurrent twin with the same key wins."""
+    for attempt in range(3):
+        try:
+            return _insert_once(session, data, settings, idempotency_key)
+        except IntegrityError:
+            # Two first cases of a year raced for the counter row: take the next number.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _insert_once(
+    session: Session, data: CaseCreate, settings: Settings, idempotency_key: str | None
+) -> tuple[Case, bool]:
+    now = datetime.now(UTC)
+    case = Case(
+        id=str(uuid.uuid4()),
+        reference=next_reference(session, settings.office_code, now.year),
+        created_at=now,
+        updated_at=now,
+        idempotency_key=idempotency_key,
+        **data.model_dump(),
+    )
+    session.add(case)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        existing = find_by_idempotency_key(session, idempotency_key) if idempotency_key else None
+        if existing is None:
+            raise
+        return existing, False
+    session.refresh(case)
+    return case, True
+
+
+async def start_case_workflow(client: Client, settings: Settings, case: Case) -> None:
+    """Start the case's workflow; starting it again is harmless (the running one is kept)."""
+    await client.start_workflow(
+        ReturnCaseWorkflow.run,
+        CaseWorkflowInput(
+            case_id=case.id,
+            reference=case.reference,
+            country_of_origin=case.country_of_origin,
+            legal_situation=case.legal_situation,
+            location_type=case.location_type,
+        ),
+        id=workflow_id(case.id),
+        task_queue=settings.temporal_task_queue,
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )

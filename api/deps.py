@@ -1,0 +1,44 @@
+"""Annotated dependencies shared by the routers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+import structlog
+from fastapi import Depends, HTTPException, Request
+from sqlmodel import Session
+from temporalio.client import Client
+
+from core.settings import Settings
+from models.tables import Case
+
+
+def get_settings_dep(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with Session(request.app.state.engine) as session:
+        yield session
+
+
+def get_temporal(request: Request) -> Client:
+    return request.app.state.temporal  # type: ignore[no-any-return]
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+SessionDep = Annotated[Session, Depends(get_session)]
+TemporalDep = Annotated[Client, Depends(get_temporal)]
+
+
+async def get_case(case_id: str, session: SessionDep) -> Case:
+    # async so the bound case_id reaches the route's context (sync deps run in a thread copy)
+    structlog.contextvars.bind_contextvars(case_id=case_id)
+    case = session.get(Case, case_id)
+    if case is None:
+        raise HTTPException(status_code=404, detail=f"case {case_id} not found")
+    return case
+
+
+CaseDep = Annotated[Case, Depends(get_case)]

@@ -1,0 +1,68 @@
+"""The FastAPI application: settings, engine and Temporal client live on app.state."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import structlog
+from fastapi import FastAPI, Request, Response
+
+from api.routes import cases, health
+from core.db import build_engine
+from core.logging import configure_logging
+from core.settings import Settings, get_settings
+from core.temporal import connect
+
+log = structlog.get_logger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Tests put their own engine and client on app.state before startup.
+        if not hasattr(app.state, "engine"):
+            app.state.engine = build_engine(settings)
+        if not hasattr(app.state, "temporal"):
+            app.state.temporal = await connect(settings, lazy=True)
+        yield
+
+    app = FastAPI(
+        title="Homeward",
+        summary="Case orchestrator for assisted voluntary return and reintegration",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+
+    @app.middleware("http")
+    async def request_context(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        started = time.perf_counter()
+        response = await call_next(request)
+        response.headers["x-request-id"] = request_id
+        log.info(
+            "request",
+            method=request.method,
+            path=request.url.path,
+            status=response.status_code,
+            ms=round((time.perf_counter() - started) * 1000, 1),
+        )
+        return response
+
+    app.include_router(health.router)
+    app.include_router(cases.router)
+    return app
+
+
+def app_factory() -> FastAPI:
+    settings = get_settings()
+    configure_logging(settings)
+    return create_app(settings)

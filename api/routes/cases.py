@@ -1,0 +1,125 @@
+"""Cases: open, list, read, and the caseworker's decisions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import structlog
+from fastapi import APIRouter, Header, HTTPException, Query, Response, status
+from sqlmodel import col, func, select
+from temporalio.client import WorkflowQueryFailedError
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError
+
+from api.case_service import find_by_idempotency_key, insert_case, start_case_workflow
+from api.decisions import decide
+from api.deps import CaseDep, SessionDep, SettingsDep, TemporalDep
+from models.enums import Stage
+from models.payloads import CaseState, CompleteIntakeInput, CounsellingSession, RecordCounsellingInput
+from models.schemas import (
+    CaseCreate,
+    CaseDetail,
+    CasePublic,
+    CasesPublic,
+    CounsellingSessionIn,
+)
+from models.tables import Case
+from workflows.return_case import ReturnCaseWorkflow, workflow_id
+
+router = APIRouter(prefix="/cases", tags=["cases"])
+log = structlog.get_logger(__name__)
+
+
+@router.post(
+    "",
+    response_model=CasePublic,
+    status_code=status.HTTP_201_CREATED,
+    responses={200: {"model": CasePublic, "description": "Same Idempotency-Key: existing case"}},
+)
+async def create_case(
+    data: CaseCreate,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    client: TemporalDep,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> Case:
+    """Open a case and start its workflow; a repeated Idempotency-Key returns the same case."""
+    existing = find_by_idempotency_key(session, idempotency_key) if idempotency_key else None
+    if existing is not None:
+        case, created = existing, False
+    else:
+        case, created = insert_case(session, data, settings, idempotency_key)
+    structlog.contextvars.bind_contextvars(case_id=case.id)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    try:
+        await start_case_workflow(client, settings, case)
+    except WorkflowAlreadyStartedError:
+        pass  # the case's workflow ran and closed before: nothing to start
+    except RPCError as err:
+        log.warning("workflow start failed", error=str(err))
+        raise HTTPException(
+            status_code=503,
+            detail=(
+                f"case {case.reference} was recorded but its workflow could not be started "
+                "(Temporal unreachable); repeat the request with the same Idempotency-Key"
+            ),
+        ) from err
+    if created:
+        log.info("case opened", reference=case.reference)
+    return case
+
+
+@router.get("", response_model=CasesPublic)
+def list_cases(
+    session: SessionDep,
+    stage: Stage | None = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> CasesPublic:
+    """List cases from the projection, newest first, optionally by stage."""
+    query = select(Case)
+    count_query = select(func.count()).select_from(Case)
+    if stage is not None:
+        query = query.where(Case.stage == stage)
+        count_query = count_query.where(Case.stage == stage)
+    rows = session.exec(
+        query.order_by(col(Case.created_at).desc(), col(Case.id)).offset(offset).limit(limit)
+    ).all()
+    count = session.exec(count_query).one()
+    return CasesPublic(data=[CasePublic.model_validate(r, from_attributes=True) for r in rows], count=count)
+
+
+@router.get("/{case_id}", response_model=CaseDetail)
+async def read_case(case: CaseDep, client: TemporalDep) -> CaseDetail:
+    """One case: the projection plus the workflow's live state."""
+    live: CaseState | None = None
+    try:
+        live = await client.get_workflow_handle(workflow_id(case.id)).query(
+            ReturnCaseWorkflow.state
+        )
+    except (RPCError, WorkflowQueryFailedError) as err:
+        log.warning("live state unavailable", error=str(err))
+    detail = CaseDetail.model_validate(case, from_attributes=True)
+    detail.live = live
+    return detail
+
+
+@router.post("/{case_id}/counselling-sessions", response_model=CaseState)
+async def record_counselling(
+    case: CaseDep, data: CounsellingSessionIn, client: TemporalDep
+) -> CaseState:
+    """Record a counselling session held with the migrant during intake."""
+    session = CounsellingSession(**data.model_dump())
+    return await decide(  # type: ignore[no-any-return]
+        client, case.id, ReturnCaseWorkflow.record_counselling, RecordCounsellingInput(session=session)
+    )
+
+
+@router.post("/{case_id}/intake/complete", response_model=CaseState)
+async def complete_intake(case: CaseDep, client: TemporalDep) -> CaseState:
+    """Close intake and move the case on to the eligibility assessment."""
+    return await decide(  # type: ignore[no-any-return]
+        client, case.id, ReturnCaseWorkflow.complete_intake, CompleteIntakeInput()
+    )

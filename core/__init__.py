@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: settings, logging, the data converter, database and Temporal wiring."""

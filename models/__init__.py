@@ -1,0 +1,1 @@
+"""Three kinds of model, kept apart: tables, API schemas, workflow payloads."""

@@ -1,0 +1,73 @@
+"""The Temporal worker: connects with the settings, registers workflows and activities."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import structlog
+from sqlalchemy.engine import Engine
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.projection import ProjectionActivities
+from core.db import build_engine
+from core.interceptors import LogContextInterceptor
+from core.logging import configure_logging
+from core.settings import Settings, get_settings
+from core.temporal import connect
+from workflows.return_case import ReturnCaseWorkflow
+
+log = structlog.get_logger(__name__)
+
+WORKFLOWS = [ReturnCaseWorkflow]
+
+
+def activities_for(engine: Engine) -> list[object]:
+    """The activity callables, wired to their clients (real or simulated)."""
+    projection = ProjectionActivities(engine)
+    return [projection.project_case]
+
+
+def build_worker(
+    client: Client,
+    settings: Settings,
+    engine: Engine,
+    *,
+    task_queue: str | None = None,
+    executor: ThreadPoolExecutor | None = None,
+) -> Worker:
+    return Worker(
+        client,
+        task_queue=task_queue or settings.temporal_task_queue,
+        workflows=WORKFLOWS,
+        activities=activities_for(engine),  # type: ignore[arg-type]
+        activity_executor=executor or ThreadPoolExecutor(max_workers=16),
+        interceptors=[LogContextInterceptor()],
+        graceful_shutdown_timeout=timedelta(seconds=20),
+    )
+
+
+async def main() -> None:
+    settings = get_settings()
+    configure_logging(settings)
+    client = await connect(settings)
+    engine = build_engine(settings)
+    worker = build_worker(client, settings, engine)
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
+    log.info("worker starting", task_queue=settings.temporal_task_queue)
+    async with worker:
+        await stop.wait()
+        log.info("worker stopping: finishing in-flight activities")
+    log.info("worker stopped")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

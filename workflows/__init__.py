@@ -1,0 +1,1 @@
+"""Durable workflows: one per module."""
