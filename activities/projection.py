@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import structlog
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -10,6 +11,8 @@ from temporalio.exceptions import ApplicationError
 
 from models.payloads import ProjectCaseInput, ProjectCaseResult
 from models.tables import Case
+
+log = structlog.get_logger(__name__)
 
 
 class ProjectionActivities:
@@ -33,6 +36,7 @@ class ProjectionActivities:
             )
             session.commit()
             if result.rowcount:
+                log.info("case projected", stage=data.stage, version=data.version)
                 return ProjectCaseResult(applied=True)
             if session.get(Case, data.case_id) is None:
                 raise ApplicationError(

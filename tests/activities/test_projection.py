@@ -1,0 +1,68 @@
+"""The projection activity: newer state applied, retries and stale writes change nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from temporalio.exceptions import ApplicationError
+from temporalio.testing import ActivityEnvironment
+
+from activities.projection import ProjectionActivities
+from models.enums import CaseStatus, Stage
+from models.payloads import ProjectCaseInput
+from models.tables import Case
+from tests.factories import insert_case
+
+
+def projection(case_id: str, stage: Stage, version: int) -> ProjectCaseInput:
+    return ProjectCaseInput(
+        case_id=case_id,
+        stage=stage,
+        status=CaseStatus.ACTIVE,
+        version=version,
+        updated_at=datetime(2026, 3, version, tzinfo=UTC),
+    )
+
+
+def stored(engine: Engine, case_id: str) -> Case:
+    with Session(engine) as session:
+        case = session.get(Case, case_id)
+        assert case is not None
+        return case
+
+
+def test_newer_version_is_applied_and_a_retry_changes_nothing(engine: Engine) -> None:
+    case = insert_case(engine)
+    activities = ProjectionActivities(engine)
+    env = ActivityEnvironment()
+
+    first = env.run(activities.project_case, projection(case.id, Stage.ELIGIBILITY, 2))
+    assert first.applied
+    again = env.run(activities.project_case, projection(case.id, Stage.ELIGIBILITY, 2))
+    assert not again.applied
+
+    row = stored(engine, case.id)
+    assert row.stage == Stage.ELIGIBILITY
+    assert row.projected_version == 2
+    assert row.updated_at == datetime(2026, 3, 2, tzinfo=UTC)
+
+
+def test_a_late_older_write_does_not_overwrite_newer_state(engine: Engine) -> None:
+    case = insert_case(engine)
+    activities = ProjectionActivities(engine)
+    env = ActivityEnvironment()
+    env.run(activities.project_case, projection(case.id, Stage.CONSENT, 5))
+    result = env.run(activities.project_case, projection(case.id, Stage.ELIGIBILITY, 4))
+    assert not result.applied
+    assert stored(engine, case.id).stage == Stage.CONSENT
+
+
+def test_unknown_case_is_an_error(engine: Engine) -> None:
+    activities = ProjectionActivities(engine)
+    with pytest.raises(ApplicationError, match="has no record"):
+        ActivityEnvironment().run(
+            activities.project_case, projection("no-such-case", Stage.INTAKE, 1)
+        )

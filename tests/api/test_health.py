@@ -1,0 +1,39 @@
+"""Health reports database and Temporal reachability."""
+
+from __future__ import annotations
+
+import socket
+
+import httpx
+from sqlalchemy.engine import Engine
+
+from api.main import create_app
+from core.settings import Settings
+from core.temporal import connect
+
+
+async def test_health_ok(api: httpx.AsyncClient) -> None:
+    r = await api.get("/health")
+    assert r.status_code == 200
+    assert r.json() == {"status": "ok", "database": "ok", "temporal": "ok"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def test_health_reports_temporal_unreachable(settings: Settings, engine: Engine) -> None:
+    dead = settings.model_copy(update={"temporal_address": f"127.0.0.1:{free_port()}"})
+    app = create_app(dead)
+    app.state.engine = engine
+    app.state.temporal = await connect(dead, lazy=True)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://homeward.test"
+    ) as client:
+        r = await client.get("/health")
+    assert r.status_code == 503
+    body = r.json()
+    assert body["database"] == "ok"
+    assert body["temporal"].startswith("unreachable")
