@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from temporalio.testing import WorkflowEnvironment
 
@@ -15,6 +17,10 @@ from core.converter import build_data_converter
 from core.db import build_engine
 from core.migrate import upgrade
 from core.settings import Settings
+from tests.pgcluster import PgCluster
+
+# Every database-touching test runs against each of these; CI runs both.
+DATABASES = os.environ.get("HOMEWARD_TEST_DATABASES", "sqlite,postgresql").split(",")
 
 
 @pytest.fixture(scope="session")
@@ -46,11 +52,36 @@ def task_queue() -> str:
     return f"test-{uuid.uuid4()}"
 
 
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    cluster = PgCluster()
+    cluster.start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database per test: an SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'homeward.db'}"
+        return
+    cluster: PgCluster = request.getfixturevalue("pg_cluster")
+    name = f"t_{uuid.uuid4().hex}"
+    admin = create_engine(cluster.url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield cluster.url(name)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture
-def settings(tmp_path: Path, task_queue: str) -> Settings:
+def settings(tmp_path: Path, task_queue: str, database_url: str) -> Settings:
     return Settings(
         data_dir=tmp_path,
-        database_url=f"sqlite:///{tmp_path / 'homeward.db'}",
+        database_url=database_url,
         temporal_task_queue=task_queue,
         _env_file=None,  # type: ignore[call-arg]
     )
