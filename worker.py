@@ -12,6 +12,12 @@ from sqlalchemy.engine import Engine
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.authorities import AuthorityActivities
+from activities.booking import BookingActivities
+from activities.clients import ExternalClients
+from activities.embassy import EmbassyActivities
+from activities.notifications import NotificationActivities
+from activities.payments import PaymentActivities
 from activities.projection import ProjectionActivities
 from core.db import build_engine
 from core.interceptors import LogContextInterceptor
@@ -25,10 +31,25 @@ log = structlog.get_logger(__name__)
 WORKFLOWS = [ReturnCaseWorkflow]
 
 
-def activities_for(engine: Engine) -> list[object]:
-    """The activity callables, wired to their clients (real or simulated)."""
+def activities_for(engine: Engine, clients: ExternalClients | None = None) -> list[object]:
+    """The activity callables, wired to their clients (simulators unless given others)."""
+    clients = clients or ExternalClients()
     projection = ProjectionActivities(engine)
-    return [projection.project_case]
+    embassy = EmbassyActivities(clients.embassy)
+    authorities = AuthorityActivities(clients.authorities)
+    booking = BookingActivities(clients.booking)
+    payments = PaymentActivities(clients.payments)
+    notifications = NotificationActivities(clients.notifications)
+    return [
+        projection.project_case,
+        embassy.request_travel_document,
+        embassy.withdraw_travel_document_request,
+        authorities.notify_authority,
+        booking.book_travel,
+        booking.cancel_booking,
+        payments.pay_grant,
+        notifications.send_reminder,
+    ]
 
 
 def build_worker(
@@ -38,12 +59,13 @@ def build_worker(
     *,
     task_queue: str | None = None,
     executor: ThreadPoolExecutor | None = None,
+    clients: ExternalClients | None = None,
 ) -> Worker:
     return Worker(
         client,
         task_queue=task_queue or settings.temporal_task_queue,
         workflows=WORKFLOWS,
-        activities=activities_for(engine),  # type: ignore[arg-type]
+        activities=activities_for(engine, clients),  # type: ignore[arg-type]
         activity_executor=executor or ThreadPoolExecutor(max_workers=16),
         interceptors=[LogContextInterceptor()],
         graceful_shutdown_timeout=timedelta(seconds=20),

@@ -32,6 +32,9 @@ class ProjectionActivities:
                     status=data.status,
                     updated_at=data.updated_at,
                     projected_version=data.version,
+                    closure_reason=data.closure_reason,
+                    departure_date=data.departure_date,
+                    grant_receipt_ref=data.grant_receipt_ref,
                 )
             )
             session.commit()

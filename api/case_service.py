@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
@@ -12,9 +12,11 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
 from core.settings import Settings
-from models.payloads import CaseWorkflowInput
-from models.schemas import CaseCreate
-from models.tables import Case, ReferenceCounter
+from models.payloads import CaseWorkflowInput, Traveller
+from models.enums import Relationship, Vulnerability
+from models.policy import DEFAULT_CASE_POLICY
+from models.schemas import ADULT_AGE, CaseCreate, age_on
+from models.tables import Case, HouseholdMember, ReferenceCounter
 from workflows.return_case import ReturnCaseWorkflow, workflow_id
 
 
@@ -62,9 +64,12 @@ def _insert_once(
         created_at=now,
         updated_at=now,
         idempotency_key=idempotency_key,
-        **data.model_dump(),
+        **data.model_dump(exclude={"principal", "dependants"}),
     )
     session.add(case)
+    # Flush the case first: the members' foreign key needs it.
+    session.flush()
+    session.add_all(household_rows(case.id, data))
     try:
         session.commit()
     except IntegrityError:
@@ -77,17 +82,68 @@ def _insert_once(
     return case, True
 
 
-async def start_case_workflow(client: Client, settings: Settings, case: Case) -> None:
+def household_rows(case_id: str, data: CaseCreate) -> list[HouseholdMember]:
+    people = [(Relationship.PRINCIPAL, data.principal)] + [
+        (d.relationship, d) for d in data.dependants
+    ]
+    return [
+        HouseholdMember(
+            id=str(uuid.uuid4()),
+            case_id=case_id,
+            position=i,
+            relationship=relationship,
+            **person.model_dump(exclude={"relationship", "vulnerabilities"}),
+            vulnerabilities=[v.value for v in person.vulnerabilities],
+        )
+        for i, (relationship, person) in enumerate(people)
+    ]
+
+
+def travellers(session: Session, case_id: str, today: date) -> list[Traveller]:
+    """The household as the workflow sees it: ids and facts, no names or document numbers."""
+    rows = session.exec(
+        select(HouseholdMember)
+        .where(HouseholdMember.case_id == case_id)
+        .order_by(HouseholdMember.position)  # type: ignore[arg-type]
+    ).all()
+    return [
+        Traveller(
+            member_id=m.id,
+            relationship=m.relationship,
+            sex=m.sex,
+            is_minor=age_on(m.date_of_birth, today) < ADULT_AGE,
+            nationality=m.nationality,
+            vulnerabilities=[Vulnerability(v) for v in m.vulnerabilities],
+            passport_valid_until=m.passport_valid_until,
+        )
+        for m in rows
+    ]
+
+
+def workflow_input(session: Session, case: Case) -> CaseWorkflowInput:
+    return CaseWorkflowInput(
+        case_id=case.id,
+        reference=case.reference,
+        country_of_origin=case.country_of_origin,
+        legal_situation=case.legal_situation,
+        location_type=case.location_type,
+        household=travellers(session, case.id, case.created_at.date()),
+        return_decision_date=case.return_decision_date,
+        voluntary_departure_deadline=case.voluntary_departure_deadline,
+        preferred_language=case.preferred_language,
+        destination_city=case.destination_city,
+        # Until the projects issue, every case runs under the default policy.
+        policy=DEFAULT_CASE_POLICY,
+    )
+
+
+async def start_case_workflow(
+    client: Client, settings: Settings, case: Case, data: CaseWorkflowInput
+) -> None:
     """Start the case's workflow; starting it again is harmless (the running one is kept)."""
     await client.start_workflow(
         ReturnCaseWorkflow.run,
-        CaseWorkflowInput(
-            case_id=case.id,
-            reference=case.reference,
-            country_of_origin=case.country_of_origin,
-            legal_situation=case.legal_situation,
-            location_type=case.location_type,
-        ),
+        data,
         id=workflow_id(case.id),
         task_queue=settings.temporal_task_queue,
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,

@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 import structlog
 from fastapi import FastAPI, Request, Response
 
-from api.routes import cases, health
+from api.routes import cases, decisions, health, travel
 from core.db import build_engine
 from core.logging import configure_logging
 from core.settings import Settings, get_settings
@@ -59,6 +59,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(health.router)
     app.include_router(cases.router)
+    app.include_router(decisions.router)
+    app.include_router(travel.router)
     return app
 
 

@@ -40,3 +40,101 @@ class LocationType(StrEnum):
     DETENTION_CENTRE = "detention_centre"
     RECEPTION_CENTRE = "reception_centre"
     COMMUNITY = "community"
+
+
+class Role(StrEnum):
+    """Who is acting. A stand-in until the security issue brings users and tokens."""
+
+    CASEWORKER = "caseworker"
+    SUPERVISOR = "supervisor"
+    BORDER_GUARD = "border_guard"
+    MIGRATION_OFFICE = "migration_office"
+    ESCORT = "escort"
+    EMBASSY_LIAISON = "embassy_liaison"
+
+
+class Sex(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+
+
+class Relationship(StrEnum):
+    PRINCIPAL = "principal"
+    SPOUSE = "spouse"
+    CHILD = "child"
+    OTHER = "other"
+
+
+class Vulnerability(StrEnum):
+    UNACCOMPANIED_MINOR = "unaccompanied_minor"
+    MEDICAL_CONDITION = "medical_condition"
+    TRAFFICKING_VICTIM = "trafficking_victim"
+    ELDERLY = "elderly"
+    DISABILITY = "disability"
+    SINGLE_PARENT = "single_parent"
+    PREGNANT = "pregnant"
+
+
+class StepKind(StrEnum):
+    """Steps a vulnerability adds; each blocks departure until done."""
+
+    GUARDIAN_CONSENT = "guardian_consent"
+    BEST_INTERESTS_ASSESSMENT = "best_interests_assessment"
+    RECEPTION_ARRANGEMENT = "reception_arrangement"
+    FIT_TO_TRAVEL = "fit_to_travel"
+    ESCORT_DECISION = "escort_decision"
+    RISK_ASSESSMENT = "risk_assessment"
+    SPECIALISED_REFERRAL = "specialised_referral"
+    AIRPORT_ASSISTANCE = "airport_assistance"
+
+
+class ClosureReason(StrEnum):
+    NOT_ELIGIBLE = "not_eligible"
+    WITHDRAWN = "withdrawn"
+    ABSCONDED = "absconded"
+    NO_TRAVEL_DOCUMENT = "no_travel_document"
+
+
+class DocumentStatus(StrEnum):
+    NOT_ASSESSED = "not_assessed"
+    NOT_NEEDED = "not_needed"
+    REQUESTED = "requested"
+    REFUSED = "refused"
+    DEADLINE_REACHED = "deadline_reached"
+    ISSUED = "issued"
+    WITHDRAWN = "withdrawn"
+
+
+class DocumentChoice(StrEnum):
+    """What the caseworker decides after an embassy refusal or a missed deadline."""
+
+    REQUEST_AGAIN = "request_again"
+    ESCALATE = "escalate"
+    CLOSE = "close"
+
+
+class ClearanceKind(StrEnum):
+    EXIT_CLEARANCE = "exit_clearance"
+    RELEASE_FROM_DETENTION = "release_from_detention"
+
+
+class BookingStatus(StrEnum):
+    BOOKED = "booked"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+    FLOWN = "flown"
+
+
+class NoShowChoice(StrEnum):
+    REBOOK = "rebook"
+    SUSPEND = "suspend"
+
+
+class GrantStatus(StrEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    PAID = "paid"
+    PAYMENT_FAILED = "payment_failed"
+    RELEASED = "released"

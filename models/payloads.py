@@ -1,12 +1,53 @@
-"""Workflow and activity payloads (``*Input``, ``*Result``, state). No personal data."""
+"""Workflow payloads: the workflow's input, its state, the projection. No personal data.
+
+Decision inputs (updates) are in ``models/decisions.py``, external-system payloads in
+``models/external.py``; all three are Temporal payloads, never tables or API schemas.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
-from models.enums import CaseStatus, LegalSituation, LocationType, Stage
+from models.enums import (
+    BookingStatus,
+    CaseStatus,
+    ClearanceKind,
+    ClosureReason,
+    DocumentStatus,
+    GrantStatus,
+    LegalSituation,
+    LocationType,
+    Relationship,
+    Role,
+    Sex,
+    Stage,
+    StepKind,
+    Vulnerability,
+)
+from models.policy import CasePolicy, GrantLine
+
+
+class Actor(BaseModel):
+    """Who takes a decision; validators enforce roles and four eyes on it."""
+
+    id: str = Field(min_length=1, max_length=100)
+    role: Role
+
+
+class Traveller(BaseModel):
+    """The non-identifying facts about one household member the workflow decides on."""
+
+    member_id: str
+    relationship: Relationship
+    sex: Sex
+    is_minor: bool
+    nationality: str
+    vulnerabilities: list[Vulnerability] = Field(default_factory=list)
+    # The expiry date only; the passport number stays in the database.
+    passport_valid_until: date | None = None
 
 
 class CaseWorkflowInput(BaseModel):
@@ -15,6 +56,12 @@ class CaseWorkflowInput(BaseModel):
     country_of_origin: str
     legal_situation: LegalSituation
     location_type: LocationType
+    household: list[Traveller] = Field(default_factory=list)
+    return_decision_date: date | None = None
+    voluntary_departure_deadline: date | None = None
+    preferred_language: str | None = None
+    destination_city: str | None = None
+    policy: CasePolicy = Field(default_factory=CasePolicy)
     # Carried across continue-as-new; None on the first run.
     state: CaseState | None = None
 
@@ -24,11 +71,91 @@ class CounsellingSession(BaseModel):
     place: str
     language: str
     interpreter: bool = False
+    notes: str | None = None
 
 
 class StageChange(BaseModel):
     stage: Stage
     at: datetime
+
+
+class Eligibility(BaseModel):
+    assessed_by: str
+    eligible: bool
+    notes: str
+    assessed_at: datetime
+    decided_by: str | None = None
+    approved: bool | None = None
+    reason: str | None = None
+
+
+class Consent(BaseModel):
+    declaration_signed_on: date
+    share_with_authorities: bool
+    share_with_partner: bool
+    witnessed_by: str
+    recorded_by: str
+
+
+class VulnerabilityStep(BaseModel):
+    member_id: str
+    kind: StepKind
+    done: bool = False
+    completed_on: date | None = None
+    completed_by: str | None = None
+    valid_until: date | None = None  # fit-to-travel: departure must happen before this
+    escort_required: bool | None = None  # escort decision
+    notes: str | None = None
+
+
+class TravelDocuments(BaseModel):
+    status: DocumentStatus = DocumentStatus.NOT_ASSESSED
+    planned_departure: date | None = None
+    member_ids: list[str] = Field(default_factory=list)  # travellers without a valid passport
+    request_ref: str | None = None
+    attempts: int = 0
+    requested_at: datetime | None = None
+    deadline_at: datetime | None = None
+    last_chased_at: datetime | None = None
+    reminders_sent: int = 0
+    escalations: int = 0
+    refusal_reason: str | None = None
+    valid_until: date | None = None
+
+
+class ClearanceConfirmation(BaseModel):
+    kind: ClearanceKind
+    confirmed_on: date
+    reference: str
+    recorded_by: str
+
+
+class Clearance(BaseModel):
+    border_guard_ref: str | None = None
+    migration_office_ref: str | None = None
+    confirmations: list[ClearanceConfirmation] = Field(default_factory=list)
+
+
+class Booking(BaseModel):
+    booking_ref: str
+    departure_date: date
+    flight: str
+    escort: bool
+    transit_assistance: bool
+    requested_on: date
+    status: BookingStatus = BookingStatus.BOOKED
+
+
+class Grant(BaseModel):
+    lines: list[GrantLine]
+    amount: Decimal
+    currency: str
+    status: GrantStatus = GrantStatus.PROPOSED
+    proposed_by: str
+    decided_by: str | None = None
+    reason: str | None = None
+    payment_id: str | None = None
+    receipt_ref: str | None = None
 
 
 class CaseState(BaseModel):
@@ -41,18 +168,34 @@ class CaseState(BaseModel):
     country_of_origin: str
     legal_situation: LegalSituation
     location_type: LocationType
+    household: list[Traveller] = Field(default_factory=list)
+    return_decision_date: date | None = None
+    voluntary_departure_deadline: date | None = None
+    preferred_language: str | None = None
+    destination_city: str | None = None
+    policy: CasePolicy = Field(default_factory=CasePolicy)
     counselling_sessions: list[CounsellingSession] = Field(default_factory=list)
+    eligibility: Eligibility | None = None
+    consent: Consent | None = None
+    steps: list[VulnerabilityStep] = Field(default_factory=list)
+    documents: TravelDocuments = Field(default_factory=TravelDocuments)
+    clearance: Clearance = Field(default_factory=Clearance)
+    bookings: list[Booking] = Field(default_factory=list)
+    grant: Grant | None = None
+    departed_on: date | None = None
+    departure_confirmed_by: str | None = None
+    closure_reason: ClosureReason | None = None
+    closure_note: str | None = None
+    awaiting: str | None = Field(default=None, description="The decision the case waits for, if any")
+    warnings: list[str] = Field(default_factory=list)
     stage_history: list[StageChange] = Field(default_factory=list)
     version: int = 0
     updated_at: datetime | None = None
 
-
-class RecordCounsellingInput(BaseModel):
-    session: CounsellingSession
-
-
-class CompleteIntakeInput(BaseModel):
-    """No fields yet; a model so fields can be added without breaking running cases."""
+    @property
+    def active_booking(self) -> Booking | None:
+        live = [b for b in self.bookings if b.status in (BookingStatus.BOOKED, BookingStatus.NO_SHOW)]
+        return live[-1] if live else None
 
 
 class ProjectCaseInput(BaseModel):
@@ -61,6 +204,9 @@ class ProjectCaseInput(BaseModel):
     status: CaseStatus
     version: int
     updated_at: datetime
+    closure_reason: ClosureReason | None = None
+    departure_date: date | None = None
+    grant_receipt_ref: str | None = None
 
 
 class ProjectCaseResult(BaseModel):

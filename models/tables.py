@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.enums import CaseStatus, LegalSituation, LocationType, Stage
+from models.enums import (
+    CaseStatus,
+    ClosureReason,
+    LegalSituation,
+    LocationType,
+    Relationship,
+    Sex,
+    Stage,
+)
 
 
 def utcnow() -> datetime:
@@ -40,6 +48,16 @@ class Case(SQLModel, table=True):
     legal_situation: LegalSituation = Field(sa_type=enum_type(LegalSituation))
     location_type: LocationType = Field(sa_type=enum_type(LocationType))
     location_name: str | None = Field(default=None, max_length=200)
+    return_decision_date: date | None = None
+    voluntary_departure_deadline: date | None = None
+    preferred_language: str | None = Field(default=None, max_length=50)
+    destination_city: str | None = Field(default=None, max_length=100)
+    # Projected from the workflow for lists.
+    closure_reason: ClosureReason | None = Field(
+        default=None, index=True, sa_type=enum_type(ClosureReason)
+    )
+    departure_date: date | None = Field(default=None, index=True)
+    grant_receipt_ref: str | None = Field(default=None, max_length=100)
     idempotency_key: str | None = Field(default=None, unique=True, max_length=200)
     # Version of the workflow state last projected; older writes never overwrite newer ones.
     projected_version: int = Field(default=0)
@@ -53,3 +71,23 @@ class ReferenceCounter(SQLModel, table=True):
     office: str = Field(primary_key=True, max_length=3)
     year: int = Field(primary_key=True)
     last: int = Field(default=0)
+
+
+class HouseholdMember(SQLModel, table=True):
+    """One person of a case's household; the personal data the workflow never carries."""
+
+    __tablename__ = "household_member"
+
+    id: str = Field(primary_key=True, max_length=36)
+    case_id: str = Field(foreign_key="cases.id", index=True, max_length=36)
+    position: int = Field(default=0, description="0 is the principal applicant")
+    relationship: Relationship = Field(sa_type=enum_type(Relationship))
+    given_name: str = Field(max_length=200)
+    family_name: str = Field(max_length=200)
+    date_of_birth: date
+    sex: Sex = Field(sa_type=enum_type(Sex))
+    nationality: str = Field(max_length=2)
+    passport_number: str | None = Field(default=None, max_length=50)
+    passport_valid_until: date | None = None
+    # Vulnerability flag values, e.g. ["medical_condition"].
+    vulnerabilities: list[str] = Field(default_factory=list, sa_type=sa.JSON)

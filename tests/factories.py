@@ -50,4 +50,13 @@ CASE_JSON = {
     "legal_situation": "rejected_asylum_seeker",
     "location_type": "reception_centre",
     "location_name": "Mucenieki",
+    "destination_city": "Tbilisi",
+    "preferred_language": "ka",
+    "principal": {
+        "given_name": "Giorgi",
+        "family_name": "Beridze",
+        "date_of_birth": "1988-04-12",
+        "sex": "male",
+        "nationality": "GE",
+    },
 }

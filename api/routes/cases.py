@@ -11,11 +11,17 @@ from temporalio.client import WorkflowQueryFailedError
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
-from api.case_service import find_by_idempotency_key, insert_case, start_case_workflow
+from api.case_service import (
+    find_by_idempotency_key,
+    insert_case,
+    start_case_workflow,
+    workflow_input,
+)
 from api.decisions import decide
 from api.deps import CaseDep, SessionDep, SettingsDep, TemporalDep
 from models.enums import Stage
-from models.payloads import CaseState, CompleteIntakeInput, CounsellingSession, RecordCounsellingInput
+from models.decisions import CompleteIntakeInput, RecordCounsellingInput
+from models.payloads import CaseState, CounsellingSession
 from models.schemas import (
     CaseCreate,
     CaseDetail,
@@ -54,7 +60,7 @@ async def create_case(
     if not created:
         response.status_code = status.HTTP_200_OK
     try:
-        await start_case_workflow(client, settings, case)
+        await start_case_workflow(client, settings, case, workflow_input(session, case))
     except WorkflowAlreadyStartedError:
         pass  # the case's workflow ran and closed before: nothing to start
     except RPCError as err:

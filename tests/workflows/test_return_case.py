@@ -13,7 +13,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from core.settings import Settings
 from models.enums import Stage
-from models.payloads import CompleteIntakeInput, RecordCounsellingInput
+from models.decisions import CompleteIntakeInput, RecordCounsellingInput
 from models.tables import Case
 from tests.factories import counselling, insert_case, workflow_input
 from worker import build_worker

@@ -1,0 +1,64 @@
+"""The payment provider: pays the cash grant exactly once per idempotency key."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Protocol
+
+from pydantic import BaseModel
+from temporalio import activity
+
+from activities.simulation import SimulatorConfig, ServiceUnavailable, Simulator, refusal
+from models.external import PAYMENT_DECLINED, PaymentRequest, PaymentResult
+
+
+class PaymentsClient(Protocol):
+    async def pay(self, data: PaymentRequest) -> PaymentResult: ...
+
+
+class LedgerEntry(BaseModel):
+    idempotency_key: str
+    case_id: str
+    amount: Decimal
+    currency: str
+    receipt_ref: str
+
+
+class SimulatedPayments(Simulator):
+    """An in-memory ledger keyed by idempotency key, like a real provider's idempotency."""
+
+    def __init__(self, config: SimulatorConfig | None = None) -> None:
+        super().__init__(config)
+        self.ledger: list[LedgerEntry] = []
+        # The next N payments are recorded, then the call fails before answering.
+        self.crash_after_record = 0
+
+    async def pay(self, data: PaymentRequest) -> PaymentResult:
+        await self.call("payments")
+        for entry in self.ledger:
+            if entry.idempotency_key == data.idempotency_key:
+                return PaymentResult(receipt_ref=entry.receipt_ref)
+        if self.refuses():
+            raise refusal("payment declined by the provider", PAYMENT_DECLINED)
+        entry = LedgerEntry(
+            idempotency_key=data.idempotency_key,
+            case_id=data.case_id,
+            amount=data.amount,
+            currency=data.currency,
+            receipt_ref=self.reference("RCPT"),
+        )
+        self.ledger.append(entry)
+        if self.crash_after_record:
+            self.crash_after_record -= 1
+            raise ServiceUnavailable("connection reset after the payment was recorded")
+        return PaymentResult(receipt_ref=entry.receipt_ref)
+
+
+class PaymentActivities:
+    def __init__(self, client: PaymentsClient) -> None:
+        self._client = client
+
+    @activity.defn(name="pay_grant")
+    async def pay_grant(self, data: PaymentRequest) -> PaymentResult:
+        """Pay the grant; the provider deduplicates on the business idempotency key."""
+        return await self._client.pay(data)

@@ -1,0 +1,64 @@
+"""What every simulated external system shares: seeded randomness, latency, refusals, outages."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from pydantic import BaseModel, Field
+from temporalio.exceptions import ApplicationError
+
+
+class SimulatorConfig(BaseModel):
+    """How a simulated system behaves; later Settings can drive it per system."""
+
+    seed: int | None = Field(default=None, description="Same seed, same refusals and references")
+    latency_seconds: float = Field(default=0.0, ge=0)
+    refusal_rate: float = Field(default=0.0, ge=0, le=1)
+    down: bool = Field(default=False, description="Every call fails as a technical outage")
+    # The next N calls fail as technical outages, then the system recovers.
+    fail_next_calls: int = Field(default=0, ge=0)
+    # Outage windows as (start, end) UTC datetimes of the wall clock.
+    outage_windows: list[tuple[datetime, datetime]] = Field(default_factory=list)
+
+
+class ServiceUnavailable(Exception):
+    """A technical failure: retried with backoff by the activity's retry policy."""
+
+
+class Simulator:
+    def __init__(
+        self, config: SimulatorConfig | None = None, clock: Callable[[], datetime] | None = None
+    ) -> None:
+        self.config = config or SimulatorConfig()
+        self.rng = random.Random(self.config.seed)
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._counter = 0
+        self.calls = 0
+
+    async def call(self, system: str) -> None:
+        """Latency, then an outage if one is configured; raises ServiceUnavailable."""
+        self.calls += 1
+        if self.config.latency_seconds:
+            await asyncio.sleep(self.config.latency_seconds)
+        if self.config.down:
+            raise ServiceUnavailable(f"{system} is down")
+        if self.config.fail_next_calls:
+            self.config.fail_next_calls -= 1
+            raise ServiceUnavailable(f"{system} did not answer")
+        now = self._clock()
+        if any(start <= now < end for start, end in self.config.outage_windows):
+            raise ServiceUnavailable(f"{system} is in a maintenance window")
+
+    def refuses(self) -> bool:
+        return self.config.refusal_rate > 0 and self.rng.random() < self.config.refusal_rate
+
+    def reference(self, prefix: str) -> str:
+        self._counter += 1
+        return f"{prefix}-{self._counter:05d}-{self.rng.randrange(16**4):04X}"
+
+
+def refusal(message: str, error_type: str) -> ApplicationError:
+    return ApplicationError(message, type=error_type, non_retryable=True)

@@ -1,0 +1,113 @@
+"""Update inputs: one model per caseworker/authority decision, each naming who acts."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+from models.enums import ClearanceKind, ClosureReason, DocumentChoice, NoShowChoice, StepKind
+from models.payloads import Actor, CounsellingSession
+
+Reason = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class RecordCounsellingInput(BaseModel):
+    session: CounsellingSession
+
+
+class CompleteIntakeInput(BaseModel):
+    """No fields yet; a model so fields can be added without breaking running cases."""
+
+
+class SubmitEligibilityInput(BaseModel):
+    actor: Actor
+    eligible: bool
+    notes: Reason
+
+
+class EligibilityDecisionInput(BaseModel):
+    actor: Actor
+    approve: bool
+    reason: Reason
+
+
+class RecordConsentInput(BaseModel):
+    actor: Actor
+    declaration_signed_on: date
+    share_with_authorities: bool
+    share_with_partner: bool
+    witnessed_by: str = Field(min_length=1, max_length=200)
+
+
+class RecordStepInput(BaseModel):
+    actor: Actor
+    member_id: str
+    kind: StepKind
+    completed_on: date
+    valid_until: date | None = None
+    escort_required: bool | None = None
+    notes: str | None = Field(default=None, max_length=2000)
+
+
+class AssessDocumentsInput(BaseModel):
+    actor: Actor
+    planned_departure: date
+
+
+class EmbassyAnswerInput(BaseModel):
+    actor: Actor
+    request_ref: str
+    issued: bool
+    valid_until: date | None = None
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class DocumentDecisionInput(BaseModel):
+    actor: Actor
+    choice: DocumentChoice
+    reason: Reason
+
+
+class ConfirmClearanceInput(BaseModel):
+    actor: Actor
+    kind: ClearanceKind
+    confirmed_on: date
+    reference: str = Field(min_length=1, max_length=100)
+
+
+class RequestBookingInput(BaseModel):
+    actor: Actor
+    departure_date: date
+    escort: bool = False
+    transit_assistance: bool = False
+
+
+class ConfirmDepartureInput(BaseModel):
+    actor: Actor
+    booking_ref: str
+    departed_on: date
+
+
+class NoShowDecisionInput(BaseModel):
+    actor: Actor
+    choice: NoShowChoice
+    reason: Reason
+    new_departure_date: date | None = None
+
+
+class ProposeGrantInput(BaseModel):
+    actor: Actor
+
+
+class GrantDecisionInput(BaseModel):
+    actor: Actor
+    approve: bool
+    reason: Reason
+
+
+class WithdrawInput(BaseModel):
+    actor: Actor
+    reason: ClosureReason = ClosureReason.WITHDRAWN
+    note: Reason

@@ -1,0 +1,145 @@
+"""Decision endpoints: the acting user from headers, 404/409/422, household at case creation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from models.tables import HouseholdMember
+from tests.factories import CASE_JSON
+
+COUNSELLING = {"held_on": "2026-01-05", "place": "Mucenieki", "language": "ka"}
+CASEWORKER = {"X-Actor-Id": "cw-anna", "X-Actor-Role": "caseworker"}
+SUPERVISOR = {"X-Actor-Id": "sup-mara", "X-Actor-Role": "supervisor"}
+CHILD = {
+    "given_name": "Nino", "family_name": "Beridze", "date_of_birth": "2019-02-01", "sex": "female",
+    "nationality": "GE", "relationship": "child", "vulnerabilities": ["medical_condition"],
+}
+
+
+async def case_in_eligibility(api: httpx.AsyncClient, **extra: Any) -> str:
+    r = await api.post("/cases", json=CASE_JSON | extra)
+    assert r.status_code == 201, r.text
+    case_id: str = r.json()["id"]
+    assert (await api.post(f"/cases/{case_id}/counselling-sessions", json=COUNSELLING)).is_success
+    assert (await api.post(f"/cases/{case_id}/intake/complete")).is_success
+    return case_id
+
+
+async def test_household_is_stored_and_the_workflow_gets_no_names(
+    api: httpx.AsyncClient, engine: Engine
+) -> None:
+    r = await api.post("/cases", json=CASE_JSON | {"dependants": [CHILD]})
+    assert r.status_code == 201, r.text
+    case_id = r.json()["id"]
+    with Session(engine) as session:
+        rows = session.exec(select(HouseholdMember).where(HouseholdMember.case_id == case_id)).all()
+    by_name = {m.given_name: m for m in rows}
+    assert set(by_name) == {"Giorgi", "Nino"}
+    live = (await api.get(f"/cases/{case_id}")).json()["live"]
+    members = {m["member_id"]: m for m in live["household"]}
+    assert members[by_name["Nino"].id]["is_minor"] is True
+    assert members[by_name["Giorgi"].id]["relationship"] == "principal"
+    assert "Nino" not in str(live) and "Beridze" not in str(live)
+    assert {(s["member_id"], s["kind"]) for s in live["steps"]} == {
+        (by_name["Nino"].id, "fit_to_travel"), (by_name["Nino"].id, "escort_decision")
+    }
+
+
+async def test_household_validation_names_the_field(api: httpx.AsyncClient) -> None:
+    adult_minor = CASE_JSON | {
+        "principal": CASE_JSON["principal"] | {"vulnerabilities": ["unaccompanied_minor"]}  # type: ignore[operator]
+    }
+    r = await api.post("/cases", json=adult_minor)
+    assert r.status_code == 422
+    assert "principal.vulnerabilities: unaccompanied_minor on an adult" in r.text
+    r = await api.post("/cases", json=CASE_JSON | {"dependants": [CHILD | {"relationship": "principal"}]})
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"] == ["body", "dependants", 0, "relationship"]
+    r = await api.post("/cases", json=CASE_JSON | {
+        "return_decision_date": "2026-03-01", "voluntary_departure_deadline": "2026-02-01"})
+    assert r.status_code == 422
+    assert "voluntary_departure_deadline is before return_decision_date" in r.text
+
+
+async def test_acting_user_headers_are_required(api: httpx.AsyncClient) -> None:
+    case_id = await case_in_eligibility(api)
+    body = {"eligible": True, "notes": "ok"}
+    r = await api.post(f"/cases/{case_id}/eligibility/assessment", json=body)
+    assert r.status_code == 401
+    r = await api.post(
+        f"/cases/{case_id}/eligibility/assessment", json=body,
+        headers={"X-Actor-Id": "x", "X-Actor-Role": "janitor"},
+    )
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"] == ["header", "x-actor-role"]
+
+
+async def test_same_person_cannot_assess_and_approve_409(api: httpx.AsyncClient) -> None:
+    case_id = await case_in_eligibility(api)
+    r = await api.post(
+        f"/cases/{case_id}/eligibility/assessment", json={"eligible": True, "notes": "ok"},
+        headers=SUPERVISOR,
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["awaiting"] == "supervisor approval of the eligibility assessment"
+    r = await api.post(
+        f"/cases/{case_id}/eligibility/decision", json={"approve": True, "reason": "fine"},
+        headers=SUPERVISOR,
+    )
+    assert r.status_code == 409
+    assert "same person cannot propose and approve" in r.json()["detail"]
+    other = {"X-Actor-Id": "sup-other", "X-Actor-Role": "supervisor"}
+    r = await api.post(
+        f"/cases/{case_id}/eligibility/decision", json={"approve": True, "reason": "fine"},
+        headers=other,
+    )
+    assert r.status_code == 200
+    assert r.json()["stage"] == "consent"
+
+
+async def test_bad_input_422_wrong_stage_409_unknown_case_404(api: httpx.AsyncClient) -> None:
+    case_id = await case_in_eligibility(api)
+    r = await api.post(
+        f"/cases/{case_id}/eligibility/assessment", json={"eligible": True, "notes": ""},
+        headers=CASEWORKER,
+    )
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"] == ["body", "notes"]
+    today = datetime.now(UTC).date().isoformat()
+    consent = {
+        "declaration_signed_on": today, "share_with_authorities": True,
+        "share_with_partner": True, "witnessed_by": "N. K.",
+    }
+    r = await api.post(f"/cases/{case_id}/consent", json=consent, headers=CASEWORKER)
+    assert r.status_code == 409
+    assert "stage 'eligibility', not 'consent'" in r.json()["detail"]
+    r = await api.post(f"/cases/{case_id}/bookings", json={"departure_date": "2026-13-01"}, headers=CASEWORKER)
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"] == ["body", "departure_date"]
+    r = await api.post("/cases/nope/consent", json=consent, headers=CASEWORKER)
+    assert r.status_code == 404
+    r = await api.post(
+        f"/cases/{case_id}/withdrawal", json={"reason": "not_eligible", "note": "x"}, headers=CASEWORKER
+    )
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"] == ["body", "reason"]
+
+
+async def test_withdrawal_closes_and_later_decisions_are_refused(api: httpx.AsyncClient) -> None:
+    case_id = await case_in_eligibility(api)
+    r = await api.post(
+        f"/cases/{case_id}/withdrawal", json={"note": "wants to stay with family"}, headers=CASEWORKER
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["stage"] == "closed"
+    assert r.json()["closure_reason"] == "withdrawn"
+    r = await api.post(
+        f"/cases/{case_id}/eligibility/assessment", json={"eligible": True, "notes": "ok"},
+        headers=CASEWORKER,
+    )
+    assert r.status_code == 409

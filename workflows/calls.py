@@ -1,0 +1,92 @@
+"""The workflow's calls to external systems: one function per activity, each with its timeout
+and a retry policy naming the domain refusals that are never retried.
+
+Only call these from workflow code (they use ``workflow.execute_activity_method``).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+
+from activities.authorities import AuthorityActivities
+from activities.booking import BookingActivities
+from activities.embassy import EmbassyActivities
+from activities.notifications import NotificationActivities
+from activities.payments import PaymentActivities
+from models.external import (
+    BOOKING_REFUSED,
+    EMBASSY_REFUSED,
+    PAYMENT_DECLINED,
+    AuthorityNotice,
+    AuthorityNoticeResult,
+    BookingRequest,
+    BookingResult,
+    CancelBooking,
+    CancelBookingResult,
+    DocumentRequest,
+    DocumentRequestResult,
+    PaymentRequest,
+    PaymentResult,
+    Reminder,
+    ReminderResult,
+    WithdrawDocumentRequest,
+)
+
+TIMEOUT = timedelta(minutes=2)
+
+
+def retry(*domain_errors: str) -> RetryPolicy:
+    """Technical failures: retried with backoff without limit; domain refusals: never."""
+    return RetryPolicy(
+        initial_interval=timedelta(seconds=1),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(minutes=10),
+        non_retryable_error_types=list(domain_errors),
+    )
+
+
+def refusal_of(err: ActivityError, error_type: str) -> str | None:
+    """The refusal message when ``err`` is the given domain refusal, else None."""
+    cause = err.cause
+    if isinstance(cause, ApplicationError) and cause.type == error_type:
+        return cause.message
+    return None
+
+
+async def _run(method: Any, arg: Any, *domain_errors: str) -> Any:
+    return await workflow.execute_activity_method(
+        method, arg, start_to_close_timeout=TIMEOUT, retry_policy=retry(*domain_errors)
+    )
+
+
+async def request_document(data: DocumentRequest) -> DocumentRequestResult:
+    return await _run(EmbassyActivities.request_travel_document, data, EMBASSY_REFUSED)  # type: ignore[no-any-return]
+
+
+async def withdraw_document_request(data: WithdrawDocumentRequest) -> None:
+    await _run(EmbassyActivities.withdraw_travel_document_request, data)
+
+
+async def notify_authority(data: AuthorityNotice) -> AuthorityNoticeResult:
+    return await _run(AuthorityActivities.notify_authority, data)  # type: ignore[no-any-return]
+
+
+async def book(data: BookingRequest) -> BookingResult:
+    return await _run(BookingActivities.book_travel, data, BOOKING_REFUSED)  # type: ignore[no-any-return]
+
+
+async def cancel_booking(data: CancelBooking) -> CancelBookingResult:
+    return await _run(BookingActivities.cancel_booking, data)  # type: ignore[no-any-return]
+
+
+async def pay(data: PaymentRequest) -> PaymentResult:
+    return await _run(PaymentActivities.pay_grant, data, PAYMENT_DECLINED)  # type: ignore[no-any-return]
+
+
+async def remind(data: Reminder) -> ReminderResult:
+    return await _run(NotificationActivities.send_reminder, data)  # type: ignore[no-any-return]
