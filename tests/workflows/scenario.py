@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import asyncio
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.engine import Engine
 from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
+from activities.authorities import SimulatedAuthorities
+from activities.booking import SimulatedBooking
+from activities.clients import ExternalClients
+from activities.embassy import SimulatedEmbassy
+from activities.notifications import SimulatedNotifications
+from activities.payments import SimulatedPayments
+from activities.simulation import SimulatorConfig
 from core.settings import Settings
 from models.decisions import (
     AssessDocumentsInput,
     CompleteIntakeInput,
     ConfirmClearanceInput,
+    ConfirmDepartureInput,
+    GrantDecisionInput,
+    ProposeGrantInput,
+    RequestBookingInput,
     EligibilityDecisionInput,
     RecordConsentInput,
     RecordCounsellingInput,
@@ -59,12 +71,13 @@ async def start_case(
     data = workflow_input(case).model_copy(
         update={"household": household, "destination_city": "Tbilisi", **case_fields}
     )
-    return await env.client.start_workflow(
+    handle = await env.client.start_workflow(
         ReturnCaseWorkflow.run,
         data,
         id=workflow_id(case.id),
         task_queue=settings.temporal_task_queue,
     )
+    return handle
 
 
 async def through_eligibility(handle: WorkflowHandle[ReturnCaseWorkflow, CaseState]) -> CaseState:
@@ -111,3 +124,56 @@ async def through_clearance(
             actor=BORDER_GUARD, kind=ClearanceKind.EXIT_CLEARANCE, confirmed_on=day, reference="BG-1"
         ),
     )
+
+
+def clients() -> ExternalClients:
+    """Fresh seeded simulators per test, so assertions can read their ledgers."""
+    return ExternalClients(
+        embassy=SimulatedEmbassy(SimulatorConfig(seed=1)),
+        authorities=SimulatedAuthorities(SimulatorConfig(seed=2)),
+        booking=SimulatedBooking(SimulatorConfig(seed=3)),
+        payments=SimulatedPayments(SimulatorConfig(seed=4)),
+        notifications=SimulatedNotifications(SimulatorConfig(seed=5)),
+    )
+
+
+async def approve_grant(handle: WorkflowHandle[ReturnCaseWorkflow, CaseState]) -> CaseState:
+    await handle.execute_update(ReturnCaseWorkflow.propose_grant, ProposeGrantInput(actor=CASEWORKER))
+    return await handle.execute_update(
+        ReturnCaseWorkflow.decide_grant,
+        GrantDecisionInput(actor=SUPERVISOR, approve=True, reason="per policy"),
+    )
+
+
+async def book(
+    handle: WorkflowHandle[ReturnCaseWorkflow, CaseState], departure: date, escort: bool = False
+) -> CaseState:
+    return await handle.execute_update(
+        ReturnCaseWorkflow.request_booking,
+        RequestBookingInput(actor=CASEWORKER, departure_date=departure, escort=escort),
+    )
+
+
+async def depart(
+    env: WorkflowEnvironment, handle: WorkflowHandle[ReturnCaseWorkflow, CaseState],
+    actor: Actor = BORDER_GUARD,
+) -> CaseState:
+    """Let time pass to the booked day, then the border guard confirms departure.
+
+    The run ends with the departure, so waiting for its result alongside the update lets the
+    time-skipping server fire activity retry timers (the server does not skip for updates).
+    """
+    state = await handle.query(ReturnCaseWorkflow.state)
+    booking = state.active_booking
+    assert booking is not None
+    await env.sleep(datetime.combine(booking.departure_date, time(9), tzinfo=UTC) - await env.get_current_time())
+    confirmed = asyncio.create_task(
+        handle.execute_update(
+            ReturnCaseWorkflow.confirm_departure,
+            ConfirmDepartureInput(actor=actor, booking_ref=booking.booking_ref, departed_on=booking.departure_date),
+        )
+    )
+    await asyncio.sleep(0.2)
+    if not confirmed.done():
+        await handle.result()
+    return await confirmed
