@@ -18,7 +18,8 @@ def refusal_reason(err: WorkflowUpdateFailedError) -> str:
     cause = err.cause
     while cause is not None and getattr(cause, "cause", None) is not None and not str(cause):
         cause = cause.cause
-    return str(cause or err)
+    # The message alone: the type ("DecisionRefused") is for machines, not for the caseworker.
+    return str(getattr(cause, "message", None) or cause or err)
 
 
 async def decide(client: Client, case_id: str, update: Any, arg: Any) -> Any:
