@@ -6,7 +6,7 @@ from typing import Protocol
 
 from temporalio import activity
 
-from activities.simulation import SimulatorConfig, Simulator
+from activities.simulation import Clock, SimulatorConfig, Simulator
 from models.external import Authority, AuthorityNotice, AuthorityNoticeResult
 
 
@@ -15,8 +15,8 @@ class AuthoritiesClient(Protocol):
 
 
 class SimulatedAuthorities(Simulator):
-    def __init__(self, config: SimulatorConfig | None = None) -> None:
-        super().__init__(config)
+    def __init__(self, config: SimulatorConfig | None = None, clock: Clock | None = None) -> None:
+        super().__init__(config, clock)
         self.notices: dict[tuple[str, Authority], AuthorityNoticeResult] = {}
 
     async def notify(self, data: AuthorityNotice) -> AuthorityNoticeResult:

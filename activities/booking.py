@@ -6,7 +6,7 @@ from typing import Protocol
 
 from temporalio import activity
 
-from activities.simulation import SimulatorConfig, Simulator, refusal
+from activities.simulation import Clock, SimulatorConfig, Simulator, refusal
 from models.external import (
     BOOKING_REFUSED,
     BookingRequest,
@@ -22,8 +22,8 @@ class BookingClient(Protocol):
 
 
 class SimulatedBooking(Simulator):
-    def __init__(self, config: SimulatorConfig | None = None) -> None:
-        super().__init__(config)
+    def __init__(self, config: SimulatorConfig | None = None, clock: Clock | None = None) -> None:
+        super().__init__(config, clock)
         self.bookings: dict[str, BookingResult] = {}  # by booking key
         self.cancelled: list[str] = []
 

@@ -6,7 +6,7 @@ from typing import Protocol
 
 from temporalio import activity
 
-from activities.simulation import SimulatorConfig, Simulator, refusal
+from activities.simulation import Clock, SimulatorConfig, Simulator, refusal
 from models.external import (
     EMBASSY_REFUSED,
     DocumentRequest,
@@ -23,8 +23,8 @@ class EmbassyClient(Protocol):
 class SimulatedEmbassy(Simulator):
     """Files requests by request key (a retry files nothing twice); may refuse at once."""
 
-    def __init__(self, config: SimulatorConfig | None = None) -> None:
-        super().__init__(config)
+    def __init__(self, config: SimulatorConfig | None = None, clock: Clock | None = None) -> None:
+        super().__init__(config, clock)
         self.requests: dict[str, DocumentRequestResult] = {}
         self.withdrawn: list[str] = []
 

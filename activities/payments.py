@@ -8,7 +8,7 @@ from typing import Protocol
 from pydantic import BaseModel
 from temporalio import activity
 
-from activities.simulation import SimulatorConfig, ServiceUnavailable, Simulator, refusal
+from activities.simulation import Clock, SimulatorConfig, ServiceUnavailable, Simulator, refusal
 from models.external import PAYMENT_DECLINED, PaymentRequest, PaymentResult
 
 
@@ -27,8 +27,8 @@ class LedgerEntry(BaseModel):
 class SimulatedPayments(Simulator):
     """An in-memory ledger keyed by idempotency key, like a real provider's idempotency."""
 
-    def __init__(self, config: SimulatorConfig | None = None) -> None:
-        super().__init__(config)
+    def __init__(self, config: SimulatorConfig | None = None, clock: Clock | None = None) -> None:
+        super().__init__(config, clock)
         self.ledger: list[LedgerEntry] = []
         # The next N payments are recorded, then the call fails before answering.
         self.crash_after_record = 0

@@ -24,13 +24,16 @@ class SimulatorConfig(BaseModel):
     outage_windows: list[tuple[datetime, datetime]] = Field(default_factory=list)
 
 
+Clock = Callable[[], datetime]
+
+
 class ServiceUnavailable(Exception):
     """A technical failure: retried with backoff by the activity's retry policy."""
 
 
 class Simulator:
     def __init__(
-        self, config: SimulatorConfig | None = None, clock: Callable[[], datetime] | None = None
+        self, config: SimulatorConfig | None = None, clock: Clock | None = None
     ) -> None:
         self.config = config or SimulatorConfig()
         self.rng = random.Random(self.config.seed)

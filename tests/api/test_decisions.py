@@ -143,3 +143,50 @@ async def test_withdrawal_closes_and_later_decisions_are_refused(api: httpx.Asyn
         headers=CASEWORKER,
     )
     assert r.status_code == 409
+
+
+async def case_after_consent(api: httpx.AsyncClient) -> str:
+    case_id = await case_in_eligibility(api)
+    await api.post(f"/cases/{case_id}/eligibility/assessment", json={"eligible": True, "notes": "ok"},
+                   headers=CASEWORKER)
+    await api.post(f"/cases/{case_id}/eligibility/decision", json={"approve": True, "reason": "ok"},
+                   headers=SUPERVISOR)
+    r = await api.post(f"/cases/{case_id}/consent", headers=CASEWORKER, json={
+        "declaration_signed_on": datetime.now(UTC).date().isoformat(), "share_with_authorities": True,
+        "share_with_partner": False, "witnessed_by": "N. K."})
+    assert r.status_code == 200, r.text
+    return case_id
+
+
+async def test_grant_four_eyes_and_travel_endpoints_through_the_api(api: httpx.AsyncClient) -> None:
+    case_id = await case_after_consent(api)
+    r = await api.post(f"/cases/{case_id}/grant/proposal", headers=SUPERVISOR)
+    assert r.status_code == 200 and r.json()["grant"]["amount"] == "300.00"
+    r = await api.post(f"/cases/{case_id}/grant/decision", json={"approve": True, "reason": "ok"},
+                       headers=SUPERVISOR)
+    assert r.status_code == 409
+    assert r.json()["detail"] == (
+        "cannot approve or reject the cash grant: the same person cannot propose and approve (four eyes)"
+    )
+    r = await api.post(f"/cases/{case_id}/bookings", json={"departure_date": "2030-01-10"}, headers=CASEWORKER)
+    assert r.status_code == 409
+    assert "stage 'travel_documents', not 'travel'" in r.json()["detail"]
+    r = await api.post(f"/cases/{case_id}/travel-documents/assessment",
+                       json={"planned_departure": "2030-01-10"}, headers=CASEWORKER)
+    assert r.status_code == 200, r.text
+    ref = r.json()["documents"]["request_ref"]  # CASE_JSON's principal has no passport
+    assert r.json()["documents"]["status"] == "requested" and ref
+    r = await api.post(f"/cases/{case_id}/travel-documents/embassy-answer", headers=CASEWORKER,
+                       json={"request_ref": ref, "issued": True})
+    assert r.status_code == 409
+    assert "validity date" in r.json()["detail"]
+    r = await api.post(f"/cases/{case_id}/travel-documents/embassy-answer", headers=CASEWORKER,
+                       json={"request_ref": ref, "issued": True, "valid_until": "2030-06-01"})
+    assert r.status_code == 200 and r.json()["stage"] == "clearance"
+    r = await api.post(f"/cases/{case_id}/clearance", headers=CASEWORKER, json={
+        "kind": "release_from_detention", "confirmed_on": "2020-01-01", "reference": "X"})
+    assert r.status_code == 409
+    assert "'release_from_detention' is not required" in r.json()["detail"]
+    r = await api.post(f"/cases/{case_id}/departure", headers=CASEWORKER,
+                       json={"booking_ref": "BK-1", "departed_on": "2020-01-01"})
+    assert r.status_code == 409
