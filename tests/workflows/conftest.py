@@ -1,19 +1,28 @@
-"""Workflow tests: each test gets its own time-skipping server.
+"""Workflow tests: a time-skipping server per test, and recording of scenario histories.
 
 Shared across tests, one server's clock and timers leak between them: a case left running
 by an earlier test (its worker gone) can stall every later ``sleep``. A server starts in
 about 0.1 s, so isolation is cheap.
+
+``HOMEWARD_RECORD_HISTORIES=1 .venv/bin/pytest tests/workflows -k sqlite`` rewrites
+``tests/workflows/histories/*.json`` from the scenario tests; ``test_replay.py`` replays them.
 """
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from core.cli import venv_binary
 from core.converter import build_data_converter
+from tests.workflows import scenario
+
+HISTORIES = Path(__file__).parent / "histories"
 
 
 @pytest.fixture
@@ -24,3 +33,22 @@ async def time_env() -> AsyncIterator[WorkflowEnvironment]:
     )
     yield env
     await env.shutdown()
+
+
+@pytest.fixture(autouse=True)
+async def record_histories(
+    request: pytest.FixtureRequest, time_env: WorkflowEnvironment
+) -> AsyncIterator[None]:
+    # Depends on time_env so the histories are fetched before the server stops.
+    scenario.STARTED.clear()
+    yield
+    started, scenario.STARTED[:] = list(scenario.STARTED), []
+    if os.environ.get("HOMEWARD_RECORD_HISTORIES") != "1" or not started:
+        return
+    HISTORIES.mkdir(exist_ok=True)
+    name = request.node.originalname.removeprefix("test_")
+    for i, handle in enumerate(started):
+        history = await handle.fetch_history()
+        suffix = f"-{i + 1}" if len(started) > 1 else ""
+        compact = json.dumps(json.loads(history.to_json()), separators=(",", ":"))
+        (HISTORIES / f"{name}{suffix}.json").write_text(compact + "\n")

@@ -38,6 +38,8 @@ from workflows.return_case import ReturnCaseWorkflow, workflow_id
 CASEWORKER = Actor(id="cw-anna", role=Role.CASEWORKER)
 SUPERVISOR = Actor(id="sup-mara", role=Role.SUPERVISOR)
 BORDER_GUARD = Actor(id="bg-janis", role=Role.BORDER_GUARD)
+# Cases the running test started, for recording their histories (see conftest.py).
+STARTED: list[WorkflowHandle[ReturnCaseWorkflow, CaseState]] = []
 
 
 def person(
@@ -77,6 +79,7 @@ async def start_case(
         id=workflow_id(case.id),
         task_queue=settings.temporal_task_queue,
     )
+    STARTED.append(handle)
     return handle
 
 

@@ -1,0 +1,44 @@
+"""Histories recorded from the scenario tests replay without non-determinism on today's code.
+
+A change to ReturnCaseWorkflow that would break cases already running fails here. Regenerate
+the fixtures only for an intended, versioned change (see conftest.py).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from temporalio.client import WorkflowHistory
+from temporalio.worker import Replayer
+
+from core.converter import build_data_converter
+from workflows.return_case import ReturnCaseWorkflow
+
+HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
+
+
+def test_histories_are_recorded() -> None:
+    names = {p.stem for p in HISTORIES}
+    for scenario in (
+        "single_adult_from_intake_to_departure_with_the_grant_paid_once",
+        "household_of_four_with_a_sick_child",
+        "embassy_refusal_then_second_request_issued_with_reminders",
+        "no_show_is_rebooked_and_the_first_booking_cancelled",
+        "withdrawal_after_booking_cancels_it_and_pays_nothing",
+        "payment_recorded_then_crash_does_not_pay_twice",
+        "unaccompanied_minor_cannot_depart_before_the_three_steps",
+    ):
+        assert scenario in names
+
+
+@pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
+async def test_history_replays(path: Path) -> None:
+    events = json.loads(path.read_text())["events"]
+    started = events[0]["workflowExecutionStartedEventAttributes"]
+    assert started["workflowType"]["name"] == "ReturnCaseWorkflow"
+    history = WorkflowHistory.from_json(f"replay-{path.stem}", path.read_text())
+    replayer = Replayer(workflows=[ReturnCaseWorkflow], data_converter=build_data_converter())
+    result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
+    assert result.replay_failure is None
