@@ -6,7 +6,7 @@ from typing import Protocol
 
 from temporalio import activity
 
-from activities.simulation import Clock, SimulatorConfig, Simulator
+from activities.simulation import Clock, Simulator, SimulatorConfig
 from models.external import Authority, AuthorityNotice, AuthorityNoticeResult
 
 

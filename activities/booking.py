@@ -6,7 +6,7 @@ from typing import Protocol
 
 from temporalio import activity
 
-from activities.simulation import Clock, SimulatorConfig, Simulator, refusal
+from activities.simulation import Clock, Simulator, SimulatorConfig, refusal
 from models.external import (
     BOOKING_REFUSED,
     BookingRequest,
@@ -32,7 +32,9 @@ class SimulatedBooking(Simulator):
         if data.booking_key in self.bookings:
             return self.bookings[data.booking_key]
         if self.refuses():
-            raise refusal(f"no seats to {data.country_of_origin} on {data.departure_date}", BOOKING_REFUSED)
+            raise refusal(
+                f"no seats to {data.country_of_origin} on {data.departure_date}", BOOKING_REFUSED
+            )
         result = BookingResult(
             booking_ref=self.reference("BK"),
             flight=f"SIM{self.rng.randrange(100, 999)}",
@@ -50,7 +52,9 @@ class SimulatedBooking(Simulator):
 
     @property
     def active(self) -> list[str]:
-        return [b.booking_ref for b in self.bookings.values() if b.booking_ref not in self.cancelled]
+        return [
+            b.booking_ref for b in self.bookings.values() if b.booking_ref not in self.cancelled
+        ]
 
 
 class BookingActivities:

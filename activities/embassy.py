@@ -6,7 +6,7 @@ from typing import Protocol
 
 from temporalio import activity
 
-from activities.simulation import Clock, SimulatorConfig, Simulator, refusal
+from activities.simulation import Clock, Simulator, SimulatorConfig, refusal
 from models.external import (
     EMBASSY_REFUSED,
     DocumentRequest,

@@ -8,7 +8,7 @@ from typing import Protocol
 from pydantic import BaseModel
 from temporalio import activity
 
-from activities.simulation import Clock, SimulatorConfig, ServiceUnavailable, Simulator, refusal
+from activities.simulation import Clock, ServiceUnavailable, Simulator, SimulatorConfig, refusal
 from models.external import PAYMENT_DECLINED, PaymentRequest, PaymentResult
 
 

@@ -32,9 +32,7 @@ class ServiceUnavailable(Exception):
 
 
 class Simulator:
-    def __init__(
-        self, config: SimulatorConfig | None = None, clock: Clock | None = None
-    ) -> None:
+    def __init__(self, config: SimulatorConfig | None = None, clock: Clock | None = None) -> None:
         self.config = config or SimulatorConfig()
         self.rng = random.Random(self.config.seed)
         self._clock = clock or (lambda: datetime.now(UTC))

@@ -12,8 +12,8 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
 from core.settings import Settings
-from models.payloads import CaseWorkflowInput, Traveller
 from models.enums import Relationship, Vulnerability
+from models.payloads import CaseWorkflowInput, Traveller
 from models.policy import DEFAULT_CASE_POLICY
 from models.schemas import ADULT_AGE, CaseCreate, age_on
 from models.tables import Case, HouseholdMember, ReferenceCounter
@@ -78,7 +78,6 @@ def _insert_once(
         if existing is None:
             raise
         return existing, False
-    session.refresh(case)
     return case, True
 
 

@@ -21,7 +21,9 @@ def get_settings_dep(request: Request) -> Settings:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.engine) as session:
+    # Loaded objects stay readable after commit/close, so routes can give the connection back
+    # to the pool before awaiting Temporal (a sync checkout would block the event loop).
+    with Session(request.app.state.engine, expire_on_commit=False) as session:
         yield session
 
 
@@ -38,6 +40,7 @@ async def get_case(case_id: str, session: SessionDep) -> Case:
     # async so the bound case_id reaches the route's context (sync deps run in a thread copy)
     structlog.contextvars.bind_contextvars(case_id=case_id)
     case = session.get(Case, case_id)
+    session.close()  # the routes await Temporal next: hold no connection meanwhile
     if case is None:
         raise HTTPException(status_code=404, detail=f"case {case_id} not found")
     return case

@@ -186,7 +186,9 @@ class CaseState(BaseModel):
     departure_confirmed_by: str | None = None
     closure_reason: ClosureReason | None = None
     closure_note: str | None = None
-    awaiting: str | None = Field(default=None, description="The decision the case waits for, if any")
+    awaiting: str | None = Field(
+        default=None, description="The decision the case waits for, if any"
+    )
     warnings: list[str] = Field(default_factory=list)
     stage_history: list[StageChange] = Field(default_factory=list)
     version: int = 0
@@ -194,7 +196,9 @@ class CaseState(BaseModel):
 
     @property
     def active_booking(self) -> Booking | None:
-        live = [b for b in self.bookings if b.status in (BookingStatus.BOOKED, BookingStatus.NO_SHOW)]
+        live = [
+            b for b in self.bookings if b.status in (BookingStatus.BOOKED, BookingStatus.NO_SHOW)
+        ]
         return live[-1] if live else None
 
 

@@ -8,17 +8,17 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from models.enums import (
-    ClearanceKind,
-    DocumentChoice,
-    NoShowChoice,
-    StepKind,
     CaseStatus,
+    ClearanceKind,
     ClosureReason,
+    DocumentChoice,
     LegalSituation,
     LocationType,
+    NoShowChoice,
     Relationship,
     Sex,
     Stage,
+    StepKind,
     Vulnerability,
 )
 from models.payloads import CaseState

@@ -128,8 +128,15 @@ def departure_blockers(state: CaseState, departure: date) -> list[str]:
         f"{s.kind.value} for member {s.member_id} is not done" for s in state.steps if not s.done
     ]
     for s in state.steps:
-        if s.kind == StepKind.FIT_TO_TRAVEL and s.done and s.valid_until and s.valid_until < departure:
-            blockers.append(f"fit-to-travel certificate of member {s.member_id} expires {s.valid_until}")
+        if (
+            s.kind == StepKind.FIT_TO_TRAVEL
+            and s.done
+            and s.valid_until
+            and s.valid_until < departure
+        ):
+            blockers.append(
+                f"fit-to-travel certificate of member {s.member_id} expires {s.valid_until}"
+            )
     return blockers
 
 
@@ -157,15 +164,21 @@ def warnings(state: CaseState, today: date) -> list[str]:
     deadline = state.voluntary_departure_deadline
     if deadline:
         if departure and departure > deadline:
-            out.append(f"departure {departure} is after the voluntary-departure deadline {deadline}")
+            out.append(
+                f"departure {departure} is after the voluntary-departure deadline {deadline}"
+            )
         elif today > deadline:
             out.append(f"the voluntary-departure deadline {deadline} has passed")
         elif (deadline - today).days <= rules.departure_deadline_warning_days:
-            out.append(f"the voluntary-departure deadline {deadline} is in {(deadline - today).days} days")
+            out.append(
+                f"the voluntary-departure deadline {deadline} is in {(deadline - today).days} days"
+            )
     for s in state.steps:
         if s.kind == StepKind.FIT_TO_TRAVEL and s.done and s.valid_until:
             if s.valid_until < today:
-                out.append(f"fit-to-travel certificate of member {s.member_id} expired {s.valid_until}")
+                out.append(
+                    f"fit-to-travel certificate of member {s.member_id} expired {s.valid_until}"
+                )
             elif departure and s.valid_until < departure:
                 out.append(
                     f"fit-to-travel certificate of member {s.member_id} expires {s.valid_until}, "

@@ -19,8 +19,8 @@ from api.case_service import (
 )
 from api.decisions import decide
 from api.deps import CaseDep, SessionDep, SettingsDep, TemporalDep
-from models.enums import Stage
 from models.decisions import CompleteIntakeInput, RecordCounsellingInput
+from models.enums import Stage
 from models.payloads import CaseState, CounsellingSession
 from models.schemas import (
     CaseCreate,
@@ -56,6 +56,7 @@ async def create_case(
         case, created = existing, False
     else:
         case, created = insert_case(session, data, settings, idempotency_key)
+    session.close()  # hold no pooled connection while awaiting Temporal
     structlog.contextvars.bind_contextvars(case_id=case.id)
     if not created:
         response.status_code = status.HTTP_200_OK

@@ -36,7 +36,12 @@ router = APIRouter(prefix="/cases/{case_id}", tags=["decisions"])
 
 
 async def act(
-    client: Any, case_id: str, update: Any, model: type[BaseModel], actor: Actor, body: BaseModel | None
+    client: Any,
+    case_id: str,
+    update: Any,
+    model: type[BaseModel],
+    actor: Actor,
+    body: BaseModel | None,
 ) -> CaseState:
     """Build the update's input from the body and the acting user, and run it."""
     fields = body.model_dump() if body is not None else {}
@@ -48,7 +53,9 @@ async def submit_eligibility(
     case: CaseDep, body: EligibilityAssessmentIn, actor: CurrentActor, client: TemporalDep
 ) -> CaseState:
     """Submit the eligibility assessment; a different supervisor must then decide on it."""
-    return await act(client, case.id, ReturnCaseWorkflow.submit_eligibility, SubmitEligibilityInput, actor, body)
+    return await act(
+        client, case.id, ReturnCaseWorkflow.submit_eligibility, SubmitEligibilityInput, actor, body
+    )
 
 
 @router.post("/eligibility/decision", response_model=CaseState)
@@ -56,7 +63,14 @@ async def decide_eligibility(
     case: CaseDep, body: ApprovalIn, actor: CurrentActor, client: TemporalDep
 ) -> CaseState:
     """Approve or send back the eligibility assessment (supervisor, not the assessor)."""
-    return await act(client, case.id, ReturnCaseWorkflow.decide_eligibility, EligibilityDecisionInput, actor, body)
+    return await act(
+        client,
+        case.id,
+        ReturnCaseWorkflow.decide_eligibility,
+        EligibilityDecisionInput,
+        actor,
+        body,
+    )
 
 
 @router.post("/consent", response_model=CaseState)
@@ -64,7 +78,9 @@ async def record_consent(
     case: CaseDep, body: ConsentIn, actor: CurrentActor, client: TemporalDep
 ) -> CaseState:
     """Record the signed declaration of voluntary return and the data-sharing consents."""
-    return await act(client, case.id, ReturnCaseWorkflow.record_consent, RecordConsentInput, actor, body)
+    return await act(
+        client, case.id, ReturnCaseWorkflow.record_consent, RecordConsentInput, actor, body
+    )
 
 
 @router.post("/vulnerability-steps", response_model=CaseState)
@@ -72,13 +88,17 @@ async def record_vulnerability_step(
     case: CaseDep, body: VulnerabilityStepIn, actor: CurrentActor, client: TemporalDep
 ) -> CaseState:
     """Record a step a vulnerability requires (guardian consent, fit-to-travel, ...)."""
-    return await act(client, case.id, ReturnCaseWorkflow.record_vulnerability_step, RecordStepInput, actor, body)
+    return await act(
+        client, case.id, ReturnCaseWorkflow.record_vulnerability_step, RecordStepInput, actor, body
+    )
 
 
 @router.post("/grant/proposal", response_model=CaseState)
 async def propose_grant(case: CaseDep, actor: CurrentActor, client: TemporalDep) -> CaseState:
     """Propose the cash grant the project's policy gives this household."""
-    return await act(client, case.id, ReturnCaseWorkflow.propose_grant, ProposeGrantInput, actor, None)
+    return await act(
+        client, case.id, ReturnCaseWorkflow.propose_grant, ProposeGrantInput, actor, None
+    )
 
 
 @router.post("/grant/decision", response_model=CaseState)
@@ -86,7 +106,9 @@ async def decide_grant(
     case: CaseDep, body: ApprovalIn, actor: CurrentActor, client: TemporalDep
 ) -> CaseState:
     """Approve or reject the proposed grant (supervisor, not the proposer)."""
-    return await act(client, case.id, ReturnCaseWorkflow.decide_grant, GrantDecisionInput, actor, body)
+    return await act(
+        client, case.id, ReturnCaseWorkflow.decide_grant, GrantDecisionInput, actor, body
+    )
 
 
 @router.post("/withdrawal", response_model=CaseState)

@@ -73,17 +73,27 @@ async def test_outages_are_technical_failures_then_the_system_recovers() -> None
     sim = SimulatedBooking(SimulatorConfig(seed=1, fail_next_calls=2))
     activities = BookingActivities(sim)
     request = BookingRequest(
-        case_id="c1", booking_key="c1:booking:1", country_of_origin="GE", destination_city="Tbilisi",
-        departure_date=date(2027, 1, 10), travellers=1, escort=False, transit_assistance=True,
+        case_id="c1",
+        booking_key="c1:booking:1",
+        country_of_origin="GE",
+        destination_city="Tbilisi",
+        departure_date=date(2027, 1, 10),
+        travellers=1,
+        escort=False,
+        transit_assistance=True,
     )
     for _ in range(2):
         with pytest.raises(ServiceUnavailable):
             await ENV.run(activities.book_travel, request)
     booked = await ENV.run(activities.book_travel, request)
     assert booked.departure_date == date(2027, 1, 10)
-    cancelled = await ENV.run(activities.cancel_booking, CancelBooking(case_id="c1", booking_ref=booked.booking_ref))
+    cancelled = await ENV.run(
+        activities.cancel_booking, CancelBooking(case_id="c1", booking_ref=booked.booking_ref)
+    )
     assert cancelled.cancelled and sim.active == []
-    unknown = await ENV.run(activities.cancel_booking, CancelBooking(case_id="c1", booking_ref="nope"))
+    unknown = await ENV.run(
+        activities.cancel_booking, CancelBooking(case_id="c1", booking_ref="nope")
+    )
     assert not unknown.cancelled
 
 
@@ -92,8 +102,11 @@ async def test_down_switch_and_outage_windows() -> None:
     window = (now - timedelta(hours=1), now + timedelta(hours=1))
     sim = SimulatedAuthorities(SimulatorConfig(outage_windows=[window]), clock=lambda: now)
     notice = AuthorityNotice(
-        case_id="c1", authority=Authority.BORDER_GUARD, planned_departure=date(2027, 2, 1),
-        travellers=2, location_type=LocationType.DETENTION_CENTRE,
+        case_id="c1",
+        authority=Authority.BORDER_GUARD,
+        planned_departure=date(2027, 2, 1),
+        travellers=2,
+        location_type=LocationType.DETENTION_CENTRE,
     )
     with pytest.raises(ServiceUnavailable, match="maintenance window"):
         await ENV.run(AuthorityActivities(sim).notify_authority, notice)
@@ -129,8 +142,13 @@ async def test_declined_payment_is_a_non_retryable_domain_error() -> None:
 
 async def test_latency_is_applied_and_reminders_land_in_the_outbox() -> None:
     sim = SimulatedNotifications(SimulatorConfig(latency_seconds=0.05))
-    reminder = Reminder(case_id="c1", reference="LV-2026-000001", recipient_role=Role.CASEWORKER,
-                        subject="chase the embassy", body="no answer for 7 days")
+    reminder = Reminder(
+        case_id="c1",
+        reference="LV-2026-000001",
+        recipient_role=Role.CASEWORKER,
+        subject="chase the embassy",
+        body="no answer for 7 days",
+    )
     started = datetime.now(UTC)
     result = await ENV.run(NotificationActivities(sim).send_reminder, reminder)
     assert datetime.now(UTC) - started >= timedelta(seconds=0.05)

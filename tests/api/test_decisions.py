@@ -16,8 +16,13 @@ COUNSELLING = {"held_on": "2026-01-05", "place": "Mucenieki", "language": "ka"}
 CASEWORKER = {"X-Actor-Id": "cw-anna", "X-Actor-Role": "caseworker"}
 SUPERVISOR = {"X-Actor-Id": "sup-mara", "X-Actor-Role": "supervisor"}
 CHILD = {
-    "given_name": "Nino", "family_name": "Beridze", "date_of_birth": "2019-02-01", "sex": "female",
-    "nationality": "GE", "relationship": "child", "vulnerabilities": ["medical_condition"],
+    "given_name": "Nino",
+    "family_name": "Beridze",
+    "date_of_birth": "2019-02-01",
+    "sex": "female",
+    "nationality": "GE",
+    "relationship": "child",
+    "vulnerabilities": ["medical_condition"],
 }
 
 
@@ -46,7 +51,8 @@ async def test_household_is_stored_and_the_workflow_gets_no_names(
     assert members[by_name["Giorgi"].id]["relationship"] == "principal"
     assert "Nino" not in str(live) and "Beridze" not in str(live)
     assert {(s["member_id"], s["kind"]) for s in live["steps"]} == {
-        (by_name["Nino"].id, "fit_to_travel"), (by_name["Nino"].id, "escort_decision")
+        (by_name["Nino"].id, "fit_to_travel"),
+        (by_name["Nino"].id, "escort_decision"),
     }
 
 
@@ -57,11 +63,16 @@ async def test_household_validation_names_the_field(api: httpx.AsyncClient) -> N
     r = await api.post("/cases", json=adult_minor)
     assert r.status_code == 422
     assert "principal.vulnerabilities: unaccompanied_minor on an adult" in r.text
-    r = await api.post("/cases", json=CASE_JSON | {"dependants": [CHILD | {"relationship": "principal"}]})
+    r = await api.post(
+        "/cases", json=CASE_JSON | {"dependants": [CHILD | {"relationship": "principal"}]}
+    )
     assert r.status_code == 422
     assert r.json()["detail"][0]["loc"] == ["body", "dependants", 0, "relationship"]
-    r = await api.post("/cases", json=CASE_JSON | {
-        "return_decision_date": "2026-03-01", "voluntary_departure_deadline": "2026-02-01"})
+    r = await api.post(
+        "/cases",
+        json=CASE_JSON
+        | {"return_decision_date": "2026-03-01", "voluntary_departure_deadline": "2026-02-01"},
+    )
     assert r.status_code == 422
     assert "voluntary_departure_deadline is before return_decision_date" in r.text
 
@@ -72,7 +83,8 @@ async def test_acting_user_headers_are_required(api: httpx.AsyncClient) -> None:
     r = await api.post(f"/cases/{case_id}/eligibility/assessment", json=body)
     assert r.status_code == 401
     r = await api.post(
-        f"/cases/{case_id}/eligibility/assessment", json=body,
+        f"/cases/{case_id}/eligibility/assessment",
+        json=body,
         headers={"X-Actor-Id": "x", "X-Actor-Role": "janitor"},
     )
     assert r.status_code == 422
@@ -82,20 +94,23 @@ async def test_acting_user_headers_are_required(api: httpx.AsyncClient) -> None:
 async def test_same_person_cannot_assess_and_approve_409(api: httpx.AsyncClient) -> None:
     case_id = await case_in_eligibility(api)
     r = await api.post(
-        f"/cases/{case_id}/eligibility/assessment", json={"eligible": True, "notes": "ok"},
+        f"/cases/{case_id}/eligibility/assessment",
+        json={"eligible": True, "notes": "ok"},
         headers=SUPERVISOR,
     )
     assert r.status_code == 200, r.text
     assert r.json()["awaiting"] == "supervisor approval of the eligibility assessment"
     r = await api.post(
-        f"/cases/{case_id}/eligibility/decision", json={"approve": True, "reason": "fine"},
+        f"/cases/{case_id}/eligibility/decision",
+        json={"approve": True, "reason": "fine"},
         headers=SUPERVISOR,
     )
     assert r.status_code == 409
     assert "same person cannot propose and approve" in r.json()["detail"]
     other = {"X-Actor-Id": "sup-other", "X-Actor-Role": "supervisor"}
     r = await api.post(
-        f"/cases/{case_id}/eligibility/decision", json={"approve": True, "reason": "fine"},
+        f"/cases/{case_id}/eligibility/decision",
+        json={"approve": True, "reason": "fine"},
         headers=other,
     )
     assert r.status_code == 200
@@ -105,26 +120,33 @@ async def test_same_person_cannot_assess_and_approve_409(api: httpx.AsyncClient)
 async def test_bad_input_422_wrong_stage_409_unknown_case_404(api: httpx.AsyncClient) -> None:
     case_id = await case_in_eligibility(api)
     r = await api.post(
-        f"/cases/{case_id}/eligibility/assessment", json={"eligible": True, "notes": ""},
+        f"/cases/{case_id}/eligibility/assessment",
+        json={"eligible": True, "notes": ""},
         headers=CASEWORKER,
     )
     assert r.status_code == 422
     assert r.json()["detail"][0]["loc"] == ["body", "notes"]
     today = datetime.now(UTC).date().isoformat()
     consent = {
-        "declaration_signed_on": today, "share_with_authorities": True,
-        "share_with_partner": True, "witnessed_by": "N. K.",
+        "declaration_signed_on": today,
+        "share_with_authorities": True,
+        "share_with_partner": True,
+        "witnessed_by": "N. K.",
     }
     r = await api.post(f"/cases/{case_id}/consent", json=consent, headers=CASEWORKER)
     assert r.status_code == 409
     assert "stage 'eligibility', not 'consent'" in r.json()["detail"]
-    r = await api.post(f"/cases/{case_id}/bookings", json={"departure_date": "2026-13-01"}, headers=CASEWORKER)
+    r = await api.post(
+        f"/cases/{case_id}/bookings", json={"departure_date": "2026-13-01"}, headers=CASEWORKER
+    )
     assert r.status_code == 422
     assert r.json()["detail"][0]["loc"] == ["body", "departure_date"]
     r = await api.post("/cases/nope/consent", json=consent, headers=CASEWORKER)
     assert r.status_code == 404
     r = await api.post(
-        f"/cases/{case_id}/withdrawal", json={"reason": "not_eligible", "note": "x"}, headers=CASEWORKER
+        f"/cases/{case_id}/withdrawal",
+        json={"reason": "not_eligible", "note": "x"},
+        headers=CASEWORKER,
     )
     assert r.status_code == 422
     assert r.json()["detail"][0]["loc"] == ["body", "reason"]
@@ -133,13 +155,16 @@ async def test_bad_input_422_wrong_stage_409_unknown_case_404(api: httpx.AsyncCl
 async def test_withdrawal_closes_and_later_decisions_are_refused(api: httpx.AsyncClient) -> None:
     case_id = await case_in_eligibility(api)
     r = await api.post(
-        f"/cases/{case_id}/withdrawal", json={"note": "wants to stay with family"}, headers=CASEWORKER
+        f"/cases/{case_id}/withdrawal",
+        json={"note": "wants to stay with family"},
+        headers=CASEWORKER,
     )
     assert r.status_code == 200, r.text
     assert r.json()["stage"] == "closed"
     assert r.json()["closure_reason"] == "withdrawn"
     r = await api.post(
-        f"/cases/{case_id}/eligibility/assessment", json={"eligible": True, "notes": "ok"},
+        f"/cases/{case_id}/eligibility/assessment",
+        json={"eligible": True, "notes": "ok"},
         headers=CASEWORKER,
     )
     assert r.status_code == 409
@@ -147,13 +172,26 @@ async def test_withdrawal_closes_and_later_decisions_are_refused(api: httpx.Asyn
 
 async def case_after_consent(api: httpx.AsyncClient) -> str:
     case_id = await case_in_eligibility(api)
-    await api.post(f"/cases/{case_id}/eligibility/assessment", json={"eligible": True, "notes": "ok"},
-                   headers=CASEWORKER)
-    await api.post(f"/cases/{case_id}/eligibility/decision", json={"approve": True, "reason": "ok"},
-                   headers=SUPERVISOR)
-    r = await api.post(f"/cases/{case_id}/consent", headers=CASEWORKER, json={
-        "declaration_signed_on": datetime.now(UTC).date().isoformat(), "share_with_authorities": True,
-        "share_with_partner": False, "witnessed_by": "N. K."})
+    await api.post(
+        f"/cases/{case_id}/eligibility/assessment",
+        json={"eligible": True, "notes": "ok"},
+        headers=CASEWORKER,
+    )
+    await api.post(
+        f"/cases/{case_id}/eligibility/decision",
+        json={"approve": True, "reason": "ok"},
+        headers=SUPERVISOR,
+    )
+    r = await api.post(
+        f"/cases/{case_id}/consent",
+        headers=CASEWORKER,
+        json={
+            "declaration_signed_on": datetime.now(UTC).date().isoformat(),
+            "share_with_authorities": True,
+            "share_with_partner": False,
+            "witnessed_by": "N. K.",
+        },
+    )
     assert r.status_code == 200, r.text
     return case_id
 
@@ -162,31 +200,51 @@ async def test_grant_four_eyes_and_travel_endpoints_through_the_api(api: httpx.A
     case_id = await case_after_consent(api)
     r = await api.post(f"/cases/{case_id}/grant/proposal", headers=SUPERVISOR)
     assert r.status_code == 200 and r.json()["grant"]["amount"] == "300.00"
-    r = await api.post(f"/cases/{case_id}/grant/decision", json={"approve": True, "reason": "ok"},
-                       headers=SUPERVISOR)
+    r = await api.post(
+        f"/cases/{case_id}/grant/decision",
+        json={"approve": True, "reason": "ok"},
+        headers=SUPERVISOR,
+    )
     assert r.status_code == 409
     assert r.json()["detail"] == (
         "cannot approve or reject the cash grant: the same person cannot propose and approve (four eyes)"
     )
-    r = await api.post(f"/cases/{case_id}/bookings", json={"departure_date": "2030-01-10"}, headers=CASEWORKER)
+    r = await api.post(
+        f"/cases/{case_id}/bookings", json={"departure_date": "2030-01-10"}, headers=CASEWORKER
+    )
     assert r.status_code == 409
     assert "stage 'travel_documents', not 'travel'" in r.json()["detail"]
-    r = await api.post(f"/cases/{case_id}/travel-documents/assessment",
-                       json={"planned_departure": "2030-01-10"}, headers=CASEWORKER)
+    r = await api.post(
+        f"/cases/{case_id}/travel-documents/assessment",
+        json={"planned_departure": "2030-01-10"},
+        headers=CASEWORKER,
+    )
     assert r.status_code == 200, r.text
     ref = r.json()["documents"]["request_ref"]  # CASE_JSON's principal has no passport
     assert r.json()["documents"]["status"] == "requested" and ref
-    r = await api.post(f"/cases/{case_id}/travel-documents/embassy-answer", headers=CASEWORKER,
-                       json={"request_ref": ref, "issued": True})
+    r = await api.post(
+        f"/cases/{case_id}/travel-documents/embassy-answer",
+        headers=CASEWORKER,
+        json={"request_ref": ref, "issued": True},
+    )
     assert r.status_code == 409
     assert "validity date" in r.json()["detail"]
-    r = await api.post(f"/cases/{case_id}/travel-documents/embassy-answer", headers=CASEWORKER,
-                       json={"request_ref": ref, "issued": True, "valid_until": "2030-06-01"})
+    r = await api.post(
+        f"/cases/{case_id}/travel-documents/embassy-answer",
+        headers=CASEWORKER,
+        json={"request_ref": ref, "issued": True, "valid_until": "2030-06-01"},
+    )
     assert r.status_code == 200 and r.json()["stage"] == "clearance"
-    r = await api.post(f"/cases/{case_id}/clearance", headers=CASEWORKER, json={
-        "kind": "release_from_detention", "confirmed_on": "2020-01-01", "reference": "X"})
+    r = await api.post(
+        f"/cases/{case_id}/clearance",
+        headers=CASEWORKER,
+        json={"kind": "release_from_detention", "confirmed_on": "2020-01-01", "reference": "X"},
+    )
     assert r.status_code == 409
     assert "'release_from_detention' is not required" in r.json()["detail"]
-    r = await api.post(f"/cases/{case_id}/departure", headers=CASEWORKER,
-                       json={"booking_ref": "BK-1", "departed_on": "2020-01-01"})
+    r = await api.post(
+        f"/cases/{case_id}/departure",
+        headers=CASEWORKER,
+        json={"booking_ref": "BK-1", "departed_on": "2020-01-01"},
+    )
     assert r.status_code == 409

@@ -22,12 +22,12 @@ from models.decisions import (
     CompleteIntakeInput,
     ConfirmClearanceInput,
     ConfirmDepartureInput,
+    EligibilityDecisionInput,
     GrantDecisionInput,
     ProposeGrantInput,
-    RequestBookingInput,
-    EligibilityDecisionInput,
     RecordConsentInput,
     RecordCounsellingInput,
+    RequestBookingInput,
     SubmitEligibilityInput,
 )
 from models.enums import ClearanceKind, Relationship, Role, Sex, Vulnerability
@@ -66,7 +66,10 @@ async def today(env: WorkflowEnvironment) -> date:
 
 
 async def start_case(
-    env: WorkflowEnvironment, settings: Settings, engine: Engine, household: list[Traveller],
+    env: WorkflowEnvironment,
+    settings: Settings,
+    engine: Engine,
+    household: list[Traveller],
     **case_fields: object,
 ) -> WorkflowHandle[ReturnCaseWorkflow, CaseState]:
     case = insert_case(engine)
@@ -105,26 +108,35 @@ async def through_consent(
     return await handle.execute_update(
         ReturnCaseWorkflow.record_consent,
         RecordConsentInput(
-            actor=CASEWORKER, declaration_signed_on=await today(env),
-            share_with_authorities=True, share_with_partner=True, witnessed_by="interpreter N. K.",
+            actor=CASEWORKER,
+            declaration_signed_on=await today(env),
+            share_with_authorities=True,
+            share_with_partner=True,
+            witnessed_by="interpreter N. K.",
         ),
     )
 
 
 async def through_clearance(
-    env: WorkflowEnvironment, handle: WorkflowHandle[ReturnCaseWorkflow, CaseState],
+    env: WorkflowEnvironment,
+    handle: WorkflowHandle[ReturnCaseWorkflow, CaseState],
     planned_in_days: int = 30,
 ) -> CaseState:
     """From consent: documents (none needed: passports valid) and exit clearance."""
     day = await today(env)
     await handle.execute_update(
         ReturnCaseWorkflow.assess_travel_documents,
-        AssessDocumentsInput(actor=CASEWORKER, planned_departure=day + timedelta(days=planned_in_days)),
+        AssessDocumentsInput(
+            actor=CASEWORKER, planned_departure=day + timedelta(days=planned_in_days)
+        ),
     )
     return await handle.execute_update(
         ReturnCaseWorkflow.confirm_clearance,
         ConfirmClearanceInput(
-            actor=BORDER_GUARD, kind=ClearanceKind.EXIT_CLEARANCE, confirmed_on=day, reference="BG-1"
+            actor=BORDER_GUARD,
+            kind=ClearanceKind.EXIT_CLEARANCE,
+            confirmed_on=day,
+            reference="BG-1",
         ),
     )
 
@@ -141,7 +153,9 @@ def clients() -> ExternalClients:
 
 
 async def approve_grant(handle: WorkflowHandle[ReturnCaseWorkflow, CaseState]) -> CaseState:
-    await handle.execute_update(ReturnCaseWorkflow.propose_grant, ProposeGrantInput(actor=CASEWORKER))
+    await handle.execute_update(
+        ReturnCaseWorkflow.propose_grant, ProposeGrantInput(actor=CASEWORKER)
+    )
     return await handle.execute_update(
         ReturnCaseWorkflow.decide_grant,
         GrantDecisionInput(actor=SUPERVISOR, approve=True, reason="per policy"),
@@ -158,7 +172,8 @@ async def book(
 
 
 async def depart(
-    env: WorkflowEnvironment, handle: WorkflowHandle[ReturnCaseWorkflow, CaseState],
+    env: WorkflowEnvironment,
+    handle: WorkflowHandle[ReturnCaseWorkflow, CaseState],
     actor: Actor = BORDER_GUARD,
 ) -> CaseState:
     """Let time pass to the booked day, then the border guard confirms departure.
@@ -169,11 +184,15 @@ async def depart(
     state = await handle.query(ReturnCaseWorkflow.state)
     booking = state.active_booking
     assert booking is not None
-    await env.sleep(datetime.combine(booking.departure_date, time(9), tzinfo=UTC) - await env.get_current_time())
+    await env.sleep(
+        datetime.combine(booking.departure_date, time(9), tzinfo=UTC) - await env.get_current_time()
+    )
     confirmed = asyncio.create_task(
         handle.execute_update(
             ReturnCaseWorkflow.confirm_departure,
-            ConfirmDepartureInput(actor=actor, booking_ref=booking.booking_ref, departed_on=booking.departure_date),
+            ConfirmDepartureInput(
+                actor=actor, booking_ref=booking.booking_ref, departed_on=booking.departure_date
+            ),
         )
     )
     await asyncio.sleep(0.2)

@@ -45,7 +45,10 @@ async def test_single_adult_from_intake_to_departure_with_the_grant_paid_once(
     async with build_worker(time_env.client, settings, engine, clients=sims):
         day = await today(time_env)
         handle = await start_case(
-            time_env, settings, engine, [person("m1", passport_until=day + timedelta(days=900))],
+            time_env,
+            settings,
+            engine,
+            [person("m1", passport_until=day + timedelta(days=900))],
             voluntary_departure_deadline=day + timedelta(days=60),
         )
         await through_consent(time_env, handle)
@@ -99,7 +102,9 @@ async def test_same_person_cannot_propose_and_approve_the_grant(
     async with build_worker(time_env.client, settings, engine, clients=clients()):
         handle = await start_case(time_env, settings, engine, [person("m1")])
         await through_consent(time_env, handle)
-        await handle.execute_update(ReturnCaseWorkflow.propose_grant, ProposeGrantInput(actor=SUPERVISOR))
+        await handle.execute_update(
+            ReturnCaseWorkflow.propose_grant, ProposeGrantInput(actor=SUPERVISOR)
+        )
         with pytest.raises(WorkflowUpdateFailedError) as err:
             await handle.execute_update(
                 ReturnCaseWorkflow.decide_grant,
@@ -146,14 +151,19 @@ async def test_no_show_is_rebooked_and_the_first_booking_cancelled(
     async with build_worker(time_env.client, settings, engine, clients=sims):
         day = await today(time_env)
         handle = await start_case(
-            time_env, settings, engine, [person("m1", passport_until=day + timedelta(days=900))],
+            time_env,
+            settings,
+            engine,
+            [person("m1", passport_until=day + timedelta(days=900))],
             voluntary_departure_deadline=day + timedelta(days=40),
         )
         await through_consent(time_env, handle)
         await through_clearance(time_env, handle)
         first = (await book(handle, day + timedelta(days=20))).bookings[0]
         rebook = NoShowDecisionInput(
-            actor=CASEWORKER, choice=NoShowChoice.REBOOK, reason="missed the bus",
+            actor=CASEWORKER,
+            choice=NoShowChoice.REBOOK,
+            reason="missed the bus",
             new_departure_date=day + timedelta(days=25),
         )
         with pytest.raises(WorkflowUpdateFailedError) as err:
@@ -193,7 +203,9 @@ async def test_no_show_can_suspend_and_a_new_booking_reactivates(
         await time_env.sleep(timedelta(days=22))
         state = await handle.execute_update(
             ReturnCaseWorkflow.decide_no_show,
-            NoShowDecisionInput(actor=CASEWORKER, choice=NoShowChoice.SUSPEND, reason="in hospital"),
+            NoShowDecisionInput(
+                actor=CASEWORKER, choice=NoShowChoice.SUSPEND, reason="in hospital"
+            ),
         )
         assert state.status == "suspended" and state.active_booking is None
         state = await book(handle, (await today(time_env)) + timedelta(days=25))

@@ -83,14 +83,18 @@ async def test_sent_back_assessment_needs_a_new_one_and_not_eligible_closes(
             ReturnCaseWorkflow.record_counselling, RecordCounsellingInput(session=counselling())
         )
         await handle.execute_update(ReturnCaseWorkflow.complete_intake, CompleteIntakeInput())
-        submit = SubmitEligibilityInput(actor=CASEWORKER, eligible=False, notes="has a pending appeal")
+        submit = SubmitEligibilityInput(
+            actor=CASEWORKER, eligible=False, notes="has a pending appeal"
+        )
         await handle.execute_update(ReturnCaseWorkflow.submit_eligibility, submit)
         assert "already waiting for approval" in await refused(
             handle.execute_update(ReturnCaseWorkflow.submit_eligibility, submit)
         )
         state = await handle.execute_update(
             ReturnCaseWorkflow.decide_eligibility,
-            EligibilityDecisionInput(actor=SUPERVISOR, approve=False, reason="check the appeal date"),
+            EligibilityDecisionInput(
+                actor=SUPERVISOR, approve=False, reason="check the appeal date"
+            ),
         )
         assert state.stage == Stage.ELIGIBILITY and state.awaiting is not None
         await handle.execute_update(ReturnCaseWorkflow.submit_eligibility, submit)
@@ -113,8 +117,11 @@ async def test_consent_must_cover_the_authorities_then_withdrawal_closes(
 
         await through_eligibility(handle)
         no_sharing = RecordConsentInput(
-            actor=CASEWORKER, declaration_signed_on=await today(time_env),
-            share_with_authorities=False, share_with_partner=True, witnessed_by="N. K.",
+            actor=CASEWORKER,
+            declaration_signed_on=await today(time_env),
+            share_with_authorities=False,
+            share_with_partner=True,
+            witnessed_by="N. K.",
         )
         assert "consent to share data with the authorities" in await refused(
             handle.execute_update(ReturnCaseWorkflow.record_consent, no_sharing)
@@ -144,5 +151,8 @@ async def test_consent_moves_a_household_without_vulnerabilities_to_documents(
         assert state.stage == Stage.TRAVEL_DOCUMENTS
         assert state.consent is not None and state.consent.witnessed_by == "interpreter N. K."
         assert [c.stage for c in state.stage_history] == [
-            Stage.INTAKE, Stage.ELIGIBILITY, Stage.CONSENT, Stage.TRAVEL_DOCUMENTS
+            Stage.INTAKE,
+            Stage.ELIGIBILITY,
+            Stage.CONSENT,
+            Stage.TRAVEL_DOCUMENTS,
         ]

@@ -1,0 +1,303 @@
+"""The running case: its state, how it changes, and its calls to the outside world.
+
+``ReturnCaseWorkflow`` owns one ``CaseRun`` and delegates to it; everything here runs inside
+the workflow (deterministic: ``workflow.now()``, ``workflow.uuid4()``, activities only).
+Compensation on closure is written out in ``close_with_compensation``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, time, timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError
+
+from activities.projection import ProjectionActivities
+from models.enums import (
+    BookingStatus,
+    CaseStatus,
+    ClosureReason,
+    DocumentStatus,
+    GrantStatus,
+    Role,
+    Stage,
+)
+from models.external import (
+    BOOKING_REFUSED,
+    EMBASSY_REFUSED,
+    PAYMENT_DECLINED,
+    Authority,
+    AuthorityNotice,
+    BookingRequest,
+    CancelBooking,
+    DocumentRequest,
+    PaymentRequest,
+    Reminder,
+    WithdrawDocumentRequest,
+)
+from models.payloads import Booking, CaseState, ProjectCaseInput, StageChange
+from workflows import calls, rules
+
+PROJECTION_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    maximum_interval=timedelta(minutes=1),
+    non_retryable_error_types=[],
+)
+
+
+class CaseRun:
+    def __init__(self, state: CaseState, *, new: bool) -> None:
+        self.state = state
+        self.dirty = new  # state changed since the last projection
+        self.done = False  # the run should end once its handlers finish
+
+    async def request_document(self) -> None:
+        """File (or re-file) the emergency travel document request and start chasing it."""
+        s, docs = self.state, self.state.documents
+        self.require_consent()
+        docs.attempts += 1
+        request = DocumentRequest(
+            case_id=s.case_id,
+            request_key=f"{s.case_id}:etd:{docs.attempts}",
+            country_of_origin=s.country_of_origin,
+            member_ids=docs.member_ids,
+        )
+        try:
+            result = await calls.request_document(request)
+        except ActivityError as err:
+            reason = calls.refusal_of(err, EMBASSY_REFUSED)
+            if reason is None:
+                raise
+            docs.status, docs.refusal_reason, docs.request_ref = (
+                DocumentStatus.REFUSED,
+                reason,
+                None,
+            )
+            s.awaiting = "decision on the embassy's refusal: request again, escalate or close"
+            self.touch()
+            return
+        docs.status, docs.request_ref, docs.refusal_reason = (
+            DocumentStatus.REQUESTED,
+            result.request_ref,
+            None,
+        )
+        docs.requested_at = workflow.now()
+        self.start_chasing()
+        s.awaiting = f"the embassy's answer to request {result.request_ref}"
+        self.touch()
+
+    def start_chasing(self) -> None:
+        docs, chasing = self.state.documents, self.state.policy.chasing
+        docs.status = DocumentStatus.REQUESTED
+        docs.last_chased_at = workflow.now()
+        docs.deadline_at = workflow.now() + timedelta(days=chasing.deadline_days)
+
+    async def enter_clearance(self) -> None:
+        """Notify both authorities of the planned departure, then wait for their clearance."""
+        s = self.state
+        self.require_consent()
+        assert s.documents.planned_departure is not None
+        notices = [
+            AuthorityNotice(
+                case_id=s.case_id,
+                authority=authority,
+                travellers=len(s.household),
+                planned_departure=s.documents.planned_departure,
+                location_type=s.location_type,
+            )
+            for authority in (Authority.BORDER_GUARD, Authority.MIGRATION_OFFICE)
+        ]
+        border_guard, migration_office = await asyncio.gather(
+            *(calls.notify_authority(n) for n in notices)
+        )
+        s.clearance.border_guard_ref = border_guard.reference
+        s.clearance.migration_office_ref = migration_office.reference
+        s.awaiting = "clearance by the authorities"
+        self.change_stage(Stage.CLEARANCE)
+
+    async def book(self, departure: date, escort: bool, transit: bool) -> None:
+        s = self.state
+        self.require_consent()
+        request = BookingRequest(
+            case_id=s.case_id,
+            booking_key=f"{s.case_id}:booking:{len(s.bookings) + 1}",
+            country_of_origin=s.country_of_origin,
+            destination_city=s.destination_city,
+            departure_date=departure,
+            travellers=len(s.household),
+            escort=escort,
+            transit_assistance=transit,
+        )
+        try:
+            result = await calls.book(request)
+        except ActivityError as err:
+            reason = calls.refusal_of(err, BOOKING_REFUSED)
+            if reason is None:
+                raise
+            raise rules.refuse(f"the booking system refused: {reason}") from err
+        s.bookings.append(
+            Booking(
+                booking_ref=result.booking_ref,
+                departure_date=result.departure_date,
+                flight=result.flight,
+                escort=escort,
+                transit_assistance=transit,
+                requested_on=self.today(),
+            )
+        )
+
+    async def pay_grant(self) -> None:
+        """Pay an approved grant once; the key is case id + payment id, never the run id."""
+        s, grant = self.state, self.state.grant
+        if grant is None or grant.status != GrantStatus.APPROVED:
+            return
+        assert grant.payment_id is not None
+        payment = PaymentRequest(
+            case_id=s.case_id,
+            payment_id=grant.payment_id,
+            idempotency_key=f"{s.case_id}:{grant.payment_id}",
+            amount=grant.amount,
+            currency=grant.currency,
+        )
+        try:
+            grant.receipt_ref = (await calls.pay(payment)).receipt_ref
+            grant.status = GrantStatus.PAID
+        except ActivityError as err:
+            reason = calls.refusal_of(err, PAYMENT_DECLINED)
+            if reason is None:
+                raise
+            grant.status, grant.reason = GrantStatus.PAYMENT_FAILED, reason
+
+    async def close_with_compensation(self, reason: ClosureReason, note: str) -> None:
+        """Undo what was set in motion, newest first, then close the case."""
+        s = self.state
+        booking = s.active_booking
+        if booking is not None:
+            await calls.cancel_booking(
+                CancelBooking(case_id=s.case_id, booking_ref=booking.booking_ref)
+            )
+            booking.status = BookingStatus.CANCELLED
+        docs = s.documents
+        if docs.request_ref and docs.status in (
+            DocumentStatus.REQUESTED,
+            DocumentStatus.DEADLINE_REACHED,
+        ):
+            await calls.withdraw_document_request(
+                WithdrawDocumentRequest(case_id=s.case_id, request_ref=docs.request_ref)
+            )
+            docs.status = DocumentStatus.WITHDRAWN
+        # Nothing is paid before departure, so releasing the grant moves no money.
+        if s.grant is not None and s.grant.status in (GrantStatus.PROPOSED, GrantStatus.APPROVED):
+            s.grant.status = GrantStatus.RELEASED
+        self.close(reason, note)
+
+    async def notify(self, role: Role, subject: str, body: str) -> None:
+        s = self.state
+        await calls.remind(
+            Reminder(
+                case_id=s.case_id,
+                reference=s.reference,
+                recipient_role=role,
+                subject=f"{s.reference}: {subject}",
+                body=body,
+            )
+        )
+
+    # ---- timers: embassy chasing and no-shows ----------------------------------------
+
+    def next_due(self) -> datetime | None:
+        s, dues = self.state, []
+        docs = s.documents
+        if docs.status == DocumentStatus.REQUESTED and docs.last_chased_at and docs.deadline_at:
+            every = timedelta(days=s.policy.chasing.reminder_every_days)
+            dues += [docs.last_chased_at + every, docs.deadline_at]
+        booking = s.active_booking
+        if s.stage == Stage.TRAVEL and booking and booking.status == BookingStatus.BOOKED:
+            dues.append(self.no_show_at(booking.departure_date))
+        return min(dues) if dues else None
+
+    def no_show_at(self, departure: date) -> datetime:
+        start = datetime.combine(departure, time(0), tzinfo=UTC)
+        return start + timedelta(hours=self.state.policy.no_show_after_hours)
+
+    async def fire_timers(self) -> None:
+        s, now, docs = self.state, workflow.now(), self.state.documents
+        if docs.status == DocumentStatus.REQUESTED and docs.deadline_at and docs.last_chased_at:
+            if now >= docs.deadline_at:
+                docs.status = DocumentStatus.DEADLINE_REACHED
+                s.awaiting = "decision on the travel document: the embassy's deadline has passed"
+                await self.notify(Role.CASEWORKER, "embassy deadline reached", s.awaiting)
+                self.touch()
+            elif now >= docs.last_chased_at + timedelta(days=s.policy.chasing.reminder_every_days):
+                docs.last_chased_at, docs.reminders_sent = now, docs.reminders_sent + 1
+                await self.notify(
+                    Role.CASEWORKER,
+                    "chase the embassy",
+                    f"request {docs.request_ref} has had no answer since {docs.requested_at:%Y-%m-%d}",
+                )
+                self.touch()
+        booking = s.active_booking
+        if (
+            s.stage == Stage.TRAVEL
+            and booking
+            and booking.status == BookingStatus.BOOKED
+            and now >= self.no_show_at(booking.departure_date)
+        ):
+            booking.status = BookingStatus.NO_SHOW
+            s.awaiting = (
+                f"decision on the no-show of booking {booking.booking_ref}: rebook or suspend"
+            )
+            await self.notify(Role.CASEWORKER, "no-show", s.awaiting)
+            self.touch()
+
+    # ---- state helpers ---------------------------------------------------------------
+
+    def today(self) -> date:
+        return workflow.now().date()
+
+    def require_consent(self) -> None:
+        consent = self.state.consent
+        if consent is None or not consent.share_with_authorities:
+            # Nothing leaves for an external party before consent; a guard, not a decision.
+            raise rules.refuse("no consent to share data with the authorities")
+
+    def touch(self) -> None:
+        self.state.version += 1
+        self.state.updated_at = workflow.now()
+        self.state.warnings = rules.warnings(self.state, self.today())
+        self.dirty = True
+
+    def change_stage(self, stage: Stage) -> None:
+        self.state.stage = stage
+        self.state.stage_history.append(StageChange(stage=stage, at=workflow.now()))
+        self.touch()
+
+    def close(self, reason: ClosureReason, note: str) -> None:
+        """Pre-departure closure: not eligible, withdrawn, absconded, no travel document."""
+        self.state.closure_reason, self.state.closure_note = reason, note
+        self.state.status = CaseStatus.CLOSED
+        self.state.awaiting = None
+        self.change_stage(Stage.CLOSED)
+        self.done = True
+
+    async def project(self) -> None:
+        s = self.state
+        assert s.updated_at is not None
+        booking = s.active_booking
+        await workflow.execute_activity_method(
+            ProjectionActivities.project_case,
+            ProjectCaseInput(
+                case_id=s.case_id,
+                stage=s.stage,
+                status=s.status,
+                version=s.version,
+                updated_at=s.updated_at,
+                closure_reason=s.closure_reason,
+                departure_date=s.departed_on or (booking.departure_date if booking else None),
+                grant_receipt_ref=s.grant.receipt_ref if s.grant else None,
+            ),
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=PROJECTION_RETRY,
+        )

@@ -1,0 +1,233 @@
+"""What each decision requires: the checks behind the workflow's update validators.
+
+One function per update, ``(state, input, today) -> None``, raising a ``DecisionRefused``
+ApplicationError with a reason a caseworker can act on. Pure: no clock, no I/O.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from models.decisions import (
+    AssessDocumentsInput,
+    CompleteIntakeInput,
+    ConfirmClearanceInput,
+    ConfirmDepartureInput,
+    DocumentDecisionInput,
+    EligibilityDecisionInput,
+    EmbassyAnswerInput,
+    GrantDecisionInput,
+    NoShowDecisionInput,
+    ProposeGrantInput,
+    RecordConsentInput,
+    RecordCounsellingInput,
+    RecordStepInput,
+    RequestBookingInput,
+    SubmitEligibilityInput,
+    WithdrawInput,
+)
+from models.enums import (
+    BookingStatus,
+    ClosureReason,
+    DocumentChoice,
+    DocumentStatus,
+    GrantStatus,
+    NoShowChoice,
+    Role,
+    Stage,
+    StepKind,
+)
+from models.payloads import CaseState
+from workflows import rules
+
+
+def stage(s: CaseState, stages: Stage | tuple[Stage, ...], action: str) -> None:
+    rules.require_stage(s, (stages,) if isinstance(stages, Stage) else stages, action)
+
+
+def departure_date(s: CaseState, today: date, departure: date) -> None:
+    if departure <= today:
+        raise rules.refuse(f"the departure date {departure} must be in the future")
+    for step in s.steps:
+        if step.valid_until and step.done and step.valid_until < departure:
+            raise rules.refuse(
+                f"the fit-to-travel certificate of member {step.member_id} expires "
+                f"{step.valid_until}, before the departure on {departure}"
+            )
+
+
+def counselling(s: CaseState, data: RecordCounsellingInput, today: date) -> None:
+    stage(s, Stage.INTAKE, "record a counselling session")
+    if data.session.held_on > today:
+        raise rules.refuse("a counselling session cannot be in the future")
+
+
+def complete_intake(s: CaseState, data: CompleteIntakeInput, today: date) -> None:
+    stage(s, Stage.INTAKE, "complete intake")
+    if not s.counselling_sessions:
+        raise rules.refuse(
+            "intake cannot be completed before at least one counselling session is recorded"
+        )
+
+
+def submit_eligibility(s: CaseState, data: SubmitEligibilityInput, today: date) -> None:
+    stage(s, Stage.ELIGIBILITY, "submit an eligibility assessment")
+    rules.require_role(data.actor, rules.STAFF, "submit an eligibility assessment")
+    e = s.eligibility
+    if e is not None and e.approved is None:
+        raise rules.refuse("an eligibility assessment is already waiting for approval")
+
+
+def decide_eligibility(s: CaseState, data: EligibilityDecisionInput, today: date) -> None:
+    stage(s, Stage.ELIGIBILITY, "decide on eligibility")
+    e = s.eligibility
+    if e is None or e.approved is not None:
+        raise rules.refuse("cannot decide on eligibility: no assessment is waiting for approval")
+    rules.require_four_eyes(
+        data.actor, e.assessed_by, "approve or reject the eligibility assessment"
+    )
+
+
+def consent(s: CaseState, data: RecordConsentInput, today: date) -> None:
+    stage(s, Stage.CONSENT, "record consent")
+    rules.require_role(data.actor, rules.STAFF, "record consent")
+    rules.require_not_future(data.declaration_signed_on, today, "declaration_signed_on")
+    if not data.share_with_authorities:
+        raise rules.refuse(
+            "the return cannot be organised without consent to share data with the authorities"
+        )
+
+
+def step(s: CaseState, data: RecordStepInput, today: date) -> None:
+    stage(s, rules.AFTER_CONSENT, "record a vulnerability step")
+    rules.require_role(data.actor, rules.STAFF, "record a vulnerability step")
+    rules.find_step(s, data.member_id, data.kind)
+    rules.require_not_future(data.completed_on, today, "completed_on")
+    if data.kind == StepKind.FIT_TO_TRAVEL:
+        if data.valid_until is None:
+            raise rules.refuse("a fit-to-travel certificate needs its expiry date (valid_until)")
+        if data.valid_until <= today:
+            raise rules.refuse(f"the fit-to-travel certificate expired on {data.valid_until}")
+    if data.kind == StepKind.ESCORT_DECISION and data.escort_required is None:
+        raise rules.refuse("an escort decision must say whether an escort is required")
+
+
+def assess(s: CaseState, data: AssessDocumentsInput, today: date) -> None:
+    stage(s, (Stage.VULNERABILITY, Stage.TRAVEL_DOCUMENTS), "assess travel documents")
+    rules.require_role(data.actor, rules.STAFF, "assess travel documents")
+    if s.documents.status != DocumentStatus.NOT_ASSESSED:
+        raise rules.refuse("travel documents were already assessed")
+    if data.planned_departure <= today:
+        raise rules.refuse("the planned departure must be in the future")
+    if not s.household:
+        raise rules.refuse("the case has no household members to travel")
+
+
+def embassy_answer(s: CaseState, data: EmbassyAnswerInput, today: date) -> None:
+    stage(s, Stage.TRAVEL_DOCUMENTS, "record the embassy's answer")
+    rules.require_role(
+        data.actor, (*rules.STAFF, Role.EMBASSY_LIAISON), "record the embassy's answer"
+    )
+    docs = s.documents
+    if docs.status not in (DocumentStatus.REQUESTED, DocumentStatus.DEADLINE_REACHED):
+        raise rules.refuse(f"no embassy answer is expected: the request is '{docs.status}'")
+    if data.request_ref != docs.request_ref:
+        raise rules.refuse(
+            f"unknown request {data.request_ref}; the open one is {docs.request_ref}"
+        )
+    if data.issued and (data.valid_until is None or data.valid_until <= today):
+        raise rules.refuse("an issued travel document needs a validity date in the future")
+    if not data.issued and not data.reason:
+        raise rules.refuse("a refusal needs the embassy's reason")
+
+
+def document_decision(s: CaseState, data: DocumentDecisionInput, today: date) -> None:
+    stage(s, Stage.TRAVEL_DOCUMENTS, "decide on the travel document")
+    rules.require_role(data.actor, rules.STAFF, "decide on the travel document")
+    status = s.documents.status
+    if status not in (DocumentStatus.REFUSED, DocumentStatus.DEADLINE_REACHED):
+        raise rules.refuse(
+            f"no decision is needed: the travel document request is '{status}', "
+            "not refused or past its deadline"
+        )
+    if data.choice == DocumentChoice.ESCALATE and s.documents.request_ref is None:
+        raise rules.refuse("nothing to escalate: the embassy refused before filing a request")
+
+
+def clearance(s: CaseState, data: ConfirmClearanceInput, today: date) -> None:
+    stage(s, Stage.CLEARANCE, "record a clearance")
+    rules.require_role(
+        data.actor,
+        (Role.CASEWORKER, Role.BORDER_GUARD, Role.MIGRATION_OFFICE),
+        "record a clearance",
+    )
+    rules.require_not_future(data.confirmed_on, today, "confirmed_on")
+    if data.kind not in rules.clearance_required(s):
+        raise rules.refuse(f"'{data.kind}' is not required for this case")
+    if any(c.kind == data.kind for c in s.clearance.confirmations):
+        raise rules.refuse(f"'{data.kind}' is already recorded")
+
+
+def booking(s: CaseState, data: RequestBookingInput, today: date) -> None:
+    stage(s, Stage.TRAVEL, "request a booking")
+    rules.require_role(data.actor, rules.STAFF, "request a booking")
+    if s.active_booking is not None:
+        raise rules.refuse(f"booking {s.active_booking.booking_ref} is still active")
+    departure_date(s, today, data.departure_date)
+    if rules.escort_required(s) and not data.escort:
+        raise rules.refuse("an escort is required for this household (escort decision)")
+
+
+def departure(s: CaseState, data: ConfirmDepartureInput, today: date) -> None:
+    stage(s, Stage.TRAVEL, "confirm departure")
+    rules.require_role(data.actor, (Role.BORDER_GUARD, Role.ESCORT), "confirm departure")
+    booking = s.active_booking
+    if booking is None or booking.booking_ref != data.booking_ref:
+        raise rules.refuse(f"booking {data.booking_ref} is not the case's active booking")
+    if booking.status != BookingStatus.BOOKED:
+        raise rules.refuse(f"booking {data.booking_ref} is a no-show awaiting a decision")
+    if data.departed_on != booking.departure_date:
+        raise rules.refuse(
+            f"booking {data.booking_ref} departs on {booking.departure_date}, not {data.departed_on}"
+        )
+    rules.require_not_future(data.departed_on, today, "departed_on")
+    blockers = rules.departure_blockers(s, data.departed_on)
+    if blockers:
+        raise rules.refuse("departure is blocked: " + "; ".join(blockers))
+
+
+def no_show(s: CaseState, data: NoShowDecisionInput, today: date) -> None:
+    stage(s, Stage.TRAVEL, "decide on a no-show")
+    rules.require_role(data.actor, rules.STAFF, "decide on a no-show")
+    booking = s.active_booking
+    if booking is None or booking.status != BookingStatus.NO_SHOW:
+        raise rules.refuse("no no-show is waiting for a decision")
+    if data.choice == NoShowChoice.REBOOK:
+        if data.new_departure_date is None:
+            raise rules.refuse("rebooking needs new_departure_date")
+        departure_date(s, today, data.new_departure_date)
+
+
+def propose_grant(s: CaseState, data: ProposeGrantInput, today: date) -> None:
+    stage(s, rules.AFTER_CONSENT, "propose a cash grant")
+    rules.require_role(data.actor, rules.STAFF, "propose a cash grant")
+    if not s.household:
+        raise rules.refuse("the case has no household members to compute a grant for")
+    grant = s.grant
+    if grant is not None and grant.status != GrantStatus.REJECTED:
+        raise rules.refuse(f"a cash grant is already {grant.status}")
+
+
+def decide_grant(s: CaseState, data: GrantDecisionInput, today: date) -> None:
+    stage(s, rules.AFTER_CONSENT, "decide on the cash grant")
+    grant = s.grant
+    if grant is None or grant.status != GrantStatus.PROPOSED:
+        raise rules.refuse("no cash grant is waiting for approval")
+    rules.require_four_eyes(data.actor, grant.proposed_by, "approve or reject the cash grant")
+
+
+def withdraw(s: CaseState, data: WithdrawInput, today: date) -> None:
+    stage(s, rules.BEFORE_DEPARTURE, "withdraw or record absconding")
+    rules.require_role(data.actor, rules.STAFF, "withdraw or record absconding")
+    if data.reason not in (ClosureReason.WITHDRAWN, ClosureReason.ABSCONDED):
+        raise rules.refuse("the reason must be 'withdrawn' or 'absconded'")
