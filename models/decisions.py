@@ -107,6 +107,10 @@ class GrantDecisionInput(BaseModel):
     reason: Reason
 
 
+class RetryPaymentInput(BaseModel):
+    actor: Actor
+
+
 class WithdrawInput(BaseModel):
     actor: Actor
     reason: ClosureReason = ClosureReason.WITHDRAWN

@@ -169,6 +169,7 @@ class CaseRun:
             if reason is None:
                 raise
             grant.status, grant.reason = GrantStatus.PAYMENT_FAILED, reason
+            s.awaiting = "decision on the declined grant payment: retry it"
 
     async def close_with_compensation(self, reason: ClosureReason, note: str) -> None:
         """Undo what was set in motion, newest first, then close the case."""

@@ -23,6 +23,7 @@ from models.decisions import (
     RecordCounsellingInput,
     RecordStepInput,
     RequestBookingInput,
+    RetryPaymentInput,
     SubmitEligibilityInput,
     WithdrawInput,
 )
@@ -231,3 +232,10 @@ def withdraw(s: CaseState, data: WithdrawInput, today: date) -> None:
     rules.require_role(data.actor, rules.STAFF, "withdraw or record absconding")
     if data.reason not in (ClosureReason.WITHDRAWN, ClosureReason.ABSCONDED):
         raise rules.refuse("the reason must be 'withdrawn' or 'absconded'")
+
+
+def retry_payment(s: CaseState, data: RetryPaymentInput, today: date) -> None:
+    stage(s, Stage.DEPARTED, "retry the grant payment")
+    rules.require_role(data.actor, rules.STAFF, "retry the grant payment")
+    if s.grant is None or s.grant.status != GrantStatus.PAYMENT_FAILED:
+        raise rules.refuse("no declined grant payment is waiting for a retry")

@@ -30,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
         RecordCounsellingInput,
         RecordStepInput,
         RequestBookingInput,
+        RetryPaymentInput,
         SubmitEligibilityInput,
         WithdrawInput,
     )
@@ -324,8 +325,9 @@ class ReturnCaseWorkflow:
             self._case.state.awaiting = None
             await self._case.pay_grant()
             self._case.change_stage(Stage.DEPARTED)
-            # The run ends here for now; arrival and reintegration continue in a later issue.
-            self._case.done = True
+            # The run ends here for now (arrival and reintegration continue in a later issue),
+            # unless a declined grant payment still waits for the caseworker's retry.
+            self._case.done = not self._grant_declined()
         return self._case.state
 
     @confirm_departure.validator
@@ -397,6 +399,28 @@ class ReturnCaseWorkflow:
     @decide_grant.validator
     def _validate_decide_grant(self, data: GrantDecisionInput) -> None:
         checks.decide_grant(self._case.state, data, self._case.today())
+
+    @workflow.update
+    async def retry_grant_payment(self, data: RetryPaymentInput) -> CaseState:
+        async with self._lock:
+            self._validate_retry_payment(data)
+            grant = self._case.state.grant
+            assert grant is not None
+            # A new payment: a declined one may be cached under its key by the provider.
+            grant.status, grant.payment_id = GrantStatus.APPROVED, str(workflow.uuid4())
+            self._case.state.awaiting = None
+            await self._case.pay_grant()
+            self._case.touch()
+            self._case.done = not self._grant_declined()
+        return self._case.state
+
+    @retry_grant_payment.validator
+    def _validate_retry_payment(self, data: RetryPaymentInput) -> None:
+        checks.retry_payment(self._case.state, data, self._case.today())
+
+    def _grant_declined(self) -> bool:
+        grant = self._case.state.grant
+        return grant is not None and grant.status == GrantStatus.PAYMENT_FAILED
 
     # ---- 9. withdrawal / absconding ----------------------------------------------------
 

@@ -142,9 +142,11 @@ def departure_blockers(state: CaseState, departure: date) -> list[str]:
 
 def warnings(state: CaseState, today: date) -> list[str]:
     """What the case view shows in amber: lead times, deadlines, expiring certificates."""
-    if state.stage not in BEFORE_DEPARTURE:
-        return []
     out: list[str] = []
+    if state.grant and state.grant.status == GrantStatus.PAYMENT_FAILED:
+        out.append(f"the cash grant payment was declined: {state.grant.reason}")
+    if state.stage not in BEFORE_DEPARTURE:
+        return out
     rules = state.policy.lead_times
     booking = state.active_booking
     departure = booking.departure_date if booking else state.documents.planned_departure
@@ -187,6 +189,4 @@ def warnings(state: CaseState, today: date) -> list[str]:
     open_steps = [s for s in state.steps if not s.done]
     if open_steps and state.stage in AFTER_CONSENT:
         out.append(f"departure blocked: {len(open_steps)} vulnerability step(s) outstanding")
-    if state.grant and state.grant.status == GrantStatus.PAYMENT_FAILED:
-        out.append("the cash grant payment failed")
     return out

@@ -19,6 +19,7 @@ from models.decisions import (
     ProposeGrantInput,
     RecordConsentInput,
     RecordStepInput,
+    RetryPaymentInput,
     SubmitEligibilityInput,
     WithdrawInput,
 )
@@ -108,6 +109,14 @@ async def decide_grant(
     """Approve or reject the proposed grant (supervisor, not the proposer)."""
     return await act(
         client, case.id, ReturnCaseWorkflow.decide_grant, GrantDecisionInput, actor, body
+    )
+
+
+@router.post("/grant/payment-retry", response_model=CaseState)
+async def retry_grant_payment(case: CaseDep, actor: CurrentActor, client: TemporalDep) -> CaseState:
+    """Pay a declined grant again, as a new payment, after the caseworker sorted out the cause."""
+    return await act(
+        client, case.id, ReturnCaseWorkflow.retry_grant_payment, RetryPaymentInput, actor, None
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -11,7 +11,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities.projection import ProjectionActivities
-from models.enums import CaseStatus, Stage
+from models.enums import CaseStatus, ClosureReason, Stage
 from models.payloads import ProjectCaseInput
 from models.tables import Case
 from tests.factories import insert_case
@@ -66,3 +66,19 @@ def test_unknown_case_is_an_error(engine: Engine) -> None:
         ActivityEnvironment().run(
             activities.project_case, projection("no-such-case", Stage.INTAKE, 1)
         )
+
+
+def test_list_fields_are_projected(engine: Engine) -> None:
+    case = insert_case(engine)
+    data = projection(case.id, Stage.CLOSED, 3).model_copy(
+        update={
+            "status": CaseStatus.CLOSED,
+            "closure_reason": ClosureReason.WITHDRAWN,
+            "departure_date": date(2026, 4, 2),
+            "grant_receipt_ref": "RCPT-1",
+        }
+    )
+    assert ActivityEnvironment().run(ProjectionActivities(engine).project_case, data).applied
+    row = stored(engine, case.id)
+    assert (row.status, row.closure_reason) == (CaseStatus.CLOSED, ClosureReason.WITHDRAWN)
+    assert (row.departure_date, row.grant_receipt_ref) == (date(2026, 4, 2), "RCPT-1")

@@ -242,6 +242,9 @@ async def test_grant_four_eyes_and_travel_endpoints_through_the_api(api: httpx.A
     )
     assert r.status_code == 409
     assert "'release_from_detention' is not required" in r.json()["detail"]
+    r = await api.post(f"/cases/{case_id}/grant/payment-retry", headers=CASEWORKER)
+    assert r.status_code == 409
+    assert "cannot retry the grant payment: the case is in stage 'clearance'" in r.json()["detail"]
     r = await api.post(
         f"/cases/{case_id}/departure",
         headers=CASEWORKER,

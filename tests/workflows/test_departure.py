@@ -17,6 +17,7 @@ from models.decisions import (
     GrantDecisionInput,
     NoShowDecisionInput,
     ProposeGrantInput,
+    RetryPaymentInput,
     WithdrawInput,
 )
 from models.enums import BookingStatus, ClosureReason, GrantStatus, NoShowChoice, Stage
@@ -210,3 +211,38 @@ async def test_no_show_can_suspend_and_a_new_booking_reactivates(
         assert state.status == "suspended" and state.active_booking is None
         state = await book(handle, (await today(time_env)) + timedelta(days=25))
         assert state.status == "active"
+
+
+async def test_declined_grant_payment_waits_for_a_retry_after_departure(
+    time_env: WorkflowEnvironment, settings: Settings, engine: Engine
+) -> None:
+    sims = clients()
+    payments: SimulatedPayments = sims.payments  # type: ignore[assignment]
+    payments.config.refusal_rate = 1.0
+    async with build_worker(time_env.client, settings, engine, clients=sims):
+        day = await today(time_env)
+        handle = await start_case(
+            time_env, settings, engine, [person("m1", passport_until=day + timedelta(days=900))]
+        )
+        await through_consent(time_env, handle)
+        await approve_grant(handle)
+        await through_clearance(time_env, handle)
+        await book(handle, day + timedelta(days=25))
+        state = await depart(time_env, handle)
+        assert state.stage == Stage.DEPARTED
+        assert state.grant is not None and state.grant.status == GrantStatus.PAYMENT_FAILED
+        assert state.awaiting == "decision on the declined grant payment: retry it"
+        assert any("declined" in w for w in state.warnings)
+        first_payment = state.grant.payment_id
+
+        payments.config.refusal_rate = 0.0
+        state = await handle.execute_update(
+            ReturnCaseWorkflow.retry_grant_payment, RetryPaymentInput(actor=CASEWORKER)
+        )
+        assert state.grant is not None and state.grant.status == GrantStatus.PAID
+        assert state.grant.payment_id != first_payment
+        result = await handle.result()
+
+    assert [e.idempotency_key for e in payments.ledger] == [
+        f"{result.case_id}:{result.grant.payment_id}"  # type: ignore[union-attr]
+    ]
