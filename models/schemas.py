@@ -109,6 +109,15 @@ class DependantIn(PersonIn):
         return v
 
 
+class HouseholdMemberPublic(PersonIn):
+    """A household member as the case view shows it (personal data: staff only, later issue)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str = Field(description="The member id the workflow knows this person by")
+    relationship: Relationship
+
+
 class CaseCreate(CaseBase):
     model_config = ConfigDict(extra="forbid")
 

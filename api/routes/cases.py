@@ -28,8 +28,9 @@ from models.schemas import (
     CasePublic,
     CasesPublic,
     CounsellingSessionIn,
+    HouseholdMemberPublic,
 )
-from models.tables import Case
+from models.tables import Case, HouseholdMember
 from workflows.return_case import ReturnCaseWorkflow, workflow_id
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -95,7 +96,9 @@ def list_cases(
         query.order_by(col(Case.created_at).desc(), col(Case.id)).offset(offset).limit(limit)
     ).all()
     count = session.exec(count_query).one()
-    return CasesPublic(data=[CasePublic.model_validate(r, from_attributes=True) for r in rows], count=count)
+    return CasesPublic(
+        data=[CasePublic.model_validate(r, from_attributes=True) for r in rows], count=count
+    )
 
 
 @router.get("/{case_id}", response_model=CaseDetail)
@@ -113,6 +116,17 @@ async def read_case(case: CaseDep, client: TemporalDep) -> CaseDetail:
     return detail
 
 
+@router.get("/{case_id}/household", response_model=list[HouseholdMemberPublic])
+def read_household(case: CaseDep, session: SessionDep) -> list[HouseholdMember]:
+    """The case's household with personal data, principal first; never sent to Temporal."""
+    query = (
+        select(HouseholdMember)
+        .where(HouseholdMember.case_id == case.id)
+        .order_by(col(HouseholdMember.position))
+    )
+    return list(session.exec(query).all())
+
+
 @router.post("/{case_id}/counselling-sessions", response_model=CaseState)
 async def record_counselling(
     case: CaseDep, data: CounsellingSessionIn, client: TemporalDep
@@ -120,7 +134,10 @@ async def record_counselling(
     """Record a counselling session held with the migrant during intake."""
     session = CounsellingSession(**data.model_dump())
     return await decide(  # type: ignore[no-any-return]
-        client, case.id, ReturnCaseWorkflow.record_counselling, RecordCounsellingInput(session=session)
+        client,
+        case.id,
+        ReturnCaseWorkflow.record_counselling,
+        RecordCounsellingInput(session=session),
     )
 
 

@@ -50,6 +50,12 @@ async def test_household_is_stored_and_the_workflow_gets_no_names(
     assert members[by_name["Nino"].id]["is_minor"] is True
     assert members[by_name["Giorgi"].id]["relationship"] == "principal"
     assert "Nino" not in str(live) and "Beridze" not in str(live)
+    household = (await api.get(f"/cases/{case_id}/household")).json()
+    assert [(m["given_name"], m["relationship"]) for m in household] == [
+        ("Giorgi", "principal"),
+        ("Nino", "child"),
+    ]
+    assert household[1]["id"] == by_name["Nino"].id
     assert {(s["member_id"], s["kind"]) for s in live["steps"]} == {
         (by_name["Nino"].id, "fit_to_travel"),
         (by_name["Nino"].id, "escort_decision"),
