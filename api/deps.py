@@ -70,13 +70,28 @@ def get_current_actor(
     except ValueError:
         raise HTTPException(
             status_code=422,
-            detail=[{
-                "loc": ["header", "x-actor-role"],
-                "msg": f"unknown role; one of: {', '.join(r.value for r in Role)}",
-                "type": "enum",
-            }],
+            detail=[
+                {
+                    "loc": ["header", "x-actor-role"],
+                    "msg": f"unknown role; one of: {', '.join(r.value for r in Role)}",
+                    "type": "enum",
+                }
+            ],
         ) from None
     return Actor(id=x_actor_id, role=role)
 
 
 CurrentActor = Annotated[Actor, Depends(get_current_actor)]
+
+
+def get_optional_actor(
+    x_actor_id: Annotated[str | None, Header(max_length=100)] = None,
+    x_actor_role: Annotated[str | None, Header(max_length=40)] = None,
+) -> Actor | None:
+    """Like CurrentActor, but None without headers (intake endpoints predate the headers)."""
+    if not x_actor_id and not x_actor_role:
+        return None
+    return get_current_actor(x_actor_id, x_actor_role)
+
+
+OptionalActor = Annotated[Actor | None, Depends(get_optional_actor)]

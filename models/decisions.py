@@ -15,10 +15,12 @@ Reason = Annotated[str, Field(min_length=1, max_length=2000)]
 
 class RecordCounsellingInput(BaseModel):
     session: CounsellingSession
+    # Optional while intake endpoints accept calls without the X-Actor headers.
+    actor: Actor | None = None
 
 
 class CompleteIntakeInput(BaseModel):
-    """No fields yet; a model so fields can be added without breaking running cases."""
+    actor: Actor | None = None
 
 
 class SubmitEligibilityInput(BaseModel):

@@ -59,12 +59,16 @@ def departure_date(s: CaseState, today: date, departure: date) -> None:
 
 def counselling(s: CaseState, data: RecordCounsellingInput, today: date) -> None:
     stage(s, Stage.INTAKE, "record a counselling session")
+    if data.actor is not None:
+        rules.require_role(data.actor, rules.STAFF, "record a counselling session")
     if data.session.held_on > today:
         raise rules.refuse("a counselling session cannot be in the future")
 
 
 def complete_intake(s: CaseState, data: CompleteIntakeInput, today: date) -> None:
     stage(s, Stage.INTAKE, "complete intake")
+    if data.actor is not None:
+        rules.require_role(data.actor, rules.STAFF, "complete intake")
     if not s.counselling_sessions:
         raise rules.refuse(
             "intake cannot be completed before at least one counselling session is recorded"

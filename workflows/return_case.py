@@ -223,7 +223,10 @@ class ReturnCaseWorkflow:
                 docs.status = DocumentStatus.NOT_NEEDED
                 await self._case.enter_clearance()
             else:
-                self._case.change_stage(Stage.TRAVEL_DOCUMENTS)
+                if self._case.state.stage != Stage.TRAVEL_DOCUMENTS:
+                    self._case.change_stage(Stage.TRAVEL_DOCUMENTS)
+                else:
+                    self._case.touch()  # as change_stage does: projected alongside the request
                 await self._case.request_document()
         return self._case.state
 

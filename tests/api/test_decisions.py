@@ -84,6 +84,13 @@ async def test_household_validation_names_the_field(api: httpx.AsyncClient) -> N
 
 
 async def test_acting_user_headers_are_required(api: httpx.AsyncClient) -> None:
+    r = await api.post("/cases", json=CASE_JSON)
+    border_guard = {"X-Actor-Id": "bg-1", "X-Actor-Role": "border_guard"}
+    r = await api.post(
+        f"/cases/{r.json()['id']}/counselling-sessions", json=COUNSELLING, headers=border_guard
+    )
+    assert r.status_code == 409
+    assert "role 'border_guard' may not do this" in r.json()["detail"]
     case_id = await case_in_eligibility(api)
     body = {"eligible": True, "notes": "ok"}
     r = await api.post(f"/cases/{case_id}/eligibility/assessment", json=body)
