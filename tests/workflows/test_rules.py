@@ -7,7 +7,16 @@ from decimal import Decimal
 
 import pytest
 
-from models.enums import BookingStatus, LegalSituation, LocationType, Stage, StepKind, Vulnerability
+from models.enums import (
+    BookingStatus,
+    LegalSituation,
+    LocationType,
+    Relationship,
+    Sex,
+    Stage,
+    StepKind,
+    Vulnerability,
+)
 from models.payloads import Booking, CaseState, Traveller, VulnerabilityStep
 from models.policy import GrantPolicy, grant_lines, working_days_between
 from workflows import rules
@@ -40,8 +49,8 @@ def booking(requested_on: date, departure: date) -> Booking:
 def test_steps_per_flag_once_per_person() -> None:
     member = Traveller(
         member_id="m1",
-        relationship="principal",
-        sex="female",
+        relationship=Relationship.PRINCIPAL,
+        sex=Sex.FEMALE,
         is_minor=False,
         nationality="GE",
         vulnerabilities=[
