@@ -6,9 +6,11 @@ from typing import Any
 
 import structlog
 from fastapi import HTTPException
+from pydantic import BaseModel
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from models.payloads import Actor, CaseState
 from workflows.return_case import workflow_id
 
 log = structlog.get_logger(__name__)
@@ -37,3 +39,16 @@ async def decide(client: Client, case_id: str, update: Any, arg: Any) -> Any:
                 status_code=409, detail="the case's workflow is not running"
             ) from err
         raise HTTPException(status_code=503, detail="Temporal is unreachable") from err
+
+
+async def act(
+    client: Any,
+    case_id: str,
+    update: Any,
+    model: type[BaseModel],
+    actor: Actor,
+    body: BaseModel | None,
+) -> CaseState:
+    """Build the update's input from the body and the acting user, and run it."""
+    fields = body.model_dump() if body is not None else {}
+    return await decide(client, case_id, update, model(actor=actor, **fields))  # type: ignore[no-any-return]

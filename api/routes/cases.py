@@ -20,7 +20,7 @@ from api.case_service import (
 from api.decisions import decide
 from api.deps import CaseDep, OptionalActor, SessionDep, SettingsDep, TemporalDep
 from models.decisions import CompleteIntakeInput, RecordCounsellingInput
-from models.enums import Stage
+from models.enums import CaseStatus, ClosureReason, Stage
 from models.payloads import CaseState, CounsellingSession
 from models.schemas import (
     CaseCreate,
@@ -83,15 +83,26 @@ async def create_case(
 def list_cases(
     session: SessionDep,
     stage: Stage | None = None,
+    status: CaseStatus | None = None,
+    closure_reason: ClosureReason | None = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> CasesPublic:
-    """List cases from the projection, newest first, optionally by stage."""
+    """List cases from the projection, newest first, optionally by stage, status, closure."""
     query = select(Case)
     count_query = select(func.count()).select_from(Case)
-    if stage is not None:
-        query = query.where(Case.stage == stage)
-        count_query = count_query.where(Case.stage == stage)
+    filters = [
+        column == value
+        for column, value in (
+            (Case.stage, stage),
+            (Case.status, status),
+            (Case.closure_reason, closure_reason),
+        )
+        if value is not None
+    ]
+    for condition in filters:
+        query = query.where(condition)
+        count_query = count_query.where(condition)
     rows = session.exec(
         query.order_by(col(Case.created_at).desc(), col(Case.id)).offset(offset).limit(limit)
     ).all()

@@ -6,12 +6,9 @@ workflow's refusals (wrong stage, wrong role, four eyes) come back as 409 with i
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
-from pydantic import BaseModel
 
-from api.decisions import decide
+from api.decisions import act
 from api.deps import CaseDep, CurrentActor, TemporalDep
 from models.decisions import (
     EligibilityDecisionInput,
@@ -23,7 +20,7 @@ from models.decisions import (
     SubmitEligibilityInput,
     WithdrawInput,
 )
-from models.payloads import Actor, CaseState
+from models.payloads import CaseState
 from models.schemas import (
     ApprovalIn,
     ConsentIn,
@@ -34,19 +31,6 @@ from models.schemas import (
 from workflows.return_case import ReturnCaseWorkflow
 
 router = APIRouter(prefix="/cases/{case_id}", tags=["decisions"])
-
-
-async def act(
-    client: Any,
-    case_id: str,
-    update: Any,
-    model: type[BaseModel],
-    actor: Actor,
-    body: BaseModel | None,
-) -> CaseState:
-    """Build the update's input from the body and the acting user, and run it."""
-    fields = body.model_dump() if body is not None else {}
-    return await decide(client, case_id, update, model(actor=actor, **fields))  # type: ignore[no-any-return]
 
 
 @router.post("/eligibility/assessment", response_model=CaseState)

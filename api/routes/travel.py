@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from api.decisions import act
 from api.deps import CaseDep, CurrentActor, TemporalDep
-from api.routes.decisions import act
 from models.decisions import (
     AssessDocumentsInput,
     ConfirmClearanceInput,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -175,6 +176,14 @@ async def test_withdrawal_closes_and_later_decisions_are_refused(api: httpx.Asyn
     assert r.status_code == 200, r.text
     assert r.json()["stage"] == "closed"
     assert r.json()["closure_reason"] == "withdrawn"
+    for _ in range(100):
+        listed = (await api.get("/cases", params={"closure_reason": "withdrawn"})).json()
+        if listed["count"]:
+            break
+        await asyncio.sleep(0.05)
+    assert [c["id"] for c in listed["data"]] == [case_id]
+    assert listed["data"][0]["status"] == "closed"
+    assert (await api.get("/cases", params={"status": "active"})).json()["count"] == 0
     r = await api.post(
         f"/cases/{case_id}/eligibility/assessment",
         json={"eligible": True, "notes": "ok"},

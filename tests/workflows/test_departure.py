@@ -246,3 +246,26 @@ async def test_declined_grant_payment_waits_for_a_retry_after_departure(
     assert [e.idempotency_key for e in payments.ledger] == [
         f"{result.case_id}:{result.grant.payment_id}"  # type: ignore[union-attr]
     ]
+
+
+async def test_a_refused_booking_is_returned_as_the_reason_and_changes_nothing(
+    time_env: WorkflowEnvironment, settings: Settings, engine: Engine
+) -> None:
+    sims = clients()
+    booking: SimulatedBooking = sims.booking  # type: ignore[assignment]
+    booking.config.refusal_rate = 1.0
+    async with build_worker(time_env.client, settings, engine, clients=sims):
+        day = await today(time_env)
+        handle = await start_case(
+            time_env, settings, engine, [person("m1", passport_until=day + timedelta(days=900))]
+        )
+        await through_consent(time_env, handle)
+        await through_clearance(time_env, handle)
+        with pytest.raises(WorkflowUpdateFailedError) as err:
+            await book(handle, day + timedelta(days=30))
+        assert "the booking system refused: no seats to GE" in str(err.value.cause)
+        state = await handle.query(ReturnCaseWorkflow.state)
+        assert state.bookings == [] and state.stage == Stage.TRAVEL
+        booking.config.refusal_rate = 0.0
+        state = await book(handle, day + timedelta(days=31))
+        assert [b.departure_date for b in state.bookings] == [day + timedelta(days=31)]
