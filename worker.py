@@ -20,10 +20,10 @@ from activities.notifications import NotificationActivities
 from activities.payments import PaymentActivities
 from activities.projection import ProjectionActivities
 from core.db import build_engine
-from core.interceptors import LogContextInterceptor
+from core.interceptors import ActivityContextInterceptor
 from core.logging import configure_logging
 from core.settings import Settings, get_settings
-from core.temporal import connect
+from core.temporal import connect, worker_runtime
 from workflows.return_case import ReturnCaseWorkflow
 
 log = structlog.get_logger(__name__)
@@ -67,15 +67,17 @@ def build_worker(
         workflows=WORKFLOWS,
         activities=activities_for(engine, clients),  # type: ignore[arg-type]
         activity_executor=executor or ThreadPoolExecutor(max_workers=16),
-        interceptors=[LogContextInterceptor()],
-        graceful_shutdown_timeout=timedelta(seconds=20),
+        interceptors=[ActivityContextInterceptor()],
+        # On SIGTERM in-flight activities get this long to finish; the rest are cancelled
+        # and handed back to the server, which retries them on another worker.
+        graceful_shutdown_timeout=timedelta(seconds=settings.worker_graceful_shutdown_seconds),
     )
 
 
 async def main() -> None:
     settings = get_settings()
     configure_logging(settings)
-    client = await connect(settings)
+    client = await connect(settings, runtime=worker_runtime(settings))
     engine = build_engine(settings)
     worker = build_worker(client, settings, engine)
 
@@ -84,7 +86,11 @@ async def main() -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
 
-    log.info("worker starting", task_queue=settings.temporal_task_queue)
+    log.info(
+        "worker starting",
+        task_queue=settings.temporal_task_queue,
+        metrics_port=settings.worker_metrics_port or None,
+    )
     async with worker:
         await stop.wait()
         log.info("worker stopping: finishing in-flight activities")

@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request, Response
 from api.routes import cases, decisions, health, travel
 from core.db import build_engine
 from core.logging import configure_logging
+from core.metrics import ApiMetrics
 from core.settings import Settings, get_settings
 from core.temporal import connect
 
@@ -29,6 +30,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.engine = build_engine(settings)
         if not hasattr(app.state, "temporal"):
             app.state.temporal = await connect(settings, lazy=True)
+        app.state.metrics = ApiMetrics(app.state.engine)
         yield
 
     app = FastAPI(
@@ -48,12 +50,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         started = time.perf_counter()
         response = await call_next(request)
         response.headers["x-request-id"] = request_id
+        elapsed = time.perf_counter() - started
+        route = request.scope.get("route")
+        metrics = getattr(request.app.state, "metrics", None)
+        if metrics is not None:
+            metrics.latency.labels(
+                request.method, getattr(route, "path", "unmatched"), str(response.status_code)
+            ).observe(elapsed)
         log.info(
             "request",
             method=request.method,
             path=request.url.path,
             status=response.status_code,
-            ms=round((time.perf_counter() - started) * 1000, 1),
+            ms=round(elapsed * 1000, 1),
         )
         return response
 

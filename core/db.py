@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 from core.settings import Settings
@@ -18,8 +19,10 @@ def build_engine(settings: Settings) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # No pool: an SQLite connection is a file handle, cheap to open, and a bounded pool
+        # would make a request awaiting Temporal starve the event loop of connections.
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}
+            url, connect_args={"check_same_thread": False, "timeout": 30}, poolclass=NullPool
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

@@ -1,4 +1,4 @@
-"""Binds case_id (from the workflow id) to the log context of every activity."""
+"""Activity context: case_id bound to logs, failures counted by external system."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from temporalio.worker import (
     Interceptor,
 )
 
+from core.metrics import ACTIVITY_FAILURES
+
 
 def case_id_from_workflow_id(workflow_id: str | None) -> str | None:
     if workflow_id and workflow_id.startswith("case-"):
@@ -19,7 +21,13 @@ def case_id_from_workflow_id(workflow_id: str | None) -> str | None:
     return None
 
 
-class _ActivityLogContext(ActivityInboundInterceptor):
+def external_system(fn: Any) -> str:
+    """activities.embassy.EmbassyActivities.request -> 'embassy'."""
+    module = getattr(fn, "__module__", "") or ""
+    return module.rsplit(".", 1)[-1] or "unknown"
+
+
+class _ActivityContext(ActivityInboundInterceptor):
     async def execute_activity(self, input: ExecuteActivityInput) -> Any:
         info = activity.info()
         with structlog.contextvars.bound_contextvars(
@@ -27,9 +35,19 @@ class _ActivityLogContext(ActivityInboundInterceptor):
             activity=info.activity_type,
             attempt=info.attempt,
         ):
-            return await self.next.execute_activity(input)
+            try:
+                return await self.next.execute_activity(input)
+            except Exception as err:
+                system = external_system(input.fn)
+                activity.metric_meter().create_counter(
+                    ACTIVITY_FAILURES, "Failed activity attempts by external system"
+                ).add(1, {"system": system, "activity": info.activity_type})
+                structlog.get_logger(__name__).warning(
+                    "activity attempt failed", system=system, error=str(err)
+                )
+                raise
 
 
-class LogContextInterceptor(Interceptor):
+class ActivityContextInterceptor(Interceptor):
     def intercept_activity(self, next: ActivityInboundInterceptor) -> ActivityInboundInterceptor:
-        return _ActivityLogContext(next)
+        return _ActivityContext(next)

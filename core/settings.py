@@ -47,6 +47,12 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
 
+    worker_metrics_host: str = "127.0.0.1"
+    worker_metrics_port: int = Field(
+        default=9464, ge=0, description="Prometheus /metrics of the worker; 0 turns it off"
+    )
+    worker_graceful_shutdown_seconds: float = Field(default=20, ge=0)
+
     log_format: LogFormat = LogFormat.AUTO
     log_level: str = "INFO"
 

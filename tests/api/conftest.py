@@ -21,7 +21,7 @@ async def api(
     app = create_app(settings)
     app.state.engine = engine
     app.state.temporal = dev_env.client
-    async with build_worker(dev_env.client, settings, engine):
+    async with build_worker(dev_env.client, settings, engine), app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://homeward.test") as client:
             yield client

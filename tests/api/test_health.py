@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from api.main import create_app
 from core.settings import Settings
 from core.temporal import connect
+from tests.factories import CASE_JSON
 
 
 async def test_health_ok(api: httpx.AsyncClient) -> None:
@@ -29,11 +30,27 @@ async def test_health_reports_temporal_unreachable(settings: Settings, engine: E
     app = create_app(dead)
     app.state.engine = engine
     app.state.temporal = await connect(dead, lazy=True)
-    async with httpx.AsyncClient(
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://homeward.test"
     ) as client:
         r = await client.get("/health")
-    assert r.status_code == 503
-    body = r.json()
-    assert body["database"] == "ok"
-    assert body["temporal"].startswith("unreachable")
+        assert r.status_code == 503
+        body = r.json()
+        assert body["database"] == "ok"
+        assert body["temporal"].startswith("unreachable")
+        assert (await client.get("/health/ready")).status_code == 503
+        assert (await client.get("/health/live")).status_code == 200
+
+
+async def test_live_ready_and_metrics(api: httpx.AsyncClient) -> None:
+    assert (await api.get("/health/live")).json() == {"status": "ok"}
+    assert (await api.get("/health/ready")).status_code == 200
+    for _ in range(2):
+        r = await api.post("/cases", json=CASE_JSON)
+        assert r.status_code == 201
+    text = (await api.get("/metrics")).text
+    assert 'homeward_cases{stage="intake",status="active"} 2.0' in text
+    assert (
+        'homeward_api_request_seconds_count{method="POST",route="/cases",status="201"} 2.0'
+        in text
+    )

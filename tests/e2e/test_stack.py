@@ -27,8 +27,9 @@ pytestmark = pytest.mark.e2e
 
 class Stack:
     def __init__(self, base_url: str, worker: subprocess.Popen[str], worker_log: Path,
-                 api_log: Path) -> None:
+                 api_log: Path, worker_metrics: str) -> None:
         self.base_url = base_url
+        self.worker_metrics = worker_metrics
         self.worker = worker
         self.worker_log = worker_log
         self.api_log = api_log
@@ -48,7 +49,7 @@ def log_records(path: Path) -> list[dict[str, object]]:
 def stack(
     dev_env: WorkflowEnvironment, settings: Settings, engine: Engine, tmp_path: Path
 ) -> Iterator[Stack]:
-    port = free_port()
+    port, metrics_port = free_port(), free_port()
     env = {
         **os.environ,
         "HOMEWARD_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
@@ -57,6 +58,7 @@ def stack(
         "HOMEWARD_DATA_DIR": str(tmp_path),
         "HOMEWARD_LOG_FORMAT": "json",
         "HOMEWARD_API_PORT": str(port),
+        "HOMEWARD_WORKER_METRICS_PORT": str(metrics_port),
     }
     worker_log, api_log = tmp_path / "worker.log", tmp_path / "api.log"
     with worker_log.open("w") as wl, api_log.open("w") as al:
@@ -80,7 +82,9 @@ def stack(
                 pass
             assert time.monotonic() < deadline, api_log.read_text()
             time.sleep(0.2)
-        yield Stack(base_url, worker, worker_log, api_log)
+        yield Stack(
+            base_url, worker, worker_log, api_log, f"http://127.0.0.1:{metrics_port}/metrics"
+        )
     finally:
         for proc in (api, worker):
             if proc.poll() is None:
@@ -120,6 +124,10 @@ def test_case_through_the_api_runs_as_a_workflow(
     ).stdout
     assert f"case-{case['id']}" in listed
     assert "Running" in listed
+
+    worker_metrics = httpx.get(stack.worker_metrics, timeout=5).text
+    assert "temporal_activity_execution_latency" in worker_metrics
+    assert "temporal_workflow_completed" in worker_metrics or "temporal_request" in worker_metrics
 
     # Activities log with the case bound; SIGTERM shuts the worker down cleanly.
     stack.worker.send_signal(signal.SIGTERM)
