@@ -8,11 +8,14 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
 
-ROOT = Path(__file__).resolve().parent.parent
+import migrations
 
 
 def alembic_config() -> Config:
-    return Config(str(ROOT / "alembic.ini"))
+    """Built in code, so an installed package (no alembic.ini beside it) still migrates."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(migrations.__file__).parent))
+    return cfg
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
