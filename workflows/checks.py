@@ -189,8 +189,9 @@ def departure(s: CaseState, data: ConfirmDepartureInput, today: date) -> None:
     booking = s.active_booking
     if booking is None or booking.booking_ref != data.booking_ref:
         raise rules.refuse(f"booking {data.booking_ref} is not the case's active booking")
-    if booking.status != BookingStatus.BOOKED:
-        raise rules.refuse(f"booking {data.booking_ref} is a no-show awaiting a decision")
+    # A no-show flagged by the timer can still be confirmed: the confirmation may come late.
+    if booking.status not in (BookingStatus.BOOKED, BookingStatus.NO_SHOW):
+        raise rules.refuse(f"booking {data.booking_ref} is {booking.status}")
     if data.departed_on != booking.departure_date:
         raise rules.refuse(
             f"booking {data.booking_ref} departs on {booking.departure_date}, not {data.departed_on}"

@@ -14,6 +14,7 @@ from activities.booking import SimulatedBooking
 from activities.payments import SimulatedPayments
 from core.settings import Settings
 from models.decisions import (
+    ConfirmDepartureInput,
     GrantDecisionInput,
     NoShowDecisionInput,
     ProposeGrantInput,
@@ -22,6 +23,7 @@ from models.decisions import (
 )
 from models.enums import BookingStatus, ClosureReason, GrantStatus, NoShowChoice, Stage
 from tests.workflows.scenario import (
+    BORDER_GUARD,
     CASEWORKER,
     SUPERVISOR,
     approve_grant,
@@ -269,3 +271,28 @@ async def test_a_refused_booking_is_returned_as_the_reason_and_changes_nothing(
         booking.config.refusal_rate = 0.0
         state = await book(handle, day + timedelta(days=31))
         assert [b.departure_date for b in state.bookings] == [day + timedelta(days=31)]
+
+
+async def test_a_late_departure_confirmation_overrides_the_no_show(
+    time_env: WorkflowEnvironment, settings: Settings, engine: Engine
+) -> None:
+    async with build_worker(time_env.client, settings, engine, clients=clients()):
+        day = await today(time_env)
+        handle = await start_case(
+            time_env, settings, engine, [person("m1", passport_until=day + timedelta(days=900))]
+        )
+        await through_consent(time_env, handle)
+        await through_clearance(time_env, handle)
+        booking = (await book(handle, day + timedelta(days=20))).bookings[0]
+        await time_env.sleep(timedelta(days=21, hours=6))
+        assert (await handle.query(ReturnCaseWorkflow.state)).awaiting
+        state = await handle.execute_update(
+            ReturnCaseWorkflow.confirm_departure,
+            ConfirmDepartureInput(
+                actor=BORDER_GUARD,
+                booking_ref=booking.booking_ref,
+                departed_on=booking.departure_date,
+            ),
+        )
+        assert state.stage == Stage.DEPARTED and state.awaiting is None
+        assert state.bookings[0].status == BookingStatus.FLOWN

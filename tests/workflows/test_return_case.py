@@ -12,8 +12,8 @@ from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
 from core.settings import Settings
-from models.enums import Stage
 from models.decisions import CompleteIntakeInput, RecordCounsellingInput
+from models.enums import Stage
 from models.tables import Case
 from tests.factories import counselling, insert_case, workflow_input
 from worker import build_worker
