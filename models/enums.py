@@ -43,10 +43,13 @@ class LocationType(StrEnum):
 
 
 class Role(StrEnum):
-    """Who is acting. A stand-in until the security issue brings users and tokens."""
+    """A user's role. Authority roles are service accounts of the systems that confirm steps."""
 
     CASEWORKER = "caseworker"
     SUPERVISOR = "supervisor"
+    PARTNER = "partner"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
     BORDER_GUARD = "border_guard"
     MIGRATION_OFFICE = "migration_office"
     ESCORT = "escort"
