@@ -176,7 +176,7 @@ async def test_withdrawal_closes_and_later_decisions_are_refused(api: httpx.Asyn
     assert r.status_code == 200, r.text
     assert r.json()["stage"] == "closed"
     assert r.json()["closure_reason"] == "withdrawn"
-    for _ in range(100):
+    for _ in range(300):  # the projection is written by an activity, shortly after
         listed = (await api.get("/cases", params={"closure_reason": "withdrawn"})).json()
         if listed["count"]:
             break
