@@ -1,10 +1,24 @@
-"""The one data converter (pydantic payloads) used by the worker, the API and the tests."""
+"""The one data converter (pydantic payloads, AES-GCM encrypted) for worker, API and tests."""
 
 from __future__ import annotations
+
+import dataclasses
 
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter
 
+from core.codec import DEV_KEY, DEV_KEY_ID, EncryptionCodec, parse_keys
+from core.settings import Settings
 
-def build_data_converter() -> DataConverter:
-    return pydantic_data_converter
+
+def build_payload_codec(settings: Settings | None = None) -> EncryptionCodec:
+    """The settings' keys; without settings (or keys) the development key alone."""
+    keys = parse_keys(settings.payload_keys.get_secret_value()) if settings else {}
+    if not keys:
+        return EncryptionCodec({DEV_KEY_ID: DEV_KEY}, DEV_KEY_ID)
+    assert settings is not None
+    return EncryptionCodec(keys, settings.payload_active_key_id or list(keys)[-1])
+
+
+def build_data_converter(settings: Settings | None = None) -> DataConverter:
+    return dataclasses.replace(pydantic_data_converter, payload_codec=build_payload_codec(settings))

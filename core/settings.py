@@ -6,8 +6,10 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from core.codec import DEV_KEY, DEV_KEY_ID, parse_keys
 
 
 class LogFormat(StrEnum):
@@ -43,6 +45,26 @@ class Settings(BaseSettings):
     temporal_tls_client_key_path: Path | None = None
     temporal_tls_server_ca_path: Path | None = None
     temporal_api_key: str | None = None
+    payload_keys: SecretStr = Field(
+        default=SecretStr(""),
+        description=(
+            "Keys encrypting Temporal payloads: comma-separated id:base64 entries of 32-byte "
+            "AES keys (`python -m core.codec new-key` makes one). Every listed key decrypts; "
+            "the active one encrypts. Empty in development means the fixed 'dev-insecure' key; "
+            "production refuses empty or the development key"
+        ),
+    )
+    payload_active_key_id: str = Field(
+        default="",
+        description=(
+            "Id of the key that encrypts new payloads; empty means the last entry of "
+            "payload_keys. Rotate by adding the new key everywhere first, then activating it"
+        ),
+    )
+    codec_cors_origin: str = Field(
+        default="http://127.0.0.1:8233",
+        description="Origin of the Temporal web UI allowed to call /codec (remote codec server)",
+    )
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000
@@ -59,6 +81,23 @@ class Settings(BaseSettings):
     office_code: str = Field(
         default="LV", min_length=2, max_length=3, description="Prefix of case references"
     )
+
+    @model_validator(mode="after")
+    def _payload_keys(self) -> Settings:
+        keys = parse_keys(self.payload_keys.get_secret_value())
+        if self.payload_active_key_id and self.payload_active_key_id not in keys:
+            raise ValueError(
+                f"HOMEWARD_PAYLOAD_ACTIVE_KEY_ID {self.payload_active_key_id!r} is not among "
+                "HOMEWARD_PAYLOAD_KEYS"
+            )
+        if self.environment == Environment.PRODUCTION and (
+            not keys or DEV_KEY_ID in keys or DEV_KEY in keys.values()
+        ):
+            raise ValueError(
+                "HOMEWARD_PAYLOAD_KEYS must list real keys in production (id:base64 entries; "
+                "`python -m core.codec new-key` makes one); the development key is refused"
+            )
+        return self
 
     @model_validator(mode="after")
     def _default_database(self) -> Settings:

@@ -37,7 +37,7 @@ async def connect(
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
-        data_converter=build_data_converter(),
+        data_converter=build_data_converter(settings),
         tls=tls_config(settings),
         api_key=settings.temporal_api_key,
         lazy=lazy,
