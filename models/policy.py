@@ -35,6 +35,13 @@ class LeadTimeRules(BaseModel):
     """EU programme rules: register >= 19 calendar days, flight details >= 5 working days ahead."""
 
     registration_calendar_days: int = Field(default=19, ge=0)
+    # Vulnerable travellers need more preparation: extra registration days, the largest applies.
+    extra_registration_days: dict[Vulnerability, int] = Field(
+        default_factory=lambda: {
+            Vulnerability.UNACCOMPANIED_MINOR: 11,
+            Vulnerability.MEDICAL_CONDITION: 7,
+        }
+    )
     flight_details_working_days: int = Field(default=5, ge=0)
     # Warn when the voluntary-departure deadline is this close and the person has not left.
     departure_deadline_warning_days: int = Field(default=7, ge=0)

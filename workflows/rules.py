@@ -140,6 +140,14 @@ def departure_blockers(state: CaseState, departure: date) -> list[str]:
     return blockers
 
 
+def registration_days(state: CaseState) -> int:
+    """Calendar days of lead time this household needs: the base plus its largest extra."""
+    rules = state.policy.lead_times
+    flags = {f for m in state.household for f in m.vulnerabilities}
+    extra = [days for flag, days in rules.extra_registration_days.items() if flag in flags]
+    return rules.registration_calendar_days + max(extra, default=0)
+
+
 def warnings(state: CaseState, today: date) -> list[str]:
     """What the case view shows in amber: lead times, deadlines, expiring certificates."""
     out: list[str] = []
@@ -152,10 +160,11 @@ def warnings(state: CaseState, today: date) -> list[str]:
     departure = booking.departure_date if booking else state.documents.planned_departure
     if booking and booking.status == BookingStatus.BOOKED:
         ahead = (booking.departure_date - booking.requested_on).days
-        if ahead < rules.registration_calendar_days:
+        required = registration_days(state)
+        if ahead < required:
             out.append(
                 f"lead time: registered {ahead} calendar days before departure, "
-                f"the rule is at least {rules.registration_calendar_days}"
+                f"the rule is at least {required}"
             )
         working = working_days_between(booking.requested_on, booking.departure_date)
         if working < rules.flight_details_working_days:

@@ -100,6 +100,24 @@ def test_lead_time_warnings_follow_the_policy() -> None:
         "lead time: registered 5 calendar days before departure, the rule is at least 19",
         "lead time: flight details sent 3 working days before departure, the rule is at least 5",
     ]
+    vulnerable = on_time.model_copy(
+        update={
+            "household": [
+                Traveller(
+                    member_id="m1",
+                    relationship=Relationship.PRINCIPAL,
+                    sex=Sex.MALE,
+                    is_minor=True,
+                    nationality="GE",
+                    vulnerabilities=[Vulnerability.UNACCOMPANIED_MINOR],
+                )
+            ]
+        }
+    )
+    assert rules.registration_days(vulnerable) == 30
+    assert rules.warnings(vulnerable, date(2026, 1, 1)) == [
+        "lead time: registered 24 calendar days before departure, the rule is at least 30"
+    ]
     relaxed = late.model_copy(deep=True)
     relaxed.policy.lead_times.registration_calendar_days = 5
     relaxed.policy.lead_times.flight_details_working_days = 3
