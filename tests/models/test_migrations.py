@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 import models.tables  # noqa: F401 - registers the tables
+import models.privacy  # noqa: F401
 import models.users  # noqa: F401
 from core.migrate import alembic_config
 
