@@ -11,6 +11,7 @@ import structlog
 from fastapi import FastAPI, Request, Response
 
 from api.routes import cases, decisions, health, travel
+from api.routes import codec
 from core.db import build_engine
 from core.logging import configure_logging
 from core.metrics import ApiMetrics
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(cases.router)
     app.include_router(decisions.router)
     app.include_router(travel.router)
+    app.include_router(codec.router)
     return app
 
 
