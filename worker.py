@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import signal
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -19,16 +22,19 @@ from activities.embassy import EmbassyActivities
 from activities.notifications import NotificationActivities
 from activities.payments import PaymentActivities
 from activities.projection import ProjectionActivities
+from activities.retention import RetentionActivities
 from core.db import build_engine
 from core.interceptors import ActivityContextInterceptor
 from core.logging import configure_logging
+from core.schedules import ensure_schedules
 from core.settings import Settings, get_settings
 from core.temporal import connect, worker_runtime
+from workflows.retention import RetentionWorkflow
 from workflows.return_case import ReturnCaseWorkflow
 
 log = structlog.get_logger(__name__)
 
-WORKFLOWS = [ReturnCaseWorkflow]
+WORKFLOWS = [ReturnCaseWorkflow, RetentionWorkflow]
 
 
 def activities_for(engine: Engine, clients: ExternalClients | None = None) -> list[object]:
@@ -40,8 +46,10 @@ def activities_for(engine: Engine, clients: ExternalClients | None = None) -> li
     booking = BookingActivities(clients.booking)
     payments = PaymentActivities(clients.payments)
     notifications = NotificationActivities(clients.notifications)
+    retention = RetentionActivities(engine)
     return [
         projection.project_case,
+        retention.anonymise_closed_cases,
         embassy.request_travel_document,
         embassy.withdraw_travel_document_request,
         authorities.notify_authority,
@@ -80,6 +88,7 @@ async def main() -> None:
     client = await connect(settings, runtime=worker_runtime(settings))
     engine = build_engine(settings)
     worker = build_worker(client, settings, engine)
+    await ensure_schedules(client, settings)
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -99,3 +108,9 @@ async def main() -> None:
 
 if __name__ == "__main__":
     asyncio.run(main())
+    # Everything is shut down and flushed; leave without interpreter finalization, during
+    # which the SDK's native threads can still try to take the GIL and abort the process
+    # (seen as "Fatal Python error: PyGILState_Release" with exit code -6).
+    logging.shutdown()
+    sys.stdout.flush()
+    os._exit(0)

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from typing import Annotated
 
 import structlog
-from fastapi import Depends, Header, HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 from sqlmodel import Session
 from temporalio.client import Client
 
+from api.auth import current_actor
 from core.settings import Settings
-from models.enums import Role
 from models.payloads import Actor
 from models.tables import Case
 
@@ -49,49 +49,6 @@ async def get_case(case_id: str, session: SessionDep) -> Case:
 CaseDep = Annotated[Case, Depends(get_case)]
 
 
-def get_current_actor(
-    x_actor_id: Annotated[str | None, Header(max_length=100)] = None,
-    x_actor_role: Annotated[str | None, Header(max_length=40)] = None,
-) -> Actor:
-    """TEMPORARY stand-in for authentication: the acting user from ``X-Actor-Id`` and
-    ``X-Actor-Role`` headers, trusted as sent. The security issue replaces this dependency
-    with real users, roles and tokens; routes keep using ``CurrentActor`` unchanged.
-    Four-eyes and role rules are enforced by the workflow's validators, not here.
-    401 when a header is missing, 422 when the role is unknown.
-    """
-    if not x_actor_id or not x_actor_role:
-        raise HTTPException(
-            status_code=401,
-            detail="who is acting is unknown: send the X-Actor-Id and X-Actor-Role headers",
-            headers={"WWW-Authenticate": "X-Actor"},
-        )
-    try:
-        role = Role(x_actor_role)
-    except ValueError:
-        raise HTTPException(
-            status_code=422,
-            detail=[
-                {
-                    "loc": ["header", "x-actor-role"],
-                    "msg": f"unknown role; one of: {', '.join(r.value for r in Role)}",
-                    "type": "enum",
-                }
-            ],
-        ) from None
-    return Actor(id=x_actor_id, role=role)
-
-
-CurrentActor = Annotated[Actor, Depends(get_current_actor)]
-
-
-def get_optional_actor(
-    x_actor_id: Annotated[str | None, Header(max_length=100)] = None,
-    x_actor_role: Annotated[str | None, Header(max_length=40)] = None,
-) -> Actor | None:
-    """Like CurrentActor, but None without headers (intake endpoints predate the headers)."""
-    if not x_actor_id and not x_actor_role:
-        return None
-    return get_current_actor(x_actor_id, x_actor_role)
-
-
-OptionalActor = Annotated[Actor | None, Depends(get_optional_actor)]
+# The acting user comes from the bearer token (api/auth.py); roles and four eyes are enforced
+# again by the workflow's validators, so no path around the API can skip them.
+CurrentActor = Annotated[Actor, Depends(current_actor)]

@@ -8,10 +8,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 import structlog
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 
-from api.routes import cases, decisions, health, travel
-from api.routes import codec
+from api import audit
+from api.auth import authorize
+from api.routes import audit as audit_routes
+from api.routes import auth, cases, codec, decisions, health, travel, users
 from core.db import build_engine
 from core.logging import configure_logging
 from core.metrics import ApiMetrics
@@ -58,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             metrics.latency.labels(
                 request.method, getattr(route, "path", "unmatched"), str(response.status_code)
             ).observe(elapsed)
+        audit.record(request.app.state.engine, request, response, request_id)
         log.info(
             "request",
             method=request.method,
@@ -67,11 +70,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         return response
 
-    app.include_router(health.router)
-    app.include_router(cases.router)
-    app.include_router(decisions.router)
-    app.include_router(travel.router)
-    app.include_router(codec.router)
+    # Every router goes through the route policy (api/policy.py): deny unless a rule allows.
+    guarded = [Depends(authorize)]
+    app.include_router(health.router, dependencies=guarded)
+    app.include_router(auth.router, dependencies=guarded)
+    app.include_router(users.router, dependencies=guarded)
+    app.include_router(audit_routes.router, dependencies=guarded)
+    app.include_router(cases.router, dependencies=guarded)
+    app.include_router(decisions.router, dependencies=guarded)
+    app.include_router(travel.router, dependencies=guarded)
+    app.include_router(codec.router, dependencies=guarded)
     return app
 
 

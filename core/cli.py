@@ -40,6 +40,58 @@ def migrate() -> None:
     typer.echo("database migrated")
 
 
+@app.command("create-admin")
+def create_admin(
+    username: str = typer.Option(..., help="Sign-in name of the first administrator"),
+    full_name: str = typer.Option("Administrator"),
+    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
+) -> None:
+    """Create an administrator (the first one, on a new installation)."""
+    from pydantic import ValidationError
+    from sqlmodel import Session
+
+    from api.user_service import UsernameTaken, create_user
+    from core.db import build_engine
+    from models.enums import Role
+    from models.schemas_users import UserCreate
+
+    try:
+        data = UserCreate(username=username, full_name=full_name, role=Role.ADMIN,
+                          password=password)
+    except ValidationError as err:
+        raise typer.BadParameter("; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors()
+        )) from err
+    with Session(build_engine(get_settings())) as session:
+        try:
+            user = create_user(session, data)
+        except UsernameTaken as err:
+            typer.echo(str(err), err=True)
+            raise typer.Exit(1) from err
+    typer.echo(f"administrator {user.username} created")
+
+
+def load_demo_users() -> None:
+    """One user per role with the documented demo password; never in production."""
+    from api.user_service import ensure_demo_users
+    from core.db import build_engine
+    from core.settings import Environment
+
+    settings = get_settings()
+    if settings.environment == Environment.PRODUCTION:
+        raise typer.BadParameter(
+            "demo users (with a published password) are refused when HOMEWARD_ENVIRONMENT=production"
+        )
+    ensure_demo_users(build_engine(settings))
+
+
+@app.command("demo-users")
+def demo_users() -> None:
+    """Create the demo users (one per role, password in the README)."""
+    load_demo_users()
+    typer.echo("demo users ready")
+
+
 def _wait_for(url: str, what: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -71,10 +123,16 @@ def _wait_for_temporal(timeout: float = 60) -> None:
 
 
 def _seed_demo(api: str) -> None:
+    from api.user_service import DEMO_PASSWORD
     from core.demo import seed_demo
 
     async def seed() -> None:
         async with httpx.AsyncClient(base_url=api, timeout=30) as http:
+            r = await http.post(
+                "/auth/token", data={"username": "caseworker", "password": DEMO_PASSWORD}
+            )
+            r.raise_for_status()
+            http.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
             await seed_demo(http)
 
     asyncio.run(seed())
@@ -119,6 +177,8 @@ def run(demo: bool = typer.Option(True, help="Load demo data (idempotent).")) ->
         ])
         _wait_for_temporal()
         migrate()
+        if demo:
+            load_demo_users()
         start([sys.executable, "-m", "worker"])
         start([
             sys.executable, "-m", "uvicorn", "api.main:app_factory", "--factory",

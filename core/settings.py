@@ -23,6 +23,9 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
+DEV_SECRET_KEY = "dev-insecure-secret-key-do-not-use-in-production"
+
+
 class Settings(BaseSettings):
     """Read from environment variables prefixed ``HOMEWARD_`` (and an optional ``.env``)."""
 
@@ -75,6 +78,20 @@ class Settings(BaseSettings):
     )
     worker_graceful_shutdown_seconds: float = Field(default=20, ge=0)
 
+    secret_key: SecretStr = Field(
+        default=SecretStr(DEV_SECRET_KEY),
+        description="Signs access tokens; production refuses the development placeholder",
+    )
+    access_token_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    login_max_failures: int = Field(default=5, ge=1, description="Failed logins before lockout")
+    login_lockout_minutes: int = Field(default=15, ge=1)
+
+    retention_days: int = Field(
+        default=5 * 365, ge=1,
+        description="Days after closure before a case's personal data is anonymised",
+    )
+    retention_cron: str = Field(default="0 2 * * *", description="When the retention job runs")
+
     log_format: LogFormat = LogFormat.AUTO
     log_level: str = "INFO"
 
@@ -103,6 +120,18 @@ class Settings(BaseSettings):
     def _default_database(self) -> Settings:
         if not self.database_url:
             self.database_url = f"sqlite:///{self.data_dir / 'homeward.db'}"
+        return self
+
+    @model_validator(mode="after")
+    def _production_secrets(self) -> Settings:
+        if self.environment == Environment.PRODUCTION and (
+            self.secret_key.get_secret_value() == DEV_SECRET_KEY
+            or len(self.secret_key.get_secret_value()) < 32
+        ):
+            raise ValueError(
+                "HOMEWARD_SECRET_KEY must be set to a random value of at least 32 characters "
+                "in production (the development placeholder is refused)"
+            )
         return self
 
     @property

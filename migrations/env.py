@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import models.tables  # noqa: F401 - registers the tables on SQLModel.metadata
-import models.privacy  # noqa: F401
+import models.privacy
+import models.tables
 import models.users  # noqa: F401
 from core.db import build_engine
 from core.settings import get_settings

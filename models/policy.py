@@ -72,7 +72,7 @@ class GrantLine(BaseModel):
 
     @property
     def total(self) -> Decimal:
-        return self.base + sum(self.top_ups.values(), Decimal("0"))
+        return self.base + sum(self.top_ups.values(), Decimal(0))
 
 
 def grant_lines(

@@ -10,13 +10,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 from temporalio.testing import WorkflowEnvironment
 
+from api.user_service import DEMO_PASSWORD, DEMO_USERS
 from core.cli import venv_binary
 from core.converter import build_data_converter
 from core.db import build_engine
 from core.migrate import upgrade
+from core.security import hash_password
 from core.settings import Settings
+from models.users import User
 from tests.pgcluster import PgCluster
 
 # Every database-touching test runs against each of these; CI runs both.
@@ -93,3 +97,27 @@ def engine(settings: Settings) -> Iterator[Engine]:
     upgrade(engine)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_password_hash() -> str:
+    # Hash once: argon2 is deliberately slow, and every API test needs users.
+    return hash_password(DEMO_PASSWORD)
+
+
+@pytest.fixture
+def users(engine: Engine, demo_password_hash: str) -> dict[str, User]:
+    """One user per demo account (see api/user_service.DEMO_USERS), keyed by username.
+    Each user's id is its username, so tests/tokens.bearer() can name them in advance."""
+    created = {}
+    with Session(engine, expire_on_commit=False) as session:
+        for data in DEMO_USERS:
+            user = User(
+                id=data.username,
+                username=data.username, full_name=data.full_name, role=data.role,
+                partner_org=data.partner_org, password_hash=demo_password_hash,
+            )
+            session.add(user)
+            created[data.username] = user
+        session.commit()
+    return created

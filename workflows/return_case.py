@@ -99,7 +99,7 @@ class ReturnCaseWorkflow:
                 timeout = None if due is None else due - workflow.now()
                 try:
                     await workflow.wait_condition(lambda: case.dirty or case.done, timeout=timeout)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     continue
             if case.dirty:
                 case.dirty = False
@@ -372,7 +372,7 @@ class ReturnCaseWorkflow:
         )
         self._case.state.grant = Grant(
             lines=lines,
-            amount=sum((line.total for line in lines), Decimal("0")),
+            amount=sum((line.total for line in lines), Decimal(0)),
             currency=policy.currency,
             proposed_by=data.actor.id,
         )

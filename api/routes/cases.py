@@ -18,7 +18,7 @@ from api.case_service import (
     workflow_input,
 )
 from api.decisions import decide
-from api.deps import CaseDep, OptionalActor, SessionDep, SettingsDep, TemporalDep
+from api.deps import CaseDep, CurrentActor, SessionDep, SettingsDep, TemporalDep
 from models.decisions import CompleteIntakeInput, RecordCounsellingInput
 from models.enums import CaseStatus, ClosureReason, Stage
 from models.payloads import CaseState, CounsellingSession
@@ -140,7 +140,7 @@ def read_household(case: CaseDep, session: SessionDep) -> list[HouseholdMember]:
 
 @router.post("/{case_id}/counselling-sessions", response_model=CaseState)
 async def record_counselling(
-    case: CaseDep, data: CounsellingSessionIn, client: TemporalDep, actor: OptionalActor
+    case: CaseDep, data: CounsellingSessionIn, client: TemporalDep, actor: CurrentActor
 ) -> CaseState:
     """Record a counselling session held with the migrant during intake."""
     session = CounsellingSession(**data.model_dump())
@@ -153,7 +153,7 @@ async def record_counselling(
 
 
 @router.post("/{case_id}/intake/complete", response_model=CaseState)
-async def complete_intake(case: CaseDep, client: TemporalDep, actor: OptionalActor) -> CaseState:
+async def complete_intake(case: CaseDep, client: TemporalDep, actor: CurrentActor) -> CaseState:
     """Close intake and move the case on to the eligibility assessment."""
     return await decide(  # type: ignore[no-any-return]
         client, case.id, ReturnCaseWorkflow.complete_intake, CompleteIntakeInput(actor=actor)

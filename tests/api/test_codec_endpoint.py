@@ -17,6 +17,8 @@ from api.main import create_app
 from core.codec import KEY_ID_HEADER, EncryptionCodec
 from core.converter import build_payload_codec
 from core.settings import Settings
+from models.users import User
+from tests.tokens import bearer
 
 UI = "http://127.0.0.1:8233"
 PASSPORT = "ZZPASSPORT-0042-PLANTED"
@@ -29,12 +31,17 @@ def codec_settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-async def codec_api(codec_settings: Settings, engine: Engine) -> AsyncIterator[httpx.AsyncClient]:
+async def codec_api(
+    codec_settings: Settings, engine: Engine, users: dict[str, User]
+) -> AsyncIterator[httpx.AsyncClient]:
+    """Signed in as a supervisor: decrypted payloads show personal data, nobody else may."""
     # No lifespan: the codec needs neither Temporal nor metrics.
     app = create_app(codec_settings)
     app.state.engine = engine
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://homeward.test") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://homeward.test", headers=bearer("supervisor")
+    ) as client:
         yield client
 
 
@@ -63,6 +70,14 @@ async def test_decode_returns_the_plaintext_payloads(
     assert r.status_code == 200
     assert payloads_of(r) == [plain(PASSPORT), plain("Mucenieki"), legacy]
     assert r.headers["access-control-allow-origin"] == UI
+
+
+async def test_only_supervisors_may_decode(codec_api: httpx.AsyncClient) -> None:
+    payload = body(plain(PASSPORT))
+    r = await codec_api.post("/codec/decode", json=payload, headers=bearer("caseworker"))
+    assert r.status_code == 403
+    r = await codec_api.post("/codec/decode", json=payload, headers={"Authorization": ""})
+    assert r.status_code == 401
 
 
 async def test_encode_encrypts_with_the_active_key(

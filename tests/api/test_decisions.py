@@ -12,10 +12,11 @@ from sqlmodel import Session, select
 
 from models.tables import HouseholdMember
 from tests.factories import CASE_JSON
+from tests.tokens import bearer
 
 COUNSELLING = {"held_on": "2026-01-05", "place": "Mucenieki", "language": "ka"}
-CASEWORKER = {"X-Actor-Id": "cw-anna", "X-Actor-Role": "caseworker"}
-SUPERVISOR = {"X-Actor-Id": "sup-mara", "X-Actor-Role": "supervisor"}
+CASEWORKER = bearer("caseworker")
+SUPERVISOR = bearer("supervisor")
 CHILD = {
     "given_name": "Nino",
     "family_name": "Beridze",
@@ -84,25 +85,25 @@ async def test_household_validation_names_the_field(api: httpx.AsyncClient) -> N
     assert "voluntary_departure_deadline is before return_decision_date" in r.text
 
 
-async def test_acting_user_headers_are_required(api: httpx.AsyncClient) -> None:
+async def test_the_acting_user_comes_from_the_token(api: httpx.AsyncClient) -> None:
     r = await api.post("/cases", json=CASE_JSON)
-    border_guard = {"X-Actor-Id": "bg-1", "X-Actor-Role": "border_guard"}
+    case_id = r.json()["id"]
     r = await api.post(
-        f"/cases/{r.json()['id']}/counselling-sessions", json=COUNSELLING, headers=border_guard
+        f"/cases/{case_id}/counselling-sessions", json=COUNSELLING, headers=bearer("borderguard")
     )
-    assert r.status_code == 409
-    assert "role 'border_guard' may not do this" in r.json()["detail"]
-    case_id = await case_in_eligibility(api)
-    body = {"eligible": True, "notes": "ok"}
-    r = await api.post(f"/cases/{case_id}/eligibility/assessment", json=body)
+    assert r.status_code == 403
+    assert "border_guard role may not" in r.json()["detail"]
+    no_token = {"Authorization": ""}
+    r = await api.post(f"/cases/{case_id}/counselling-sessions", json=COUNSELLING, headers=no_token)
     assert r.status_code == 401
+    case_id = await case_in_eligibility(api)
+    await api.post(f"/cases/{case_id}/eligibility/assessment", json={"eligible": True, "notes": "ok"})
     r = await api.post(
-        f"/cases/{case_id}/eligibility/assessment",
-        json=body,
-        headers={"X-Actor-Id": "x", "X-Actor-Role": "janitor"},
+        f"/cases/{case_id}/eligibility/decision", json={"approve": True, "reason": "fine"}
     )
-    assert r.status_code == 422
-    assert r.json()["detail"][0]["loc"] == ["header", "x-actor-role"]
+    assert r.status_code == 403  # a caseworker may not approve
+    live = (await api.get(f"/cases/{case_id}")).json()["live"]
+    assert live["eligibility"]["assessed_by"] == "caseworker"  # the token's user, nobody else
 
 
 async def test_same_person_cannot_assess_and_approve_409(api: httpx.AsyncClient) -> None:
@@ -121,7 +122,7 @@ async def test_same_person_cannot_assess_and_approve_409(api: httpx.AsyncClient)
     )
     assert r.status_code == 409
     assert "same person cannot propose and approve" in r.json()["detail"]
-    other = {"X-Actor-Id": "sup-other", "X-Actor-Role": "supervisor"}
+    other = bearer("supervisor2")
     r = await api.post(
         f"/cases/{case_id}/eligibility/decision",
         json={"approve": True, "reason": "fine"},
@@ -176,7 +177,7 @@ async def test_withdrawal_closes_and_later_decisions_are_refused(api: httpx.Asyn
     assert r.status_code == 200, r.text
     assert r.json()["stage"] == "closed"
     assert r.json()["closure_reason"] == "withdrawn"
-    for _ in range(300):  # the projection is written by an activity, shortly after
+    for _ in range(600):  # the projection is written by an activity, shortly after
         listed = (await api.get("/cases", params={"closure_reason": "withdrawn"})).json()
         if listed["count"]:
             break
@@ -270,6 +271,12 @@ async def test_grant_four_eyes_and_travel_endpoints_through_the_api(api: httpx.A
     r = await api.post(
         f"/cases/{case_id}/departure",
         headers=CASEWORKER,
+        json={"booking_ref": "BK-1", "departed_on": "2020-01-01"},
+    )
+    assert r.status_code == 403  # only the border guard or the escort confirm a departure
+    r = await api.post(
+        f"/cases/{case_id}/departure",
+        headers=bearer("borderguard"),
         json={"booking_ref": "BK-1", "departed_on": "2020-01-01"},
     )
     assert r.status_code == 409

@@ -6,6 +6,7 @@ specification schema and against the application's own settings and packaging.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import tomllib
@@ -23,7 +24,9 @@ COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
 SCHEMA_FILE = Path(__file__).with_name("compose-spec.json")
 
-SECRETS = {"TEMPORAL_DB_PASSWORD", "HOMEWARD_DB_PASSWORD"}
+SECRETS = {
+    "TEMPORAL_DB_PASSWORD", "HOMEWARD_DB_PASSWORD", "HOMEWARD_SECRET_KEY", "HOMEWARD_PAYLOAD_KEYS"
+}
 SECRET_KEY = re.compile(r"PASSWORD|PWD|SECRET|TOKEN|API_KEY", re.IGNORECASE)
 APP_SERVICES = ("migrate", "api", "worker")
 
@@ -169,8 +172,15 @@ def test_app_services_share_the_production_environment(services: dict[str, Any])
     assert env["HOMEWARD_DATABASE_URL"].endswith("@app-db:5432/homeward")
 
 
+# Values of the shape production needs (the settings refuse placeholders).
+SECRET_VALUES = {name: "s3cret" for name in SECRETS} | {
+    "HOMEWARD_SECRET_KEY": "k" * 40,
+    "HOMEWARD_PAYLOAD_KEYS": "prod-1:" + base64.b64encode(b"p" * 32).decode(),
+}
+
+
 def test_resolved_environment_is_accepted_by_settings(services: dict[str, Any]) -> None:
-    env = interpolate(environment(services["api"]), {name: "s3cret" for name in SECRETS})
+    env = interpolate(environment(services["api"]), SECRET_VALUES)
     prefix = Settings.model_config["env_prefix"]
     settings = Settings(
         _env_file=None, **{key[len(prefix):].lower(): value for key, value in env.items()}

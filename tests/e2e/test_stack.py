@@ -18,8 +18,10 @@ from temporalio.testing import WorkflowEnvironment
 
 from core.cli import venv_binary
 from core.settings import Settings
+from models.users import User
 from tests.api.test_health import free_port
 from tests.factories import CASE_JSON
+from tests.tokens import bearer
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e
@@ -47,7 +49,8 @@ def log_records(path: Path) -> list[dict[str, object]]:
 
 @pytest.fixture
 def stack(
-    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine, tmp_path: Path
+    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine, tmp_path: Path,
+    users: dict[str, User],
 ) -> Iterator[Stack]:
     port, metrics_port = free_port(), free_port()
     env = {
@@ -99,7 +102,7 @@ def stack(
 def test_case_through_the_api_runs_as_a_workflow(
     stack: Stack, dev_env: WorkflowEnvironment
 ) -> None:
-    with httpx.Client(base_url=stack.base_url, timeout=10) as http:
+    with httpx.Client(base_url=stack.base_url, timeout=10, headers=bearer("caseworker")) as http:
         r = http.post("/cases", json=CASE_JSON, headers={"Idempotency-Key": "e2e-1"})
         assert r.status_code == 201, r.text
         case = r.json()

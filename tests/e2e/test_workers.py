@@ -22,8 +22,10 @@ from api.main import create_app
 from core.settings import Settings
 from models.enums import Stage
 from models.tables import Case
+from models.users import User
 from tests.e2e.test_stack import ROOT, log_records
 from tests.factories import CASE_JSON
+from tests.tokens import bearer
 
 pytestmark = pytest.mark.e2e
 CASES = 24
@@ -67,7 +69,8 @@ def count_in_stage(engine: Engine, stage: Stage) -> int:
 
 
 async def test_killed_worker_leaves_every_case_to_the_other(
-    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine, tmp_path: Path
+    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine, tmp_path: Path,
+    users: dict[str, User],
 ) -> None:
     logs = [tmp_path / "worker-a.log", tmp_path / "worker-b.log"]
     workers = [spawn_worker(dev_env, settings, log) for log in logs]
@@ -77,7 +80,8 @@ async def test_killed_worker_leaves_every_case_to_the_other(
     app.state.temporal = dev_env.client
     try:
         async with app.router.lifespan_context(app), httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://homeward.test", timeout=60
+            transport=httpx.ASGITransport(app=app), base_url="http://homeward.test", timeout=60,
+            headers=bearer("caseworker"),
         ) as api:
             created = await asyncio.gather(*(api.post("/cases", json=CASE_JSON) for _ in range(CASES)))
             ids = [r.json()["id"] for r in created]

@@ -9,8 +9,8 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-import models.tables  # noqa: F401 - registers the tables
-import models.privacy  # noqa: F401
+import models.privacy
+import models.tables
 import models.users  # noqa: F401
 from core.migrate import alembic_config
 

@@ -1,0 +1,73 @@
+"""Authentication and authorization dependencies: the signed-in user, and the route policy."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlmodel import Session
+
+from api.policy import PUBLIC, allowed
+from core.security import InvalidToken, decode_access_token
+from models.payloads import Actor
+from models.users import User
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
+
+
+def _route_key(request: Request) -> tuple[str, str]:
+    route = request.scope.get("route")
+    return request.method, getattr(route, "path", request.url.path)
+
+
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(status_code=401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+def current_user(
+    request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> User | None:
+    """The signed-in user; None on a public route, which ignores any token (a stale token
+    must not stop anyone from signing in again)."""
+    if _route_key(request) in PUBLIC:
+        return None
+    if token is None:
+        raise _unauthorized("not signed in: send a bearer token from POST /auth/token")
+    settings = request.app.state.settings
+    try:
+        user_id = decode_access_token(settings, token)
+    except InvalidToken as err:
+        raise _unauthorized(str(err)) from err
+    with Session(request.app.state.engine, expire_on_commit=False) as session:
+        user = session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise _unauthorized("this account is disabled")
+    request.state.user = user
+    return user
+
+
+def authorize(request: Request, user: Annotated[User | None, Depends(current_user)]) -> None:
+    """Applied to every router: the route's rule in api/policy.py decides, deny by default."""
+    key = _route_key(request)
+    if key in PUBLIC:
+        return
+    assert user is not None
+    if not allowed(*key, user.role):
+        raise HTTPException(
+            status_code=403, detail=f"the {user.role} role may not {key[0]} {key[1]}"
+        )
+
+
+def _signed_in(user: Annotated[User | None, Depends(current_user)]) -> User:
+    if user is None:
+        raise _unauthorized("not signed in")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(_signed_in)]
+
+
+def current_actor(user: CurrentUser) -> Actor:
+    """The acting user as the workflow sees it: its validators enforce roles and four eyes."""
+    return Actor(id=user.id, role=user.role)

@@ -1,0 +1,60 @@
+"""Users: admins create, list and change them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, status
+from sqlmodel import col, func, select
+
+from api.deps import SessionDep
+from api.user_service import UsernameTaken, create_user
+from core.security import hash_password
+from models.schemas_users import UserCreate, UserPublic, UsersPublic, UserUpdate
+from models.users import User
+
+router = APIRouter(prefix="/users", tags=["users"])
+
+
+@router.post("", response_model=UserPublic, status_code=status.HTTP_201_CREATED)
+def add_user(data: UserCreate, session: SessionDep) -> User:
+    """Create a user with a role (partner users belong to one partner organisation)."""
+    try:
+        return create_user(session, data)
+    except UsernameTaken as err:
+        raise HTTPException(status_code=409, detail=str(err)) from err
+
+
+@router.get("", response_model=UsersPublic)
+def list_users(
+    session: SessionDep,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> UsersPublic:
+    """List users by username."""
+    rows = session.exec(select(User).order_by(col(User.username)).offset(offset).limit(limit)).all()
+    count = session.exec(select(func.count()).select_from(User)).one()
+    return UsersPublic(data=[UserPublic.model_validate(u, from_attributes=True) for u in rows],
+                       count=count)
+
+
+@router.patch("/{user_id}", response_model=UserPublic)
+def update_user(user_id: str, data: UserUpdate, session: SessionDep) -> User:
+    """Change a user's name, role, password or active flag, or lift a lockout."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise HTTPException(status_code=404, detail=f"user {user_id} not found")
+    if data.full_name is not None:
+        user.full_name = data.full_name
+    if data.role is not None:
+        user.role = data.role
+    if data.is_active is not None:
+        user.is_active = data.is_active
+    if data.password is not None:
+        user.password_hash = hash_password(data.password)
+    if data.unlock:
+        user.locked_until = None
+        user.failed_logins = 0
+    session.add(user)
+    session.commit()
+    return user

@@ -1,0 +1,114 @@
+"""Every route × every role: allowed or denied exactly as this table says.
+
+The table is written out here on purpose, apart from api/policy.py: a change of who may do
+what shows up in this test's diff, and a new route without a rule fails the first test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+from fastapi import FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
+
+from api.main import create_app
+from api.policy import POLICY, PUBLIC
+from core.settings import Settings
+from models.enums import Role
+from models.users import User
+
+C, S, P, A, AD = "caseworker", "supervisor", "partner", "auditor", "admin"
+BG = "borderguard"
+STAFF = {C, S}
+ANYONE_SIGNED_IN = {C, S, P, A, AD, BG}
+
+EXPECTED: dict[tuple[str, str], set[str] | None] = {  # None: public
+    ("GET", "/health"): None,
+    ("GET", "/health/live"): None,
+    ("GET", "/health/ready"): None,
+    ("GET", "/metrics"): None,
+    ("POST", "/auth/token"): None,
+    ("GET", "/auth/me"): ANYONE_SIGNED_IN,
+    ("POST", "/cases"): STAFF,
+    ("GET", "/cases"): STAFF | {A},
+    ("GET", "/cases/{case_id}"): STAFF,
+    ("GET", "/cases/{case_id}/household"): STAFF,
+    ("POST", "/cases/{case_id}/counselling-sessions"): STAFF,
+    ("POST", "/cases/{case_id}/intake/complete"): STAFF,
+    ("POST", "/cases/{case_id}/eligibility/assessment"): STAFF,
+    ("POST", "/cases/{case_id}/eligibility/decision"): {S},
+    ("POST", "/cases/{case_id}/consent"): STAFF,
+    ("POST", "/cases/{case_id}/vulnerability-steps"): STAFF,
+    ("POST", "/cases/{case_id}/grant/proposal"): STAFF,
+    ("POST", "/cases/{case_id}/grant/decision"): {S},
+    ("POST", "/cases/{case_id}/grant/payment-retry"): STAFF,
+    ("POST", "/cases/{case_id}/withdrawal"): STAFF,
+    ("POST", "/cases/{case_id}/travel-documents/assessment"): STAFF,
+    ("POST", "/cases/{case_id}/travel-documents/embassy-answer"): STAFF,
+    ("POST", "/cases/{case_id}/travel-documents/decision"): STAFF,
+    ("POST", "/cases/{case_id}/clearance"): STAFF | {BG},
+    ("POST", "/cases/{case_id}/bookings"): STAFF,
+    ("POST", "/cases/{case_id}/departure"): {BG},
+    ("POST", "/cases/{case_id}/no-show/decision"): STAFF,
+    ("GET", "/audit"): {A},
+    ("GET", "/users"): {AD},
+    ("POST", "/users"): {AD},
+    ("PATCH", "/users/{user_id}"): {AD},
+    ("POST", "/codec/decode"): {S},
+    ("POST", "/codec/encode"): {S},
+    ("OPTIONS", "/codec/decode"): None,  # CORS preflight carries no credentials
+    ("OPTIONS", "/codec/encode"): None,
+}
+
+
+def api_routes(app: FastAPI) -> list[tuple[str, str]]:
+    routes = []
+    for ctx in iter_route_contexts(app.routes):
+        if isinstance(ctx.original_route, APIRoute):
+            routes.extend((method, ctx.path) for method in sorted(ctx.methods))
+    return routes
+
+
+def test_every_route_has_a_rule_and_an_expectation(settings: Settings) -> None:
+    routes = api_routes(create_app(settings))
+    missing_rule = [r for r in routes if r not in POLICY and r not in PUBLIC]
+    assert missing_rule == [], f"routes without a rule in api/policy.py: {missing_rule}"
+    missing_expectation = [r for r in routes if r not in EXPECTED]
+    assert missing_expectation == [], f"add these routes to EXPECTED: {missing_expectation}"
+    stale = [r for r in EXPECTED if r not in routes]
+    assert stale == [], f"EXPECTED names routes that no longer exist: {stale}"
+
+
+async def test_route_role_matrix(
+    api: httpx.AsyncClient, auth: Callable[[str], dict[str, str]], users: dict[str, User],
+    settings: Settings,
+) -> None:
+    failures = []
+    # The codec's CORS preflight answers only the Temporal UI's origin; say we are it.
+    origin = {"Origin": settings.codec_cors_origin}
+    for (method, path), allowed in EXPECTED.items():
+        url = path.replace("{case_id}", "no-such-case").replace("{user_id}", "no-such-user")
+        anonymous = await api.request(
+            method, url, json={} if method != "GET" else None,
+            headers={"Authorization": "", **origin},
+        )
+        if allowed is None:
+            if anonymous.status_code in (401, 403):
+                failures.append(f"{method} {path} anonymous: {anonymous.status_code}")
+            continue
+        if anonymous.status_code != 401:
+            failures.append(f"{method} {path} anonymous: {anonymous.status_code}, not 401")
+        for username in sorted(ANYONE_SIGNED_IN):
+            r = await api.request(
+                method, url, json={} if method != "GET" else None,
+                headers={**auth(username), **origin},
+            )
+            denied = r.status_code == 403
+            if denied == (username in allowed):
+                failures.append(f"{method} {path} as {username}: {r.status_code}")
+    assert failures == []
+
+
+def test_roles_in_the_table_are_real() -> None:
+    assert {u.value for u in Role} >= {C, S, P, A, AD, "border_guard"}
