@@ -1,0 +1,307 @@
+"""A throw-away Homeward stack on 127.0.0.1 for the benchmarks.
+
+`async with running_stack() as stack:` starts, each on a random free port:
+- `temporal server start-dev` from the virtualenv, in memory and headless;
+- a migrated SQLite database in a temporary directory, with the demo users inserted directly
+  (id = username, password hashed once) and a bearer token minted for each;
+- the worker process (`python -m worker`) and the API process (uvicorn), as `make run` does.
+Leaving the block (normally, on an exception, on Ctrl-C or SIGTERM) stops them all and removes
+the temporary directory. `run_bench()` wraps a benchmark's main coroutine with an overall
+deadline so a benchmark always stops by itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import json
+import os
+import platform
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlmodel import Session
+from temporalio.api.enums.v1 import TaskQueueType
+from temporalio.api.taskqueue.v1 import TaskQueue
+from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
+from temporalio.client import Client
+
+from api.user_service import DEMO_PASSWORD, DEMO_USERS
+from core.cli import venv_binary
+from core.db import build_engine
+from core.migrate import upgrade
+from core.security import create_access_token, hash_password
+from core.settings import Settings
+from core.temporal import connect
+from models.users import User
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = Path(__file__).resolve().parent / "results"
+
+# One valid case body (the same as tests/factories.CASE_JSON; bench/ does not import tests/).
+CASE_JSON: dict[str, Any] = {
+    "country_of_origin": "GE",
+    "legal_situation": "rejected_asylum_seeker",
+    "location_type": "reception_centre",
+    "location_name": "Mucenieki",
+    "preferred_language": "ka",
+    "destination_city": "Tbilisi",
+    "principal": {
+        "given_name": "Giorgi",
+        "family_name": "Beridze",
+        "date_of_birth": "1988-03-14",
+        "sex": "male",
+        "nationality": "GE",
+    },
+}
+COUNSELLING = {"held_on": "2026-02-01", "place": "Riga", "language": "ka"}
+
+_live: list[subprocess.Popen[bytes]] = []
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
+    for p in procs:
+        if p.poll() is None:
+            p.terminate()
+    for p in procs:
+        try:
+            p.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait(timeout=5)
+        if p in _live:
+            _live.remove(p)
+
+
+atexit.register(lambda: _stop(list(reversed(_live))))
+
+
+@dataclass
+class Stack:
+    base_url: str
+    temporal_address: str
+    settings: Settings
+    client: Client
+    tokens: dict[str, str]
+    tmp: Path
+    procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def headers(self, username: str = "caseworker") -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[username]}"}
+
+    def log(self, name: str) -> Path:
+        return self.tmp / f"{name}.log"
+
+
+def _spawn(name: str, args: list[str], env: dict[str, str], tmp: Path) -> subprocess.Popen[bytes]:
+    with (tmp / f"{name}.log").open("wb") as out:
+        proc = subprocess.Popen(
+            args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C reaches only us; we stop the children in order
+        )
+    _live.append(proc)
+    return proc
+
+
+async def _wait(what: str, probe: Any, timeout: float, proc: subprocess.Popen[bytes],
+                log: Path) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
+        try:
+            result = await probe()
+            if result:
+                return result
+        except Exception:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what} not ready in {timeout}s:\n{log.read_text()[-3000:]}")
+        await asyncio.sleep(0.2)
+
+
+async def wait_for_pollers(client: Client, task_queue: str, n: int = 1) -> bool:
+    described = await client.workflow_service.describe_task_queue(DescribeTaskQueueRequest(
+        namespace=client.namespace,
+        task_queue=TaskQueue(name=task_queue),
+        task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+    ))
+    return len({p.identity for p in described.pollers}) >= n
+
+
+@asynccontextmanager
+async def running_stack(log_level: str = "INFO") -> AsyncIterator[Stack]:
+    procs: list[subprocess.Popen[bytes]] = []
+    with tempfile.TemporaryDirectory(prefix="homeward-bench-") as tmpdir:
+        tmp = Path(tmpdir)
+        try:
+            t_port, api_port = free_port(), free_port()
+            address = f"127.0.0.1:{t_port}"
+            secret = secrets.token_urlsafe(32)
+            settings = Settings(
+                data_dir=tmp,
+                database_url=f"sqlite:///{tmp / 'homeward.db'}",
+                temporal_address=address,
+                temporal_task_queue="bench-cases",
+                secret_key=secret,
+                _env_file=None,  # type: ignore[call-arg]
+            )
+            temporal = _spawn("temporal", [
+                venv_binary("temporal"), "server", "start-dev", "--headless",
+                "--ip", "127.0.0.1", "--port", str(t_port), "--log-level", "error",
+            ], dict(os.environ), tmp)
+            procs.append(temporal)
+
+            engine = build_engine(settings)
+            upgrade(engine)
+            password_hash = hash_password(DEMO_PASSWORD)
+            tokens = {}
+            with Session(engine) as session:
+                for data in DEMO_USERS:
+                    session.add(User(
+                        id=data.username, username=data.username, full_name=data.full_name,
+                        role=data.role, partner_org=data.partner_org, password_hash=password_hash,
+                    ))
+                    tokens[data.username] = create_access_token(
+                        settings, data.username, data.role
+                    )[0]
+                session.commit()
+            engine.dispose()
+
+            async def temporal_up() -> Client:
+                client = await connect(settings)
+                await client.service_client.check_health()
+                return client
+
+            client = await _wait("temporal", temporal_up, 60, temporal, tmp / "temporal.log")
+            env = {
+                **{k: v for k, v in os.environ.items() if not k.startswith("HOMEWARD_")},
+                "HOMEWARD_TEMPORAL_ADDRESS": address,
+                "HOMEWARD_TEMPORAL_TASK_QUEUE": settings.temporal_task_queue,
+                "HOMEWARD_DATABASE_URL": settings.database_url,
+                "HOMEWARD_DATA_DIR": str(tmp),
+                "HOMEWARD_SECRET_KEY": secret,
+                "HOMEWARD_LOG_FORMAT": "json",
+                "HOMEWARD_LOG_LEVEL": log_level,
+                "HOMEWARD_API_PORT": str(api_port),
+                "HOMEWARD_WORKER_METRICS_PORT": "0",
+                "PYTHONUNBUFFERED": "1",
+            }
+            worker = _spawn("worker", [sys.executable, "-m", "worker"], env, tmp)
+            procs.append(worker)
+            api = _spawn("api", [
+                sys.executable, "-m", "uvicorn", "api.main:app_factory", "--factory",
+                "--host", "127.0.0.1", "--port", str(api_port), "--no-access-log",
+            ], env, tmp)
+            procs.append(api)
+            base_url = f"http://127.0.0.1:{api_port}"
+
+            async def api_up() -> bool:
+                async with httpx.AsyncClient(timeout=2) as http:
+                    return (await http.get(f"{base_url}/health")).status_code == 200
+
+            await _wait("api", api_up, 60, api, tmp / "api.log")
+            await _wait("worker", lambda: wait_for_pollers(client, settings.temporal_task_queue),
+                        60, worker, tmp / "worker.log")
+            yield Stack(base_url, address, settings, client, tokens, tmp,
+                        {"temporal": temporal, "worker": worker, "api": api})
+        finally:
+            # API and worker first (they talk to Temporal), the server last.
+            _stop([p for p in reversed(procs) if p is not procs[0]])
+            _stop(procs[:1])
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    """p50/p95/p99/max in milliseconds (nearest rank), from latencies in seconds."""
+    if not samples:
+        return {"p50": 0.0, "p95": 0.0, "p99": 0.0, "max": 0.0, "mean": 0.0}
+    s = sorted(samples)
+
+    def rank(q: float) -> float:
+        return round(s[min(len(s) - 1, max(0, int(q * len(s) + 0.999999) - 1))] * 1000, 2)
+
+    return {"p50": rank(0.50), "p95": rank(0.95), "p99": rank(0.99),
+            "max": round(s[-1] * 1000, 2), "mean": round(sum(s) / len(s) * 1000, 2)}
+
+
+async def bounded(n: int, concurrency: int, op: Any) -> tuple[list[float], float, list[Any]]:
+    """Run op(i) for i in range(n) with `concurrency` workers; latencies, wall time, errors."""
+    latencies: list[float] = []
+    errors: list[Any] = []
+    counter = iter(range(n))
+
+    async def worker() -> None:
+        for i in counter:
+            started = time.perf_counter()
+            try:
+                await op(i)
+            except Exception as err:  # noqa: BLE001 - counted and reported, not hidden
+                errors.append(repr(err)[:300])
+                continue
+            latencies.append(time.perf_counter() - started)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return latencies, time.perf_counter() - started, errors
+
+
+def machine() -> dict[str, Any]:
+    mem = ""
+    try:
+        mem = subprocess.run(["free", "-h"], capture_output=True, text=True, timeout=5).stdout
+    except OSError:
+        pass
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "nproc": os.cpu_count(),
+        "free_h": mem.strip(),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+    }
+
+
+def write_result(name: str, data: dict[str, Any]) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps({"machine": machine(), **data}, indent=2) + "\n")
+    return path
+
+
+def run_bench(main: Coroutine[Any, Any, Any], timeout: float) -> None:
+    """Run a benchmark; it stops by itself after `timeout` seconds, on Ctrl-C and on SIGTERM."""
+
+    def terminate(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, terminate)
+
+    async def bounded_main() -> None:
+        await asyncio.wait_for(main, timeout)
+
+    try:
+        asyncio.run(bounded_main())
+    except KeyboardInterrupt:
+        print("\ninterrupted: stack stopped", file=sys.stderr)
+        sys.exit(130)
+    except TimeoutError:
+        print(f"\nbenchmark exceeded its {timeout:.0f}s limit: stack stopped", file=sys.stderr)
+        sys.exit(2)
