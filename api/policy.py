@@ -42,6 +42,8 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/cases/{case_id}/departure"): frozenset({Role.BORDER_GUARD, Role.ESCORT}),
     ("POST", "/cases/{case_id}/no-show/decision"): STAFF,
     ("GET", "/audit"): frozenset({AUDITOR}),
+    ("GET", "/cases/{case_id}/audit"): frozenset({SUP, AUDITOR}),
+    ("GET", "/people/{member_id}/export"): frozenset({ADMIN}),
     ("GET", "/users"): frozenset({ADMIN}),
     ("POST", "/users"): frozenset({ADMIN}),
     ("PATCH", "/users/{user_id}"): frozenset({ADMIN}),
@@ -54,6 +56,7 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
 PERSONAL_DATA_READS: frozenset[tuple[str, str]] = frozenset({
     ("GET", "/cases/{case_id}"),
     ("GET", "/cases/{case_id}/household"),
+    ("GET", "/people/{member_id}/export"),
 })
 
 

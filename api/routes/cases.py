@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import structlog
-from fastapi import APIRouter, Header, HTTPException, Query, Response, status
+from fastapi import APIRouter, Request, Header, HTTPException, Query, Response, status
 from sqlmodel import col, func, select
 from temporalio.client import WorkflowQueryFailedError
 from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -45,6 +45,7 @@ log = structlog.get_logger(__name__)
 )
 async def create_case(
     data: CaseCreate,
+    request: Request,
     response: Response,
     session: SessionDep,
     settings: SettingsDep,
@@ -57,12 +58,14 @@ async def create_case(
         case, created = existing, False
     else:
         case, created = insert_case(session, data, settings, idempotency_key)
+    wf_input = workflow_input(session, case)
     session.close()  # hold no pooled connection while awaiting Temporal
     structlog.contextvars.bind_contextvars(case_id=case.id)
+    request.state.audit_case_id = case.id
     if not created:
         response.status_code = status.HTTP_200_OK
     try:
-        await start_case_workflow(client, settings, case, workflow_input(session, case))
+        await start_case_workflow(client, settings, case, wf_input)
     except WorkflowAlreadyStartedError:
         pass  # the case's workflow ran and closed before: nothing to start
     except RPCError as err:

@@ -52,6 +52,8 @@ EXPECTED: dict[tuple[str, str], set[str] | None] = {  # None: public
     ("POST", "/cases/{case_id}/departure"): {BG},
     ("POST", "/cases/{case_id}/no-show/decision"): STAFF,
     ("GET", "/audit"): {A},
+    ("GET", "/cases/{case_id}/audit"): {S, A},
+    ("GET", "/people/{member_id}/export"): {AD},
     ("GET", "/users"): {AD},
     ("POST", "/users"): {AD},
     ("PATCH", "/users/{user_id}"): {AD},
@@ -88,7 +90,11 @@ async def test_route_role_matrix(
     # The codec's CORS preflight answers only the Temporal UI's origin; say we are it.
     origin = {"Origin": settings.codec_cors_origin}
     for (method, path), allowed in EXPECTED.items():
-        url = path.replace("{case_id}", "no-such-case").replace("{user_id}", "no-such-user")
+        url = (
+            path.replace("{case_id}", "no-such-case")
+            .replace("{user_id}", "no-such-user")
+            .replace("{member_id}", "no-such-person")
+        )
         anonymous = await api.request(
             method, url, json={} if method != "GET" else None,
             headers={"Authorization": "", **origin},

@@ -1,0 +1,73 @@
+"""Data protection: a case's audit trail, and the subject access export of one person."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, HTTPException, Request
+from sqlmodel import col, func, select
+from temporalio.client import WorkflowQueryFailedError
+from temporalio.service import RPCError
+
+from api.deps import CaseDep, SessionDep, TemporalDep
+from models.payloads import CaseState
+from models.privacy import Anonymisation
+from models.schemas import CasePublic, HouseholdMemberPublic
+from models.schemas_privacy import SubjectAccessExport
+from models.schemas_users import AuditEntriesPublic, AuditEntryPublic
+from models.tables import Case, HouseholdMember
+from models.users import AuditEntry
+from workflows.return_case import ReturnCaseWorkflow, workflow_id
+
+router = APIRouter(tags=["data protection"])
+
+
+def _case_audit(session: SessionDep, case_id: str) -> list[AuditEntryPublic]:
+    rows = session.exec(
+        select(AuditEntry).where(AuditEntry.case_id == case_id).order_by(col(AuditEntry.id))
+    ).all()
+    return [AuditEntryPublic.model_validate(r, from_attributes=True) for r in rows]
+
+
+@router.get("/cases/{case_id}/audit", response_model=AuditEntriesPublic)
+def case_audit(case: CaseDep, session: SessionDep) -> AuditEntriesPublic:
+    """Who did or read what on this case, oldest first."""
+    entries = _case_audit(session, case.id)
+    return AuditEntriesPublic(data=entries, count=len(entries))
+
+
+@router.get("/people/{member_id}/export", response_model=SubjectAccessExport)
+async def subject_access_export(
+    member_id: str, request: Request, session: SessionDep, client: TemporalDep
+) -> SubjectAccessExport:
+    """Everything held about one person, for a subject access request (admins)."""
+    member = session.get(HouseholdMember, member_id)
+    if member is None:
+        raise HTTPException(status_code=404, detail=f"person {member_id} not found")
+    request.state.audit_case_id = member.case_id
+    case = session.get(Case, member.case_id)
+    assert case is not None  # a foreign key holds it
+    size = session.exec(
+        select(func.count()).select_from(HouseholdMember).where(
+            HouseholdMember.case_id == case.id
+        )
+    ).one()
+    anonymised = session.get(Anonymisation, case.id)
+    audit = _case_audit(session, case.id)
+    session.close()  # hold no connection while awaiting Temporal
+    state: CaseState | None = None
+    try:
+        state = await client.get_workflow_handle(workflow_id(case.id)).query(
+            ReturnCaseWorkflow.state
+        )
+    except (RPCError, WorkflowQueryFailedError):
+        state = None
+    return SubjectAccessExport(
+        exported_at=datetime.now(UTC),
+        person=HouseholdMemberPublic.model_validate(member, from_attributes=True),
+        case=CasePublic.model_validate(case, from_attributes=True),
+        household_size=size,
+        workflow_state=state,
+        anonymised_at=anonymised.anonymised_at if anonymised else None,
+        audit=audit,
+    )

@@ -1,0 +1,25 @@
+"""API schemas of data protection: the subject access export."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from models.payloads import CaseState
+from models.schemas import CasePublic, HouseholdMemberPublic
+from models.schemas_users import AuditEntryPublic
+
+
+class SubjectAccessExport(BaseModel):
+    """Everything Homeward holds about one person (GDPR art. 15)."""
+
+    exported_at: datetime
+    person: HouseholdMemberPublic
+    case: CasePublic
+    household_size: int = Field(description="Members of the same case (their data is not included)")
+    workflow_state: CaseState | None = Field(
+        default=None, description="The case workflow's state (ids and facts, no names)"
+    )
+    anonymised_at: datetime | None = None
+    audit: list[AuditEntryPublic] = Field(description="Who did or read what on the case")
