@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import timedelta
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -33,7 +34,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.engine = build_engine(settings)
         if not hasattr(app.state, "temporal"):
             app.state.temporal = await connect(settings, lazy=True)
-        app.state.metrics = ApiMetrics(app.state.engine)
+        app.state.metrics = ApiMetrics(
+            app.state.engine, timedelta(days=settings.stuck_after_days)
+        )
         yield
 
     app = FastAPI(

@@ -92,6 +92,11 @@ class Settings(BaseSettings):
     )
     retention_cron: str = Field(default="0 2 * * *", description="When the retention job runs")
 
+    stuck_after_days: float = Field(
+        default=14, gt=0,
+        description="An active case with no change for this long counts as stuck in /metrics",
+    )
+
     log_format: LogFormat = LogFormat.AUTO
     log_level: str = "INFO"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from sqlalchemy.engine import Engine
@@ -10,7 +11,8 @@ from sqlalchemy.engine import Engine
 from api.main import create_app
 from core.settings import Settings
 from core.temporal import connect
-from tests.factories import CASE_JSON
+from models.enums import CaseStatus, Stage
+from tests.factories import CASE_JSON, insert_case
 
 
 async def test_health_ok(api: httpx.AsyncClient) -> None:
@@ -50,7 +52,22 @@ async def test_live_ready_and_metrics(api: httpx.AsyncClient) -> None:
         assert r.status_code == 201
     text = (await api.get("/metrics")).text
     assert 'homeward_cases{stage="intake",status="active"} 2.0' in text
+    assert "homeward_cases_stuck{" not in text  # both just happened
     assert (
         'homeward_api_request_seconds_count{method="POST",route="/cases",status="201"} 2.0'
         in text
     )
+
+
+async def test_quiet_active_cases_count_as_stuck(api: httpx.AsyncClient, engine: Engine) -> None:
+    long_ago = datetime.now(UTC) - timedelta(days=15)
+    insert_case(engine, stage=Stage.TRAVEL, updated_at=long_ago)
+    insert_case(engine, stage=Stage.TRAVEL, updated_at=long_ago)
+    insert_case(engine, stage=Stage.CLOSED, status=CaseStatus.CLOSED, updated_at=long_ago)
+    insert_case(engine, stage=Stage.DEPARTED, updated_at=long_ago)
+    insert_case(engine, stage=Stage.CONSENT)  # recent
+    text = (await api.get("/metrics")).text
+    assert 'homeward_cases_stuck{stage="travel"} 2.0' in text
+    assert 'homeward_cases_stuck{stage="closed"}' not in text
+    assert 'homeward_cases_stuck{stage="departed"}' not in text
+    assert 'homeward_cases_stuck{stage="consent"}' not in text
