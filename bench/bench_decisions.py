@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import random
 import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -76,7 +77,7 @@ async def main(args: argparse.Namespace) -> None:
     rows: list[dict] = []
     levels = [int(c) for c in args.concurrency.split(",")]
     rng = random.Random(args.seed)
-    async with running_stack(log_level=args.log_level) as stack, baseline_worker(stack.client):
+    async with running_stack(log_level=args.log_level, profile=args.profile) as stack, baseline_worker(stack.client):
         async with httpx.AsyncClient(
             base_url=stack.base_url, headers=stack.headers("caseworker"), timeout=60,
             limits=httpx.Limits(max_connections=max(levels) + 5),
@@ -161,6 +162,8 @@ def parse() -> argparse.Namespace:
     p.add_argument("--log-level", default="INFO", help="HOMEWARD_LOG_LEVEL of worker and API")
     p.add_argument("--timeout", type=float, default=900, help="hard limit of the whole run")
     p.add_argument("--name", default="bench_decisions", help="results/<name>.json and .png")
+    p.add_argument("--profile", type=Path, default=None,
+                   help="directory for py-spy samples of the API and the worker")
     p.add_argument("--quick", action="store_true", help="100 cases, 100/60 requests per phase")
     args = p.parse_args()
     if args.quick:

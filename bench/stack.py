@@ -148,8 +148,13 @@ async def wait_for_pollers(client: Client, task_queue: str, n: int = 1) -> bool:
 
 
 @asynccontextmanager
-async def running_stack(log_level: str = "INFO") -> AsyncIterator[Stack]:
+async def running_stack(
+    log_level: str = "INFO", profile: Path | None = None
+) -> AsyncIterator[Stack]:
+    """The stack; with `profile`, py-spy samples the API and the worker into that directory
+    (flat `--format raw` stacks, for flamegraph.pl or speedscope) until the stack stops."""
     procs: list[subprocess.Popen[bytes]] = []
+    spies: list[subprocess.Popen[bytes]] = []
     with tempfile.TemporaryDirectory(prefix="homeward-bench-") as tmpdir:
         tmp = Path(tmpdir)
         try:
@@ -221,9 +226,26 @@ async def running_stack(log_level: str = "INFO") -> AsyncIterator[Stack]:
             await _wait("api", api_up, 60, api, tmp / "api.log")
             await _wait("worker", lambda: wait_for_pollers(client, settings.temporal_task_queue),
                         60, worker, tmp / "worker.log")
+            if profile is not None:
+                profile.mkdir(parents=True, exist_ok=True)
+                for name, proc in (("api", api), ("worker", worker)):
+                    spies.append(subprocess.Popen([
+                        venv_binary("py-spy"), "record", "--pid", str(proc.pid), "--rate", "200",
+                        "--format", "raw", "--output", str(profile / f"{name}.txt"),
+                    ], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+                    _live.append(spies[-1])
             yield Stack(base_url, address, settings, client, tokens, tmp,
                         {"temporal": temporal, "worker": worker, "api": api})
         finally:
+            for spy in spies:  # SIGINT makes py-spy write its samples
+                if spy.poll() is None:
+                    spy.send_signal(signal.SIGINT)
+            for spy in spies:
+                try:
+                    spy.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    pass
+            _stop(spies)
             # API and worker first (they talk to Temporal), the server last.
             _stop([p for p in reversed(procs) if p is not procs[0]])
             _stop(procs[:1])
@@ -282,7 +304,7 @@ def machine() -> dict[str, Any]:
 def write_result(name: str, data: dict[str, Any]) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{name}.json"
-    path.write_text(json.dumps({"machine": machine(), **data}, indent=2) + "\n")
+    path.write_text(json.dumps({"machine": machine(), **data}, indent=2, default=str) + "\n")
     return path
 
 
