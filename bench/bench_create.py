@@ -39,7 +39,9 @@ def print_table(rows: list[dict]) -> None:
 
 async def main(args: argparse.Namespace) -> None:
     rows: list[dict] = []
-    async with running_stack(log_level=args.log_level, profile=args.profile) as stack, baseline_worker(stack.client):
+    async with running_stack(
+        log_level=args.log_level, profile=args.profile, api_app=args.api_app
+    ) as stack, baseline_worker(stack.client):
         async with httpx.AsyncClient(
             base_url=stack.base_url, headers=stack.headers("caseworker"), timeout=60,
             limits=httpx.Limits(max_connections=args.concurrency + 5),
@@ -96,6 +98,8 @@ def parse() -> argparse.Namespace:
     p.add_argument("--log-level", default="INFO", help="HOMEWARD_LOG_LEVEL of worker and API")
     p.add_argument("--timeout", type=float, default=600, help="hard limit of the whole run")
     p.add_argument("--name", default="bench_create", help="results/<name>.json")
+    p.add_argument("--api-app", default="api.main:app_factory",
+                   help="uvicorn factory of the API (bench.variants has experiments)")
     p.add_argument("--profile", type=Path, default=None,
                    help="directory for py-spy samples of the API and the worker")
     p.add_argument("--quick", action="store_true", help="60 per phase, 10 concurrent, 1 round")

@@ -77,7 +77,9 @@ async def main(args: argparse.Namespace) -> None:
     rows: list[dict] = []
     levels = [int(c) for c in args.concurrency.split(",")]
     rng = random.Random(args.seed)
-    async with running_stack(log_level=args.log_level, profile=args.profile) as stack, baseline_worker(stack.client):
+    async with running_stack(
+        log_level=args.log_level, profile=args.profile, api_app=args.api_app
+    ) as stack, baseline_worker(stack.client):
         async with httpx.AsyncClient(
             base_url=stack.base_url, headers=stack.headers("caseworker"), timeout=60,
             limits=httpx.Limits(max_connections=max(levels) + 5),
@@ -162,6 +164,8 @@ def parse() -> argparse.Namespace:
     p.add_argument("--log-level", default="INFO", help="HOMEWARD_LOG_LEVEL of worker and API")
     p.add_argument("--timeout", type=float, default=900, help="hard limit of the whole run")
     p.add_argument("--name", default="bench_decisions", help="results/<name>.json and .png")
+    p.add_argument("--api-app", default="api.main:app_factory",
+                   help="uvicorn factory of the API (bench.variants has experiments)")
     p.add_argument("--profile", type=Path, default=None,
                    help="directory for py-spy samples of the API and the worker")
     p.add_argument("--quick", action="store_true", help="100 cases, 100/60 requests per phase")

@@ -149,7 +149,7 @@ async def wait_for_pollers(client: Client, task_queue: str, n: int = 1) -> bool:
 
 @asynccontextmanager
 async def running_stack(
-    log_level: str = "INFO", profile: Path | None = None
+    log_level: str = "INFO", profile: Path | None = None, api_app: str = "api.main:app_factory"
 ) -> AsyncIterator[Stack]:
     """The stack; with `profile`, py-spy samples the API and the worker into that directory
     (flat `--format raw` stacks, for flamegraph.pl or speedscope) until the stack stops."""
@@ -213,7 +213,7 @@ async def running_stack(
             worker = _spawn("worker", [sys.executable, "-m", "worker"], env, tmp)
             procs.append(worker)
             api = _spawn("api", [
-                sys.executable, "-m", "uvicorn", "api.main:app_factory", "--factory",
+                sys.executable, "-m", "uvicorn", api_app, "--factory",
                 "--host", "127.0.0.1", "--port", str(api_port), "--no-access-log",
             ], env, tmp)
             procs.append(api)
