@@ -17,12 +17,13 @@ from temporalio.worker import Worker
 
 from activities.authorities import AuthorityActivities
 from activities.booking import BookingActivities
-from activities.clients import ExternalClients
+from activities.clients import ExternalClients, clients_from
 from activities.embassy import EmbassyActivities
 from activities.notifications import NotificationActivities
 from activities.payments import PaymentActivities
 from activities.projection import ProjectionActivities
 from activities.retention import RetentionActivities
+from activities.timeline import TimelineActivities
 from core.db import build_engine
 from core.interceptors import ActivityContextInterceptor
 from core.logging import configure_logging
@@ -45,10 +46,12 @@ def activities_for(engine: Engine, clients: ExternalClients | None = None) -> li
     authorities = AuthorityActivities(clients.authorities)
     booking = BookingActivities(clients.booking)
     payments = PaymentActivities(clients.payments)
-    notifications = NotificationActivities(clients.notifications)
+    notifications = NotificationActivities(clients.notifications, engine)
     retention = RetentionActivities(engine)
+    timeline = TimelineActivities(engine)
     return [
         projection.project_case,
+        timeline.record_timeline,
         retention.anonymise_closed_cases,
         embassy.request_travel_document,
         embassy.withdraw_travel_document_request,
@@ -57,6 +60,7 @@ def activities_for(engine: Engine, clients: ExternalClients | None = None) -> li
         booking.cancel_booking,
         payments.pay_grant,
         notifications.send_reminder,
+        notifications.send_mail,
     ]
 
 
@@ -87,7 +91,7 @@ async def main() -> None:
     configure_logging(settings)
     client = await connect(settings, runtime=worker_runtime(settings))
     engine = build_engine(settings)
-    worker = build_worker(client, settings, engine)
+    worker = build_worker(client, settings, engine, clients=clients_from(settings))
     await ensure_schedules(client, settings)
 
     stop = asyncio.Event()

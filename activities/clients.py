@@ -9,6 +9,8 @@ from activities.booking import BookingClient, SimulatedBooking
 from activities.embassy import EmbassyClient, SimulatedEmbassy
 from activities.notifications import NotificationsClient, SimulatedNotifications
 from activities.payments import PaymentsClient, SimulatedPayments
+from activities.smtp import SmtpNotifications
+from core.settings import NotificationsMode, Settings
 
 
 @dataclass
@@ -20,3 +22,18 @@ class ExternalClients:
     booking: BookingClient = field(default_factory=SimulatedBooking)
     payments: PaymentsClient = field(default_factory=SimulatedPayments)
     notifications: NotificationsClient = field(default_factory=SimulatedNotifications)
+
+
+def clients_from(settings: Settings) -> ExternalClients:
+    """The clients the settings ask for: SMTP notifications when configured."""
+    clients = ExternalClients()
+    if settings.notifications == NotificationsMode.SMTP:
+        clients.notifications = SmtpNotifications(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            sender=settings.smtp_from,
+            username=settings.smtp_username or None,
+            password=settings.smtp_password,
+            starttls=settings.smtp_starttls,
+        )
+    return clients

@@ -1,35 +1,87 @@
-"""Notifications to staff (reminders, escalations); an outbox for now, SMTP comes later."""
+"""Notifications to staff (reminders, escalations, digests): e-mail and in-app rows.
+
+The activity resolves the reminder's role to the active users holding it, records one in-app
+notification per user (idempotent on the reminder key), then mails those with an address
+through the client: the simulator's outbox by default, SMTP when configured (see smtp.py).
+"""
 
 from __future__ import annotations
 
 from typing import Protocol
 
+import structlog
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
 from temporalio import activity
 
 from activities.simulation import Clock, Simulator, SimulatorConfig
-from models.external import Reminder, ReminderResult
+from activities.timeline import insert_ignoring_duplicates
+from models.enums import Role
+from models.external import Mail, Reminder, ReminderResult
+from models.timeline import Notification
+from models.users import User
+
+log = structlog.get_logger(__name__)
 
 
 class NotificationsClient(Protocol):
-    async def send(self, data: Reminder) -> ReminderResult: ...
+    async def send(self, mail: Mail) -> str:
+        """Deliver the mail; returns its message id."""
+        ...
 
 
 class SimulatedNotifications(Simulator):
     def __init__(self, config: SimulatorConfig | None = None, clock: Clock | None = None) -> None:
         super().__init__(config, clock)
-        self.outbox: list[Reminder] = []
+        self.outbox: list[Mail] = []
 
-    async def send(self, data: Reminder) -> ReminderResult:
+    async def send(self, mail: Mail) -> str:
         await self.call("notifications")
-        self.outbox.append(data)
-        return ReminderResult(message_id=self.reference("MSG"))
+        self.outbox.append(mail)
+        return self.reference("MSG")
+
+
+def active_users(engine: Engine, role: Role) -> list[User]:
+    with Session(engine, expire_on_commit=False) as session:
+        query = select(User).where(User.role == role).where(col(User.is_active).is_(True))
+        return list(session.exec(query.order_by(col(User.username))).all())
 
 
 class NotificationActivities:
-    def __init__(self, client: NotificationsClient) -> None:
+    def __init__(self, client: NotificationsClient, engine: Engine) -> None:
         self._client = client
+        self._engine = engine
 
     @activity.defn(name="send_reminder")
     async def send_reminder(self, data: Reminder) -> ReminderResult:
-        """Put a reminder to staff in the outbox."""
-        return await self._client.send(data)
+        """Notify every active user with the reminder's role, in the app and by e-mail.
+
+        The case has no assigned caseworker yet, so a caseworker reminder goes to all active
+        caseworkers; once cases are assigned it should go to the case's caseworker only.
+        """
+        users = active_users(self._engine, data.recipient_role)
+        key = data.key or f"{data.case_id}:{data.subject}"
+        rows = [
+            {"user_id": u.id, "case_id": data.case_id, "reminder_key": key,
+             "subject": data.subject, "body": data.body}
+            for u in users
+        ]
+        # In-app first: idempotent, so a retry after a failed mail adds no second row.
+        insert_ignoring_duplicates(
+            self._engine, Notification, rows, ["reminder_key", "user_id"]
+        )
+        mail = Mail(
+            to=[u.email for u in users if u.email],
+            subject=data.subject,
+            body=data.body,
+            case_id=data.case_id,
+            recipient_role=data.recipient_role,
+        )
+        message_id = await self._client.send(mail)
+        log.info("reminder sent", role=data.recipient_role, users=len(users), mailed=len(mail.to))
+        return ReminderResult(message_id=message_id)
+
+    @activity.defn(name="send_mail")
+    async def send_mail(self, mail: Mail) -> str:
+        """Send one prepared mail (the daily digest)."""
+        return await self._client.send(mail)

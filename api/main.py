@@ -14,7 +14,18 @@ from fastapi import Depends, FastAPI, Request, Response
 from api import audit
 from api.auth import authorize
 from api.routes import audit as audit_routes
-from api.routes import auth, cases, codec, decisions, health, privacy, travel, users
+from api.routes import (
+    auth,
+    cases,
+    codec,
+    decisions,
+    health,
+    notifications,
+    privacy,
+    timeline,
+    travel,
+    users,
+)
 from core.db import build_engine
 from core.logging import configure_logging
 from core.metrics import ApiMetrics
@@ -83,6 +94,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(decisions.router, dependencies=guarded)
     app.include_router(travel.router, dependencies=guarded)
     app.include_router(privacy.router, dependencies=guarded)
+    app.include_router(timeline.router, dependencies=guarded)
+    app.include_router(notifications.router, dependencies=guarded)
     app.include_router(codec.router, dependencies=guarded)
     return app
 

@@ -20,6 +20,7 @@ def create_user(session: Session, data: UserCreate) -> User:
     user = User(
         username=data.username,
         full_name=data.full_name,
+        email=data.email,
         role=data.role,
         partner_org=data.partner_org,
         password_hash=hash_password(data.password),

@@ -18,6 +18,11 @@ class LogFormat(StrEnum):
     JSON = "json"
 
 
+class NotificationsMode(StrEnum):
+    SIMULATED = "simulated"
+    SMTP = "smtp"
+
+
 class Environment(StrEnum):
     DEVELOPMENT = "development"
     PRODUCTION = "production"
@@ -92,6 +97,20 @@ class Settings(BaseSettings):
     )
     retention_cron: str = Field(default="0 2 * * *", description="When the retention job runs")
 
+    notifications: NotificationsMode = Field(
+        default=NotificationsMode.SIMULATED,
+        description="How reminders reach staff by e-mail: the simulator's outbox, or SMTP",
+    )
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = True
+    smtp_from: str = Field(default="", description="Sender address of reminders and digests")
+    digest_cron: str = Field(
+        default="0 6 * * 1-5", description="When the caseworkers' daily digest is sent"
+    )
+
     stuck_after_days: float = Field(
         default=14, gt=0,
         description="An active case with no change for this long counts as stuck in /metrics",
@@ -136,6 +155,14 @@ class Settings(BaseSettings):
             raise ValueError(
                 "HOMEWARD_SECRET_KEY must be set to a random value of at least 32 characters "
                 "in production (the development placeholder is refused)"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _smtp(self) -> Settings:
+        if self.notifications == NotificationsMode.SMTP and not (self.smtp_host and self.smtp_from):
+            raise ValueError(
+                "HOMEWARD_NOTIFICATIONS=smtp needs HOMEWARD_SMTP_HOST and HOMEWARD_SMTP_FROM"
             )
         return self
 

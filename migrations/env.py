@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 
 import models.privacy
 import models.tables
+import models.timeline
 import models.users  # noqa: F401
 from core.db import build_engine
 from core.settings import get_settings

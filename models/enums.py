@@ -141,3 +141,13 @@ class GrantStatus(StrEnum):
     PAID = "paid"
     PAYMENT_FAILED = "payment_failed"
     RELEASED = "released"
+
+
+class TimelineKind(StrEnum):
+    """What a case timeline entry records."""
+
+    STAGE_CHANGE = "stage_change"
+    DECISION = "decision"
+    EXTERNAL_CALL = "external_call"
+    REMINDER = "reminder"
+    NOTE = "note"

@@ -96,6 +96,19 @@ class Reminder(BaseModel):
     recipient_role: Role
     subject: str
     body: str
+    # The reminder's timeline entry key: one in-app notification per user however often sent.
+    key: str = ""
+
+
+class Mail(BaseModel):
+    """A message to staff as the notifications client sends it: case reference and what is
+    awaited, never names."""
+
+    to: list[str]
+    subject: str
+    body: str
+    case_id: str | None = None
+    recipient_role: Role | None = None
 
 
 class ReminderResult(BaseModel):

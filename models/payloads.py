@@ -25,6 +25,7 @@ from models.enums import (
     Sex,
     Stage,
     StepKind,
+    TimelineKind,
     Vulnerability,
 )
 from models.policy import CasePolicy, GrantLine
@@ -48,6 +49,24 @@ class Traveller(BaseModel):
     vulnerabilities: list[Vulnerability] = Field(default_factory=list)
     # The expiry date only; the passport number stays in the database.
     passport_valid_until: date | None = None
+
+
+class TimelineEntryInput(BaseModel):
+    """One timeline event as the workflow produced it; ``entry_key`` = case id + sequence."""
+
+    entry_key: str
+    seq: int
+    at: datetime
+    kind: TimelineKind
+    actor_id: str | None = None
+    actor_role: Role | None = None
+    summary: str
+    details: dict[str, str] = Field(default_factory=dict)
+
+
+class RecordTimelineInput(BaseModel):
+    case_id: str
+    entries: list[TimelineEntryInput]
 
 
 class CaseWorkflowInput(BaseModel):
@@ -191,6 +210,9 @@ class CaseState(BaseModel):
     )
     warnings: list[str] = Field(default_factory=list)
     stage_history: list[StageChange] = Field(default_factory=list)
+    # Timeline: the last sequence number used, and entries not yet written (see case.project).
+    timeline_seq: int = 0
+    pending_timeline: list[TimelineEntryInput] = Field(default_factory=list)
     version: int = 0
     updated_at: datetime | None = None
 

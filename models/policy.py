@@ -48,7 +48,21 @@ class LeadTimeRules(BaseModel):
 
 
 class ChasingPolicy(BaseModel):
-    """How the workflow chases an embassy for a travel document."""
+    """How the workflow chases an embassy for a travel document.
+
+    Every reminder kind takes its timing from the case's policy, never from code or Settings:
+
+    - "chase the embassy" (to caseworkers): every ``reminder_every_days`` while a request is
+      unanswered, counted from the request or the last chase;
+    - "embassy deadline reached" (to caseworkers): once, ``deadline_days`` after the request
+      (an escalation restarts both clocks);
+    - "no-show" (to caseworkers): once, ``CasePolicy.no_show_after_hours`` after the booked
+      departure day began without a confirmed departure;
+    - "travel document escalated" (to supervisors): at once, on the caseworker's decision.
+
+    Each stops as soon as the case moves on (an answer, a departure, a closure): the workflow's
+    timers are computed from its current state, see ``CaseRun.next_due``.
+    """
 
     reminder_every_days: int = Field(default=7, ge=1)
     deadline_days: int = Field(default=60, ge=1)

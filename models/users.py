@@ -17,6 +17,8 @@ class User(SQLModel, table=True):
     id: str = Field(default_factory=lambda: str(uuid.uuid4()), primary_key=True, max_length=36)
     username: str = Field(unique=True, index=True, max_length=100)
     full_name: str = Field(max_length=200)
+    # Where reminders and digests go; a user without one gets in-app notifications only.
+    email: str | None = Field(default=None, max_length=254)
     role: Role = Field(sa_type=enum_type(Role))
     # A partner user acts only for this partner organisation's cases.
     partner_org: str | None = Field(default=None, max_length=100, index=True)

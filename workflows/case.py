@@ -23,6 +23,7 @@ from models.enums import (
     GrantStatus,
     Role,
     Stage,
+    TimelineKind,
 )
 from models.external import (
     BOOKING_REFUSED,
@@ -37,8 +38,14 @@ from models.external import (
     Reminder,
     WithdrawDocumentRequest,
 )
-from models.payloads import Booking, CaseState, ProjectCaseInput, StageChange
+from models.payloads import (
+    Booking,
+    CaseState,
+    ProjectCaseInput,
+    StageChange,
+)
 from workflows import calls, rules
+from workflows.timeline import CaseTimeline
 
 PROJECTION_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
@@ -47,7 +54,7 @@ PROJECTION_RETRY = RetryPolicy(
 )
 
 
-class CaseRun:
+class CaseRun(CaseTimeline):
     def __init__(self, state: CaseState, *, new: bool) -> None:
         self.state = state
         self.dirty = new  # state changed since the last projection
@@ -70,6 +77,7 @@ class CaseRun:
             reason = calls.refusal_of(err, EMBASSY_REFUSED)
             if reason is None:
                 raise
+            self.call_outcome("travel document request refused by the embassy", reason=reason)
             docs.status, docs.refusal_reason, docs.request_ref = (
                 DocumentStatus.REFUSED,
                 reason,
@@ -84,6 +92,9 @@ class CaseRun:
             None,
         )
         docs.requested_at = workflow.now()
+        self.call_outcome(
+            "travel document requested from the embassy", request_ref=result.request_ref
+        )
         self.start_chasing()
         s.awaiting = f"the embassy's answer to request {result.request_ref}"
         self.touch()
@@ -114,6 +125,11 @@ class CaseRun:
         )
         s.clearance.border_guard_ref = border_guard.reference
         s.clearance.migration_office_ref = migration_office.reference
+        self.call_outcome(
+            "border guard and migration office notified of the planned departure",
+            border_guard_ref=border_guard.reference,
+            migration_office_ref=migration_office.reference,
+        )
         s.awaiting = "clearance by the authorities"
         self.change_stage(Stage.CLEARANCE)
 
@@ -136,7 +152,11 @@ class CaseRun:
             reason = calls.refusal_of(err, BOOKING_REFUSED)
             if reason is None:
                 raise
+            self.call_outcome("booking refused", reason=reason)
             raise rules.refuse(f"the booking system refused: {reason}") from err
+        self.call_outcome(
+            f"travel booked for {result.departure_date}", booking_ref=result.booking_ref
+        )
         s.bookings.append(
             Booking(
                 booking_ref=result.booking_ref,
@@ -164,11 +184,13 @@ class CaseRun:
         try:
             grant.receipt_ref = (await calls.pay(payment)).receipt_ref
             grant.status = GrantStatus.PAID
+            self.call_outcome("cash grant paid", receipt_ref=grant.receipt_ref)
         except ActivityError as err:
             reason = calls.refusal_of(err, PAYMENT_DECLINED)
             if reason is None:
                 raise
             grant.status, grant.reason = GrantStatus.PAYMENT_FAILED, reason
+            self.call_outcome("cash grant payment declined", reason=reason)
             s.awaiting = "decision on the declined grant payment: retry it"
 
     async def close_with_compensation(self, reason: ClosureReason, note: str) -> None:
@@ -180,6 +202,7 @@ class CaseRun:
                 CancelBooking(case_id=s.case_id, booking_ref=booking.booking_ref)
             )
             booking.status = BookingStatus.CANCELLED
+            self.call_outcome("booking cancelled", booking_ref=booking.booking_ref)
         docs = s.documents
         if docs.request_ref and docs.status in (
             DocumentStatus.REQUESTED,
@@ -189,13 +212,16 @@ class CaseRun:
                 WithdrawDocumentRequest(case_id=s.case_id, request_ref=docs.request_ref)
             )
             docs.status = DocumentStatus.WITHDRAWN
+            self.call_outcome("travel document request withdrawn", request_ref=docs.request_ref)
         # Nothing is paid before departure, so releasing the grant moves no money.
         if s.grant is not None and s.grant.status in (GrantStatus.PROPOSED, GrantStatus.APPROVED):
             s.grant.status = GrantStatus.RELEASED
         self.close(reason, note)
 
     async def notify(self, role: Role, subject: str, body: str) -> None:
+        """Remind staff with ``role``: e-mail and in-app notification, and a timeline entry."""
         s = self.state
+        key = self.record(TimelineKind.REMINDER, f"{role} reminded: {subject}", awaited=body)
         await calls.remind(
             Reminder(
                 case_id=s.case_id,
@@ -203,6 +229,7 @@ class CaseRun:
                 recipient_role=role,
                 subject=f"{s.reference}: {subject}",
                 body=body,
+                key=key,
             )
         )
 
@@ -273,6 +300,7 @@ class CaseRun:
     def change_stage(self, stage: Stage) -> None:
         self.state.stage = stage
         self.state.stage_history.append(StageChange(stage=stage, at=workflow.now()))
+        self.record(TimelineKind.STAGE_CHANGE, f"stage: {stage}")
         self.touch()
 
     def close(self, reason: ClosureReason, note: str) -> None:
@@ -284,8 +312,11 @@ class CaseRun:
         self.done = True
 
     async def project(self) -> None:
+        """Write pending timeline entries (one activity per batch), then the projection."""
         s = self.state
-        assert s.updated_at is not None
+        await self.write_timeline(PROJECTION_RETRY)
+        if s.updated_at is None:
+            return
         booking = s.active_booking
         await workflow.execute_activity_method(
             ProjectionActivities.project_case,

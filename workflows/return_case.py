@@ -44,6 +44,7 @@ with workflow.unsafe.imports_passed_through():
         NoShowChoice,
         Role,
         Stage,
+        TimelineKind,
     )
     from models.external import CancelBooking
     from models.payloads import (
@@ -118,6 +119,13 @@ class ReturnCaseWorkflow:
     @workflow.update
     async def record_counselling(self, data: RecordCounsellingInput) -> CaseState:
         self._case.state.counselling_sessions.append(data.session)
+        self._case.record(
+            TimelineKind.NOTE,
+            f"counselling session held on {data.session.held_on}",
+            data.actor,
+            language=data.session.language,
+            interpreter=data.session.interpreter,
+        )
         self._case.touch()
         return self._case.state
 
@@ -127,6 +135,7 @@ class ReturnCaseWorkflow:
 
     @workflow.update
     async def complete_intake(self, data: CompleteIntakeInput) -> CaseState:
+        self._case.decided(data.actor, "intake completed")
         self._case.change_stage(Stage.ELIGIBILITY)
         return self._case.state
 
@@ -144,6 +153,8 @@ class ReturnCaseWorkflow:
             notes=data.notes,
             assessed_at=workflow.now(),
         )
+        verdict = "eligible" if data.eligible else "not eligible"
+        self._case.decided(data.actor, f"eligibility assessed: {verdict}", data.notes)
         self._case.state.awaiting = "supervisor approval of the eligibility assessment"
         self._case.touch()
         return self._case.state
@@ -157,6 +168,8 @@ class ReturnCaseWorkflow:
         e = self._case.state.eligibility
         assert e is not None
         e.decided_by, e.approved, e.reason = data.actor.id, data.approve, data.reason
+        verdict = "approved" if data.approve else "sent back"
+        self._case.decided(data.actor, f"eligibility assessment {verdict}", data.reason)
         self._case.state.awaiting = None
         if not data.approve:
             self._case.state.awaiting = "a new eligibility assessment (the last one was sent back)"
@@ -182,6 +195,11 @@ class ReturnCaseWorkflow:
             witnessed_by=data.witnessed_by,
             recorded_by=data.actor.id,
         )
+        self._case.decided(
+            data.actor,
+            "informed consent recorded"
+            + ("" if data.share_with_authorities else " (no sharing with the authorities)"),
+        )
         has_steps = bool(self._case.state.steps)
         self._case.change_stage(Stage.VULNERABILITY if has_steps else Stage.TRAVEL_DOCUMENTS)
         return self._case.state
@@ -201,6 +219,7 @@ class ReturnCaseWorkflow:
             data.escort_required,
             data.notes,
         )
+        self._case.decided(data.actor, f"{data.kind} done for {data.member_id}", data.notes)
         self._case.touch()
         return self._case.state
 
@@ -214,6 +233,9 @@ class ReturnCaseWorkflow:
     async def assess_travel_documents(self, data: AssessDocumentsInput) -> CaseState:
         async with self._lock:
             self._validate_assess(data)
+            self._case.decided(
+                data.actor, f"travel documents assessed for departure on {data.planned_departure}"
+            )
             docs = self._case.state.documents
             docs.planned_departure = data.planned_departure
             docs.member_ids = rules.needs_documents(
@@ -238,6 +260,8 @@ class ReturnCaseWorkflow:
     async def record_embassy_answer(self, data: EmbassyAnswerInput) -> CaseState:
         async with self._lock:
             self._validate_embassy_answer(data)
+            answer = "issued" if data.issued else "refused"
+            self._case.decided(data.actor, f"embassy answer recorded: {answer}", data.reason)
             docs = self._case.state.documents
             self._case.state.awaiting = None
             if data.issued:
@@ -259,6 +283,7 @@ class ReturnCaseWorkflow:
     async def decide_travel_documents(self, data: DocumentDecisionInput) -> CaseState:
         async with self._lock:
             self._validate_document_decision(data)
+            self._case.decided(data.actor, f"travel document: {data.choice}", data.reason)
             docs = self._case.state.documents
             self._case.state.awaiting = None
             if data.choice == DocumentChoice.REQUEST_AGAIN:
@@ -290,6 +315,7 @@ class ReturnCaseWorkflow:
                 recorded_by=data.actor.id,
             )
         )
+        self._case.decided(data.actor, f"clearance confirmed: {data.kind}", data.reference)
         if rules.clearance_done(self._case.state):
             self._case.state.awaiting = None
             self._case.change_stage(Stage.TRAVEL)
@@ -307,6 +333,7 @@ class ReturnCaseWorkflow:
     async def request_booking(self, data: RequestBookingInput) -> CaseState:
         async with self._lock:
             self._validate_booking(data)
+            self._case.decided(data.actor, f"booking requested for {data.departure_date}")
             await self._case.book(data.departure_date, data.escort, data.transit_assistance)
             self._case.state.status = CaseStatus.ACTIVE
             self._case.touch()
@@ -320,6 +347,7 @@ class ReturnCaseWorkflow:
     async def confirm_departure(self, data: ConfirmDepartureInput) -> CaseState:
         async with self._lock:
             self._validate_departure(data)
+            self._case.decided(data.actor, f"departure confirmed on {data.departed_on}")
             booking = self._case.state.active_booking
             assert booking is not None
             booking.status = BookingStatus.FLOWN
@@ -341,6 +369,7 @@ class ReturnCaseWorkflow:
     async def decide_no_show(self, data: NoShowDecisionInput) -> CaseState:
         async with self._lock:
             self._validate_no_show(data)
+            self._case.decided(data.actor, f"no-show: {data.choice}")
             old = self._case.state.active_booking
             assert old is not None
             if data.choice == NoShowChoice.REBOOK:
@@ -353,6 +382,7 @@ class ReturnCaseWorkflow:
                 CancelBooking(case_id=self._case.state.case_id, booking_ref=old.booking_ref)
             )
             old.status = BookingStatus.CANCELLED
+            self._case.call_outcome("booking cancelled", booking_ref=old.booking_ref)
             self._case.state.awaiting = None
             self._case.touch()
         return self._case.state
@@ -376,6 +406,9 @@ class ReturnCaseWorkflow:
             currency=policy.currency,
             proposed_by=data.actor.id,
         )
+        self._case.decided(
+            data.actor, f"cash grant proposed: {self._case.state.grant.amount} {policy.currency}"
+        )
         self._case.state.awaiting = "supervisor approval of the cash grant"
         self._case.touch()
         return self._case.state
@@ -389,6 +422,8 @@ class ReturnCaseWorkflow:
         grant = self._case.state.grant
         assert grant is not None
         grant.decided_by, grant.reason = data.actor.id, data.reason
+        verdict = "approved" if data.approve else "rejected"
+        self._case.decided(data.actor, f"cash grant {verdict}", data.reason)
         if data.approve:
             grant.status = GrantStatus.APPROVED
             # The business half of the payment's idempotency key; stable across retries.
@@ -407,6 +442,7 @@ class ReturnCaseWorkflow:
     async def retry_grant_payment(self, data: RetryPaymentInput) -> CaseState:
         async with self._lock:
             self._validate_retry_payment(data)
+            self._case.decided(data.actor, "grant payment retried")
             grant = self._case.state.grant
             assert grant is not None
             # A new payment: a declined one may be cached under its key by the provider.
@@ -431,6 +467,7 @@ class ReturnCaseWorkflow:
     async def withdraw(self, data: WithdrawInput) -> CaseState:
         async with self._lock:
             self._validate_withdraw(data)
+            self._case.decided(data.actor, f"case closed: {data.reason}", data.note)
             await self._case.close_with_compensation(data.reason, data.note)
         return self._case.state
 

@@ -46,6 +46,8 @@ def update_user(user_id: str, data: UserUpdate, session: SessionDep) -> User:
         raise HTTPException(status_code=404, detail=f"user {user_id} not found")
     if data.full_name is not None:
         user.full_name = data.full_name
+    if data.email is not None:
+        user.email = data.email
     if data.role is not None:
         user.role = data.role
     if data.is_active is not None:

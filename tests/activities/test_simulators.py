@@ -12,10 +12,10 @@ from temporalio.testing import ActivityEnvironment
 from activities.authorities import AuthorityActivities, SimulatedAuthorities
 from activities.booking import BookingActivities, SimulatedBooking
 from activities.embassy import EmbassyActivities, SimulatedEmbassy
-from activities.notifications import NotificationActivities, SimulatedNotifications
+from activities.notifications import SimulatedNotifications
 from activities.payments import PaymentActivities, SimulatedPayments
 from activities.simulation import ServiceUnavailable, SimulatorConfig
-from models.enums import LocationType, Role
+from models.enums import LocationType
 from models.external import (
     EMBASSY_REFUSED,
     PAYMENT_DECLINED,
@@ -24,8 +24,8 @@ from models.external import (
     BookingRequest,
     CancelBooking,
     DocumentRequest,
+    Mail,
     PaymentRequest,
-    Reminder,
 )
 
 ENV = ActivityEnvironment()
@@ -142,15 +142,9 @@ async def test_declined_payment_is_a_non_retryable_domain_error() -> None:
 
 async def test_latency_is_applied_and_reminders_land_in_the_outbox() -> None:
     sim = SimulatedNotifications(SimulatorConfig(latency_seconds=0.05))
-    reminder = Reminder(
-        case_id="c1",
-        reference="LV-2026-000001",
-        recipient_role=Role.CASEWORKER,
-        subject="chase the embassy",
-        body="no answer for 7 days",
-    )
+    mail = Mail(to=["anna@iom.test"], subject="chase the embassy", body="no answer for 7 days")
     started = datetime.now(UTC)
-    result = await ENV.run(NotificationActivities(sim).send_reminder, reminder)
+    message_id = await sim.send(mail)
     assert datetime.now(UTC) - started >= timedelta(seconds=0.05)
-    assert result.message_id.startswith("MSG-")
-    assert sim.outbox == [reminder]
+    assert message_id.startswith("MSG-")
+    assert sim.outbox == [mail]

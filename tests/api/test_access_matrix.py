@@ -51,6 +51,9 @@ EXPECTED: dict[tuple[str, str], set[str] | None] = {  # None: public
     ("POST", "/cases/{case_id}/bookings"): STAFF,
     ("POST", "/cases/{case_id}/departure"): {BG},
     ("POST", "/cases/{case_id}/no-show/decision"): STAFF,
+    ("GET", "/cases/{case_id}/timeline"): STAFF | {A},
+    ("GET", "/notifications"): ANYONE_SIGNED_IN,
+    ("POST", "/notifications/{notification_id}/read"): ANYONE_SIGNED_IN,
     ("GET", "/audit"): {A},
     ("GET", "/cases/{case_id}/audit"): {S, A},
     ("GET", "/people/{member_id}/export"): {AD},
@@ -94,6 +97,7 @@ async def test_route_role_matrix(
             path.replace("{case_id}", "no-such-case")
             .replace("{user_id}", "no-such-user")
             .replace("{member_id}", "no-such-person")
+            .replace("{notification_id}", "0")
         )
         anonymous = await api.request(
             method, url, json={} if method != "GET" else None,

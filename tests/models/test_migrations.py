@@ -11,6 +11,7 @@ from sqlmodel import SQLModel
 
 import models.privacy
 import models.tables
+import models.timeline
 import models.users  # noqa: F401
 from core.migrate import alembic_config
 

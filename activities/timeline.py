@@ -1,0 +1,52 @@
+"""Writes the workflow's timeline entries into the append-only ``timeline_entries`` table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
+from temporalio import activity
+
+from models.payloads import RecordTimelineInput
+from models.timeline import TimelineEntry
+
+log = structlog.get_logger(__name__)
+
+
+def insert_ignoring_duplicates(
+    engine: Engine, model: type[SQLModel], rows: list[dict[str, Any]], key: list[str]
+) -> int:
+    """INSERT ... ON CONFLICT DO NOTHING on ``key``: a repeated write adds nothing.
+    Returns how many rows were new."""
+    if not rows:
+        return 0
+    table = model.__table__  # type: ignore[attr-defined]
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    stmt = (
+        dialect.insert(table)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=key)
+        .returning(table.c.id)
+    )
+    with engine.begin() as conn:
+        return len(conn.execute(stmt).all())
+
+
+class TimelineActivities:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @activity.defn(name="record_timeline")
+    def record_timeline(self, data: RecordTimelineInput) -> int:
+        """Append a batch of entries; a retried activity or a replay never duplicates one."""
+        rows = [
+            {"case_id": data.case_id, **e.model_dump(mode="python")} for e in data.entries
+        ]
+        added = insert_ignoring_duplicates(
+            self._engine, TimelineEntry, rows, ["entry_key"]
+        )
+        log.info("timeline recorded", entries=len(rows), added=added)
+        return added
