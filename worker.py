@@ -18,6 +18,7 @@ from temporalio.worker import Worker
 from activities.authorities import AuthorityActivities
 from activities.booking import BookingActivities
 from activities.clients import ExternalClients, clients_from
+from activities.digest import DigestActivities
 from activities.embassy import EmbassyActivities
 from activities.notifications import NotificationActivities
 from activities.payments import PaymentActivities
@@ -30,12 +31,13 @@ from core.logging import configure_logging
 from core.schedules import ensure_schedules
 from core.settings import Settings, get_settings
 from core.temporal import connect, worker_runtime
+from workflows.digest import DigestWorkflow
 from workflows.retention import RetentionWorkflow
 from workflows.return_case import ReturnCaseWorkflow
 
 log = structlog.get_logger(__name__)
 
-WORKFLOWS = [ReturnCaseWorkflow, RetentionWorkflow]
+WORKFLOWS = [ReturnCaseWorkflow, RetentionWorkflow, DigestWorkflow]
 
 
 def activities_for(engine: Engine, clients: ExternalClients | None = None) -> list[object]:
@@ -49,6 +51,7 @@ def activities_for(engine: Engine, clients: ExternalClients | None = None) -> li
     notifications = NotificationActivities(clients.notifications, engine)
     retention = RetentionActivities(engine)
     timeline = TimelineActivities(engine)
+    digest = DigestActivities(engine)
     return [
         projection.project_case,
         timeline.record_timeline,
@@ -61,6 +64,7 @@ def activities_for(engine: Engine, clients: ExternalClients | None = None) -> li
         payments.pay_grant,
         notifications.send_reminder,
         notifications.send_mail,
+        digest.prepare_digests,
     ]
 
 

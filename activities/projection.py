@@ -35,6 +35,8 @@ class ProjectionActivities:
                     closure_reason=data.closure_reason,
                     departure_date=data.departure_date,
                     grant_receipt_ref=data.grant_receipt_ref,
+                    awaiting=data.awaiting,
+                    awaiting_caseworker=data.awaiting_caseworker,
                 )
             )
             session.commit()

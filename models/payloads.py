@@ -233,6 +233,8 @@ class ProjectCaseInput(BaseModel):
     closure_reason: ClosureReason | None = None
     departure_date: date | None = None
     grant_receipt_ref: str | None = None
+    awaiting: str | None = None
+    awaiting_caseworker: bool = False
 
 
 class ProjectCaseResult(BaseModel):

@@ -58,6 +58,9 @@ class Case(SQLModel, table=True):
     )
     departure_date: date | None = Field(default=None, index=True)
     grant_receipt_ref: str | None = Field(default=None, max_length=100)
+    # What the case waits for (no personal data), and whether that is a caseworker's decision.
+    awaiting: str | None = Field(default=None, max_length=300)
+    awaiting_caseworker: bool = Field(default=False, index=True)
     idempotency_key: str | None = Field(default=None, unique=True, max_length=200)
     # Version of the workflow state last projected; older writes never overwrite newer ones.
     projected_version: int = Field(default=0)

@@ -329,6 +329,8 @@ class CaseRun(CaseTimeline):
                 closure_reason=s.closure_reason,
                 departure_date=s.departed_on or (booking.departure_date if booking else None),
                 grant_receipt_ref=s.grant.receipt_ref if s.grant else None,
+                awaiting=s.awaiting,
+                awaiting_caseworker=rules.awaits_caseworker(s),
             ),
             start_to_close_timeout=timedelta(seconds=30),
             retry_policy=PROJECTION_RETRY,

@@ -13,7 +13,9 @@ from temporalio.exceptions import ApplicationError
 
 from models.enums import (
     BookingStatus,
+    CaseStatus,
     ClearanceKind,
+    DocumentStatus,
     GrantStatus,
     LocationType,
     Role,
@@ -199,3 +201,18 @@ def warnings(state: CaseState, today: date) -> list[str]:
     if open_steps and state.stage in AFTER_CONSENT:
         out.append(f"departure blocked: {len(open_steps)} vulnerability step(s) outstanding")
     return out
+
+
+def awaits_caseworker(state: CaseState) -> bool:
+    """Whether the case waits for a caseworker's decision (listed in the daily digest):
+    an embassy refusal or passed deadline, a no-show, a declined payment, a sent-back
+    assessment. Supervisor approvals and external answers are not."""
+    if state.status == CaseStatus.CLOSED or state.awaiting is None:
+        return False
+    booking, grant, e = state.active_booking, state.grant, state.eligibility
+    return (
+        state.documents.status in (DocumentStatus.REFUSED, DocumentStatus.DEADLINE_REACHED)
+        or (booking is not None and booking.status == BookingStatus.NO_SHOW)
+        or (grant is not None and grant.status == GrantStatus.PAYMENT_FAILED)
+        or (e is not None and e.approved is False)
+    )
