@@ -20,6 +20,10 @@ from typing import Any
 import httpx
 
 from bench.baseline import TASK_QUEUE, TrivialUpdateWorkflow, baseline_worker
+from models.decisions import RecordCounsellingInput
+from models.enums import Role
+from models.payloads import Actor, CounsellingSession
+from workflows.return_case import ReturnCaseWorkflow, workflow_id
 from bench.stack import (
     CASE_JSON,
     COUNSELLING,
@@ -55,8 +59,11 @@ def chart(rows: list[dict], path: str, open_cases: int) -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    for phase, colour in (("API decision", "tab:blue"), ("raw execute_update", "tab:orange")):
+    for phase, colour in (("API decision", "tab:blue"), ("raw execute_update", "tab:orange"),
+                          ("direct case update", "tab:green")):
         mine = sorted((r for r in rows if r["phase"] == phase), key=lambda r: r["concurrency"])
+        if not mine:
+            continue
         xs = [r["concurrency"] for r in mine]
         for q, style in (("p50", ":"), ("p95", "--"), ("p99", "-")):
             ax.plot(xs, [r[q] for r in mine], style, marker="o", color=colour,
@@ -115,9 +122,23 @@ async def main(args: argparse.Namespace) -> None:
             async def raw_update(_: int) -> None:
                 await rng.choice(handles).execute_update(TrivialUpdateWorkflow.bump, "note")
 
+            counselling = RecordCounsellingInput(
+                session=CounsellingSession.model_validate(COUNSELLING),
+                actor=Actor(id="caseworker", role=Role.CASEWORKER),
+            )
+
+            async def direct_update(_: int) -> None:
+                # The same update on the case workflow, without the API: splits the gap
+                # between API and raw into "HTTP/API layer" and "case workflow + worker".
+                await stack.client.get_workflow_handle(
+                    workflow_id(rng.choice(case_ids))
+                ).execute_update(ReturnCaseWorkflow.record_counselling, counselling)
+
             await bounded(20, 5, decision)  # warm up
             await bounded(20, 5, raw_update)
             phases = [("API decision", decision), ("raw execute_update", raw_update)]
+            if args.direct:
+                phases.append(("direct case update", direct_update))
             for i, conc in enumerate(levels):
                 n = args.requests_single if conc == 1 else args.requests
                 for name, op in phases if i % 2 == 0 else phases[::-1]:
@@ -161,6 +182,8 @@ def parse() -> argparse.Namespace:
     p.add_argument("--requests", type=int, default=1000, help="decisions per phase, >1 client")
     p.add_argument("--requests-single", type=int, default=300, help="decisions per phase, 1 client")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--no-direct", dest="direct", action="store_false",
+                   help="skip the direct execute_update on the case workflows (no API)")
     p.add_argument("--log-level", default="INFO", help="HOMEWARD_LOG_LEVEL of worker and API")
     p.add_argument("--timeout", type=float, default=900, help="hard limit of the whole run")
     p.add_argument("--name", default="bench_decisions", help="results/<name>.json and .png")
