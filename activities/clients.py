@@ -9,6 +9,7 @@ from activities.booking import BookingClient, SimulatedBooking
 from activities.embassy import EmbassyClient, SimulatedEmbassy
 from activities.notifications import NotificationsClient, SimulatedNotifications
 from activities.payments import PaymentsClient, SimulatedPayments
+from activities.simulation import SimulatorConfig
 from activities.smtp import SmtpNotifications
 from core.settings import NotificationsMode, Settings
 
@@ -24,9 +25,32 @@ class ExternalClients:
     notifications: NotificationsClient = field(default_factory=SimulatedNotifications)
 
 
+SIMULATED = {
+    "embassy": SimulatedEmbassy,
+    "authorities": SimulatedAuthorities,
+    "booking": SimulatedBooking,
+    "payments": SimulatedPayments,
+    "notifications": SimulatedNotifications,
+}
+
+
+def simulators_from(settings: Settings) -> dict[str, object]:
+    """The simulators, each configured from HOMEWARD_SIMULATORS (slow, refusing, down...)."""
+    unknown = set(settings.simulators) - set(SIMULATED)
+    if unknown:
+        raise ValueError(
+            f"HOMEWARD_SIMULATORS names unknown systems {sorted(unknown)}; "
+            f"known: {sorted(SIMULATED)}"
+        )
+    return {
+        name: cls(SimulatorConfig.model_validate(settings.simulators.get(name, {})))
+        for name, cls in SIMULATED.items()
+    }
+
+
 def clients_from(settings: Settings) -> ExternalClients:
-    """The clients the settings ask for: SMTP notifications when configured."""
-    clients = ExternalClients()
+    """The clients the settings ask for: configured simulators, SMTP notifications."""
+    clients = ExternalClients(**simulators_from(settings))  # type: ignore[arg-type]
     if settings.notifications == NotificationsMode.SMTP:
         clients.notifications = SmtpNotifications(
             host=settings.smtp_host,

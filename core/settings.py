@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -111,6 +112,14 @@ class Settings(BaseSettings):
         default="0 6 * * 1-5", description="When the caseworkers' daily digest is sent"
     )
 
+    simulators: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description=(
+            "Behaviour of the simulated external systems, as JSON keyed by system (embassy, "
+            "authorities, booking, payments, notifications), e.g. "
+            '{"embassy": {"latency_seconds": 2, "refusal_rate": 0.3, "seed": 7}}'
+        ),
+    )
     stuck_after_days: float = Field(
         default=14, gt=0,
         description="An active case with no change for this long counts as stuck in /metrics",

@@ -8,7 +8,9 @@ import pytest
 from pydantic import ValidationError
 
 from activities.clients import clients_from
+from activities.embassy import SimulatedEmbassy
 from activities.notifications import SimulatedNotifications
+from activities.payments import SimulatedPayments
 from core.settings import Settings
 from models.external import Mail
 from tests.smtp import SmtpServer, smtp_server  # noqa: F401
@@ -38,3 +40,27 @@ async def test_smtp_settings_send_through_the_configured_server(
 def test_smtp_without_a_host_or_sender_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="HOMEWARD_SMTP_HOST"):
         settings(tmp_path, notifications="smtp", smtp_from="reminders@iom.test")
+
+
+def test_simulators_take_their_behaviour_from_the_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(
+        "HOMEWARD_SIMULATORS",
+        '{"embassy": {"latency_seconds": 2.5, "refusal_rate": 0.4, "seed": 7},'
+        ' "payments": {"down": true}}',
+    )
+    clients = clients_from(settings(tmp_path))
+    embassy, payments = clients.embassy, clients.payments
+    assert isinstance(embassy, SimulatedEmbassy) and isinstance(payments, SimulatedPayments)
+    assert embassy.config.latency_seconds == 2.5
+    assert embassy.config.refusal_rate == 0.4
+    assert payments.config.down
+    assert not clients.booking.config.down  # type: ignore[attr-defined]
+
+
+def test_an_unknown_simulated_system_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown systems \\['embasy'\\]"):
+        clients_from(settings(tmp_path, simulators={"embasy": {"down": True}}))
+    with pytest.raises(ValidationError, match="refusal_rate"):
+        clients_from(settings(tmp_path, simulators={"embassy": {"refusal_rate": 3}}))

@@ -32,7 +32,10 @@ CASES = 24
 COUNSELLING = {"held_on": "2026-02-01", "place": "Riga", "language": "ru"}
 
 
-def spawn_worker(dev_env: WorkflowEnvironment, settings: Settings, log: Path) -> subprocess.Popen[bytes]:
+def spawn_worker(
+    dev_env: WorkflowEnvironment, settings: Settings, log: Path,
+    extra_env: dict[str, str] | None = None,
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "HOMEWARD_TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
@@ -41,6 +44,7 @@ def spawn_worker(dev_env: WorkflowEnvironment, settings: Settings, log: Path) ->
         "HOMEWARD_LOG_FORMAT": "json",
         "HOMEWARD_WORKER_METRICS_PORT": "0",
         "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
     }
     with log.open("w") as out:
         return subprocess.Popen(
