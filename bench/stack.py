@@ -309,19 +309,18 @@ def write_result(name: str, data: dict[str, Any]) -> Path:
 
 
 def run_bench(main: Coroutine[Any, Any, Any], timeout: float) -> None:
-    """Run a benchmark; it stops by itself after `timeout` seconds, on Ctrl-C and on SIGTERM."""
-
-    def terminate(*_: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, terminate)
+    """Run a benchmark; it stops by itself after `timeout` seconds, on Ctrl-C and on SIGTERM
+    (both cancel the benchmark's task, whose `finally` blocks stop the stack)."""
 
     async def bounded_main() -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
         await asyncio.wait_for(main, timeout)
 
     try:
         asyncio.run(bounded_main())
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, asyncio.CancelledError):
         print("\ninterrupted: stack stopped", file=sys.stderr)
         sys.exit(130)
     except TimeoutError:
