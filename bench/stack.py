@@ -294,6 +294,8 @@ def machine() -> dict[str, Any]:
     return {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "nproc": os.cpu_count(),
+        # The machine may be shared: a high load average means noisy figures.
+        "loadavg_1_5_15": [round(x, 2) for x in os.getloadavg()],
         "free_h": mem.strip(),
         "python": sys.version.split()[0],
         "platform": platform.platform(),
