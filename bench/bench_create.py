@@ -41,36 +41,35 @@ async def main(args: argparse.Namespace) -> None:
     rows: list[dict] = []
     async with running_stack(
         log_level=args.log_level, profile=args.profile, api_app=args.api_app
-    ) as stack, baseline_worker(stack.client):
-        async with httpx.AsyncClient(
-            base_url=stack.base_url, headers=stack.headers("caseworker"), timeout=60,
-            limits=httpx.Limits(max_connections=args.concurrency + 5),
-        ) as http:
+    ) as stack, baseline_worker(stack.client), httpx.AsyncClient(
+        base_url=stack.base_url, headers=stack.headers("caseworker"), timeout=60,
+        limits=httpx.Limits(max_connections=args.concurrency + 5),
+    ) as http:
 
-            async def api_create(_: int) -> None:
-                r = await http.post("/cases", json=CASE_JSON,
-                                    headers={"Idempotency-Key": str(uuid.uuid4())})
-                if r.status_code != 201:
-                    raise RuntimeError(f"{r.status_code} {r.text[:200]}")
+        async def api_create(_: int) -> None:
+            r = await http.post("/cases", json=CASE_JSON,
+                                headers={"Idempotency-Key": str(uuid.uuid4())})
+            if r.status_code != 201:
+                raise RuntimeError(f"{r.status_code} {r.text[:200]}")
 
-            async def raw_start(_: int) -> None:
-                await stack.client.start_workflow(
-                    TrivialWorkflow.run, "x", id=f"trivial-{uuid.uuid4()}", task_queue=TASK_QUEUE
-                )
+        async def raw_start(_: int) -> None:
+            await stack.client.start_workflow(
+                TrivialWorkflow.run, "x", id=f"trivial-{uuid.uuid4()}", task_queue=TASK_QUEUE
+            )
 
-            # Warm up both paths (connections, imports, workflow caches).
-            await bounded(10, 5, api_create)
-            await bounded(10, 5, raw_start)
-            await asyncio.sleep(args.settle)
-            phases = [("POST /cases", api_create), ("raw start_workflow", raw_start)]
-            for round_no in range(args.rounds):
-                order = phases if round_no % 2 == 0 else phases[::-1]
-                for name, op in order:
-                    lat, wall, errors = await bounded(args.total, args.concurrency, op)
-                    rows.append(row(name, args.total, args.concurrency, lat, wall, errors) |
-                                {"round": round_no + 1})
-                    # Let the worker finish the projections/workflow tasks the phase left behind.
-                    await asyncio.sleep(args.settle)
+        # Warm up both paths (connections, imports, workflow caches).
+        await bounded(10, 5, api_create)
+        await bounded(10, 5, raw_start)
+        await asyncio.sleep(args.settle)
+        phases = [("POST /cases", api_create), ("raw start_workflow", raw_start)]
+        for round_no in range(args.rounds):
+            order = phases if round_no % 2 == 0 else phases[::-1]
+            for name, op in order:
+                lat, wall, errors = await bounded(args.total, args.concurrency, op)
+                rows.append(row(name, args.total, args.concurrency, lat, wall, errors) |
+                            {"round": round_no + 1})
+                # Let the worker finish the projections/workflow tasks the phase left behind.
+                await asyncio.sleep(args.settle)
 
     def total_rate(name: str) -> float:
         mine = [r for r in rows if r["phase"] == name]

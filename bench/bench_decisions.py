@@ -20,10 +20,6 @@ from typing import Any
 import httpx
 
 from bench.baseline import TASK_QUEUE, TrivialUpdateWorkflow, baseline_worker
-from models.decisions import RecordCounsellingInput
-from models.enums import Role
-from models.payloads import Actor, CounsellingSession
-from workflows.return_case import ReturnCaseWorkflow, workflow_id
 from bench.stack import (
     CASE_JSON,
     COUNSELLING,
@@ -34,6 +30,10 @@ from bench.stack import (
     running_stack,
     write_result,
 )
+from models.decisions import RecordCounsellingInput
+from models.enums import Role
+from models.payloads import Actor, CounsellingSession
+from workflows.return_case import ReturnCaseWorkflow, workflow_id
 
 P99_FACTOR, THROUGHPUT_FACTOR = 1.5, 0.7
 
@@ -86,64 +86,63 @@ async def main(args: argparse.Namespace) -> None:
     rng = random.Random(args.seed)
     async with running_stack(
         log_level=args.log_level, profile=args.profile, api_app=args.api_app
-    ) as stack, baseline_worker(stack.client):
-        async with httpx.AsyncClient(
-            base_url=stack.base_url, headers=stack.headers("caseworker"), timeout=60,
-            limits=httpx.Limits(max_connections=max(levels) + 5),
-        ) as http:
-            case_ids: list[str] = []
+    ) as stack, baseline_worker(stack.client), httpx.AsyncClient(
+        base_url=stack.base_url, headers=stack.headers("caseworker"), timeout=60,
+        limits=httpx.Limits(max_connections=max(levels) + 5),
+    ) as http:
+        case_ids: list[str] = []
 
-            async def open_case(_: int) -> None:
-                r = await http.post("/cases", json=CASE_JSON,
-                                    headers={"Idempotency-Key": str(uuid.uuid4())})
-                if r.status_code != 201:
-                    raise RuntimeError(f"{r.status_code} {r.text[:200]}")
-                case_ids.append(r.json()["id"])
+        async def open_case(_: int) -> None:
+            r = await http.post("/cases", json=CASE_JSON,
+                                headers={"Idempotency-Key": str(uuid.uuid4())})
+            if r.status_code != 201:
+                raise RuntimeError(f"{r.status_code} {r.text[:200]}")
+            case_ids.append(r.json()["id"])
 
-            lat, wall, errors = await bounded(args.cases, 20, open_case)
-            rows.append(row("setup: open cases", 20, lat, wall, errors))
-            handles = []
+        lat, wall, errors = await bounded(args.cases, 20, open_case)
+        rows.append(row("setup: open cases", 20, lat, wall, errors))
+        handles = []
 
-            async def open_trivial(_: int) -> None:
-                handles.append(await stack.client.start_workflow(
-                    TrivialUpdateWorkflow.run, id=f"trivial-upd-{uuid.uuid4()}",
-                    task_queue=TASK_QUEUE,
-                ))
+        async def open_trivial(_: int) -> None:
+            handles.append(await stack.client.start_workflow(
+                TrivialUpdateWorkflow.run, id=f"trivial-upd-{uuid.uuid4()}",
+                task_queue=TASK_QUEUE,
+            ))
 
-            lat, wall, errors = await bounded(args.cases, 20, open_trivial)
-            rows.append(row("setup: open trivial", 20, lat, wall, errors))
+        lat, wall, errors = await bounded(args.cases, 20, open_trivial)
+        rows.append(row("setup: open trivial", 20, lat, wall, errors))
 
-            async def decision(_: int) -> None:
-                r = await http.post(f"/cases/{rng.choice(case_ids)}/counselling-sessions",
-                                    json=COUNSELLING)
-                if r.status_code != 200:
-                    raise RuntimeError(f"{r.status_code} {r.text[:200]}")
+        async def decision(_: int) -> None:
+            r = await http.post(f"/cases/{rng.choice(case_ids)}/counselling-sessions",
+                                json=COUNSELLING)
+            if r.status_code != 200:
+                raise RuntimeError(f"{r.status_code} {r.text[:200]}")
 
-            async def raw_update(_: int) -> None:
-                await rng.choice(handles).execute_update(TrivialUpdateWorkflow.bump, "note")
+        async def raw_update(_: int) -> None:
+            await rng.choice(handles).execute_update(TrivialUpdateWorkflow.bump, "note")
 
-            counselling = RecordCounsellingInput(
-                session=CounsellingSession.model_validate(COUNSELLING),
-                actor=Actor(id="caseworker", role=Role.CASEWORKER),
-            )
+        counselling = RecordCounsellingInput(
+            session=CounsellingSession.model_validate(COUNSELLING),
+            actor=Actor(id="caseworker", role=Role.CASEWORKER),
+        )
 
-            async def direct_update(_: int) -> None:
-                # The same update on the case workflow, without the API: splits the gap
-                # between API and raw into "HTTP/API layer" and "case workflow + worker".
-                await stack.client.get_workflow_handle(
-                    workflow_id(rng.choice(case_ids))
-                ).execute_update(ReturnCaseWorkflow.record_counselling, counselling)
+        async def direct_update(_: int) -> None:
+            # The same update on the case workflow, without the API: splits the gap
+            # between API and raw into "HTTP/API layer" and "case workflow + worker".
+            await stack.client.get_workflow_handle(
+                workflow_id(rng.choice(case_ids))
+            ).execute_update(ReturnCaseWorkflow.record_counselling, counselling)
 
-            await bounded(20, 5, decision)  # warm up
-            await bounded(20, 5, raw_update)
-            phases = [("API decision", decision), ("raw execute_update", raw_update)]
-            if args.direct:
-                phases.append(("direct case update", direct_update))
-            for i, conc in enumerate(levels):
-                n = args.requests_single if conc == 1 else args.requests
-                for name, op in phases if i % 2 == 0 else phases[::-1]:
-                    lat, wall, errors = await bounded(n, conc, op)
-                    rows.append(row(name, conc, lat, wall, errors))
+        await bounded(20, 5, decision)  # warm up
+        await bounded(20, 5, raw_update)
+        phases = [("API decision", decision), ("raw execute_update", raw_update)]
+        if args.direct:
+            phases.append(("direct case update", direct_update))
+        for i, conc in enumerate(levels):
+            n = args.requests_single if conc == 1 else args.requests
+            for name, op in phases if i % 2 == 0 else phases[::-1]:
+                lat, wall, errors = await bounded(n, conc, op)
+                rows.append(row(name, conc, lat, wall, errors))
 
     verdicts = {}
     for conc in levels:
