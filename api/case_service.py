@@ -41,12 +41,16 @@ def find_by_idempotency_key(session: Session, key: str) -> Case | None:
 
 
 def insert_case(
-    session: Session, data: CaseCreate, settings: Settings, idempotency_key: str | None
+    session: Session,
+    data: CaseCreate,
+    settings: Settings,
+    idempotency_key: str | None,
+    project_id: str,
 ) -> tuple[Case, bool]:
     """Insert the record; returns (case, created). A concurrent twin with the same key wins."""
     for attempt in range(3):
         try:
-            return _insert_once(session, data, settings, idempotency_key)
+            return _insert_once(session, data, settings, idempotency_key, project_id)
         except IntegrityError:
             # Two first cases of a year raced for the counter row: take the next number.
             if attempt == 2:
@@ -55,7 +59,11 @@ def insert_case(
 
 
 def _insert_once(
-    session: Session, data: CaseCreate, settings: Settings, idempotency_key: str | None
+    session: Session,
+    data: CaseCreate,
+    settings: Settings,
+    idempotency_key: str | None,
+    project_id: str,
 ) -> tuple[Case, bool]:
     now = datetime.now(UTC)
     case = Case(
@@ -64,7 +72,8 @@ def _insert_once(
         created_at=now,
         updated_at=now,
         idempotency_key=idempotency_key,
-        **data.model_dump(exclude={"principal", "dependants"}),
+        project_id=project_id,
+        **data.model_dump(exclude={"principal", "dependants", "project_id"}),
     )
     session.add(case)
     # Flush the case first: the members' foreign key needs it.

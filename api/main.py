@@ -22,6 +22,7 @@ from api.routes import (
     health,
     notifications,
     privacy,
+    projects,
     timeline,
     travel,
     users,
@@ -97,6 +98,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(timeline.router, dependencies=guarded)
     app.include_router(notifications.router, dependencies=guarded)
     app.include_router(codec.router, dependencies=guarded)
+    app.include_router(projects.router, dependencies=guarded)
+    app.include_router(projects.case_router, dependencies=guarded)
     return app
 
 

@@ -50,6 +50,11 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/users"): frozenset({ADMIN}),
     ("POST", "/users"): frozenset({ADMIN}),
     ("PATCH", "/users/{user_id}"): frozenset({ADMIN}),
+    ("GET", "/projects"): STAFF | {AUDITOR, ADMIN},
+    ("POST", "/projects"): frozenset({ADMIN}),
+    ("GET", "/projects/{project_id}"): STAFF | {AUDITOR, ADMIN},
+    ("PATCH", "/projects/{project_id}"): frozenset({ADMIN}),
+    ("POST", "/cases/{case_id}/project"): frozenset({SUP}),
     # Decrypting workflow payloads shows personal data: supervisors only.
     ("POST", "/codec/decode"): frozenset({SUP}),
     ("POST", "/codec/encode"): frozenset({SUP}),

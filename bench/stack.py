@@ -38,6 +38,7 @@ from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 
+from api.project_service import ensure_default_project
 from api.user_service import DEMO_PASSWORD, DEMO_USERS
 from core.cli import venv_binary
 from core.db import build_engine
@@ -177,6 +178,7 @@ async def running_stack(
 
             engine = build_engine(settings)
             upgrade(engine)
+            ensure_default_project(engine, settings)
             password_hash = hash_password(DEMO_PASSWORD)
             tokens = {}
             with Session(engine) as session:

@@ -73,6 +73,7 @@ def create_admin(
 
 def load_demo_users() -> None:
     """One user per role with the documented demo password; never in production."""
+    from api.project_service import ensure_default_project
     from api.user_service import ensure_demo_users
     from core.db import build_engine
     from core.settings import Environment
@@ -82,7 +83,9 @@ def load_demo_users() -> None:
         raise typer.BadParameter(
             "demo users (with a published password) are refused when HOMEWARD_ENVIRONMENT=production"
         )
-    ensure_demo_users(build_engine(settings))
+    engine = build_engine(settings)
+    ensure_demo_users(engine)
+    ensure_default_project(engine, settings)
 
 
 @app.command("demo-users")

@@ -131,6 +131,10 @@ class Settings(BaseSettings):
     office_code: str = Field(
         default="LV", min_length=2, max_length=3, description="Prefix of case references"
     )
+    default_project_code: str = Field(
+        default="default", min_length=1, max_length=40,
+        description="Project of a new case that names no project_id",
+    )
 
     @model_validator(mode="after")
     def _payload_keys(self) -> Settings:

@@ -6,6 +6,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import models.privacy
+import models.projects
 import models.tables
 import models.timeline
 import models.users  # noqa: F401

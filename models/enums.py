@@ -151,3 +151,22 @@ class TimelineKind(StrEnum):
     EXTERNAL_CALL = "external_call"
     REMINDER = "reminder"
     NOTE = "note"
+
+
+class Fund(StrEnum):
+    """Where a project's money comes from."""
+
+    EU_RETURN_FUND = "eu_return_fund"
+    AMIF = "amif"
+    NATIONAL = "national"
+    OTHER = "other"
+
+
+class ActivityType(StrEnum):
+    """Project activities donors count besides returns."""
+
+    TRAINING = "training"  # seminars and trainings for officials
+    REGIONAL_CONSULTATION = "regional_consultation"
+    STUDY_VISIT = "study_visit"
+    INFORMATION_CAMPAIGN = "information_campaign"
+    STUDY = "study"

@@ -121,6 +121,10 @@ class HouseholdMemberPublic(PersonIn):
 class CaseCreate(CaseBase):
     model_config = ConfigDict(extra="forbid")
 
+    project_id: str | None = Field(
+        default=None, min_length=1, max_length=36,
+        description="The project the case runs under; the configured default project if absent",
+    )
     principal: PersonIn
     dependants: list[DependantIn] = Field(default_factory=list, max_length=20)
 
@@ -151,6 +155,7 @@ class CaseCreate(CaseBase):
 class CasePublic(CaseBase):
     id: str
     reference: str
+    project_id: str
     created_at: datetime
     updated_at: datetime
     stage: Stage

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -10,6 +11,7 @@ from sqlmodel import Field, SQLModel
 from models.enums import (
     CaseStatus,
     ClosureReason,
+    Fund,
     LegalSituation,
     LocationType,
     Relationship,
@@ -33,6 +35,26 @@ def enum_type(enum: type) -> sa.Enum:
     )
 
 
+class Project(SQLModel, table=True):
+    """A funded project every case runs under: fund, period, budget, co-financing, targets."""
+
+    __tablename__ = "projects"
+
+    id: str = Field(primary_key=True, max_length=36)
+    fund: Fund = Field(sa_type=enum_type(Fund))
+    code: str = Field(unique=True, index=True, max_length=40)
+    title: str = Field(max_length=300)
+    period_start: date
+    period_end: date
+    currency: str = Field(max_length=3, description="ISO 4217, e.g. EUR")
+    total_budget: Decimal = Field(sa_type=sa.Numeric(14, 2))
+    eu_share_percent: Decimal = Field(sa_type=sa.Numeric(5, 2))
+    national_share_percent: Decimal = Field(sa_type=sa.Numeric(5, 2))
+    # Named targets, e.g. {"persons_returned": 120, "persons_reintegrated": 80}.
+    targets: dict[str, int] = Field(default_factory=dict, sa_type=sa.JSON)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class Case(SQLModel, table=True):
     """The case record and the projection of its workflow's state, for fast lists."""
 
@@ -40,6 +62,7 @@ class Case(SQLModel, table=True):
 
     id: str = Field(primary_key=True, max_length=36)
     reference: str = Field(unique=True, index=True, max_length=32)
+    project_id: str = Field(foreign_key="projects.id", index=True, max_length=36)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     stage: Stage = Field(default=Stage.INTAKE, index=True, sa_type=enum_type(Stage))

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from temporalio.testing import WorkflowEnvironment
 
+from api.project_service import ensure_default_project
 from api.user_service import DEMO_PASSWORD, DEMO_USERS
 from core.cli import venv_binary
 from core.converter import build_data_converter
@@ -95,6 +96,7 @@ def settings(tmp_path: Path, task_queue: str, database_url: str) -> Settings:
 def engine(settings: Settings) -> Iterator[Engine]:
     engine = build_engine(settings)
     upgrade(engine)
+    ensure_default_project(engine, settings)  # what `make run` creates for cases naming none
     yield engine
     engine.dispose()
 

@@ -6,14 +6,22 @@ import uuid
 from datetime import date
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from models.enums import LegalSituation, LocationType
 from models.payloads import CaseWorkflowInput, CounsellingSession
-from models.tables import Case
+from models.tables import Case, Project
+
+
+def default_project_id(engine: Engine) -> str:
+    """The default project the `engine` fixture creates (see tests/conftest.py)."""
+    with Session(engine) as session:
+        return session.exec(select(Project.id).where(Project.code == "default")).one()
 
 
 def insert_case(engine: Engine, **overrides: object) -> Case:
+    if "project_id" not in overrides:
+        overrides["project_id"] = default_project_id(engine)
     case = Case(
         id=str(uuid.uuid4()),
         reference=f"LV-2026-{uuid.uuid4().int % 1_000_000:06d}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import structlog
@@ -19,6 +20,7 @@ from api.case_service import (
 )
 from api.decisions import decide
 from api.deps import CaseDep, CurrentActor, SessionDep, SettingsDep, TemporalDep
+from api.project_service import ProjectRefused, project_for_new_case
 from models.decisions import CompleteIntakeInput, RecordCounsellingInput
 from models.enums import CaseStatus, ClosureReason, Stage
 from models.payloads import CaseState, CounsellingSession
@@ -57,7 +59,14 @@ async def create_case(
     if existing is not None:
         case, created = existing, False
     else:
-        case, created = insert_case(session, data, settings, idempotency_key)
+        try:
+            project = project_for_new_case(session, data.project_id, settings, date.today())
+        except ProjectRefused as err:
+            raise HTTPException(
+                status_code=422,
+                detail=[{"loc": ["body", "project_id"], "msg": str(err), "type": "value_error"}],
+            ) from err
+        case, created = insert_case(session, data, settings, idempotency_key, project.id)
     wf_input = workflow_input(session, case)
     session.close()  # hold no pooled connection while awaiting Temporal
     structlog.contextvars.bind_contextvars(case_id=case.id)

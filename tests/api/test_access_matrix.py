@@ -60,6 +60,11 @@ EXPECTED: dict[tuple[str, str], set[str] | None] = {  # None: public
     ("GET", "/users"): {AD},
     ("POST", "/users"): {AD},
     ("PATCH", "/users/{user_id}"): {AD},
+    ("GET", "/projects"): STAFF | {A, AD},
+    ("POST", "/projects"): {AD},
+    ("GET", "/projects/{project_id}"): STAFF | {A, AD},
+    ("PATCH", "/projects/{project_id}"): {AD},
+    ("POST", "/cases/{case_id}/project"): {S},
     ("POST", "/codec/decode"): {S},
     ("POST", "/codec/encode"): {S},
     ("OPTIONS", "/codec/decode"): None,  # CORS preflight carries no credentials
@@ -98,6 +103,8 @@ async def test_route_role_matrix(
             .replace("{user_id}", "no-such-user")
             .replace("{member_id}", "no-such-person")
             .replace("{notification_id}", "0")
+            .replace("{project_id}", "no-such-project")
+            .replace("{activity_id}", "0")
         )
         anonymous = await api.request(
             method, url, json={} if method != "GET" else None,

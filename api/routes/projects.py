@@ -1,0 +1,146 @@
+"""Projects: admins manage them; staff and auditors read them; supervisors move cases."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, status
+from pydantic import ValidationError
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, func, select
+
+from api.deps import CaseDep, CurrentActor, SessionDep
+from api.project_service import ProjectRefused, check_open
+from models.projects import ProjectMove
+from models.schemas_projects import (
+    ProjectCreate,
+    ProjectMoveIn,
+    ProjectMovePublic,
+    ProjectPublic,
+    ProjectsPublic,
+    ProjectUpdate,
+)
+from models.tables import Case, Project
+
+router = APIRouter(prefix="/projects", tags=["projects"])
+case_router = APIRouter(prefix="/cases", tags=["projects"])
+
+
+def get_project_or_404(session: SessionDep, project_id: str) -> Project:
+    project = session.get(Project, project_id)
+    if project is None:
+        raise HTTPException(status_code=404, detail=f"project {project_id} not found")
+    return project
+
+
+def _commit_project(session: SessionDep, project: Project) -> Project:
+    session.add(project)
+    try:
+        session.commit()
+    except IntegrityError as err:
+        session.rollback()
+        raise HTTPException(
+            status_code=409, detail=f"project code {project.code!r} is taken"
+        ) from err
+    session.refresh(project)
+    return project
+
+
+@router.post("", response_model=ProjectPublic, status_code=status.HTTP_201_CREATED)
+def create_project(data: ProjectCreate, session: SessionDep) -> Project:
+    """Create a project: fund, code, period, currency, budget, co-financing and targets."""
+    return _commit_project(session, Project(id=str(uuid.uuid4()), **data.model_dump()))
+
+
+@router.get("", response_model=ProjectsPublic)
+def list_projects(
+    session: SessionDep,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> ProjectsPublic:
+    """List projects, latest period first."""
+    rows = session.exec(
+        select(Project)
+        .order_by(col(Project.period_start).desc(), col(Project.code))
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    count = session.exec(select(func.count()).select_from(Project)).one()
+    return ProjectsPublic(
+        data=[ProjectPublic.model_validate(p, from_attributes=True) for p in rows], count=count
+    )
+
+
+@router.get("/{project_id}", response_model=ProjectPublic)
+def read_project(project_id: str, session: SessionDep) -> Project:
+    """One project."""
+    return get_project_or_404(session, project_id)
+
+
+@router.patch("/{project_id}", response_model=ProjectPublic)
+def update_project(project_id: str, data: ProjectUpdate, session: SessionDep) -> Project:
+    """Change a project; the changed project is validated as a whole (shares add up to 100)."""
+    project = get_project_or_404(session, project_id)
+    current = ProjectPublic.model_validate(project, from_attributes=True).model_dump(
+        exclude={"id", "created_at"}
+    )
+    try:
+        checked = ProjectCreate.model_validate(
+            {**current, **data.model_dump(exclude_unset=True)}
+        )
+    except ValidationError as err:
+        raise HTTPException(
+            status_code=422,
+            detail=[
+                {"loc": ["body", *map(str, e["loc"])], "msg": e["msg"], "type": e["type"]}
+                for e in err.errors(include_url=False, include_context=False)
+            ],
+        ) from err
+    for field, value in checked.model_dump().items():
+        setattr(project, field, value)
+    return _commit_project(session, project)
+
+
+@case_router.post("/{case_id}/project", response_model=ProjectMovePublic)
+def move_case(
+    case: CaseDep, data: ProjectMoveIn, session: SessionDep, actor: CurrentActor
+) -> ProjectMove:
+    """Move a case to a follow-on project, with the reason; the move is kept for reports."""
+    target = session.get(Project, data.project_id)
+    if target is None:
+        raise HTTPException(
+            status_code=422,
+            detail=[{"loc": ["body", "project_id"], "msg": f"project {data.project_id} does "
+                     "not exist", "type": "value_error"}],
+        )
+    if target.id == case.project_id:
+        raise HTTPException(status_code=409, detail=f"the case is already in project {target.code}")
+    try:
+        check_open(target, date.today())
+    except ProjectRefused as err:
+        raise HTTPException(
+            status_code=422,
+            detail=[{"loc": ["body", "project_id"], "msg": str(err), "type": "value_error"}],
+        ) from err
+    move = ProjectMove(
+        case_id=case.id, from_project_id=case.project_id, to_project_id=target.id,
+        reason=data.reason, moved_by=actor.id,
+    )
+    # Only the project changes: the projection's own columns (and updated_at) stay as they are.
+    # The condition makes a concurrent move of the same case lose instead of both being kept.
+    moved = session.exec(  # type: ignore[call-overload]
+        update(Case)
+        .where(col(Case.id) == case.id)
+        .where(col(Case.project_id) == case.project_id)
+        .values(project_id=target.id)
+    )
+    if moved.rowcount != 1:
+        session.rollback()
+        raise HTTPException(status_code=409, detail="the case was moved meanwhile; read it again")
+    session.add(move)
+    session.commit()
+    session.refresh(move)
+    return move
