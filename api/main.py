@@ -22,6 +22,7 @@ from api.routes import (
     health,
     notifications,
     privacy,
+    project_activities,
     projects,
     timeline,
     travel,
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(codec.router, dependencies=guarded)
     app.include_router(projects.router, dependencies=guarded)
     app.include_router(projects.case_router, dependencies=guarded)
+    app.include_router(project_activities.router, dependencies=guarded)
     return app
 
 

@@ -55,6 +55,9 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/projects/{project_id}"): STAFF | {AUDITOR, ADMIN},
     ("PATCH", "/projects/{project_id}"): frozenset({ADMIN}),
     ("POST", "/cases/{case_id}/project"): frozenset({SUP}),
+    ("GET", "/projects/{project_id}/activities"): STAFF | {AUDITOR, ADMIN},
+    ("POST", "/projects/{project_id}/activities"): frozenset({SUP, ADMIN}),
+    ("PATCH", "/projects/{project_id}/activities/{activity_id}"): frozenset({SUP, ADMIN}),
     # Decrypting workflow payloads shows personal data: supervisors only.
     ("POST", "/codec/decode"): frozenset({SUP}),
     ("POST", "/codec/encode"): frozenset({SUP}),
