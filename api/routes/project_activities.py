@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Path, Query, status
 from sqlmodel import col, select
 
 from api.deps import SessionDep
@@ -53,7 +53,10 @@ def list_activities(
 
 @router.patch("/{activity_id}", response_model=ActivityPublic)
 def update_activity(
-    project_id: str, activity_id: int, data: ActivityUpdate, session: SessionDep
+    project_id: str,
+    activity_id: Annotated[int, Path(ge=1, le=2**31 - 1)],  # an INTEGER column's range
+    data: ActivityUpdate,
+    session: SessionDep,
 ) -> ProjectActivity:
     """Correct an activity's type, title, date, participants or place."""
     activity = session.get(ProjectActivity, activity_id)

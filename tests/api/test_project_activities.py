@@ -58,3 +58,10 @@ async def test_activities_are_refused_when_malformed_or_elsewhere(api: httpx.Asy
     assert r.status_code == 404
     r = await api.patch(f"{url}/{activity['id']}", json={"held_on": None}, headers=admin)
     assert r.status_code == 422
+
+
+async def test_an_activity_id_outside_the_column_range_is_refused(api: httpx.AsyncClient) -> None:
+    project = await create_project(api)
+    r = await api.patch(f"/projects/{project['id']}/activities/{2**40}", json={"title": "x"},
+                        headers=bearer("admin"))
+    assert r.status_code == 422
