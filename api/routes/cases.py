@@ -101,7 +101,9 @@ def list_cases(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> CasesPublic:
     """List cases from the projection, newest first, optionally by stage, status, closure."""
-    query = select(Case)
+    # The total rides on each row (a window function), so a page and its count come from
+    # the same statement: two statements could straddle a projection write and disagree.
+    query = select(Case, func.count().over().label("total"))
     count_query = select(func.count()).select_from(Case)
     filters = [
         column == value
@@ -115,10 +117,16 @@ def list_cases(
     for condition in filters:
         query = query.where(condition)
         count_query = count_query.where(condition)
-    rows = session.exec(
+    page = session.exec(
         query.order_by(col(Case.created_at).desc(), col(Case.id)).offset(offset).limit(limit)
     ).all()
-    count = session.exec(count_query).one()
+    rows = [row[0] for row in page]
+    if page:
+        count = page[0][1]
+    elif offset == 0:
+        count = 0
+    else:  # past the last page: the total still tells the client where the end is
+        count = session.exec(count_query).one()
     return CasesPublic(
         data=[CasePublic.model_validate(r, from_attributes=True) for r in rows], count=count
     )

@@ -131,4 +131,5 @@ async def test_list_is_paged(api: httpx.AsyncClient) -> None:
     assert len(page1["data"]) == 2
     assert len(page3["data"]) == 1
     assert page1["data"][0]["id"] == ids[-1]
+    assert (await api.get("/cases", params={"offset": 10})).json() == {"data": [], "count": 5}
     assert (await api.get("/cases", params={"limit": 0})).status_code == 422
