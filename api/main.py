@@ -24,6 +24,7 @@ from api.routes import (
     privacy,
     project_activities,
     projects,
+    reports,
     timeline,
     travel,
     users,
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(projects.router, dependencies=guarded)
     app.include_router(projects.case_router, dependencies=guarded)
     app.include_router(project_activities.router, dependencies=guarded)
+    app.include_router(reports.router, dependencies=guarded)
     return app
 
 

@@ -58,6 +58,7 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/projects/{project_id}/activities"): STAFF | {AUDITOR, ADMIN},
     ("POST", "/projects/{project_id}/activities"): frozenset({SUP, ADMIN}),
     ("PATCH", "/projects/{project_id}/activities/{activity_id}"): frozenset({SUP, ADMIN}),
+    ("GET", "/projects/{project_id}/report"): frozenset({SUP, AUDITOR, ADMIN}),
     # Decrypting workflow payloads shows personal data: supervisors only.
     ("POST", "/codec/decode"): frozenset({SUP}),
     ("POST", "/codec/encode"): frozenset({SUP}),

@@ -22,14 +22,14 @@ def default_project_id(engine: Engine) -> str:
 def insert_case(engine: Engine, **overrides: object) -> Case:
     if "project_id" not in overrides:
         overrides["project_id"] = default_project_id(engine)
-    case = Case(
-        id=str(uuid.uuid4()),
-        reference=f"LV-2026-{uuid.uuid4().int % 1_000_000:06d}",
-        country_of_origin="GE",
-        legal_situation=LegalSituation.REJECTED_ASYLUM_SEEKER,
-        location_type=LocationType.RECEPTION_CENTRE,
-        **overrides,
-    )
+    fields: dict[str, object] = {
+        "id": str(uuid.uuid4()),
+        "reference": f"LV-2026-{uuid.uuid4().int % 1_000_000:06d}",
+        "country_of_origin": "GE",
+        "legal_situation": LegalSituation.REJECTED_ASYLUM_SEEKER,
+        "location_type": LocationType.RECEPTION_CENTRE,
+    }
+    case = Case(**(fields | overrides))
     with Session(engine) as session:
         session.add(case)
         session.commit()

@@ -68,6 +68,7 @@ EXPECTED: dict[tuple[str, str], set[str] | None] = {  # None: public
     ("GET", "/projects/{project_id}/activities"): STAFF | {A, AD},
     ("POST", "/projects/{project_id}/activities"): {S, AD},
     ("PATCH", "/projects/{project_id}/activities/{activity_id}"): {S, AD},
+    ("GET", "/projects/{project_id}/report"): {S, A, AD},
     ("POST", "/codec/decode"): {S},
     ("POST", "/codec/encode"): {S},
     ("OPTIONS", "/codec/decode"): None,  # CORS preflight carries no credentials

@@ -16,6 +16,7 @@ from core.cli import app
 from core.security import verify_password
 from core.settings import Settings, get_settings
 from models.enums import Role
+from models.tables import Project
 from models.users import User
 
 
@@ -69,3 +70,17 @@ def test_demo_users_once_and_never_in_production(
     assert refused.exit_code != 0
     assert "demo users" in refused.output
     assert "refused" in refused.output
+
+
+def test_demo_data_creates_the_default_project_once(
+    cli_env: None, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The engine fixture made "default" already: name another so the command must create it.
+    monkeypatch.setenv("HOMEWARD_DEFAULT_PROJECT_CODE", "demo-default")
+    get_settings.cache_clear()
+    runner = CliRunner()
+    assert runner.invoke(app, ["demo-users"]).exit_code == 0
+    assert runner.invoke(app, ["demo-users"]).exit_code == 0
+    with Session(engine) as session:
+        codes = session.exec(select(Project.code)).all()
+    assert sorted(codes) == ["default", "demo-default"]

@@ -1,0 +1,44 @@
+"""API schema of a project's donor report. Never a table; figures only, no personal data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+
+class TargetProgress(BaseModel):
+    name: str
+    target: int
+    achieved: int | None = Field(description="Null when Homeward does not record this yet")
+    percent: float | None = Field(description="achieved / target × 100, one decimal")
+
+
+class ActivityFigures(BaseModel):
+    activities: int
+    participants: int
+
+
+class ProjectReport(BaseModel):
+    project_id: str
+    project_code: str
+    project_title: str
+    start: date | None = Field(description="First day counted; null: since the beginning")
+    end: date = Field(description="Last day counted (the as-of day of a cumulative report)")
+    cumulative: bool
+    persons_returned: int = Field(description="Household members of cases departed")
+    cases_returned: int
+    cases_opened: int
+    cases_closed: int
+    cases_closed_by_reason: dict[str, int]
+    persons_returned_by_country_of_origin: dict[str, int]
+    persons_returned_by_legal_situation: dict[str, int]
+    persons_returned_by_vulnerability: dict[str, int] = Field(
+        description="A person with two vulnerabilities counts under both; 'none' for nobody's"
+    )
+    persons_returned_by_sex: dict[str, int]
+    persons_returned_by_age_band: dict[str, int] = Field(description="Age on departure day")
+    average_days_intake_to_departure: float | None
+    targets: list[TargetProgress]
+    activities_by_type: dict[str, ActivityFigures]
+    notes: list[str]
