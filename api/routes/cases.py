@@ -97,10 +97,12 @@ def list_cases(
     stage: Stage | None = None,
     status: CaseStatus | None = None,
     closure_reason: ClosureReason | None = None,
+    project_id: Annotated[str | None, Query(max_length=36)] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> CasesPublic:
-    """List cases from the projection, newest first, optionally by stage, status, closure."""
+    """List cases from the projection, newest first, optionally by stage, status, closure,
+    project."""
     # The total rides on each row (a window function), so a page and its count come from
     # the same statement: two statements could straddle a projection write and disagree.
     query = select(Case, func.count().over().label("total"))
@@ -111,6 +113,7 @@ def list_cases(
             (Case.stage, stage),
             (Case.status, status),
             (Case.closure_reason, closure_reason),
+            (Case.project_id, project_id),
         )
         if value is not None
     ]

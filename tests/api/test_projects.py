@@ -90,6 +90,9 @@ async def test_a_case_runs_under_the_named_or_the_default_project(
     r = await api.post("/cases", json=CASE_JSON)
     assert r.status_code == 201
     assert r.json()["project_id"] == default_project_id(engine)
+    r = await api.get("/cases", params={"project_id": project["id"]})
+    assert [c["project_id"] for c in r.json()["data"]] == [project["id"]]
+    assert r.json()["count"] == 1
 
 
 async def test_unknown_or_ended_projects_are_refused(api: httpx.AsyncClient) -> None:
