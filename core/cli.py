@@ -131,12 +131,14 @@ def _seed_demo(api: str) -> None:
 
     async def seed() -> None:
         async with httpx.AsyncClient(base_url=api, timeout=30) as http:
-            r = await http.post(
-                "/auth/token", data={"username": "caseworker", "password": DEMO_PASSWORD}
-            )
-            r.raise_for_status()
-            http.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
-            await seed_demo(http)
+            tokens = {}
+            for user in ("caseworker", "supervisor"):
+                r = await http.post(
+                    "/auth/token", data={"username": user, "password": DEMO_PASSWORD}
+                )
+                r.raise_for_status()
+                tokens[user] = r.json()["access_token"]
+            await seed_demo(http, tokens)
 
     asyncio.run(seed())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -39,11 +40,68 @@ DEMO_CASES: list[dict[str, Any]] = [
 ]
 
 
-async def seed_demo(http: httpx.AsyncClient) -> list[str]:
-    """Open the demo cases; the Idempotency-Key makes a second run change nothing."""
+def _today() -> str:
+    return date.today().isoformat()
+
+
+# What happens to each newly opened demo case, so the demo shows cases at different stages:
+# (path under /cases/{id}/, body, acting demo user). Run only when the case is new.
+DEMO_STEPS: list[list[tuple[str, dict[str, Any] | None, str]]] = [
+    [  # the household: counselled, assessed eligible, waiting for a supervisor's approval
+        ("counselling-sessions", {"held_on": "", "place": "Mucenieki", "language": "ka",
+                                  "interpreter": True}, "caseworker"),
+        ("intake/complete", None, "caseworker"),
+        ("eligibility/assessment", {"eligible": True, "notes": "rejected claim, wishes to return"},
+         "caseworker"),
+    ],
+    [  # eligible, consented, travel document requested from the embassy
+        ("counselling-sessions", {"held_on": "", "place": "Riga", "language": "th"}, "caseworker"),
+        ("intake/complete", None, "caseworker"),
+        ("eligibility/assessment", {"eligible": True, "notes": "overstayed visa"}, "caseworker"),
+        ("eligibility/decision", {"approve": True, "reason": "meets the criteria"}, "supervisor"),
+        ("consent", {"declaration_signed_on": "", "share_with_authorities": True,
+                     "share_with_partner": True, "witnessed_by": "the counsellor"}, "caseworker"),
+        ("travel-documents/assessment", {"planned_departure": "+60"}, "caseworker"),
+    ],
+    [  # still in counselling
+        ("counselling-sessions", {"held_on": "", "place": "Daugavpils", "language": "az"},
+         "caseworker"),
+    ],
+]
+
+
+def _dated(body: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Fill today's date into empty date fields, and '+N' as N days from today."""
+    if body is None:
+        return None
+    out = dict(body)
+    for key, value in body.items():
+        if value == "":
+            out[key] = _today()
+        elif isinstance(value, str) and value.startswith("+"):
+            out[key] = (date.today() + timedelta(days=int(value[1:]))).isoformat()
+    return out
+
+
+async def seed_demo(http: httpx.AsyncClient, tokens: dict[str, str]) -> list[str]:
+    """Open the demo cases and move new ones along; the Idempotency-Key makes a second run
+    change nothing. ``tokens`` maps demo usernames to bearer tokens."""
     ids = []
-    for n, case in enumerate(DEMO_CASES, start=1):
-        r = await http.post("/cases", json=case, headers={"Idempotency-Key": f"demo-case-{n}"})
+    for n, (case, steps) in enumerate(zip(DEMO_CASES, DEMO_STEPS, strict=True), start=1):
+        headers = {"Idempotency-Key": f"demo-case-{n}", **_auth(tokens["caseworker"])}
+        r = await http.post("/cases", json=case, headers=headers)
         r.raise_for_status()
-        ids.append(r.json()["id"])
+        case_id = r.json()["id"]
+        ids.append(case_id)
+        if r.status_code != 201:
+            continue  # opened by an earlier run: it has moved on since
+        for path, body, user in steps:
+            step = await http.post(
+                f"/cases/{case_id}/{path}", json=_dated(body), headers=_auth(tokens[user])
+            )
+            step.raise_for_status()
     return ids
+
+
+def _auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

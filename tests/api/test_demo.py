@@ -5,12 +5,22 @@ from __future__ import annotations
 import httpx
 
 from core.demo import DEMO_CASES, seed_demo
+from tests.tokens import bearer
 
 
-async def test_demo_data_loads_once(api: httpx.AsyncClient) -> None:
-    first = await seed_demo(api)
-    again = await seed_demo(api)
+TOKENS = {user: bearer(user)["Authorization"].removeprefix("Bearer ")
+          for user in ("caseworker", "supervisor")}
+
+
+async def test_demo_data_loads_once_at_several_stages(api: httpx.AsyncClient) -> None:
+    first = await seed_demo(api, TOKENS)
+    again = await seed_demo(api, TOKENS)
     assert first == again
     listed = (await api.get("/cases")).json()
     assert listed["count"] == len(DEMO_CASES)
     assert {c["country_of_origin"] for c in listed["data"]} == {"GE", "TH", "AZ"}
+    live = [(await api.get(f"/cases/{case_id}")).json()["live"] for case_id in first]
+    assert [s["stage"] for s in live] == ["eligibility", "travel_documents", "intake"]
+    assert live[0]["awaiting"] == "supervisor approval of the eligibility assessment"
+    assert live[1]["documents"]["status"] == "requested"
+    assert len(live[2]["counselling_sessions"]) == 1
