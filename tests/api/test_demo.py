@@ -7,7 +7,6 @@ import httpx
 from core.demo import DEMO_CASES, seed_demo
 from tests.tokens import bearer
 
-
 TOKENS = {user: bearer(user)["Authorization"].removeprefix("Bearer ")
           for user in ("caseworker", "supervisor")}
 
