@@ -21,6 +21,7 @@ from activities.clients import ExternalClients, clients_from
 from activities.digest import DigestActivities
 from activities.embassy import EmbassyActivities
 from activities.notifications import NotificationActivities
+from activities.partners import PartnerActivities
 from activities.payments import PaymentActivities
 from activities.projection import ProjectionActivities
 from activities.retention import RetentionActivities
@@ -52,7 +53,9 @@ def activities_for(engine: Engine, clients: ExternalClients | None = None) -> li
     retention = RetentionActivities(engine)
     timeline = TimelineActivities(engine)
     digest = DigestActivities(engine)
+    partners = PartnerActivities(clients.partners, engine)
     return [
+        partners.hand_over,
         projection.project_case,
         timeline.record_timeline,
         retention.anonymise_closed_cases,

@@ -8,10 +8,11 @@ from activities.authorities import AuthoritiesClient, SimulatedAuthorities
 from activities.booking import BookingClient, SimulatedBooking
 from activities.embassy import EmbassyClient, SimulatedEmbassy
 from activities.notifications import NotificationsClient, SimulatedNotifications
+from activities.partners import PartnersClient, SimulatedPartners, WebhookPartners
 from activities.payments import PaymentsClient, SimulatedPayments
 from activities.simulation import SimulatorConfig
 from activities.smtp import SmtpNotifications
-from core.settings import NotificationsMode, Settings
+from core.settings import NotificationsMode, PartnersMode, Settings
 
 
 @dataclass
@@ -23,6 +24,7 @@ class ExternalClients:
     booking: BookingClient = field(default_factory=SimulatedBooking)
     payments: PaymentsClient = field(default_factory=SimulatedPayments)
     notifications: NotificationsClient = field(default_factory=SimulatedNotifications)
+    partners: PartnersClient = field(default_factory=SimulatedPartners)
 
 
 SIMULATED = {
@@ -31,6 +33,7 @@ SIMULATED = {
     "booking": SimulatedBooking,
     "payments": SimulatedPayments,
     "notifications": SimulatedNotifications,
+    "partners": SimulatedPartners,
 }
 
 
@@ -60,4 +63,6 @@ def clients_from(settings: Settings) -> ExternalClients:
             password=settings.smtp_password,
             starttls=settings.smtp_starttls,
         )
+    if settings.partners == PartnersMode.WEBHOOK:
+        clients.partners = WebhookPartners()
     return clients

@@ -41,9 +41,11 @@ class SimulatedNotifications(Simulator):
         return self.reference("MSG")
 
 
-def active_users(engine: Engine, role: Role) -> list[User]:
+def active_users(engine: Engine, role: Role, partner_org: str | None = None) -> list[User]:
     with Session(engine, expire_on_commit=False) as session:
         query = select(User).where(User.role == role).where(col(User.is_active).is_(True))
+        if partner_org is not None:
+            query = query.where(User.partner_org == partner_org)
         return list(session.exec(query.order_by(col(User.username))).all())
 
 
@@ -59,7 +61,7 @@ class NotificationActivities:
         The case has no assigned caseworker yet, so a caseworker reminder goes to all active
         caseworkers; once cases are assigned it should go to the case's caseworker only.
         """
-        users = active_users(self._engine, data.recipient_role)
+        users = active_users(self._engine, data.recipient_role, data.partner_org)
         key = data.key or f"{data.case_id}:{data.subject}"
         rows = [
             {"user_id": u.id, "case_id": data.case_id, "reminder_key": key,

@@ -37,6 +37,7 @@ class ProjectionActivities:
                     grant_receipt_ref=data.grant_receipt_ref,
                     awaiting=data.awaiting,
                     awaiting_caseworker=data.awaiting_caseworker,
+                    partner_id=data.partner_id,
                 )
             )
             session.commit()

@@ -70,4 +70,4 @@ CurrentUser = Annotated[User, Depends(_signed_in)]
 
 def current_actor(user: CurrentUser) -> Actor:
     """The acting user as the workflow sees it: its validators enforce roles and four eyes."""
-    return Actor(id=user.id, role=user.role)
+    return Actor(id=user.id, role=user.role, organisation=user.partner_org)

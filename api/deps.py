@@ -12,6 +12,7 @@ from temporalio.client import Client
 
 from api.auth import current_actor
 from core.settings import Settings
+from models.enums import Role
 from models.payloads import Actor
 from models.tables import Case
 
@@ -52,3 +53,18 @@ CaseDep = Annotated[Case, Depends(get_case)]
 # The acting user comes from the bearer token (api/auth.py); roles and four eyes are enforced
 # again by the workflow's validators, so no path around the API can skip them.
 CurrentActor = Annotated[Actor, Depends(current_actor)]
+
+
+
+async def get_partner_case(case: CaseDep, actor: CurrentActor) -> Case:
+    """The case, if the acting user may see it: staff see every case, a partner only the
+    cases handed over to its organisation (any other is "not found", not "forbidden", so a
+    partner cannot probe which cases exist)."""
+    if actor.role == Role.PARTNER and (
+        case.partner_id is None or case.partner_id != actor.organisation
+    ):
+        raise HTTPException(status_code=404, detail=f"case {case.id} not found")
+    return case
+
+
+PartnerCaseDep = Annotated[Case, Depends(get_partner_case)]

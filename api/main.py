@@ -15,12 +15,14 @@ from api import audit
 from api.auth import authorize
 from api.routes import audit as audit_routes
 from api.routes import (
+    aftercare,
     auth,
     cases,
     codec,
     decisions,
     health,
     notifications,
+    partners,
     privacy,
     project_activities,
     projects,
@@ -104,6 +106,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(projects.case_router, dependencies=guarded)
     app.include_router(project_activities.router, dependencies=guarded)
     app.include_router(reports.router, dependencies=guarded)
+    app.include_router(aftercare.router, dependencies=guarded)
+    app.include_router(partners.router, dependencies=guarded)
     return app
 
 

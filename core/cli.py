@@ -132,7 +132,7 @@ def _seed_demo(api: str) -> None:
     async def seed() -> None:
         async with httpx.AsyncClient(base_url=api, timeout=30) as http:
             tokens = {}
-            for user in ("caseworker", "supervisor"):
+            for user in ("caseworker", "supervisor", "admin"):
                 r = await http.post(
                     "/auth/token", data={"username": user, "password": DEMO_PASSWORD}
                 )

@@ -40,6 +40,17 @@ DEMO_CASES: list[dict[str, Any]] = [
 ]
 
 
+# Reintegration partners for the demo countries; the demo partner user belongs to GE-partner.
+DEMO_PARTNERS = [
+    {"id": "GE-partner", "organisation": "Georgian reintegration partner (demo)", "country": "GE",
+     "contact_email": "reintegration@ge-partner.example"},
+    {"id": "TH-partner", "organisation": "Thai reintegration partner (demo)", "country": "TH",
+     "contact_email": "reintegration@th-partner.example"},
+    {"id": "AZ-partner", "organisation": "Azerbaijani reintegration partner (demo)",
+     "country": "AZ", "contact_email": "reintegration@az-partner.example"},
+]
+
+
 def _today() -> str:
     return date.today().isoformat()
 
@@ -87,6 +98,11 @@ async def seed_demo(http: httpx.AsyncClient, tokens: dict[str, str]) -> list[str
     """Open the demo cases and move new ones along; the Idempotency-Key makes a second run
     change nothing. ``tokens`` maps demo usernames to bearer tokens."""
     ids = []
+    if "admin" in tokens:
+        for partner in DEMO_PARTNERS:
+            r = await http.post("/partners", json=partner, headers=_auth(tokens["admin"]))
+            if r.status_code != 409:  # 409: registered by an earlier run
+                r.raise_for_status()
     for n, (case, steps) in enumerate(zip(DEMO_CASES, DEMO_STEPS, strict=True), start=1):
         headers = {"Idempotency-Key": f"demo-case-{n}", **_auth(tokens["caseworker"])}
         r = await http.post("/cases", json=case, headers=headers)

@@ -24,6 +24,11 @@ class NotificationsMode(StrEnum):
     SMTP = "smtp"
 
 
+class PartnersMode(StrEnum):
+    SIMULATED = "simulated"
+    WEBHOOK = "webhook"
+
+
 class Environment(StrEnum):
     DEVELOPMENT = "development"
     PRODUCTION = "production"
@@ -112,11 +117,16 @@ class Settings(BaseSettings):
         default="0 6 * * 1-5", description="When the caseworkers' daily digest is sent"
     )
 
+    partners: PartnersMode = Field(
+        default=PartnersMode.SIMULATED,
+        description="How handovers reach reintegration partners: simulated, or signed webhooks",
+    )
+
     simulators: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
         description=(
             "Behaviour of the simulated external systems, as JSON keyed by system (embassy, "
-            "authorities, booking, payments, notifications), e.g. "
+            "authorities, booking, payments, notifications, partners), e.g. "
             '{"embassy": {"latency_seconds": 2, "refusal_rate": 0.3, "seed": 7}}'
         ),
     )

@@ -9,6 +9,16 @@ from pydantic import BaseModel, Field
 
 from models.enums import ClearanceKind, ClosureReason, DocumentChoice, NoShowChoice, StepKind
 from models.payloads import Actor, CounsellingSession
+from models.schemas_aftercare import (
+    ArrivalIn,
+    AssistanceIn,
+    ClosureProposalIn,
+    DeliveryIn,
+    EndMonitoringIn,
+    ExtraVisitIn,
+    MonitoringReportIn,
+    PlanIn,
+)
 
 Reason = Annotated[str, Field(min_length=1, max_length=2000)]
 
@@ -117,3 +127,54 @@ class WithdrawInput(BaseModel):
     actor: Actor
     reason: ClosureReason = ClosureReason.WITHDRAWN
     note: Reason
+
+
+# ---- after departure: the API body plus the acting user (models/schemas_aftercare.py) ----
+
+
+class HandOverInput(BaseModel):
+    actor: Actor
+
+
+class ConfirmArrivalInput(ArrivalIn):
+    actor: Actor
+
+
+class RecordAssistanceInput(AssistanceIn):
+    actor: Actor
+
+
+class ProposePlanInput(PlanIn):
+    actor: Actor
+
+
+class PlanDecisionInput(BaseModel):
+    actor: Actor
+    approve: bool
+    reason: Reason
+
+
+class ReportDeliveryInput(DeliveryIn):
+    actor: Actor
+
+
+class ReportMonitoringInput(MonitoringReportIn):
+    actor: Actor
+
+
+class AddVisitInput(ExtraVisitIn):
+    actor: Actor
+
+
+class EndMonitoringInput(EndMonitoringIn):
+    actor: Actor
+
+
+class ProposeClosureInput(ClosureProposalIn):
+    actor: Actor
+
+
+class ClosureDecisionInput(BaseModel):
+    actor: Actor
+    approve: bool
+    reason: Reason

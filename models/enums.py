@@ -97,6 +97,11 @@ class ClosureReason(StrEnum):
     WITHDRAWN = "withdrawn"
     ABSCONDED = "absconded"
     NO_TRAVEL_DOCUMENT = "no_travel_document"
+    # After departure, proposed by a caseworker and approved by a supervisor.
+    COMPLETED = "completed"
+    TRANSFERRED = "transferred"
+    DECEASED = "deceased"
+    LOST_CONTACT = "lost_contact"
 
 
 class DocumentStatus(StrEnum):
@@ -170,3 +175,51 @@ class ActivityType(StrEnum):
     STUDY_VISIT = "study_visit"
     INFORMATION_CAMPAIGN = "information_campaign"
     STUDY = "study"
+
+
+class Dimension(StrEnum):
+    """The three dimensions of reintegration support and of the sustainability score."""
+
+    ECONOMIC = "economic"
+    SOCIAL = "social"
+    PSYCHOSOCIAL = "psychosocial"
+
+
+class ComponentKind(StrEnum):
+    """A reintegration plan component; each belongs to one dimension (see DIMENSION_OF)."""
+
+    BUSINESS_START_UP = "business_start_up"
+    JOB_PLACEMENT = "job_placement"
+    TRAINING = "training"
+    HOUSING = "housing"
+    SCHOOLING = "schooling"
+    LEGAL_DOCUMENTS = "legal_documents"
+    COUNSELLING = "counselling"
+    MEDICAL = "medical"
+
+
+DIMENSION_OF: dict[ComponentKind, Dimension] = {
+    ComponentKind.BUSINESS_START_UP: Dimension.ECONOMIC,
+    ComponentKind.JOB_PLACEMENT: Dimension.ECONOMIC,
+    ComponentKind.TRAINING: Dimension.ECONOMIC,
+    ComponentKind.HOUSING: Dimension.SOCIAL,
+    ComponentKind.SCHOOLING: Dimension.SOCIAL,
+    ComponentKind.LEGAL_DOCUMENTS: Dimension.SOCIAL,
+    ComponentKind.COUNSELLING: Dimension.PSYCHOSOCIAL,
+    ComponentKind.MEDICAL: Dimension.PSYCHOSOCIAL,
+}
+
+
+class AssistanceKind(StrEnum):
+    """Post-arrival assistance a partner provides in the first days."""
+
+    AIRPORT_PICK_UP = "airport_pick_up"
+    ONWARD_TRANSPORT = "onward_transport"
+    TEMPORARY_ACCOMMODATION = "temporary_accommodation"
+    MEDICAL = "medical"
+
+
+class PlanStatus(StrEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    SENT_BACK = "sent_back"

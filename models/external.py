@@ -20,6 +20,8 @@ class Authority(StrEnum):
 EMBASSY_REFUSED = "EmbassyRefused"
 BOOKING_REFUSED = "BookingRefused"
 PAYMENT_DECLINED = "PaymentDeclined"
+# No active reintegration partner serves the country of origin: a caseworker must act.
+NO_PARTNER = "NoPartner"
 
 
 class DocumentRequest(BaseModel):
@@ -98,6 +100,8 @@ class Reminder(BaseModel):
     body: str
     # The reminder's timeline entry key: one in-app notification per user however often sent.
     key: str = ""
+    # With recipient_role partner: only that organisation's users are reminded.
+    partner_org: str | None = None
 
 
 class Mail(BaseModel):
@@ -113,3 +117,41 @@ class Mail(BaseModel):
 
 class ReminderResult(BaseModel):
     message_id: str
+
+
+class HandoverRequest(BaseModel):
+    """Hand a case over to the partner for its country; the activity reads what the partner
+    needs from the database (the workflow never carries names)."""
+
+    case_id: str
+    # Stable per handover, sent as the webhook's idempotency key.
+    handover_key: str
+    country_of_origin: str
+    departed_on: date
+
+
+class HandoverResult(BaseModel):
+    partner_id: str
+    partner_ref: str
+
+
+class PartnerTraveller(BaseModel):
+    given_name: str
+    family_name: str
+    date_of_birth: date
+    sex: str
+    relationship: str
+    vulnerabilities: list[str]
+
+
+class PartnerPackage(BaseModel):
+    """What a partner receives at handover: only what it needs to receive and support the
+    household (no passport numbers, legal situation, return decision or place of stay)."""
+
+    case_id: str
+    reference: str
+    country_of_origin: str
+    destination_city: str | None
+    departed_on: date
+    preferred_language: str | None
+    household: list[PartnerTraveller]

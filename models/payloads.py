@@ -29,6 +29,13 @@ from models.enums import (
     Vulnerability,
 )
 from models.policy import CasePolicy, GrantLine
+from models.reintegration import (
+    Arrival,
+    ClosureProposal,
+    Handover,
+    Monitoring,
+    ReintegrationPlan,
+)
 
 
 class Actor(BaseModel):
@@ -36,6 +43,8 @@ class Actor(BaseModel):
 
     id: str = Field(min_length=1, max_length=100)
     role: Role
+    # A partner acts for one partner organisation only (validators check it).
+    organisation: str | None = Field(default=None, max_length=100)
 
 
 class Traveller(BaseModel):
@@ -203,8 +212,20 @@ class CaseState(BaseModel):
     grant: Grant | None = None
     departed_on: date | None = None
     departure_confirmed_by: str | None = None
+    # After departure (models/reintegration.py).
+    handover_due: bool = False  # the run loop hands the case over to the partner next
+    handover: Handover | None = None
+    arrival: Arrival = Field(default_factory=Arrival)
+    plan: ReintegrationPlan | None = None
+    monitoring: Monitoring = Field(default_factory=Monitoring)
+    closure_proposal: ClosureProposal | None = None
     closure_reason: ClosureReason | None = None
     closure_note: str | None = None
+    closed_at: datetime | None = None
+    # How many runs this case's workflow has had (it continues as new every ~2,000 events),
+    # and whether the last run ended with changes not yet projected.
+    runs: int = 1
+    unprojected: bool = False
     awaiting: str | None = Field(
         default=None, description="The decision the case waits for, if any"
     )
@@ -235,6 +256,7 @@ class ProjectCaseInput(BaseModel):
     grant_receipt_ref: str | None = None
     awaiting: str | None = None
     awaiting_caseworker: bool = False
+    partner_id: str | None = None
 
 
 class ProjectCaseResult(BaseModel):

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
-from models.enums import Vulnerability
+from models.enums import Dimension, Vulnerability
 
 DEFAULT_TOP_UPS: dict[Vulnerability, Decimal] = {
     Vulnerability.UNACCOMPANIED_MINOR: Decimal("200.00"),
@@ -68,10 +68,87 @@ class ChasingPolicy(BaseModel):
     deadline_days: int = Field(default=60, ge=1)
 
 
+class ReintegrationCaps(BaseModel):
+    """Caps on a household's reintegration plan: per adult plus per minor, in ``currency``."""
+
+    currency: str = Field(default="EUR", min_length=3, max_length=3)
+    per_adult: Decimal = Field(default=Decimal("2000.00"), ge=0)
+    per_minor: Decimal = Field(default=Decimal("1000.00"), ge=0)
+
+
+class Indicator(BaseModel):
+    """One monitoring indicator, rated 0..``scale_max`` at each visit (higher is better)."""
+
+    key: str = Field(pattern=r"^[a-z_]{1,40}$")
+    dimension: Dimension
+    question: str
+    weight: Decimal = Field(default=Decimal(1), gt=0)
+
+
+# Homeward's own default indicator set, NOT any organisation's official scale: three
+# indicators per dimension, each rated 0 (worst) to 4 (best) by the partner at a visit.
+DEFAULT_INDICATORS: list[Indicator] = [
+    Indicator(key="income_sufficiency", dimension=Dimension.ECONOMIC, weight=Decimal(2),
+              question="Income covers the household's basic needs"),
+    Indicator(key="work_stability", dimension=Dimension.ECONOMIC,
+              question="Has stable work or a running business"),
+    Indicator(key="debt_manageable", dimension=Dimension.ECONOMIC,
+              question="Debts are manageable"),
+    Indicator(key="housing", dimension=Dimension.SOCIAL, weight=Decimal(2),
+              question="Lives in adequate, secure housing"),
+    Indicator(key="services_access", dimension=Dimension.SOCIAL,
+              question="Has access to health care and schooling"),
+    Indicator(key="civil_documents", dimension=Dimension.SOCIAL,
+              question="Holds identity and civil documents"),
+    Indicator(key="wellbeing", dimension=Dimension.PSYCHOSOCIAL,
+              question="Reports no lasting distress"),
+    Indicator(key="safety", dimension=Dimension.PSYCHOSOCIAL,
+              question="Feels safe where they live"),
+    Indicator(key="support_network", dimension=Dimension.PSYCHOSOCIAL,
+              question="Has family or community support"),
+]
+
+
+class ScoringPolicy(BaseModel):
+    """How a monitoring report becomes a sustainability score (0.00-1.00) per dimension.
+
+    A dimension's score is the weighted mean of its indicators divided by ``scale_max``; the
+    overall score is the weighted mean of the dimension scores (``dimension_weights``).
+    """
+
+    scale_max: int = Field(default=4, ge=1, le=100)
+    indicators: list[Indicator] = Field(default_factory=lambda: list(DEFAULT_INDICATORS))
+    dimension_weights: dict[Dimension, Decimal] = Field(
+        default_factory=lambda: {d: Decimal(1) for d in Dimension}
+    )
+
+
+class AftercarePolicy(BaseModel):
+    """Timing after departure: arrival confirmation, post-arrival help, monitoring visits."""
+
+    # The partner confirms arrival within this many days of the departure day, else the
+    # partner and the caseworker are reminded; after ``arrival_escalation_days`` more, a
+    # supervisor is alerted.
+    arrival_confirmation_days: int = Field(default=2, ge=1)
+    arrival_escalation_days: int = Field(default=3, ge=1)
+    # Post-arrival assistance is recorded within this many working days of arrival.
+    assistance_window_working_days: int = Field(default=14, ge=1)
+    # Monitoring visits, in months after arrival; reminders before, overdue after the grace.
+    monitoring_months: list[int] = Field(default_factory=lambda: [3, 6, 12], min_length=1)
+    visit_reminder_days_before: int = Field(default=7, ge=0)
+    visit_grace_days: int = Field(default=14, ge=0)
+    scoring: ScoringPolicy = Field(default_factory=ScoringPolicy)
+    # A run continues as new once its history passes this many events (Temporal warns at
+    # 10,240), so a case that lives for years keeps each run's history small.
+    continue_as_new_after_events: int = Field(default=2000, ge=100)
+
+
 class CasePolicy(BaseModel):
     grant: GrantPolicy = Field(default_factory=GrantPolicy)
     lead_times: LeadTimeRules = Field(default_factory=LeadTimeRules)
     chasing: ChasingPolicy = Field(default_factory=ChasingPolicy)
+    reintegration: ReintegrationCaps = Field(default_factory=ReintegrationCaps)
+    aftercare: AftercarePolicy = Field(default_factory=AftercarePolicy)
     # A booked person not confirmed as departed this long after the departure day began is a no-show.
     no_show_after_hours: int = Field(default=24, ge=1)
 

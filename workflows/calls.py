@@ -17,10 +17,12 @@ from activities.authorities import AuthorityActivities
 from activities.booking import BookingActivities
 from activities.embassy import EmbassyActivities
 from activities.notifications import NotificationActivities
+from activities.partners import PartnerActivities
 from activities.payments import PaymentActivities
 from models.external import (
     BOOKING_REFUSED,
     EMBASSY_REFUSED,
+    NO_PARTNER,
     PAYMENT_DECLINED,
     AuthorityNotice,
     AuthorityNoticeResult,
@@ -30,6 +32,8 @@ from models.external import (
     CancelBookingResult,
     DocumentRequest,
     DocumentRequestResult,
+    HandoverRequest,
+    HandoverResult,
     PaymentRequest,
     PaymentResult,
     Reminder,
@@ -90,3 +94,7 @@ async def pay(data: PaymentRequest) -> PaymentResult:
 
 async def remind(data: Reminder) -> ReminderResult:
     return await _run(NotificationActivities.send_reminder, data)  # type: ignore[no-any-return]
+
+
+async def hand_over(data: HandoverRequest) -> HandoverResult:
+    return await _run(PartnerActivities.hand_over, data, NO_PARTNER, "PartnerRejected")  # type: ignore[no-any-return]

@@ -45,7 +45,8 @@ from models.payloads import (
     StageChange,
 )
 from workflows import calls, rules
-from workflows.timeline import CaseTimeline
+from workflows import aftercare
+from workflows.aftercare import AftercareRun
 
 PROJECTION_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
@@ -54,7 +55,7 @@ PROJECTION_RETRY = RetryPolicy(
 )
 
 
-class CaseRun(CaseTimeline):
+class CaseRun(AftercareRun):
     def __init__(self, state: CaseState, *, new: bool) -> None:
         self.state = state
         self.dirty = new  # state changed since the last projection
@@ -244,6 +245,7 @@ class CaseRun(CaseTimeline):
         booking = s.active_booking
         if s.stage == Stage.TRAVEL and booking and booking.status == BookingStatus.BOOKED:
             dues.append(self.no_show_at(booking.departure_date))
+        dues += self.aftercare_due()
         return min(dues) if dues else None
 
     def no_show_at(self, departure: date) -> datetime:
@@ -279,6 +281,7 @@ class CaseRun(CaseTimeline):
             )
             await self.notify(Role.CASEWORKER, "no-show", s.awaiting)
             self.touch()
+        await self.fire_aftercare_timers()
 
     # ---- state helpers ---------------------------------------------------------------
 
@@ -294,7 +297,9 @@ class CaseRun(CaseTimeline):
     def touch(self) -> None:
         self.state.version += 1
         self.state.updated_at = workflow.now()
-        self.state.warnings = rules.warnings(self.state, self.today())
+        self.state.warnings = rules.warnings(self.state, self.today()) + aftercare.warnings(
+            self.state, workflow.now()
+        )
         self.dirty = True
 
     def change_stage(self, stage: Stage) -> None:
@@ -304,9 +309,11 @@ class CaseRun(CaseTimeline):
         self.touch()
 
     def close(self, reason: ClosureReason, note: str) -> None:
-        """Pre-departure closure: not eligible, withdrawn, absconded, no travel document."""
+        """Close the case: it accepts no further decisions and its run ends."""
         self.state.closure_reason, self.state.closure_note = reason, note
         self.state.status = CaseStatus.CLOSED
+        self.state.closed_at = workflow.now()
+        self.state.closure_proposal = None
         self.state.awaiting = None
         self.change_stage(Stage.CLOSED)
         self.done = True
@@ -331,6 +338,7 @@ class CaseRun(CaseTimeline):
                 grant_receipt_ref=s.grant.receipt_ref if s.grant else None,
                 awaiting=s.awaiting,
                 awaiting_caseworker=rules.awaits_caseworker(s),
+                partner_id=s.handover.partner_id if s.handover else None,
             ),
             start_to_close_timeout=timedelta(seconds=30),
             retry_policy=PROJECTION_RETRY,

@@ -240,7 +240,11 @@ def withdraw(s: CaseState, data: WithdrawInput, today: date) -> None:
 
 
 def retry_payment(s: CaseState, data: RetryPaymentInput, today: date) -> None:
-    stage(s, Stage.DEPARTED, "retry the grant payment")
+    stage(
+        s,
+        (Stage.DEPARTED, Stage.ARRIVAL, Stage.REINTEGRATION, Stage.MONITORING, Stage.CLOSURE),
+        "retry the grant payment",
+    )
     rules.require_role(data.actor, rules.STAFF, "retry the grant payment")
     if s.grant is None or s.grant.status != GrantStatus.PAYMENT_FAILED:
         raise rules.refuse("no declined grant payment is waiting for a retry")

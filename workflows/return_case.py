@@ -57,6 +57,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from models.policy import grant_lines
     from workflows import calls, checks, rules
+    from workflows.aftercare import AftercareUpdates
     from workflows.case import CaseRun
 
 
@@ -64,8 +65,12 @@ def workflow_id(case_id: str) -> str:
     return f"case-{case_id}"
 
 
+# Histories recorded before the phase after departure existed end at departure.
+AFTERCARE_PATCH = "aftercare"
+
+
 @workflow.defn
-class ReturnCaseWorkflow:
+class ReturnCaseWorkflow(AftercareUpdates):
     @workflow.init
     def __init__(self, data: CaseWorkflowInput) -> None:
         state = data.state or CaseState(
@@ -82,14 +87,15 @@ class ReturnCaseWorkflow:
             policy=data.policy,
             steps=rules.steps_for(data.household),
         )
-        self._case = CaseRun(state, new=data.state is None)
+        # A run continued as new projects first if its predecessor had unprojected changes.
+        self._case = CaseRun(state, new=data.state is None or state.unprojected)
         # Handlers that call activities run one at a time and re-check their rule inside.
         self._lock = asyncio.Lock()
 
     @workflow.run
     async def run(self, data: CaseWorkflowInput) -> CaseState:
         case = self._case
-        if case.dirty:
+        if data.state is None:
             case.change_stage(case.state.stage)
         while True:
             due = case.next_due()
@@ -109,6 +115,18 @@ class ReturnCaseWorkflow:
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 if not case.dirty:
                     return case.state
+            elif self._history_is_long():
+                # Decisions may keep arriving; the next run projects what they changed.
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                state = case.state.model_copy(
+                    update={"runs": case.state.runs + 1, "unprojected": case.dirty}
+                )
+                workflow.continue_as_new(data.model_copy(update={"state": state}))
+
+    def _history_is_long(self) -> bool:
+        info = workflow.info()
+        limit = self._case.state.policy.aftercare.continue_as_new_after_events
+        return info.is_continue_as_new_suggested() or info.get_current_history_length() > limit
 
     @workflow.query
     def state(self) -> CaseState:
@@ -356,9 +374,10 @@ class ReturnCaseWorkflow:
             self._case.state.awaiting = None
             await self._case.pay_grant()
             self._case.change_stage(Stage.DEPARTED)
-            # The run ends here for now (arrival and reintegration continue in a later issue),
-            # unless a declined grant payment still waits for the caseworker's retry.
-            self._case.done = not self._grant_declined()
+            if workflow.patched(AFTERCARE_PATCH):
+                self._after_departure()
+            else:
+                self._case.done = not self._grant_declined()
         return self._case.state
 
     @confirm_departure.validator
@@ -450,12 +469,22 @@ class ReturnCaseWorkflow:
             self._case.state.awaiting = None
             await self._case.pay_grant()
             self._case.touch()
-            self._case.done = not self._grant_declined()
+            if not workflow.patched(AFTERCARE_PATCH):
+                self._case.done = not self._grant_declined()
         return self._case.state
 
     @retry_grant_payment.validator
     def _validate_retry_payment(self, data: RetryPaymentInput) -> None:
         checks.retry_payment(self._case.state, data, self._case.today())
+
+    def _after_departure(self) -> None:
+        """With the partner consent the run loop hands the case over next; without it the
+        case waits for a caseworker to propose its closure."""
+        s = self._case.state
+        if s.consent is not None and s.consent.share_with_partner:
+            s.handover_due = True
+        elif s.awaiting is None:
+            s.awaiting = "a closure proposal: no consent to share data with a reintegration partner"
 
     def _grant_declined(self) -> bool:
         grant = self._case.state.grant

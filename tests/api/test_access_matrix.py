@@ -73,6 +73,22 @@ EXPECTED: dict[tuple[str, str], set[str] | None] = {  # None: public
     ("POST", "/codec/encode"): {S},
     ("OPTIONS", "/codec/decode"): None,  # CORS preflight carries no credentials
     ("OPTIONS", "/codec/encode"): None,
+    ("GET", "/cases/{case_id}/reintegration"): STAFF | {P, A},
+    ("POST", "/cases/{case_id}/handover"): STAFF,
+    ("POST", "/cases/{case_id}/arrival"): STAFF | {P},
+    ("POST", "/cases/{case_id}/arrival/assistance"): STAFF | {P},
+    ("POST", "/cases/{case_id}/reintegration-plan"): STAFF | {P},
+    ("POST", "/cases/{case_id}/reintegration-plan/decision"): {S},
+    ("POST", "/cases/{case_id}/reintegration-plan/deliveries"): STAFF | {P},
+    ("POST", "/cases/{case_id}/monitoring/reports"): STAFF | {P},
+    ("POST", "/cases/{case_id}/monitoring/visits"): {S},
+    ("POST", "/cases/{case_id}/monitoring/end"): {S},
+    ("POST", "/cases/{case_id}/closure/proposal"): STAFF,
+    ("POST", "/cases/{case_id}/closure/decision"): {S},
+    ("GET", "/partners"): STAFF | {AD},
+    ("POST", "/partners"): {AD},
+    ("PATCH", "/partners/{partner_id}"): {AD},
+    ("GET", "/partner/cases"): {P},
 }
 
 

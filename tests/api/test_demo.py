@@ -8,7 +8,7 @@ from core.demo import DEMO_CASES, seed_demo
 from tests.tokens import bearer
 
 TOKENS = {user: bearer(user)["Authorization"].removeprefix("Bearer ")
-          for user in ("caseworker", "supervisor")}
+          for user in ("caseworker", "supervisor", "admin")}
 
 
 async def test_demo_data_loads_once_at_several_stages(api: httpx.AsyncClient) -> None:
@@ -23,3 +23,6 @@ async def test_demo_data_loads_once_at_several_stages(api: httpx.AsyncClient) ->
     assert live[0]["awaiting"] == "supervisor approval of the eligibility assessment"
     assert live[1]["documents"]["status"] == "requested"
     assert len(live[2]["counselling_sessions"]) == 1
+    # Every demo country has a reintegration partner to hand its cases over to.
+    partners = (await api.get("/partners")).json()
+    assert {p["country"] for p in partners} == {"GE", "TH", "AZ"}

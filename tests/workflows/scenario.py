@@ -178,8 +178,8 @@ async def depart(
 ) -> CaseState:
     """Let time pass to the booked day, then the border guard confirms departure.
 
-    The run ends with the departure, so waiting for its result alongside the update lets the
-    time-skipping server fire activity retry timers (the server does not skip for updates).
+    The time-skipping server does not skip time while a client waits for an update, so the
+    helper skips it in small steps until the confirmation returns (retry timers fire).
     """
     state = await handle.query(ReturnCaseWorkflow.state)
     booking = state.active_booking
@@ -195,7 +195,9 @@ async def depart(
             ),
         )
     )
-    await asyncio.sleep(0.2)
-    if not confirmed.done():
-        await handle.result()
+    # Skipping time lets the server fire the payment's retry timers meanwhile.
+    while not confirmed.done():
+        await asyncio.sleep(0.05)
+        if not confirmed.done():
+            await env.sleep(timedelta(seconds=30))
     return await confirmed

@@ -65,7 +65,7 @@ async def test_single_adult_from_intake_to_departure_with_the_grant_paid_once(
         state = await depart(time_env, handle)
         assert state.stage == Stage.DEPARTED
         assert state.grant is not None and state.grant.status == GrantStatus.PAID
-        result = await handle.result()
+        result = await handle.query(ReturnCaseWorkflow.state)
 
     ledger = sims.payments.ledger  # type: ignore[attr-defined]
     assert len(ledger) == 1
@@ -243,7 +243,7 @@ async def test_declined_grant_payment_waits_for_a_retry_after_departure(
         )
         assert state.grant is not None and state.grant.status == GrantStatus.PAID
         assert state.grant.payment_id != first_payment
-        result = await handle.result()
+        result = await handle.query(ReturnCaseWorkflow.state)
 
     assert [e.idempotency_key for e in payments.ledger] == [
         f"{result.case_id}:{result.grant.payment_id}"  # type: ignore[union-attr]

@@ -1,0 +1,115 @@
+"""Workflow state after departure: handover, arrival, reintegration plan, monitoring, closure.
+
+Temporal payloads (parts of ``CaseState``); no names, only ids, dates, amounts and codes.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, Field
+
+from models.enums import (
+    AssistanceKind,
+    ClosureReason,
+    ComponentKind,
+    Dimension,
+    PlanStatus,
+    Stage,
+)
+
+
+class Handover(BaseModel):
+    """The case handed over to the reintegration partner for the country of origin."""
+
+    partner_id: str
+    handed_over_at: datetime
+    partner_ref: str
+
+
+class Assistance(BaseModel):
+    kind: AssistanceKind
+    provided_on: date
+    cost: Decimal
+    recorded_by: str
+
+
+class Arrival(BaseModel):
+    expected_by: datetime | None = None  # confirmation due; reminders after this
+    escalate_at: datetime | None = None  # supervisor alert after this
+    confirmed_on: date | None = None
+    confirmed_by: str | None = None
+    reminders_sent: int = 0
+    escalated: bool = False
+    assistance: list[Assistance] = Field(default_factory=list)
+
+
+class PlanComponent(BaseModel):
+    component_id: str
+    kind: ComponentKind
+    dimension: Dimension
+    description: str
+    budget: Decimal
+    delivered_on: date | None = None
+    actual_cost: Decimal | None = None
+    evidence_ref: str | None = None
+    reported_by: str | None = None
+
+
+class ReintegrationPlan(BaseModel):
+    components: list[PlanComponent]
+    currency: str
+    total: Decimal
+    cap: Decimal
+    status: PlanStatus = PlanStatus.PROPOSED
+    proposed_by: str
+    proposed_at: datetime
+    decided_by: str | None = None
+    reason: str | None = None
+
+    @property
+    def delivered_total(self) -> Decimal:
+        return sum((c.actual_cost or Decimal(0) for c in self.components), Decimal(0))
+
+
+class VisitScore(BaseModel):
+    """The sustainability score of one visit: per dimension and overall, 0.00 to 1.00."""
+
+    economic: Decimal
+    social: Decimal
+    psychosocial: Decimal
+    overall: Decimal
+
+
+class MonitoringVisit(BaseModel):
+    number: int
+    due_on: date
+    extra_reason: str | None = None  # set for a visit a supervisor added
+    reminded: bool = False
+    overdue: bool = False
+    reported_on: date | None = None
+    reported_by: str | None = None
+    indicators: dict[str, int] = Field(default_factory=dict)
+    score: VisitScore | None = None
+
+
+class Monitoring(BaseModel):
+    visits: list[MonitoringVisit] = Field(default_factory=list)
+    ended_early_by: str | None = None
+    end_reason: str | None = None
+
+    def open_visits(self) -> list[MonitoringVisit]:
+        return [v for v in self.visits if v.reported_on is None]
+
+    def trend(self) -> list[VisitScore]:
+        return [v.score for v in self.visits if v.score is not None]
+
+
+class ClosureProposal(BaseModel):
+    reason: ClosureReason
+    note: str
+    proposed_by: str
+    proposed_at: datetime
+    # The stage the case returns to if the supervisor sends the proposal back.
+    from_stage: Stage

@@ -1,0 +1,197 @@
+"""What each decision after departure requires: the checks behind the validators.
+
+Like checks.py: one function per update, ``(state, input, today) -> None``, raising a
+``DecisionRefused`` error with a reason a caseworker, supervisor or partner can act on.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from models.decisions import (
+    AddVisitInput,
+    ClosureDecisionInput,
+    ConfirmArrivalInput,
+    EndMonitoringInput,
+    HandOverInput,
+    PlanDecisionInput,
+    ProposeClosureInput,
+    ProposePlanInput,
+    RecordAssistanceInput,
+    ReportDeliveryInput,
+    ReportMonitoringInput,
+)
+from models.enums import CaseStatus, ClosureReason, PlanStatus, Role, Stage
+from models.payloads import Actor, CaseState
+from models.policy import working_days_between
+from workflows import rules, score
+
+STAFF = (Role.CASEWORKER, Role.SUPERVISOR)
+STAFF_OR_PARTNER = (Role.CASEWORKER, Role.SUPERVISOR, Role.PARTNER)
+AFTER_DEPARTURE = (Stage.DEPARTED, Stage.ARRIVAL, Stage.REINTEGRATION, Stage.MONITORING)
+AFTER_ARRIVAL = (Stage.REINTEGRATION, Stage.MONITORING, Stage.CLOSURE)
+OPEN_STAGES = tuple(s for s in Stage if s != Stage.CLOSED)
+PRE_DEPARTURE_ONLY = (ClosureReason.NOT_ELIGIBLE, ClosureReason.NO_TRAVEL_DOCUMENT)
+
+
+def _stage(s: CaseState, stages: tuple[Stage, ...], action: str) -> None:
+    rules.require_stage(s, stages, action)
+
+
+def partner_or_staff(s: CaseState, actor: Actor, action: str) -> None:
+    """Staff, or a user of the partner organisation the case was handed over to."""
+    rules.require_role(actor, STAFF_OR_PARTNER, action)
+    if actor.role == Role.PARTNER:
+        partner = s.handover.partner_id if s.handover else None
+        if partner is None or actor.organisation != partner:
+            raise rules.refuse(
+                f"cannot {action}: the case is not handed over to your organisation"
+            )
+
+
+def _not_future(day: date, today: date, field: str) -> None:
+    rules.require_not_future(day, today, field)
+
+
+def _not_before_arrival(s: CaseState, day: date, field: str) -> None:
+    arrived = s.arrival.confirmed_on
+    if arrived and day < arrived:
+        raise rules.refuse(f"{field} {day} is before the arrival on {arrived}")
+
+
+def hand_over(s: CaseState, data: HandOverInput, today: date) -> None:
+    rules.require_role(data.actor, STAFF, "hand the case over")
+    _stage(s, (Stage.DEPARTED,), "hand the case over")
+    if s.handover is not None:
+        raise rules.refuse(f"the case is already handed over to {s.handover.partner_id}")
+    if s.consent is None or not s.consent.share_with_partner:
+        raise rules.refuse(
+            "cannot hand the case over: no consent to share data with a reintegration partner"
+        )
+
+
+def arrival(s: CaseState, data: ConfirmArrivalInput, today: date) -> None:
+    partner_or_staff(s, data.actor, "confirm the arrival")
+    _stage(s, (Stage.ARRIVAL,), "confirm the arrival")
+    _not_future(data.arrived_on, today, "arrived_on")
+    if s.departed_on and data.arrived_on < s.departed_on:
+        raise rules.refuse(f"arrived_on {data.arrived_on} is before the departure {s.departed_on}")
+
+
+def assistance(s: CaseState, data: RecordAssistanceInput, today: date) -> None:
+    partner_or_staff(s, data.actor, "record post-arrival assistance")
+    _stage(s, (Stage.REINTEGRATION, Stage.MONITORING), "record post-arrival assistance")
+    _not_future(data.provided_on, today, "provided_on")
+    _not_before_arrival(s, data.provided_on, "provided_on")
+    arrived = s.arrival.confirmed_on
+    window = s.policy.aftercare.assistance_window_working_days
+    if arrived and working_days_between(arrived, data.provided_on) > window:
+        raise rules.refuse(
+            f"post-arrival assistance is recorded within {window} working days of the "
+            f"arrival on {arrived}; {data.provided_on} is later"
+        )
+
+
+def plan_cap(s: CaseState) -> tuple[Decimal, str]:
+    caps = s.policy.reintegration
+    minors = sum(1 for m in s.household if m.is_minor)
+    adults = len(s.household) - minors
+    cap = caps.per_adult * adults + caps.per_minor * minors
+    how = (
+        f"{adults} adult(s) x {caps.per_adult} + {minors} minor(s) x {caps.per_minor} "
+        f"{caps.currency}"
+    )
+    return cap, how
+
+
+def propose_plan(s: CaseState, data: ProposePlanInput, today: date) -> None:
+    partner_or_staff(s, data.actor, "propose a reintegration plan")
+    _stage(s, (Stage.REINTEGRATION,), "propose a reintegration plan")
+    if s.plan is not None and s.plan.status != PlanStatus.SENT_BACK:
+        raise rules.refuse(f"the reintegration plan is already {s.plan.status}")
+    total = sum((c.budget for c in data.components), Decimal(0))
+    cap, how = plan_cap(s)
+    if total > cap:
+        raise rules.refuse(
+            f"the plan's total {total} {s.policy.reintegration.currency} is over the "
+            f"reintegration cap of {cap} {s.policy.reintegration.currency} ({how})"
+        )
+
+
+def decide_plan(s: CaseState, data: PlanDecisionInput, today: date) -> None:
+    _stage(s, (Stage.REINTEGRATION,), "decide on the reintegration plan")
+    if s.plan is None or s.plan.status != PlanStatus.PROPOSED:
+        raise rules.refuse("there is no reintegration plan waiting for a decision")
+    rules.require_four_eyes(data.actor, s.plan.proposed_by, "decide on the reintegration plan")
+
+
+def delivery(s: CaseState, data: ReportDeliveryInput, today: date) -> None:
+    partner_or_staff(s, data.actor, "report a delivery")
+    _stage(s, (Stage.REINTEGRATION, Stage.MONITORING, Stage.CLOSURE), "report a delivery")
+    if s.plan is None or s.plan.status != PlanStatus.APPROVED:
+        raise rules.refuse("cannot report a delivery: the reintegration plan is not approved")
+    component = next((c for c in s.plan.components if c.component_id == data.component_id), None)
+    if component is None:
+        ids = ", ".join(c.component_id for c in s.plan.components)
+        raise rules.refuse(f"the plan has no component '{data.component_id}' (it has: {ids})")
+    if component.delivered_on is not None:
+        raise rules.refuse(
+            f"component {data.component_id} was already reported delivered on "
+            f"{component.delivered_on}"
+        )
+    _not_future(data.delivered_on, today, "delivered_on")
+    _not_before_arrival(s, data.delivered_on, "delivered_on")
+
+
+def monitoring_report(s: CaseState, data: ReportMonitoringInput, today: date) -> None:
+    partner_or_staff(s, data.actor, "report a monitoring visit")
+    _stage(s, (Stage.MONITORING,), "report a monitoring visit")
+    if not s.monitoring.open_visits():
+        raise rules.refuse("no monitoring visit is open")
+    _not_future(data.held_on, today, "held_on")
+    _not_before_arrival(s, data.held_on, "held_on")
+    wrong = score.problems(data.indicators, s.policy.aftercare.scoring)
+    if wrong:
+        raise rules.refuse("the monitoring report's indicators are not valid: " + "; ".join(wrong))
+
+
+def add_visit(s: CaseState, data: AddVisitInput, today: date) -> None:
+    rules.require_role(data.actor, (Role.SUPERVISOR,), "add a monitoring visit")
+    _stage(s, (Stage.MONITORING, Stage.CLOSURE), "add a monitoring visit")
+    if s.closure_proposal is not None:
+        raise rules.refuse("cannot add a monitoring visit: a closure proposal is pending")
+    if s.plan is None or s.plan.status != PlanStatus.APPROVED:
+        raise rules.refuse("cannot add a monitoring visit before the plan is approved")
+    if data.due_on <= today:
+        raise rules.refuse(f"the extra visit's due date {data.due_on} must be in the future")
+
+
+def end_monitoring(s: CaseState, data: EndMonitoringInput, today: date) -> None:
+    rules.require_role(data.actor, (Role.SUPERVISOR,), "end monitoring early")
+    _stage(s, (Stage.MONITORING,), "end monitoring early")
+
+
+def propose_closure(s: CaseState, data: ProposeClosureInput, today: date) -> None:
+    rules.require_role(data.actor, STAFF, "propose closing the case")
+    _stage(s, OPEN_STAGES, "propose closing the case")
+    if s.closure_proposal is not None:
+        raise rules.refuse(
+            f"a closure ({s.closure_proposal.reason}) is already waiting for a supervisor"
+        )
+    departed = s.departed_on is not None
+    if departed and data.reason in PRE_DEPARTURE_ONLY:
+        raise rules.refuse(f"a case that has departed cannot be closed as '{data.reason}'")
+    if data.reason == ClosureReason.COMPLETED and s.stage != Stage.CLOSURE:
+        raise rules.refuse(
+            "a case is closed as completed only after monitoring has ended "
+            f"(it is in stage '{s.stage}')"
+        )
+
+
+def decide_closure(s: CaseState, data: ClosureDecisionInput, today: date) -> None:
+    if s.status == CaseStatus.CLOSED:
+        raise rules.refuse("the case is closed")
+    if s.closure_proposal is None:
+        raise rules.refuse("there is no closure proposal waiting for a decision")
+    rules.require_four_eyes(data.actor, s.closure_proposal.proposed_by, "decide on the closure")
