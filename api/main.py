@@ -72,6 +72,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         started = time.perf_counter()
         response = await call_next(request)
         response.headers["x-request-id"] = request_id
+        origin = request.headers.get("origin")
+        if request.url.path.startswith("/codec/") and origin == settings.codec_cors_origin:
+            # Refusals too (401/403), so the Temporal UI shows the status, not a CORS error.
+            response.headers.setdefault("Access-Control-Allow-Origin", origin)
+            response.headers.setdefault("Access-Control-Allow-Credentials", "true")
         elapsed = time.perf_counter() - started
         route = request.scope.get("route")
         metrics = getattr(request.app.state, "metrics", None)

@@ -74,10 +74,16 @@ async def test_decode_returns_the_plaintext_payloads(
 
 async def test_only_supervisors_may_decode(codec_api: httpx.AsyncClient) -> None:
     payload = body(plain(PASSPORT))
-    r = await codec_api.post("/codec/decode", json=payload, headers=bearer("caseworker"))
+    r = await codec_api.post(
+        "/codec/decode", json=payload, headers=bearer("caseworker") | {"Origin": UI}
+    )
     assert r.status_code == 403
-    r = await codec_api.post("/codec/decode", json=payload, headers={"Authorization": ""})
+    r = await codec_api.post(
+        "/codec/decode", json=payload, headers={"Authorization": "", "Origin": UI}
+    )
     assert r.status_code == 401
+    # The UI's browser can read the refusal (not a bare CORS failure).
+    assert r.headers["access-control-allow-origin"] == UI
 
 
 async def test_encode_encrypts_with_the_active_key(
