@@ -494,12 +494,17 @@ class ReturnCaseWorkflow(AftercareUpdates):
 
     @workflow.update
     async def withdraw(self, data: WithdrawInput) -> CaseState:
+        """Superseded by propose_closure + decide_closure (four eyes on every closure); kept
+        so that histories recorded before that change still replay. New calls are refused."""
         async with self._lock:
-            self._validate_withdraw(data)
+            checks.withdraw(self._case.state, data, self._case.today())
             self._case.decided(data.actor, f"case closed: {data.reason}", data.note)
             await self._case.close_with_compensation(data.reason, data.note)
         return self._case.state
 
     @withdraw.validator
     def _validate_withdraw(self, data: WithdrawInput) -> None:
-        checks.withdraw(self._case.state, data, self._case.today())
+        raise rules.refuse(
+            "closing a case needs a supervisor's approval: propose the closure, "
+            "then a supervisor decides on it"
+        )

@@ -13,12 +13,12 @@ from api.deps import CaseDep, CurrentActor, TemporalDep
 from models.decisions import (
     EligibilityDecisionInput,
     GrantDecisionInput,
+    ProposeClosureInput,
     ProposeGrantInput,
     RecordConsentInput,
     RecordStepInput,
     RetryPaymentInput,
     SubmitEligibilityInput,
-    WithdrawInput,
 )
 from models.payloads import CaseState
 from models.schemas import (
@@ -108,5 +108,9 @@ async def retry_grant_payment(case: CaseDep, actor: CurrentActor, client: Tempor
 async def withdraw(
     case: CaseDep, body: WithdrawalIn, actor: CurrentActor, client: TemporalDep
 ) -> CaseState:
-    """Close the case before departure: the migrant withdrew or absconded; undo what was set up."""
-    return await act(client, case.id, ReturnCaseWorkflow.withdraw, WithdrawInput, actor, body)
+    """Propose closing the case before departure (withdrew or absconded). A different
+    supervisor approves it (`POST /cases/{id}/closure/decision`); the workflow then undoes
+    what was set up (booking cancelled, document request withdrawn, grant released)."""
+    return await act(
+        client, case.id, ReturnCaseWorkflow.propose_closure, ProposeClosureInput, actor, body
+    )

@@ -175,6 +175,15 @@ async def test_withdrawal_closes_and_later_decisions_are_refused(api: httpx.Asyn
         headers=CASEWORKER,
     )
     assert r.status_code == 200, r.text
+    # A proposal: the case stays open until a supervisor (not the proposer) approves.
+    assert r.json()["stage"] == "eligibility"
+    assert r.json()["closure_proposal"]["reason"] == "withdrawn"
+    r = await api.post(
+        f"/cases/{case_id}/closure/decision",
+        json={"approve": True, "reason": "confirmed by phone"},
+        headers=SUPERVISOR,
+    )
+    assert r.status_code == 200, r.text
     assert r.json()["stage"] == "closed"
     assert r.json()["closure_reason"] == "withdrawn"
     for _ in range(600):  # the projection is written by an activity, shortly after

@@ -22,11 +22,11 @@ from models.decisions import (
     EligibilityDecisionInput,
     RecordCounsellingInput,
     SubmitEligibilityInput,
-    WithdrawInput,
 )
 from models.enums import ClosureReason, Role, Stage
 from models.payloads import Actor, CounsellingSession
 from tests.factories import insert_case, workflow_input
+from tests.workflows.scenario import close_case
 from worker import build_worker
 from workflows.return_case import ReturnCaseWorkflow, workflow_id
 
@@ -114,9 +114,7 @@ async def test_case_under_key_1_completes_after_restart_with_key_2(
         with pytest.raises(PayloadKeyError, match="'k2'"):
             await stranger.query(ReturnCaseWorkflow.state)
 
-        await handle.execute_update(
-            ReturnCaseWorkflow.withdraw, WithdrawInput(actor=CASEWORKER, note="changed her mind")
-        )
+        await close_case(handle)
         result = await handle.result()
         assert result.stage == Stage.CLOSED
         assert result.closure_reason == ClosureReason.WITHDRAWN

@@ -19,18 +19,20 @@ from activities.simulation import SimulatorConfig
 from core.settings import Settings
 from models.decisions import (
     AssessDocumentsInput,
+    ClosureDecisionInput,
     CompleteIntakeInput,
     ConfirmClearanceInput,
     ConfirmDepartureInput,
     EligibilityDecisionInput,
     GrantDecisionInput,
+    ProposeClosureInput,
     ProposeGrantInput,
     RecordConsentInput,
     RecordCounsellingInput,
     RequestBookingInput,
     SubmitEligibilityInput,
 )
-from models.enums import ClearanceKind, Relationship, Role, Sex, Vulnerability
+from models.enums import ClearanceKind, ClosureReason, Relationship, Role, Sex, Vulnerability
 from models.payloads import Actor, CaseState, Traveller
 from tests.factories import counselling, insert_case, workflow_input
 from workflows.return_case import ReturnCaseWorkflow, workflow_id
@@ -138,6 +140,22 @@ async def through_clearance(
             confirmed_on=day,
             reference="BG-1",
         ),
+    )
+
+
+async def close_case(
+    handle: WorkflowHandle[ReturnCaseWorkflow, CaseState],
+    reason: ClosureReason = ClosureReason.WITHDRAWN,
+    note: str = "changed her mind",
+) -> CaseState:
+    """Close a case the only way there is: a caseworker proposes, a supervisor approves."""
+    await handle.execute_update(
+        ReturnCaseWorkflow.propose_closure,
+        ProposeClosureInput(actor=CASEWORKER, reason=reason, note=note),
+    )
+    return await handle.execute_update(
+        ReturnCaseWorkflow.decide_closure,
+        ClosureDecisionInput(actor=SUPERVISOR, approve=True, reason="agreed"),
     )
 
 

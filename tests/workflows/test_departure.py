@@ -19,10 +19,10 @@ from models.decisions import (
     NoShowDecisionInput,
     ProposeGrantInput,
     RetryPaymentInput,
-    WithdrawInput,
 )
 from models.enums import BookingStatus, ClosureReason, GrantStatus, NoShowChoice, Stage
 from tests.workflows.scenario import (
+    close_case,
     BORDER_GUARD,
     CASEWORKER,
     SUPERVISOR,
@@ -132,10 +132,7 @@ async def test_withdrawal_after_booking_cancels_it_and_pays_nothing(
         await through_clearance(time_env, handle)
         state = await book(handle, day + timedelta(days=30))
         booking_ref = state.bookings[0].booking_ref
-        await handle.execute_update(
-            ReturnCaseWorkflow.withdraw,
-            WithdrawInput(actor=CASEWORKER, note="decided to appeal instead"),
-        )
+        await close_case(handle, note="decided to appeal instead")
         result = await handle.result()
 
     booking: SimulatedBooking = sims.booking  # type: ignore[assignment]

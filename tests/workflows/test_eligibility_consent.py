@@ -22,6 +22,7 @@ from models.enums import CaseStatus, ClosureReason, Role, Stage
 from models.payloads import Actor
 from tests.factories import counselling
 from tests.workflows.scenario import (
+    close_case,
     CASEWORKER,
     SUPERVISOR,
     person,
@@ -132,10 +133,13 @@ async def test_consent_must_cover_the_authorities_then_withdrawal_closes(
         assert "declaration_signed_on 2999-01-01 is in the future" in await refused(
             handle.execute_update(ReturnCaseWorkflow.record_consent, future)
         )
-        state = await handle.execute_update(
-            ReturnCaseWorkflow.withdraw,
-            WithdrawInput(actor=CASEWORKER, reason=ClosureReason.ABSCONDED, note="left the centre"),
+        assert "closing a case needs a supervisor's approval" in await refused(
+            handle.execute_update(
+                ReturnCaseWorkflow.withdraw,
+                WithdrawInput(actor=CASEWORKER, reason=ClosureReason.ABSCONDED, note="left"),
+            )
         )
+        state = await close_case(handle, ClosureReason.ABSCONDED, "left the centre")
         assert state.stage == Stage.CLOSED
         result = await handle.result()
         assert result.closure_reason == ClosureReason.ABSCONDED
