@@ -18,6 +18,7 @@ from temporalio.worker import Worker
 from activities.authorities import AuthorityActivities
 from activities.booking import BookingActivities
 from activities.clients import ExternalClients, clients_from
+from activities.costs import CostActivities
 from activities.digest import DigestActivities
 from activities.embassy import EmbassyActivities
 from activities.notifications import NotificationActivities
@@ -45,10 +46,11 @@ def activities_for(engine: Engine, clients: ExternalClients | None = None) -> li
     """The activity callables, wired to their clients (simulators unless given others)."""
     clients = clients or ExternalClients()
     projection = ProjectionActivities(engine)
-    embassy = EmbassyActivities(clients.embassy)
+    embassy = EmbassyActivities(clients.embassy, engine)
     authorities = AuthorityActivities(clients.authorities)
-    booking = BookingActivities(clients.booking)
-    payments = PaymentActivities(clients.payments)
+    booking = BookingActivities(clients.booking, engine)
+    payments = PaymentActivities(clients.payments, engine)
+    costs = CostActivities(engine)
     notifications = NotificationActivities(clients.notifications, engine)
     retention = RetentionActivities(engine)
     timeline = TimelineActivities(engine)
@@ -68,6 +70,8 @@ def activities_for(engine: Engine, clients: ExternalClients | None = None) -> li
         notifications.send_reminder,
         notifications.send_mail,
         digest.prepare_digests,
+        costs.book_costs,
+        costs.budget_for_case,
     ]
 
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Protocol
 
+from sqlalchemy.engine import Engine
 from temporalio import activity
 
+from activities.costs import book_lines_async
 from activities.simulation import Clock, Simulator, SimulatorConfig, refusal
+from models.enums import CostCategory
 from models.external import (
     BOOKING_REFUSED,
     BookingRequest,
@@ -14,11 +19,16 @@ from models.external import (
     CancelBooking,
     CancelBookingResult,
 )
+from models.funding import CostLine
 
 
 class BookingClient(Protocol):
     async def book(self, data: BookingRequest) -> BookingResult: ...
     async def cancel(self, data: CancelBooking) -> CancelBookingResult: ...
+
+
+TICKET_PRICE = Decimal("380.00")  # one traveller, one way (Riga - Tbilisi via a hub)
+ESCORT_PRICE = Decimal("950.00")  # an escort's return trip and per diem
 
 
 class SimulatedBooking(Simulator):
@@ -39,6 +49,9 @@ class SimulatedBooking(Simulator):
             booking_ref=self.reference("BK"),
             flight=f"SIM{self.rng.randrange(100, 999)}",
             departure_date=data.departure_date,
+            ticket_price=data.travellers
+            * self.price("ticket", TICKET_PRICE, data.booking_key, spread=True),
+            escort_price=self.price("escort", ESCORT_PRICE) if data.escort else None,
         )
         self.bookings[data.booking_key] = result
         return result
@@ -58,13 +71,32 @@ class SimulatedBooking(Simulator):
 
 
 class BookingActivities:
-    def __init__(self, client: BookingClient) -> None:
+    def __init__(self, client: BookingClient, engine: Engine | None = None) -> None:
         self._client = client
+        self._engine = engine  # the cost ledger's database
 
     @activity.defn(name="book_travel")
     async def book_travel(self, data: BookingRequest) -> BookingResult:
-        """Book the itinerary; the booking key makes a retried call return the same booking."""
-        return await self._client.book(data)
+        """Book the itinerary and its ticket (and escort) costs; the booking key makes a
+        retried call return the same booking and book no cost twice."""
+        result = await self._client.book(data)
+        today = datetime.now(UTC).date()
+        lines = []
+        if result.ticket_price is not None:
+            lines.append(CostLine(
+                key=f"{data.booking_key}:ticket", case_id=data.case_id,
+                category=CostCategory.TICKET, amount=result.ticket_price, incurred_on=today,
+                description=f"tickets for {data.travellers} traveller(s), booking "
+                f"{result.booking_ref}, departure {result.departure_date}",
+            ))
+        if result.escort_price is not None:
+            lines.append(CostLine(
+                key=f"{data.booking_key}:escort", case_id=data.case_id,
+                category=CostCategory.ESCORT, amount=result.escort_price, incurred_on=today,
+                description=f"escort for booking {result.booking_ref}",
+            ))
+        await book_lines_async(self._engine, lines)
+        return result
 
     @activity.defn(name="cancel_booking")
     async def cancel_booking(self, data: CancelBooking) -> CancelBookingResult:

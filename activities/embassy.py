@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Protocol
 
+from sqlalchemy.engine import Engine
 from temporalio import activity
 
+from activities.costs import book_lines_async
 from activities.simulation import Clock, Simulator, SimulatorConfig, refusal
+from models.enums import CostCategory
 from models.external import (
     EMBASSY_REFUSED,
     DocumentRequest,
     DocumentRequestResult,
     WithdrawDocumentRequest,
 )
+from models.funding import CostLine
 
 
 class EmbassyClient(Protocol):
     async def request_document(self, data: DocumentRequest) -> DocumentRequestResult: ...
     async def withdraw_request(self, data: WithdrawDocumentRequest) -> None: ...
+
+
+DOCUMENT_FEE = Decimal("45.00")  # an emergency travel document, per person
 
 
 class SimulatedEmbassy(Simulator):
@@ -37,7 +46,10 @@ class SimulatedEmbassy(Simulator):
                 f"embassy of {data.country_of_origin} refuses: identity not established",
                 EMBASSY_REFUSED,
             )
-        result = DocumentRequestResult(request_ref=self.reference(f"ETD-{data.country_of_origin}"))
+        result = DocumentRequestResult(
+            request_ref=self.reference(f"ETD-{data.country_of_origin}"),
+            fee=len(data.member_ids) * self.price("document_fee", DOCUMENT_FEE),
+        )
         self.requests[data.request_key] = result
         return result
 
@@ -48,13 +60,24 @@ class SimulatedEmbassy(Simulator):
 
 
 class EmbassyActivities:
-    def __init__(self, client: EmbassyClient) -> None:
+    def __init__(self, client: EmbassyClient, engine: Engine | None = None) -> None:
         self._client = client
+        self._engine = engine  # the cost ledger's database
 
     @activity.defn(name="request_travel_document")
     async def request_travel_document(self, data: DocumentRequest) -> DocumentRequestResult:
-        """Ask the embassy for an emergency travel document; a refusal is not retried."""
-        return await self._client.request_document(data)
+        """Ask the embassy for an emergency travel document and book its fee (once per
+        request key); a refusal is not retried and costs nothing."""
+        result = await self._client.request_document(data)
+        if result.fee is not None:
+            await book_lines_async(self._engine, [CostLine(
+                key=f"{data.request_key}:document_fee", case_id=data.case_id,
+                category=CostCategory.DOCUMENT_FEE, amount=result.fee,
+                incurred_on=datetime.now(UTC).date(),
+                description=f"travel document fee for {len(data.member_ids)} person(s), "
+                f"request {result.request_ref}",
+            )])
+        return result
 
     @activity.defn(name="withdraw_travel_document_request")
     async def withdraw_travel_document_request(self, data: WithdrawDocumentRequest) -> None:

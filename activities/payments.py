@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Protocol
 
 from pydantic import BaseModel
+from sqlalchemy.engine import Engine
 from temporalio import activity
 
+from activities.costs import book_lines_async
 from activities.simulation import Clock, ServiceUnavailable, Simulator, SimulatorConfig, refusal
+from models.enums import CostCategory
 from models.external import PAYMENT_DECLINED, PaymentRequest, PaymentResult
+from models.funding import CostLine
 
 
 class PaymentsClient(Protocol):
@@ -55,10 +60,19 @@ class SimulatedPayments(Simulator):
 
 
 class PaymentActivities:
-    def __init__(self, client: PaymentsClient) -> None:
+    def __init__(self, client: PaymentsClient, engine: Engine | None = None) -> None:
         self._client = client
+        self._engine = engine  # the cost ledger's database
 
     @activity.defn(name="pay_grant")
     async def pay_grant(self, data: PaymentRequest) -> PaymentResult:
-        """Pay the grant; the provider deduplicates on the business idempotency key."""
-        return await self._client.pay(data)
+        """Pay the grant and book it as a cost; the provider deduplicates on the business
+        idempotency key and the ledger on the same key, so a retry pays and books once."""
+        result = await self._client.pay(data)
+        await book_lines_async(self._engine, [CostLine(
+            key=f"{data.idempotency_key}:cash_grant", case_id=data.case_id,
+            category=CostCategory.CASH_GRANT, amount=data.amount,
+            incurred_on=datetime.now(UTC).date(),
+            description=f"cash grant, receipt {result.receipt_ref}",
+        )])
+        return result

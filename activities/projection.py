@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import structlog
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from models.enums import CaseStatus
 from models.payloads import ProjectCaseInput, ProjectCaseResult
 from models.tables import Case
 
@@ -22,6 +23,20 @@ class ProjectionActivities:
     @activity.defn(name="project_case")
     def project_case(self, data: ProjectCaseInput) -> ProjectCaseResult:
         """Idempotent upsert: applies only a newer version, so a retry changes nothing twice."""
+        # A date once recorded stays unless the workflow gives another one (an imported
+        # case's arrival date is not in its workflow state); a reopened case is not closed.
+        dates = {
+            k: v for k, v in (("arrival_date", data.arrival_date),
+                              ("reintegration_date", data.reintegration_date))
+            if v is not None
+        }
+        if data.status == CaseStatus.CLOSED:
+            if data.closed_date is not None:
+                dates["closed_date"] = data.closed_date
+            else:
+                dates["closed_date"] = func.coalesce(Case.closed_date, data.updated_at.date())
+        else:
+            dates["closed_date"] = None
         with Session(self._engine) as session:
             result = session.exec(  # type: ignore[call-overload]
                 update(Case)
@@ -38,6 +53,7 @@ class ProjectionActivities:
                     awaiting=data.awaiting,
                     awaiting_caseworker=data.awaiting_caseworker,
                     partner_id=data.partner_id,
+                    **dates,
                 )
             )
             session.commit()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import random
 from collections.abc import Callable
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from pydantic import BaseModel, Field
 from temporalio.exceptions import ApplicationError
@@ -22,6 +24,11 @@ class SimulatorConfig(BaseModel):
     fail_next_calls: int = Field(default=0, ge=0)
     # Outage windows as (start, end) UTC datetimes of the wall clock.
     outage_windows: list[tuple[datetime, datetime]] = Field(default_factory=list)
+    # Prices the system charges, in the project's currency, overriding its defaults, e.g.
+    # {"ticket": 420, "escort": 900} for booking, {"document_fee": 60} for the embassy.
+    prices: dict[str, Decimal] = Field(default_factory=dict)
+    # Tickets vary by this fraction around their price (stable per booking key).
+    price_spread: float = Field(default=0.25, ge=0, lt=1)
 
 
 Clock = Callable[[], datetime]
@@ -52,6 +59,15 @@ class Simulator:
         now = self._clock()
         if any(start <= now < end for start, end in self.config.outage_windows):
             raise ServiceUnavailable(f"{system} is in a maintenance window")
+
+    def price(self, name: str, default: Decimal, key: str = "", spread: bool = False) -> Decimal:
+        """The configured price, varied within ``price_spread`` by a hash of ``key`` so a
+        retried call quotes the same amount; rounded to the cent."""
+        base = Decimal(self.config.prices.get(name, default))
+        if spread and self.config.price_spread:
+            h = int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF  # 0..1
+            base *= Decimal(1 + self.config.price_spread * (2 * h - 1)).quantize(Decimal("0.0001"))
+        return base.quantize(Decimal("0.01"))
 
     def refuses(self) -> bool:
         return self.config.refusal_rate > 0 and self.rng.random() < self.config.refusal_rate

@@ -11,12 +11,12 @@ from sqlmodel import Session, select
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
+from api.project_service import project_policy
 from core.settings import Settings
 from models.enums import Relationship, Vulnerability
 from models.payloads import CaseWorkflowInput, Traveller
-from models.policy import DEFAULT_CASE_POLICY
 from models.schemas import ADULT_AGE, CaseCreate, age_on
-from models.tables import Case, HouseholdMember, ReferenceCounter
+from models.tables import Case, HouseholdMember, Project, ReferenceCounter
 from workflows.return_case import ReturnCaseWorkflow, workflow_id
 
 
@@ -129,6 +129,9 @@ def travellers(session: Session, case_id: str, today: date) -> list[Traveller]:
 
 
 def workflow_input(session: Session, case: Case) -> CaseWorkflowInput:
+    """The workflow's input: the case's facts and its project's policy."""
+    project = session.get(Project, case.project_id)
+    assert project is not None  # foreign key
     return CaseWorkflowInput(
         case_id=case.id,
         reference=case.reference,
@@ -140,8 +143,7 @@ def workflow_input(session: Session, case: Case) -> CaseWorkflowInput:
         voluntary_departure_deadline=case.voluntary_departure_deadline,
         preferred_language=case.preferred_language,
         destination_city=case.destination_city,
-        # Until the projects issue, every case runs under the default policy.
-        policy=DEFAULT_CASE_POLICY,
+        policy=project_policy(project),
     )
 
 

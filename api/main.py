@@ -19,6 +19,7 @@ from api.routes import (
     auth,
     cases,
     codec,
+    costs,
     decisions,
     health,
     notifications,
@@ -113,6 +114,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reports.router, dependencies=guarded)
     app.include_router(aftercare.router, dependencies=guarded)
     app.include_router(partners.router, dependencies=guarded)
+    app.include_router(costs.router, dependencies=guarded)
+    app.include_router(costs.case_router, dependencies=guarded)
     return app
 
 

@@ -76,6 +76,9 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/partners"): frozenset({ADMIN}),
     ("PATCH", "/partners/{partner_id}"): frozenset({ADMIN}),
     ("GET", "/partner/cases"): frozenset({PARTNER}),
+    ("GET", "/cases/{case_id}/costs"): STAFF,
+    ("GET", "/projects/{project_id}/budget"): STAFF | {AUDITOR, ADMIN},
+    ("POST", "/projects/{project_id}/import"): frozenset({SUP, ADMIN}),
     # Decrypting workflow payloads shows personal data: supervisors only.
     ("POST", "/codec/decode"): frozenset({SUP}),
     ("POST", "/codec/encode"): frozenset({SUP}),

@@ -5,19 +5,20 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from decimal import Decimal
 
 from openpyxl import Workbook
 
 from models.schemas_reports import ProjectReport
 
-Cell = str | int | float | None
+Cell = str | int | float | Decimal | None
 Table = list[list[Cell]]
 
 
 def _cell(value: object) -> Cell:
     if isinstance(value, date):
         return value.isoformat()
-    if value is None or isinstance(value, (str, int, float)):
+    if value is None or isinstance(value, (str, int, float, Decimal)):
         return value
     return str(value)
 
@@ -33,11 +34,19 @@ def report_tables(r: ProjectReport) -> dict[str, Table]:
     summary = [
         "project_code", "project_title", "start", "end", "cumulative", "persons_returned",
         "cases_returned", "cases_opened", "cases_closed", "average_days_intake_to_departure",
+        "persons_reintegrated", "cases_reintegrated", "currency", "eu_share_percent",
+        "national_share_percent",
     ]
     targets: Table = [["target", "target_value", "achieved", "percent"]]
     targets.extend([t.name, t.target, t.achieved, t.percent] for t in r.targets)
     activities: Table = [["type", "activities", "participants"]]
     activities.extend([k, f.activities, f.participants] for k, f in r.activities_by_type.items())
+    spending: Table = [["category", "total", "eu_share", "national_share"]]
+    spending.extend(
+        [k, v.total, v.eu_share, v.national_share] for k, v in r.spending_by_category.items()
+    )
+    t = r.spending_total
+    spending.append(["total", t.total, t.eu_share, t.national_share])
     head: Table = [["figure", "value"]]
     notes: Table = [["note"]]
     return {
@@ -54,6 +63,7 @@ def report_tables(r: ProjectReport) -> dict[str, Table]:
         ),
         "persons_by_sex": _counts("sex", "persons", r.persons_returned_by_sex),
         "persons_by_age_band": _counts("age_band", "persons", r.persons_returned_by_age_band),
+        "spending_by_category": spending,
         "targets": targets,
         "activities_by_type": activities,
         "notes": notes + [[n] for n in r.notes],
@@ -78,6 +88,9 @@ def to_xlsx(r: ProjectReport) -> bytes:
         sheet = workbook.create_sheet(name)
         for row in rows:
             sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, (Decimal, float)) and name == "spending_by_category":
+                    cell.number_format = "0.00"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -10,21 +10,42 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlmodel import Session, col, or_, select
 
-from models.enums import ActivityType, CaseStatus, ClosureReason, LegalSituation, Sex, Vulnerability
+from models.costs import Cost
+from models.enums import (
+    ActivityType,
+    CaseStatus,
+    ClosureReason,
+    CostCategory,
+    LegalSituation,
+    Sex,
+    Vulnerability,
+)
 from models.projects import ProjectActivity, ProjectMove
 from models.schemas import age_on
-from models.schemas_reports import ActivityFigures, ProjectReport, TargetProgress
+from models.schemas_reports import ActivityFigures, ProjectReport, Spending, TargetProgress
 from models.tables import Case, HouseholdMember, Project
 
 AGE_BANDS: list[tuple[int, str]] = [(60, "60+"), (35, "35-59"), (18, "18-34"), (0, "0-17")]
 COMPLETED = "completed"  # a case closed with no closure reason ran its course
+CENT = Decimal("0.01")
 NOTES = [
-    "Closure date: the last update of a closed case (no separate closing date is recorded).",
-    "Each figure counts for the project the case belonged to on the day it happened.",
-    "persons_reintegrated is not recorded yet: its achieved figure is null.",
+    (
+        "Each figure counts for the project the case belonged to on the day it happened; "
+        "each cost for the project it was booked to."
+    ),
+    (
+        "Closure date: the day a case was closed (for cases closed before it was recorded, "
+        "their last change)."
+    ),
+    (
+        "Co-financing: the EU share of each category is rounded half up to the cent and the "
+        "national share is the rest, so both add up to the total; the totals are the sums "
+        "of the categories."
+    ),
 ]
 
 
@@ -50,7 +71,35 @@ def project_on(case: Case, moves: list[ProjectMove], day: date) -> str:
 
 
 def closed_on(case: Case) -> date | None:
-    return case.updated_at.date() if case.status == CaseStatus.CLOSED else None
+    if case.status != CaseStatus.CLOSED:
+        return None
+    return case.closed_date or case.updated_at.date()
+
+
+def split(total: Decimal, eu_percent: Decimal) -> Spending:
+    """The EU share rounded half up to the cent, the national share the rest: they always
+    add up to the total."""
+    eu = (total * Decimal(eu_percent) / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+    return Spending(total=total, eu_share=eu, national_share=total - eu)
+
+
+def spending(
+    session: Session, project: Project, window: Window
+) -> tuple[dict[str, Spending], Spending]:
+    totals = {c.value: Decimal("0.00") for c in CostCategory}
+    query = select(Cost).where(Cost.project_id == project.id)
+    query = query.where(col(Cost.incurred_on) <= window.end)
+    if window.start is not None:
+        query = query.where(col(Cost.incurred_on) >= window.start)
+    for cost in session.exec(query).all():
+        totals[cost.category.value] += Decimal(cost.amount)
+    lines = {c: split(t.quantize(CENT), project.eu_share_percent) for c, t in totals.items()}
+    total = Spending(
+        total=sum((s.total for s in lines.values()), Decimal("0.00")),
+        eu_share=sum((s.eu_share for s in lines.values()), Decimal("0.00")),
+        national_share=sum((s.national_share for s in lines.values()), Decimal("0.00")),
+    )
+    return lines, total
 
 
 def build_report(session: Session, project: Project, window: Window) -> ProjectReport:
@@ -81,8 +130,9 @@ def build_report(session: Session, project: Project, window: Window) -> ProjectR
     opened = [c for c in cases if ours(c, c.created_at.date())]
     closed = [c for c in cases if ours(c, closed_on(c))]
     departed = [c for c in cases if ours(c, c.departure_date)]
-    members: dict[str, list[HouseholdMember]] = {c.id: [] for c in departed}
-    if departed:
+    reintegrated = [c for c in cases if ours(c, c.reintegration_date)]
+    members: dict[str, list[HouseholdMember]] = {c.id: [] for c in departed + reintegrated}
+    if members:
         for m in session.exec(
             select(HouseholdMember).where(col(HouseholdMember.case_id).in_(list(members)))
         ).all():
@@ -103,6 +153,8 @@ def build_report(session: Session, project: Project, window: Window) -> ProjectR
             for v in person.vulnerabilities or ["none"]:
                 by_vulnerability[v] += 1
     persons_returned = sum(len(members[c.id]) for c in departed)
+    persons_reintegrated = sum(len(members[c.id]) for c in reintegrated)
+    spent, spent_total = spending(session, project, window)
     days = [(c.departure_date - c.created_at.date()).days for c in departed]  # type: ignore[operator]
 
     by_reason = Counter({r.value: 0 for r in ClosureReason} | {COMPLETED: 0})
@@ -112,7 +164,9 @@ def build_report(session: Session, project: Project, window: Window) -> ProjectR
     activities = activity_figures(session, project, window)
     achieved: dict[str, int] = {
         "persons_returned": persons_returned,
+        "persons_reintegrated": persons_reintegrated,
         "cases_returned": len(departed),
+        "cases_reintegrated": len(reintegrated),
         "cases_opened": len(opened),
         "cases_closed": len(closed),
     }
@@ -137,6 +191,13 @@ def build_report(session: Session, project: Project, window: Window) -> ProjectR
         persons_returned_by_sex=dict(by_sex),
         persons_returned_by_age_band=dict(by_age),
         average_days_intake_to_departure=round(sum(days) / len(days), 1) if days else None,
+        persons_reintegrated=persons_reintegrated,
+        cases_reintegrated=len(reintegrated),
+        currency=project.currency,
+        eu_share_percent=project.eu_share_percent,
+        national_share_percent=project.national_share_percent,
+        spending_by_category=spent,
+        spending_total=spent_total,
         targets=[
             TargetProgress(
                 name=name, target=target, achieved=achieved.get(name),

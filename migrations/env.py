@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
+import models.costs
 import models.partners
 import models.privacy
 import models.projects

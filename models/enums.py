@@ -223,3 +223,15 @@ class PlanStatus(StrEnum):
     PROPOSED = "proposed"
     APPROVED = "approved"
     SENT_BACK = "sent_back"
+
+
+class CostCategory(StrEnum):
+    """What a cost paid for; each is booked by the activity that caused it."""
+
+    TICKET = "ticket"
+    ESCORT = "escort"
+    DOCUMENT_FEE = "document_fee"
+    CASH_GRANT = "cash_grant"
+    POST_ARRIVAL = "post_arrival"  # help on arrival: reception, onward transport, medical
+    REINTEGRATION = "reintegration"  # each delivered line of a reintegration plan
+    OTHER = "other"  # imported costs the categories above do not fit

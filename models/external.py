@@ -34,6 +34,8 @@ class DocumentRequest(BaseModel):
 
 class DocumentRequestResult(BaseModel):
     request_ref: str
+    # The embassy's fee for the documents, in the project's currency (None: no fee charged).
+    fee: Decimal | None = None
 
 
 class WithdrawDocumentRequest(BaseModel):
@@ -68,6 +70,9 @@ class BookingResult(BaseModel):
     booking_ref: str
     flight: str
     departure_date: date
+    # What the booking costs, in the project's currency (None: the system quoted nothing).
+    ticket_price: Decimal | None = None  # all travellers' tickets together
+    escort_price: Decimal | None = None  # the escort's travel, when escorted
 
 
 class CancelBooking(BaseModel):

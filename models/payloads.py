@@ -257,6 +257,10 @@ class ProjectCaseInput(BaseModel):
     awaiting: str | None = None
     awaiting_caseworker: bool = False
     partner_id: str | None = None
+    # Dates reports count by; None leaves what the record holds (e.g. an imported case's).
+    arrival_date: date | None = None
+    reintegration_date: date | None = None  # the first reintegration help delivered
+    closed_date: date | None = None  # default for a closed case: the day of updated_at
 
 
 class ProjectCaseResult(BaseModel):

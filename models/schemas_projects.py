@@ -8,7 +8,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from models.enums import ActivityType, Fund
+from models.enums import ActivityType, CostCategory, Fund
+from models.policy import CasePolicy
 
 Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
@@ -41,6 +42,11 @@ class ProjectBase(BaseModel):
         default_factory=lambda: with_required_targets({}),
         description="Named targets; persons_returned and persons_reintegrated always present",
     )
+    policy: CasePolicy | None = Field(
+        default=None,
+        description="Grant policy, lead times and chasing rules of the project's new cases; "
+        "null: the defaults, with the grant in the project's currency",
+    )
 
 
 def check_project(p: ProjectBase) -> None:
@@ -48,6 +54,11 @@ def check_project(p: ProjectBase) -> None:
         raise ValueError("period_end is before period_start")
     if p.eu_share_percent + p.national_share_percent != 100:
         raise ValueError("eu_share_percent and national_share_percent must add up to 100")
+    if p.policy is not None and p.policy.grant.currency.upper() != p.currency.upper():
+        raise ValueError(
+            f"policy.grant.currency {p.policy.grant.currency!r} is not the project's "
+            f"currency {p.currency!r}"
+        )
 
 
 class ProjectCreate(ProjectBase):
@@ -85,6 +96,7 @@ class ProjectUpdate(BaseModel):
     eu_share_percent: Percent | None = None
     national_share_percent: Percent | None = None
     targets: dict[TargetName, Annotated[int, Field(ge=0)]] | None = None
+    policy: CasePolicy | None = None
 
 
 class ProjectPublic(ProjectBase):
@@ -140,3 +152,37 @@ class ActivityPublic(ActivityBase):
     id: int
     project_id: str
     created_at: datetime
+
+
+class CostPublic(BaseModel):
+    id: int
+    case_id: str
+    project_id: str
+    category: CostCategory
+    amount: Decimal
+    currency: str
+    incurred_on: date
+    description: str
+    created_at: datetime
+
+
+class CostsPublic(BaseModel):
+    data: list[CostPublic]
+    count: int
+    total: Decimal = Field(description="Sum of the amounts (one currency per project)")
+
+
+class CategoryBudget(BaseModel):
+    consumed: Decimal
+    share_percent: float | None = Field(description="Of the consumed total; null when nothing")
+
+
+class BudgetPublic(BaseModel):
+    project_id: str
+    project_code: str
+    currency: str
+    total_budget: Decimal
+    limited: bool = Field(description="False when the project records no budget (0)")
+    consumed: Decimal
+    remaining: Decimal
+    by_category: dict[CostCategory, CategoryBudget]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
@@ -17,6 +18,14 @@ class TargetProgress(BaseModel):
 class ActivityFigures(BaseModel):
     activities: int
     participants: int
+
+
+class Spending(BaseModel):
+    """An amount and its co-financing split; the two shares always add up to the total."""
+
+    total: Decimal
+    eu_share: Decimal
+    national_share: Decimal
 
 
 class ProjectReport(BaseModel):
@@ -39,6 +48,18 @@ class ProjectReport(BaseModel):
     persons_returned_by_sex: dict[str, int]
     persons_returned_by_age_band: dict[str, int] = Field(description="Age on departure day")
     average_days_intake_to_departure: float | None
+    persons_reintegrated: int = Field(
+        description="Household members of cases whose first reintegration help was delivered"
+    )
+    cases_reintegrated: int
+    currency: str
+    eu_share_percent: Decimal
+    national_share_percent: Decimal
+    spending_by_category: dict[str, Spending] = Field(
+        description="Costs incurred in the period, by category, each split EU/national "
+        "(EU share rounded half up to the cent, the national share the rest)"
+    )
+    spending_total: Spending = Field(description="The sum of the categories' lines")
     targets: list[TargetProgress]
     activities_by_type: dict[str, ActivityFigures]
     notes: list[str]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -52,6 +53,8 @@ class Project(SQLModel, table=True):
     national_share_percent: Decimal = Field(sa_type=sa.Numeric(5, 2))
     # Named targets, e.g. {"persons_returned": 120, "persons_reintegrated": 80}.
     targets: dict[str, int] = Field(default_factory=dict, sa_type=sa.JSON)
+    # The CasePolicy (models/policy.py) the project's cases run under, as JSON; None: defaults.
+    policy: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -80,6 +83,11 @@ class Case(SQLModel, table=True):
         default=None, index=True, sa_type=enum_type(ClosureReason)
     )
     departure_date: date | None = Field(default=None, index=True)
+    arrival_date: date | None = None
+    reintegration_date: date | None = None  # the first reintegration help delivered
+    closed_date: date | None = None
+    # Imported cases: the reference of the row in the programme's own records (unique).
+    external_ref: str | None = Field(default=None, unique=True, index=True, max_length=100)
     grant_receipt_ref: str | None = Field(default=None, max_length=100)
     # What the case waits for (no personal data), and whether that is a caseworker's decision.
     awaiting: str | None = Field(default=None, max_length=300)

@@ -38,6 +38,7 @@ with workflow.unsafe.imports_passed_through():
         BookingStatus,
         CaseStatus,
         ClosureReason,
+        CostCategory,
         DocumentChoice,
         DocumentStatus,
         GrantStatus,
@@ -58,6 +59,7 @@ with workflow.unsafe.imports_passed_through():
     from models.policy import grant_lines
     from workflows import calls, checks, rules
     from workflows.aftercare import AftercareUpdates
+    from workflows.budget import BUDGET_CHECK_PATCH, require_budget
     from workflows.case import CaseRun
 
 
@@ -440,6 +442,21 @@ class ReturnCaseWorkflow(AftercareUpdates):
     async def decide_grant(self, data: GrantDecisionInput) -> CaseState:
         grant = self._case.state.grant
         assert grant is not None
+        if data.approve and workflow.patched(BUDGET_CHECK_PATCH):
+            async with self._lock:
+                self._validate_decide_grant(data)  # again: another decision may have won
+                grant = self._case.state.grant
+                assert grant is not None
+                # Refused with the project's figures when the grant would exceed its budget.
+                await require_budget(
+                    self._case.state.case_id, CostCategory.CASH_GRANT, grant.amount
+                )
+                self._approve_grant(data, grant)
+            return self._case.state
+        self._approve_grant(data, grant)
+        return self._case.state
+
+    def _approve_grant(self, data: GrantDecisionInput, grant: Grant) -> None:
         grant.decided_by, grant.reason = data.actor.id, data.reason
         verdict = "approved" if data.approve else "rejected"
         self._case.decided(data.actor, f"cash grant {verdict}", data.reason)
@@ -451,7 +468,6 @@ class ReturnCaseWorkflow(AftercareUpdates):
             grant.status = GrantStatus.REJECTED
         self._case.state.awaiting = None
         self._case.touch()
-        return self._case.state
 
     @decide_grant.validator
     def _validate_decide_grant(self, data: GrantDecisionInput) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import ValidationError
@@ -27,6 +27,10 @@ from models.tables import Case, Project
 
 router = APIRouter(prefix="/projects", tags=["projects"])
 case_router = APIRouter(prefix="/cases", tags=["projects"])
+
+
+def policy_json(data: ProjectCreate) -> dict[str, Any] | None:
+    return data.policy.model_dump(mode="json") if data.policy is not None else None
 
 
 def get_project_or_404(session: SessionDep, project_id: str) -> Project:
@@ -52,7 +56,9 @@ def _commit_project(session: SessionDep, project: Project) -> Project:
 @router.post("", response_model=ProjectPublic, status_code=status.HTTP_201_CREATED)
 def create_project(data: ProjectCreate, session: SessionDep) -> Project:
     """Create a project: fund, code, period, currency, budget, co-financing and targets."""
-    return _commit_project(session, Project(id=str(uuid.uuid4()), **data.model_dump()))
+    project = Project(id=str(uuid.uuid4()), **data.model_dump(exclude={"policy"}))
+    project.policy = policy_json(data)
+    return _commit_project(session, project)
 
 
 @router.get("", response_model=ProjectsPublic)
@@ -99,8 +105,9 @@ def update_project(project_id: str, data: ProjectUpdate, session: SessionDep) ->
                 for e in err.errors(include_url=False, include_context=False)
             ],
         ) from err
-    for field, value in checked.model_dump().items():
+    for field, value in checked.model_dump(exclude={"policy"}).items():
         setattr(project, field, value)
+    project.policy = policy_json(checked)
     return _commit_project(session, project)
 
 

@@ -69,6 +69,9 @@ EXPECTED: dict[tuple[str, str], set[str] | None] = {  # None: public
     ("POST", "/projects/{project_id}/activities"): {S, AD},
     ("PATCH", "/projects/{project_id}/activities/{activity_id}"): {S, AD},
     ("GET", "/projects/{project_id}/report"): {S, A, AD},
+    ("GET", "/cases/{case_id}/costs"): STAFF,
+    ("GET", "/projects/{project_id}/budget"): STAFF | {A, AD},
+    ("POST", "/projects/{project_id}/import"): {S, AD},
     ("POST", "/codec/decode"): {S},
     ("POST", "/codec/encode"): {S},
     ("OPTIONS", "/codec/decode"): None,  # CORS preflight carries no credentials

@@ -11,6 +11,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
+import models.costs
 import models.partners
 import models.privacy
 import models.projects

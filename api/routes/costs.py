@@ -1,0 +1,53 @@
+"""Costs of a case and the budget of a project (consumed and remaining, per category)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from fastapi import APIRouter
+from sqlmodel import col, select
+
+from activities.costs import budget_figures
+from api.deps import CaseDep, SessionDep
+from api.routes.projects import get_project_or_404
+from models.costs import Cost
+from models.schemas_projects import BudgetPublic, CategoryBudget, CostPublic, CostsPublic
+
+router = APIRouter(prefix="/projects", tags=["projects"])
+case_router = APIRouter(prefix="/cases", tags=["projects"])
+
+
+@case_router.get("/{case_id}/costs", response_model=CostsPublic)
+def case_costs(case: CaseDep, session: SessionDep) -> CostsPublic:
+    """Every cost booked to the case, oldest first."""
+    rows = session.exec(
+        select(Cost).where(Cost.case_id == case.id).order_by(col(Cost.incurred_on), col(Cost.id))
+    ).all()
+    return CostsPublic(
+        data=[CostPublic.model_validate(c, from_attributes=True) for c in rows],
+        count=len(rows),
+        total=sum((c.amount for c in rows), Decimal("0.00")),
+    )
+
+
+@router.get("/{project_id}/budget", response_model=BudgetPublic)
+def project_budget(project_id: str, session: SessionDep) -> BudgetPublic:
+    """Total budget, consumed and remaining, and what each cost category consumed."""
+    figures = budget_figures(session, get_project_or_404(session, project_id))
+    return BudgetPublic(
+        project_id=figures.project_id,
+        project_code=figures.project_code,
+        currency=figures.currency,
+        total_budget=figures.total_budget,
+        limited=figures.limited,
+        consumed=figures.consumed,
+        remaining=figures.remaining,
+        by_category={
+            c: CategoryBudget(
+                consumed=amount,
+                share_percent=round(float(amount / figures.consumed * 100), 1)
+                if figures.consumed else None,
+            )
+            for c, amount in figures.consumed_by_category.items()
+        },
+    )

@@ -1,0 +1,41 @@
+"""The budget check a workflow runs before approving money: refused when over budget.
+
+Call ``require_budget`` from an update handler (under the workflow's lock) before the
+approval changes any state; its refusal reaches the API as a 409 carrying the figures.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from activities.costs import CostActivities
+    from models.enums import CostCategory
+    from models.funding import BudgetCheckInput, BudgetFigures
+    from workflows import calls, rules
+
+# Marks histories recorded with the check, so cases approved before it replay unchanged.
+BUDGET_CHECK_PATCH = "budget-check"
+
+
+async def require_budget(case_id: str, category: CostCategory, amount: Decimal) -> BudgetFigures:
+    """The project's figures; refuses (DecisionRefused -> 409) when ``amount`` would take
+    the project over its total budget. A project without a budget (0) is not limited."""
+    figures: BudgetFigures = await workflow.execute_activity_method(
+        CostActivities.budget_for_case,
+        BudgetCheckInput(case_id=case_id, category=category, amount=amount),
+        start_to_close_timeout=timedelta(seconds=30),
+        retry_policy=calls.retry(),
+    )
+    if not figures.allows(amount):
+        c = figures.currency
+        raise rules.refuse(
+            f"over budget: project {figures.project_code} has a total budget of "
+            f"{figures.total_budget} {c}, {figures.consumed} {c} consumed and "
+            f"{figures.remaining} {c} remaining; this {category.value.replace('_', ' ')} "
+            f"requests {amount} {c}"
+        )
+    return figures
