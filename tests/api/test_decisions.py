@@ -202,8 +202,8 @@ async def test_withdrawal_closes_and_later_decisions_are_refused(api: httpx.Asyn
     assert r.status_code == 409
 
 
-async def case_after_consent(api: httpx.AsyncClient) -> str:
-    case_id = await case_in_eligibility(api)
+async def case_after_consent(api: httpx.AsyncClient, **extra: Any) -> str:
+    case_id = await case_in_eligibility(api, **extra)
     await api.post(
         f"/cases/{case_id}/eligibility/assessment",
         json={"eligible": True, "notes": "ok"},

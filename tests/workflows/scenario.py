@@ -72,9 +72,10 @@ async def start_case(
     settings: Settings,
     engine: Engine,
     household: list[Traveller],
+    project_id: str | None = None,
     **case_fields: object,
 ) -> WorkflowHandle[ReturnCaseWorkflow, CaseState]:
-    case = insert_case(engine)
+    case = insert_case(engine, **({"project_id": project_id} if project_id else {}))
     data = workflow_input(case).model_copy(
         update={"household": household, "destination_city": "Tbilisi", **case_fields}
     )

@@ -29,6 +29,7 @@ def test_histories_are_recorded() -> None:
         "withdrawal_after_booking_cancels_it_and_pays_nothing",
         "payment_recorded_then_crash_does_not_pay_twice",
         "unaccompanied_minor_cannot_depart_before_the_three_steps",
+        "grant_over_budget_is_refused_then_costs_are_booked_once_each",
     ):
         assert scenario in names
 

@@ -1,0 +1,112 @@
+"""Per-project grant policy, costs of a case, a project's budget, and over-budget refusals."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import httpx
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from models.costs import Cost
+from models.enums import CostCategory
+from tests.api.test_decisions import case_after_consent
+from tests.api.test_projects import ADMIN, create_project, project_json
+from tests.factories import CASE_JSON, insert_case
+from tests.tokens import bearer
+
+SUPERVISOR = bearer("supervisor")
+POLICY = {"grant": {"currency": "EUR", "per_adult": "650.00", "per_child": "200.00"}}
+
+
+def book(engine: Engine, case_id: str, project_id: str, *lines: tuple[CostCategory, str]) -> None:
+    with Session(engine) as session:
+        for i, (category, amount) in enumerate(lines):
+            session.add(Cost(key=f"{case_id}:{i}", case_id=case_id, project_id=project_id,
+                             category=category, amount=Decimal(amount), currency="EUR",
+                             incurred_on=date(2026, 3, 1), description="test"))
+        session.commit()
+
+
+async def test_the_projects_policy_sets_the_grant_and_over_budget_is_refused_with_figures(
+    api: httpx.AsyncClient, engine: Engine
+) -> None:
+    project = await create_project(api, code="SMALL", total_budget="1000.00", policy=POLICY)
+    assert project["policy"]["grant"]["per_adult"] == "650.00"
+    other = insert_case(engine, project_id=project["id"])
+    book(engine, other.id, project["id"], (CostCategory.TICKET, "399.99"),
+         (CostCategory.DOCUMENT_FEE, "0.01"))
+
+    case_id = await case_after_consent(api, project_id=project["id"])
+    r = await api.post(f"/cases/{case_id}/grant/proposal")
+    assert r.status_code == 200, r.text
+    assert r.json()["grant"]["amount"] == "650.00"  # the project's policy, not the default 300
+
+    decision = {"approve": True, "reason": "per policy"}
+    r = await api.post(f"/cases/{case_id}/grant/decision", json=decision, headers=SUPERVISOR)
+    assert r.status_code == 409
+    assert r.json()["detail"] == (
+        "over budget: project SMALL has a total budget of 1000.00 EUR, 400.00 EUR consumed "
+        "and 600.00 EUR remaining; this cash grant requests 650.00 EUR"
+    )
+    live = (await api.get(f"/cases/{case_id}")).json()["live"]
+    assert live["grant"]["status"] == "proposed"  # the refusal changed nothing
+
+    r = await api.get(f"/projects/{project['id']}/budget", headers=bearer("auditor"))
+    assert r.status_code == 200, r.text
+    budget = r.json()
+    assert (budget["total_budget"], budget["consumed"], budget["remaining"]) == (
+        "1000.00", "400.00", "600.00"
+    )
+    assert budget["limited"] is True
+    assert budget["by_category"]["ticket"] == {"consumed": "399.99", "share_percent": 100.0}
+    assert budget["by_category"]["cash_grant"] == {"consumed": "0.00", "share_percent": 0.0}
+
+    r = await api.patch(f"/projects/{project['id']}", json={"total_budget": "1050.00"},
+                        headers=ADMIN)
+    assert r.status_code == 200, r.text
+    assert r.json()["policy"] == project["policy"]  # a patch keeps the policy
+    r = await api.post(f"/cases/{case_id}/grant/decision", json=decision, headers=SUPERVISOR)
+    assert r.status_code == 200, r.text  # exactly the budget: allowed
+    assert r.json()["grant"]["status"] == "approved"
+
+    r = await api.get(f"/cases/{other.id}/costs")
+    assert r.status_code == 200, r.text
+    assert r.json()["total"] == "400.00"
+    assert [(c["category"], c["amount"]) for c in r.json()["data"]] == [
+        ("ticket", "399.99"), ("document_fee", "0.01"),
+    ]
+    assert (await api.get("/cases/nope/costs")).status_code == 404
+
+
+async def test_without_a_policy_a_case_gets_the_defaults_in_the_projects_currency(
+    api: httpx.AsyncClient,
+) -> None:
+    project = await create_project(api, code="USD-1", currency="usd")
+    assert project["policy"] is None
+    r = await api.post("/cases", json={**CASE_JSON, "project_id": project["id"]})
+    assert r.status_code == 201, r.text
+    live = (await api.get(f"/cases/{r.json()['id']}")).json()["live"]
+    assert live["policy"]["grant"]["currency"] == "USD"
+    assert live["policy"]["grant"]["per_adult"] == "300.00"
+
+    r = await api.post("/projects", headers=ADMIN, json={
+        **project_json(code="BAD"), "policy": {"grant": {"currency": "USD"}},
+    })
+    assert r.status_code == 422
+    assert "policy.grant.currency 'USD' is not the project's currency 'EUR'" in r.text
+    r = await api.post("/projects", headers=ADMIN, json={
+        **project_json(code="BAD2"), "policy": {"grant": {"per_adult": "many"}},
+    })
+    assert r.status_code == 422
+    assert ["body", "policy", "grant", "per_adult"] == r.json()["detail"][0]["loc"]
+
+
+async def test_an_unlimited_project_reports_its_budget_as_not_limited(
+    api: httpx.AsyncClient,
+) -> None:
+    default = (await api.get("/projects")).json()["data"][0]
+    r = await api.get(f"/projects/{default['id']}/budget")
+    assert r.json()["limited"] is False and r.json()["consumed"] == "0.00"
+    assert (await api.get("/projects/nope/budget")).status_code == 404
