@@ -116,7 +116,7 @@ async def test_book_costs_activity_and_helper_are_idempotent(engine: Engine) -> 
     assert ENV.run(activities.book_costs, lines).booked == 0
     with Session(engine) as session:
         cost, new = book_cost(session, key=f"{case.id}:plan:1", case_id=case.id,
-                              category=CostCategory.REINTEGRATION, amount=Decimal("999"),
+                              category=CostCategory.REINTEGRATION, amount=Decimal(999),
                               incurred_on=date(2026, 3, 2), description="again")
     assert not new and cost.amount == Decimal("1200.00")  # the first booking stands
     figures = ENV.run(activities.budget_for_case, BudgetCheckInput(

@@ -40,8 +40,8 @@ def budget_project(engine: Engine, total: str) -> str:
         project = Project(
             id=str(uuid.uuid4()), fund=Fund.AMIF, code="TIGHT", title="Tight budget",
             period_start=date(2020, 1, 1), period_end=date(2099, 12, 31), currency="EUR",
-            total_budget=Decimal(total), eu_share_percent=Decimal("75"),
-            national_share_percent=Decimal("25"), targets={},
+            total_budget=Decimal(total), eu_share_percent=Decimal(75),
+            national_share_percent=Decimal(25), targets={},
         )
         session.add(project)
         session.commit()
