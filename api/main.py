@@ -22,6 +22,7 @@ from api.routes import (
     costs,
     decisions,
     health,
+    imports,
     notifications,
     partners,
     privacy,
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(partners.router, dependencies=guarded)
     app.include_router(costs.router, dependencies=guarded)
     app.include_router(costs.case_router, dependencies=guarded)
+    app.include_router(imports.router, dependencies=guarded)
     return app
 
 
