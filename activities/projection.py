@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import structlog
 from sqlalchemy import func, update
 from sqlalchemy.engine import Engine
@@ -25,7 +27,7 @@ class ProjectionActivities:
         """Idempotent upsert: applies only a newer version, so a retry changes nothing twice."""
         # A date once recorded stays unless the workflow gives another one (an imported
         # case's arrival date is not in its workflow state); a reopened case is not closed.
-        dates = {
+        dates: dict[str, Any] = {
             k: v for k, v in (("arrival_date", data.arrival_date),
                               ("reintegration_date", data.reintegration_date))
             if v is not None

@@ -220,7 +220,7 @@ def _insert(
         project_id=project.id,
         created_at=_at(data.intake_date),
         updated_at=now,
-        stage=Stage.CLOSED if data.closed else data.stage,
+        stage=data.stage if data.stage and not data.closed else Stage.CLOSED,
         status=CaseStatus.CLOSED if data.closed else CaseStatus.ACTIVE,
         closure_reason=_closure_reason(data) if data.closed else None,
         closed_date=data.closure_date,

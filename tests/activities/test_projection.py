@@ -82,3 +82,27 @@ def test_list_fields_are_projected(engine: Engine) -> None:
     row = stored(engine, case.id)
     assert (row.status, row.closure_reason) == (CaseStatus.CLOSED, ClosureReason.WITHDRAWN)
     assert (row.departure_date, row.grant_receipt_ref) == (date(2026, 4, 2), "RCPT-1")
+
+
+def test_report_dates_are_kept_until_given_and_a_closure_is_dated(engine: Engine) -> None:
+    case = insert_case(engine, arrival_date=date(2026, 2, 1))  # e.g. an imported case
+    activities = ProjectionActivities(engine)
+    env = ActivityEnvironment()
+    env.run(activities.project_case, projection(case.id, Stage.DEPARTED, 3))
+    row = stored(engine, case.id)
+    assert (row.arrival_date, row.reintegration_date, row.closed_date) == (
+        date(2026, 2, 1), None, None,
+    )
+    env.run(activities.project_case, projection(case.id, Stage.REINTEGRATION, 4).model_copy(
+        update={"reintegration_date": date(2026, 3, 3)}))
+    closing = projection(case.id, Stage.CLOSED, 5).model_copy(
+        update={"status": CaseStatus.CLOSED})
+    env.run(activities.project_case, closing)
+    row = stored(engine, case.id)
+    assert (row.arrival_date, row.reintegration_date, row.closed_date) == (
+        date(2026, 2, 1), date(2026, 3, 3), date(2026, 3, 5),  # the day of the closing change
+    )
+    # A later change of the closed case (anonymisation, a note) keeps its closure date.
+    env.run(activities.project_case, closing.model_copy(
+        update={"version": 9, "updated_at": datetime(2026, 3, 9, tzinfo=UTC)}))
+    assert stored(engine, case.id).closed_date == date(2026, 3, 5)
