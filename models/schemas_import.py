@@ -119,6 +119,12 @@ class ImportCase(CaseBase):
                 raise ValueError("closure_reason needs a closure_date")
             if self.stage in (None, Stage.CLOSED):
                 raise ValueError("an ongoing case (no closure_date) needs its stage")
+            if self.stage in DEPARTED_STAGES[1:]:
+                raise ValueError(
+                    f"stage {self.stage}: an ongoing case after departure is imported at stage "
+                    "departed (its arrival and reintegration dates are kept); staff then hand "
+                    "it over to the partner"
+                )
             departed = self.stage in DEPARTED_STAGES
             if departed and self.departure_date is None:
                 raise ValueError(f"stage {self.stage} needs a departure_date")

@@ -66,6 +66,11 @@ async def test_import_refuses_bad_cases_whole_and_imports_nothing_twice(
     assert refused["OLD-006"]["reasons"] == [
         "line 9: sex: Input should be 'female', 'male' or 'other'",
     ]
+    assert refused["OLD-007"]["reasons"] == [(
+        "line 11: stage monitoring: an ongoing case after departure is imported at stage "
+        "departed (its arrival and reintegration dates are kept); staff then hand it over to "
+        "the partner"
+    )]
     assert refused[None]["lines"] == [10]
     assert refused[None]["reasons"] == ["line 10: external_ref: required (it identifies the case)"]
     cases, people, costs = counts(engine)
@@ -78,7 +83,7 @@ async def test_import_refuses_bad_cases_whole_and_imports_nothing_twice(
     assert (old1.created_at.date(), old1.departure_date, old1.arrival_date,
             old1.reintegration_date, old1.closed_date, old1.closure_reason) == (
         date(2026, 1, 10), date(2026, 3, 5), date(2026, 3, 6), date(2026, 5, 10),
-        date(2026, 9, 30), None,  # completed
+        date(2026, 9, 30), "completed",
     )
     assert by_ref["OLD-002"].closure_reason == "withdrawn"
     r = await api.get(f"/cases/{old1.id}/costs")
@@ -100,6 +105,11 @@ async def test_import_refuses_bad_cases_whole_and_imports_nothing_twice(
     assert r.json()["grant"]["amount"] == "300.00"
     live = (await api.get(f"/cases/{by_ref['OLD-004'].id}")).json()["live"]
     assert (live["stage"], live["departed_on"]) == ("departed", "2026-08-01")
+    assert by_ref["OLD-004"].arrival_date == date(2026, 8, 2)  # kept for reports
+    r = await api.post(f"/cases/{by_ref['OLD-004'].id}/handover", json={})
+    # The imported departed case goes on like a native one: staff hand it over next.
+    assert r.status_code == 200, r.text
+    assert r.json()["awaiting"].startswith("a reintegration partner: no active reintegration")
 
     # The same file again: nothing imported twice, the same refusals.
     r = await upload(api, project["id"], EXAMPLE.read_bytes(), headers=bearer("admin"))

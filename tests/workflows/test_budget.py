@@ -91,7 +91,7 @@ async def test_grant_over_budget_is_refused_then_costs_are_booked_once_each(
         assert state.grant is not None and state.grant.status == GrantStatus.APPROVED
         state = await depart(time_env, handle)
         assert state.stage == Stage.DEPARTED and state.grant.status == GrantStatus.PAID  # type: ignore[union-attr]
-        result = await handle.result()
+        result = await handle.query(ReturnCaseWorkflow.state)
 
     with Session(engine) as session:
         booked = session.exec(
