@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from core.settings import Settings
 from models.enums import Fund
-from models.policy import CasePolicy, GrantPolicy
+from models.policy import CasePolicy, GrantPolicy, ReintegrationCaps
 from models.schemas_projects import with_required_targets
 from models.tables import Project
 
@@ -52,10 +52,13 @@ def check_open(project: Project, today: date) -> None:
 
 def project_policy(project: Project) -> CasePolicy:
     """The policy new cases of the project run under: its own, or the defaults with the
-    grant in the project's currency."""
+    grant and the reintegration caps in the project's currency."""
     if project.policy is not None:
         return CasePolicy.model_validate(project.policy)
-    return CasePolicy(grant=GrantPolicy(currency=project.currency))
+    return CasePolicy(
+        grant=GrantPolicy(currency=project.currency),
+        reintegration=ReintegrationCaps(currency=project.currency),
+    )
 
 
 def ensure_default_project(engine: Engine, settings: Settings) -> Project:

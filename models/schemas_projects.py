@@ -54,11 +54,14 @@ def check_project(p: ProjectBase) -> None:
         raise ValueError("period_end is before period_start")
     if p.eu_share_percent + p.national_share_percent != 100:
         raise ValueError("eu_share_percent and national_share_percent must add up to 100")
-    if p.policy is not None and p.policy.grant.currency.upper() != p.currency.upper():
-        raise ValueError(
-            f"policy.grant.currency {p.policy.grant.currency!r} is not the project's "
-            f"currency {p.currency!r}"
-        )
+    if p.policy is not None:
+        for section, currency in (("grant", p.policy.grant.currency),
+                                  ("reintegration", p.policy.reintegration.currency)):
+            if currency.upper() != p.currency.upper():
+                raise ValueError(
+                    f"policy.{section}.currency {currency!r} is not the project's "
+                    f"currency {p.currency!r}"
+                )
 
 
 class ProjectCreate(ProjectBase):

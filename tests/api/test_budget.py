@@ -17,7 +17,8 @@ from tests.factories import CASE_JSON, insert_case
 from tests.tokens import bearer
 
 SUPERVISOR = bearer("supervisor")
-POLICY = {"grant": {"currency": "EUR", "per_adult": "650.00", "per_child": "200.00"}}
+POLICY = {"grant": {"currency": "EUR", "per_adult": "650.00", "per_child": "200.00"},
+          "reintegration": {"currency": "EUR", "per_adult": "1500.00"}}
 
 
 def book(engine: Engine, case_id: str, project_id: str, *lines: tuple[CostCategory, str]) -> None:
@@ -34,6 +35,7 @@ async def test_the_projects_policy_sets_the_grant_and_over_budget_is_refused_wit
 ) -> None:
     project = await create_project(api, code="SMALL", total_budget="1000.00", policy=POLICY)
     assert project["policy"]["grant"]["per_adult"] == "650.00"
+    assert project["policy"]["reintegration"]["per_adult"] == "1500.00"
     other = insert_case(engine, project_id=project["id"])
     book(engine, other.id, project["id"], (CostCategory.TICKET, "399.99"),
          (CostCategory.DOCUMENT_FEE, "0.01"))
@@ -90,6 +92,7 @@ async def test_without_a_policy_a_case_gets_the_defaults_in_the_projects_currenc
     live = (await api.get(f"/cases/{r.json()['id']}")).json()["live"]
     assert live["policy"]["grant"]["currency"] == "USD"
     assert live["policy"]["grant"]["per_adult"] == "300.00"
+    assert live["policy"]["reintegration"]["currency"] == "USD"
 
     r = await api.post("/projects", headers=ADMIN, json={
         **project_json(code="BAD"), "policy": {"grant": {"currency": "USD"}},
