@@ -71,7 +71,7 @@ def activities_for(engine: Engine, clients: ExternalClients | None = None) -> li
         notifications.send_mail,
         digest.prepare_digests,
         costs.book_costs,
-        costs.budget_for_case,
+        costs.reserve_budget,
     ]
 
 

@@ -9,18 +9,19 @@ costs that no external call causes (post-arrival help, reintegration plan lines)
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import structlog
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from models.costs import Cost
-from models.enums import CostCategory
+from models.costs import BudgetCommitment, Cost
+from models.enums import CaseStatus, CostCategory
 from models.funding import (
     BookCostsInput,
     BookCostsResult,
@@ -99,7 +100,11 @@ async def book_lines_async(engine: Engine | None, lines: list[CostLine]) -> None
         await asyncio.to_thread(book_lines, engine, lines)
 
 
-def budget_figures(session: Session, project: Project) -> BudgetFigures:
+def budget_figures(
+    session: Session, project: Project, leave_out: tuple[str, CostCategory] | None = None
+) -> BudgetFigures:
+    """Total, consumed, committed and remaining; ``leave_out`` (case id, category) leaves that
+    case's own commitment out, for a new approval that replaces it."""
     rows = session.exec(
         select(Cost.category, func.sum(Cost.amount))  # type: ignore[call-overload]
         .where(col(Cost.project_id) == project.id)
@@ -107,6 +112,23 @@ def budget_figures(session: Session, project: Project) -> BudgetFigures:
     ).all()
     by_category = {CostCategory(cat): Decimal(total).quantize(CENT) for cat, total in rows}
     consumed = sum(by_category.values(), Decimal("0.00"))
+    committed_by = {c: Decimal("0.00") for c in CostCategory}
+    commitments = session.exec(
+        select(BudgetCommitment, Case.status)  # type: ignore[call-overload]
+        .join(Case, col(Case.id) == col(BudgetCommitment.case_id))
+        .where(col(BudgetCommitment.project_id) == project.id)
+    ).all()
+    for commitment, status in commitments:
+        if status == CaseStatus.CLOSED or (commitment.case_id, commitment.category) == leave_out:
+            continue
+        booked = session.exec(
+            select(func.sum(Cost.amount))
+            .where(col(Cost.case_id) == commitment.case_id)
+            .where(col(Cost.category) == commitment.category)
+        ).one() or Decimal(0)
+        committed_by[commitment.category] += max(Decimal(commitment.amount) - booked,
+                                                 Decimal(0)).quantize(CENT)
+    committed = sum(committed_by.values(), Decimal("0.00"))
     total = Decimal(project.total_budget).quantize(CENT)
     return BudgetFigures(
         project_id=project.id,
@@ -114,9 +136,42 @@ def budget_figures(session: Session, project: Project) -> BudgetFigures:
         currency=project.currency,
         total_budget=total,
         consumed=consumed,
-        remaining=total - consumed,
+        committed=committed,
+        remaining=total - consumed - committed,
         consumed_by_category={c: by_category.get(c, Decimal("0.00")) for c in CostCategory},
+        committed_by_category=committed_by,
     )
+
+
+def reserve_budget(session: Session, data: BudgetCheckInput) -> BudgetFigures:
+    """The figures of the case's project; when ``data.amount`` fits, it is committed to the
+    case (replacing the case's earlier commitment of that category) and ``reserved`` is set.
+
+    Commits. The project row is written first, so concurrent reservations of a project run
+    one after the other (a row lock on PostgreSQL, the write lock on SQLite)."""
+    case = session.get(Case, data.case_id)
+    if case is None:
+        raise ApplicationError(f"case {data.case_id} has no record", type="CaseRecordMissing")
+    session.execute(
+        update(Project).where(col(Project.id) == case.project_id).values(id=Project.id)
+    )
+    project = session.get(Project, case.project_id)
+    assert project is not None
+    figures = budget_figures(session, project, leave_out=(case.id, data.category))
+    if not figures.allows(data.amount):
+        session.rollback()
+        return figures
+    key = f"{case.id}:{data.category.value}"
+    commitment = session.exec(select(BudgetCommitment).where(BudgetCommitment.key == key)).first()
+    if commitment is None:
+        commitment = BudgetCommitment(key=key, case_id=case.id, project_id=project.id,
+                                      category=data.category, amount=data.amount)
+    commitment.amount, commitment.project_id = data.amount, project.id
+    commitment.updated_at = datetime.now(UTC)
+    session.add(commitment)
+    session.commit()
+    log.info("budget reserved", category=data.category, amount=str(data.amount))
+    return figures.model_copy(update={"reserved": True})
 
 
 class CostActivities:
@@ -128,15 +183,9 @@ class CostActivities:
         """Book costs no external call causes (post-arrival help, reintegration lines)."""
         return BookCostsResult(booked=book_lines(self._engine, data.costs))
 
-    @activity.defn(name="budget_for_case")
-    def budget_for_case(self, data: BudgetCheckInput) -> BudgetFigures:
-        """The budget figures of the project the case belongs to now."""
+    @activity.defn(name="reserve_budget")
+    def reserve_budget(self, data: BudgetCheckInput) -> BudgetFigures:
+        """Commit ``amount`` of the case's project budget to the case if it fits; the figures
+        either way (a retry finds the case's own commitment left out, so reserves again)."""
         with Session(self._engine) as session:
-            case = session.get(Case, data.case_id)
-            if case is None:
-                raise ApplicationError(
-                    f"case {data.case_id} has no record", type="CaseRecordMissing"
-                )
-            project = session.get(Project, case.project_id)
-            assert project is not None
-            return budget_figures(session, project)
+            return reserve_budget(session, data)

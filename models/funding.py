@@ -37,15 +37,20 @@ class BudgetCheckInput(BaseModel):
 
 
 class BudgetFigures(BaseModel):
-    """A project's budget as it stands: total, consumed (all costs booked) and remaining."""
+    """A project's budget as it stands: total, consumed (costs booked), committed (approved,
+    not yet booked) and remaining (total less both)."""
 
     project_id: str
     project_code: str
     currency: str
     total_budget: Decimal
     consumed: Decimal
+    committed: Decimal = Decimal("0.00")
     remaining: Decimal
     consumed_by_category: dict[CostCategory, Decimal] = Field(default_factory=dict)
+    committed_by_category: dict[CostCategory, Decimal] = Field(default_factory=dict)
+    # Set by reserve_budget: the amount fitted and is now committed to the case.
+    reserved: bool = False
 
     @property
     def limited(self) -> bool:
@@ -53,4 +58,4 @@ class BudgetFigures(BaseModel):
         return self.total_budget > 0
 
     def allows(self, amount: Decimal) -> bool:
-        return not self.limited or self.consumed + amount <= self.total_budget
+        return not self.limited or self.consumed + self.committed + amount <= self.total_budget

@@ -177,6 +177,7 @@ class CostsPublic(BaseModel):
 
 class CategoryBudget(BaseModel):
     consumed: Decimal
+    committed: Decimal = Field(description="Approved (a grant, a plan), not booked yet")
     share_percent: float | None = Field(description="Of the consumed total; null when nothing")
 
 
@@ -186,6 +187,10 @@ class BudgetPublic(BaseModel):
     currency: str
     total_budget: Decimal
     limited: bool = Field(description="False when the project records no budget (0)")
-    consumed: Decimal
-    remaining: Decimal
+    consumed: Decimal = Field(description="Costs booked")
+    committed: Decimal = Field(
+        description="Approved and not booked yet (an approved grant until it is paid); "
+        "nothing for closed cases"
+    )
+    remaining: Decimal = Field(description="total_budget - consumed - committed")
     by_category: dict[CostCategory, CategoryBudget]

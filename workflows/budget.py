@@ -22,19 +22,22 @@ BUDGET_CHECK_PATCH = "budget-check"
 
 
 async def require_budget(case_id: str, category: CostCategory, amount: Decimal) -> BudgetFigures:
-    """The project's figures; refuses (DecisionRefused -> 409) when ``amount`` would take
-    the project over its total budget. A project without a budget (0) is not limited."""
+    """Commit ``amount`` of the project's budget to the case, or refuse (DecisionRefused ->
+    409) with the figures when it would take the project over its total budget: what is
+    booked plus what other approvals committed. The case's own earlier commitment of this
+    category is replaced, not added. A project without a budget (0) is not limited."""
     figures: BudgetFigures = await workflow.execute_activity_method(
-        CostActivities.budget_for_case,
+        CostActivities.reserve_budget,
         BudgetCheckInput(case_id=case_id, category=category, amount=amount),
         start_to_close_timeout=timedelta(seconds=30),
         retry_policy=calls.retry(),
     )
-    if not figures.allows(amount):
+    if not figures.reserved:
         c = figures.currency
+        committed = f", {figures.committed} {c} committed" if figures.committed else ""
         raise rules.refuse(
             f"over budget: project {figures.project_code} has a total budget of "
-            f"{figures.total_budget} {c}, {figures.consumed} {c} consumed and "
+            f"{figures.total_budget} {c}, {figures.consumed} {c} consumed{committed} and "
             f"{figures.remaining} {c} remaining; this {category.value.replace('_', ' ')} "
             f"requests {amount} {c}"
         )

@@ -32,7 +32,7 @@ def case_costs(case: CaseDep, session: SessionDep) -> CostsPublic:
 
 @router.get("/{project_id}/budget", response_model=BudgetPublic)
 def project_budget(project_id: str, session: SessionDep) -> BudgetPublic:
-    """Total budget, consumed and remaining, and what each cost category consumed."""
+    """Total budget, consumed, committed and remaining, and the same per cost category."""
     figures = budget_figures(session, get_project_or_404(session, project_id))
     return BudgetPublic(
         project_id=figures.project_id,
@@ -41,10 +41,12 @@ def project_budget(project_id: str, session: SessionDep) -> BudgetPublic:
         total_budget=figures.total_budget,
         limited=figures.limited,
         consumed=figures.consumed,
+        committed=figures.committed,
         remaining=figures.remaining,
         by_category={
             c: CategoryBudget(
                 consumed=amount,
+                committed=figures.committed_by_category[c],
                 share_percent=round(float(amount / figures.consumed * 100), 1)
                 if figures.consumed else None,
             )

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from temporalio.testing import ActivityEnvironment
 
 from activities.booking import BookingActivities, SimulatedBooking
-from activities.costs import CostActivities, book_cost
+from activities.costs import CostActivities, book_cost, book_lines
 from activities.embassy import EmbassyActivities, SimulatedEmbassy
 from activities.payments import PaymentActivities, SimulatedPayments
 from activities.simulation import ServiceUnavailable, SimulatorConfig
@@ -119,8 +119,51 @@ async def test_book_costs_activity_and_helper_are_idempotent(engine: Engine) -> 
                               category=CostCategory.REINTEGRATION, amount=Decimal(999),
                               incurred_on=date(2026, 3, 2), description="again")
     assert not new and cost.amount == Decimal("1200.00")  # the first booking stands
-    figures = ENV.run(activities.budget_for_case, BudgetCheckInput(
+    figures = ENV.run(activities.reserve_budget, BudgetCheckInput(
         case_id=case.id, category=CostCategory.CASH_GRANT, amount=Decimal(1)))
     assert figures.consumed == Decimal("1280.10")
     assert figures.consumed_by_category[CostCategory.REINTEGRATION] == Decimal("1200.00")
-    assert not figures.limited  # the default project records no budget
+    assert not figures.limited and figures.reserved  # the default project has no budget
+
+
+def test_a_commitment_holds_budget_until_its_costs_are_booked_or_the_case_closes(
+    engine: Engine,
+) -> None:
+    from models.enums import CaseStatus, Fund
+    from models.tables import Case, Project
+
+    with Session(engine) as session:
+        session.add(Project(id="p-1000", fund=Fund.NATIONAL, code="K", title="K",
+                            period_start=date(2026, 1, 1), period_end=date(2026, 12, 31),
+                            currency="EUR", total_budget=Decimal("1000.00"),
+                            eu_share_percent=Decimal(0), national_share_percent=Decimal(100)))
+        session.commit()
+    a, b = insert_case(engine, project_id="p-1000"), insert_case(engine, project_id="p-1000")
+    activities = CostActivities(engine)
+
+    def reserve(case_id: str, amount: str, category: CostCategory = CostCategory.CASH_GRANT):
+        return ENV.run(activities.reserve_budget, BudgetCheckInput(
+            case_id=case_id, category=category, amount=Decimal(amount)))
+
+    assert reserve(a.id, "600.00").reserved
+    assert reserve(a.id, "600.00").reserved  # a retry replaces its own commitment
+    refused = reserve(b.id, "500.00")  # 600 committed to a: 400 remain
+    assert not refused.reserved
+    assert (refused.committed, refused.remaining) == (Decimal("600.00"), Decimal("400.00"))
+    assert reserve(b.id, "400.00").reserved
+    # a's grant is paid: the cost replaces the commitment, nothing is counted twice.
+    book_lines(engine, [CostLine(key="a:grant", case_id=a.id, category=CostCategory.CASH_GRANT,
+                                 amount=Decimal("600.00"), incurred_on=date(2026, 5, 1),
+                                 description="paid")])
+    figures = reserve(a.id, "0.00", CostCategory.REINTEGRATION)
+    assert (figures.consumed, figures.committed, figures.remaining) == (
+        Decimal("600.00"), Decimal("400.00"), Decimal("0.00"),
+    )
+    # b closes before its grant is paid: its commitment no longer holds the budget.
+    with Session(engine) as session:
+        closed = session.get(Case, b.id)
+        assert closed is not None
+        closed.status = CaseStatus.CLOSED
+        session.add(closed)
+        session.commit()
+    assert reserve(a.id, "400.00", CostCategory.REINTEGRATION).reserved

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from decimal import Decimal
 
@@ -10,7 +11,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from models.costs import Cost
-from models.enums import CostCategory
+from models.enums import CaseStatus, CostCategory
+from models.tables import Case
 from tests.api.test_decisions import case_after_consent
 from tests.api.test_projects import ADMIN, create_project, project_json
 from tests.factories import CASE_JSON, insert_case
@@ -62,8 +64,12 @@ async def test_the_projects_policy_sets_the_grant_and_over_budget_is_refused_wit
         "1000.00", "400.00", "600.00"
     )
     assert budget["limited"] is True
-    assert budget["by_category"]["ticket"] == {"consumed": "399.99", "share_percent": 100.0}
-    assert budget["by_category"]["cash_grant"] == {"consumed": "0.00", "share_percent": 0.0}
+    assert budget["by_category"]["ticket"] == {
+        "consumed": "399.99", "committed": "0.00", "share_percent": 100.0,
+    }
+    assert budget["by_category"]["cash_grant"] == {
+        "consumed": "0.00", "committed": "0.00", "share_percent": 0.0,
+    }
 
     r = await api.patch(f"/projects/{project['id']}", json={"total_budget": "1050.00"},
                         headers=ADMIN)
@@ -113,3 +119,47 @@ async def test_an_unlimited_project_reports_its_budget_as_not_limited(
     r = await api.get(f"/projects/{default['id']}/budget")
     assert r.json()["limited"] is False and r.json()["consumed"] == "0.00"
     assert (await api.get("/projects/nope/budget")).status_code == 404
+
+
+async def test_an_approved_grant_holds_its_budget_until_paid_or_the_case_closes(
+    api: httpx.AsyncClient, engine: Engine
+) -> None:
+    project = await create_project(api, code="TWO", total_budget="1000.00", policy=POLICY)
+    first = await case_after_consent(api, project_id=project["id"])
+    second = await case_after_consent(api, project_id=project["id"])
+    decision = {"approve": True, "reason": "per policy"}
+    for case_id in (first, second):
+        assert (await api.post(f"/cases/{case_id}/grant/proposal")).status_code == 200
+    r = await api.post(f"/cases/{first}/grant/decision", json=decision, headers=SUPERVISOR)
+    assert r.status_code == 200, r.text
+    budget = (await api.get(f"/projects/{project['id']}/budget")).json()
+    assert (budget["consumed"], budget["committed"], budget["remaining"]) == (
+        "0.00", "650.00", "350.00",
+    )
+    # Nothing is paid yet, but the first grant's 650 are spoken for.
+    r = await api.post(f"/cases/{second}/grant/decision", json=decision, headers=SUPERVISOR)
+    assert r.status_code == 409
+    assert r.json()["detail"] == (
+        "over budget: project TWO has a total budget of 1000.00 EUR, 0.00 EUR consumed, "
+        "650.00 EUR committed and 350.00 EUR remaining; this cash grant requests 650.00 EUR"
+    )
+
+    # The first case closes before departure: its grant is released, and so is its budget.
+    r = await api.post(f"/cases/{first}/closure/proposal",
+                       json={"reason": "withdrawn", "note": "decided to stay"})
+    assert r.status_code == 200, r.text
+    r = await api.post(f"/cases/{first}/closure/decision", json={"approve": True,
+                       "reason": "agreed"}, headers=bearer("supervisor2"))
+    assert r.status_code == 200, r.text
+    for _ in range(100):  # the projection writes the closure
+        with Session(engine) as session:
+            case = session.get(Case, first)
+            assert case is not None
+            if case.status == CaseStatus.CLOSED:
+                break
+        await asyncio.sleep(0.05)
+    r = await api.post(f"/cases/{second}/grant/decision", json=decision, headers=SUPERVISOR)
+    assert r.status_code == 200, r.text
+    budget = (await api.get(f"/projects/{project['id']}/budget")).json()
+    assert (budget["committed"], budget["remaining"]) == ("650.00", "350.00")
+    assert budget["by_category"]["cash_grant"]["committed"] == "650.00"
