@@ -28,8 +28,9 @@ from models.decisions import (
     ReportDeliveryInput,
     ReportMonitoringInput,
 )
-from models.enums import DIMENSION_OF, PlanStatus, Role, Stage, TimelineKind
+from models.enums import DIMENSION_OF, CostCategory, PlanStatus, Role, Stage, TimelineKind
 from models.external import NO_PARTNER, HandoverRequest, Reminder
+from models.funding import CostLine
 from models.payloads import CaseState
 from models.reintegration import (
     Assistance,
@@ -42,6 +43,7 @@ from models.reintegration import (
 from workflows import aftercare_checks as checks
 from workflows import calls, score
 from workflows.aftercare_checks import plan_cap
+from workflows.budget import require_budget
 from workflows.timeline import CaseTimeline
 
 
@@ -260,21 +262,35 @@ class AftercareUpdates:
 
     @workflow.update
     async def record_assistance(self, data: RecordAssistanceInput) -> CaseState:
-        case = self._run
-        case.state.arrival.assistance.append(
-            Assistance(
-                kind=data.kind,
-                provided_on=data.provided_on,
-                cost=data.cost,
-                recorded_by=data.actor.id,
+        async with self._lock:
+            self._validate_assistance(data)
+            case = self._run
+            s = case.state
+            number = len(s.arrival.assistance) + 1
+            await calls.book_costs(
+                CostLine(
+                    key=f"{s.case_id}:assistance:{number}",
+                    case_id=s.case_id,
+                    category=CostCategory.POST_ARRIVAL,
+                    amount=data.cost,
+                    incurred_on=data.provided_on,
+                    description=f"post-arrival assistance: {data.kind}",
+                )
             )
-        )
-        case.decided(
-            data.actor,
-            f"post-arrival assistance: {data.kind} on {data.provided_on}, "
-            f"{data.cost} {case.state.policy.reintegration.currency}",
-        )
-        case.touch()
+            s.arrival.assistance.append(
+                Assistance(
+                    kind=data.kind,
+                    provided_on=data.provided_on,
+                    cost=data.cost,
+                    recorded_by=data.actor.id,
+                )
+            )
+            case.decided(
+                data.actor,
+                f"post-arrival assistance: {data.kind} on {data.provided_on}, "
+                f"{data.cost} {s.policy.reintegration.currency}",
+            )
+            case.touch()
         return case.state  # type: ignore[no-any-return]
 
     @record_assistance.validator
@@ -320,6 +336,18 @@ class AftercareUpdates:
 
     @workflow.update
     async def decide_plan(self, data: PlanDecisionInput) -> CaseState:
+        async with self._lock:
+            self._validate_decide_plan(data)  # again: another decision may have won
+            if data.approve:
+                plan = self._run.state.plan
+                assert plan is not None
+                # Refused with the project's figures when the plan would exceed its budget.
+                await require_budget(
+                    self._run.state.case_id, CostCategory.REINTEGRATION, plan.total
+                )
+            return self._decide_plan(data)
+
+    def _decide_plan(self, data: PlanDecisionInput) -> CaseState:
         case = self._run
         s = case.state
         plan = s.plan
@@ -344,6 +372,27 @@ class AftercareUpdates:
 
     @workflow.update
     async def report_delivery(self, data: ReportDeliveryInput) -> CaseState:
+        async with self._lock:
+            self._validate_delivery(data)
+            case = self._run
+            plan = case.state.plan
+            assert plan is not None
+            component = next(c for c in plan.components if c.component_id == data.component_id)
+            await calls.book_costs(
+                CostLine(
+                    # The plan's proposal time tells a re-proposed plan's lines apart.
+                    key=f"{case.state.case_id}:plan:{plan.proposed_at:%Y%m%d%H%M%S}:"
+                    f"{component.component_id}",
+                    case_id=case.state.case_id,
+                    category=CostCategory.REINTEGRATION,
+                    amount=data.actual_cost,
+                    incurred_on=data.delivered_on,
+                    description=f"reintegration: {component.kind} ({component.dimension})",
+                )
+            )
+            return self._record_delivery(data)
+
+    def _record_delivery(self, data: ReportDeliveryInput) -> CaseState:
         case = self._run
         assert case.state.plan is not None
         component = next(

@@ -14,6 +14,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 from activities.authorities import AuthorityActivities
+from activities.costs import CostActivities
 from activities.booking import BookingActivities
 from activities.embassy import EmbassyActivities
 from activities.notifications import NotificationActivities
@@ -40,6 +41,8 @@ from models.external import (
     ReminderResult,
     WithdrawDocumentRequest,
 )
+
+from models.funding import BookCostsInput, BookCostsResult, CostLine
 
 TIMEOUT = timedelta(minutes=2)
 
@@ -98,3 +101,9 @@ async def remind(data: Reminder) -> ReminderResult:
 
 async def hand_over(data: HandoverRequest) -> HandoverResult:
     return await _run(PartnerActivities.hand_over, data, NO_PARTNER, "PartnerRejected")  # type: ignore[no-any-return]
+
+
+async def book_costs(*lines: CostLine) -> BookCostsResult:
+    """Costs no external call causes (post-arrival help, delivered plan lines); each line's
+    key makes a retried or repeated booking a no-op."""
+    return await _run(CostActivities.book_costs, BookCostsInput(costs=list(lines)))  # type: ignore[no-any-return]

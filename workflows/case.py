@@ -325,6 +325,9 @@ class CaseRun(AftercareRun):
         if s.updated_at is None:
             return
         booking = s.active_booking
+        delivered = [
+            c.delivered_on for c in (s.plan.components if s.plan else []) if c.delivered_on
+        ]
         await workflow.execute_activity_method(
             ProjectionActivities.project_case,
             ProjectCaseInput(
@@ -339,6 +342,9 @@ class CaseRun(AftercareRun):
                 awaiting=s.awaiting,
                 awaiting_caseworker=rules.awaits_caseworker(s),
                 partner_id=s.handover.partner_id if s.handover else None,
+                arrival_date=s.arrival.confirmed_on,
+                reintegration_date=min(delivered) if delivered else None,
+                closed_date=s.closed_at.date() if s.closed_at else None,
             ),
             start_to_close_timeout=timedelta(seconds=30),
             retry_policy=PROJECTION_RETRY,

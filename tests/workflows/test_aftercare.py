@@ -26,11 +26,13 @@ from models.decisions import (
     ReportDeliveryInput,
     ReportMonitoringInput,
 )
+from models.costs import Cost
 from models.enums import (
     AssistanceKind,
     CaseStatus,
     ClosureReason,
     ComponentKind,
+    CostCategory,
     PlanStatus,
     Relationship,
     Role,
@@ -43,6 +45,7 @@ from models.schemas_aftercare import ComponentIn
 from models.tables import Case
 from models.timeline import Notification
 from models.users import User
+from tests.workflows.test_budget import budget_project, set_budget
 from tests.workflows.scenario import (
     CASEWORKER,
     SUPERVISOR,
@@ -235,6 +238,48 @@ async def test_from_arrival_through_three_visits_to_closure_with_the_score(
     with Session(engine) as session:
         case = session.get(Case, result.case_id)
         assert case is not None and case.stage == Stage.CLOSED and case.partner_id == "GE-partner"
+        # The dates donor reports count by, and the costs booked where they arose.
+        assert case.arrival_date == arrived and case.reintegration_date == arrived
+        assert result.closed_at is not None and case.closed_date == result.closed_at.date()
+        costs = session.exec(select(Cost).where(Cost.case_id == result.case_id)).all()
+    by_category = {(c.category, c.amount) for c in costs}
+    assert (CostCategory.POST_ARRIVAL, Decimal("40.00")) in by_category
+    assert (CostCategory.REINTEGRATION, Decimal("1150.00")) in by_category
+
+
+async def test_a_plan_over_the_project_budget_is_refused_with_the_figures(
+    time_env: WorkflowEnvironment, settings: Settings, engine: Engine
+) -> None:
+    add_partners(engine)
+    project_id = budget_project(engine, "1700.00")
+    async with build_worker(time_env.client, settings, engine, clients=clients()):
+        handle = await departed(time_env, settings, engine, project_id=project_id)
+        state = await until(handle, lambda s: s.stage == Stage.ARRIVAL)
+        # Ticket and grant are booked; the plan (1,500.00) would take the project over 1,700.00.
+        await handle.execute_update(
+            ReturnCaseWorkflow.confirm_arrival,
+            ConfirmArrivalInput(actor=PARTNER, arrived_on=state.departed_on),
+        )
+        await handle.execute_update(
+            ReturnCaseWorkflow.propose_plan,
+            ProposePlanInput(actor=PARTNER, components=[
+                ComponentIn(kind=ComponentKind.JOB_PLACEMENT, description="bakery placement",
+                            budget=Decimal("1500.00"))]),
+        )
+        message = await refused(
+            handle, ReturnCaseWorkflow.decide_plan,
+            PlanDecisionInput(actor=SUPERVISOR, approve=True, reason="fine"),
+        )
+        assert "over budget: project TIGHT has a total budget of 1700.00 EUR" in message
+        assert "this reintegration requests 1500.00 EUR" in message
+        state = await state_of(handle)
+        assert state.plan is not None and state.plan.status == PlanStatus.PROPOSED
+        set_budget(engine, project_id, "5000.00")
+        state = await handle.execute_update(
+            ReturnCaseWorkflow.decide_plan,
+            PlanDecisionInput(actor=SUPERVISOR, approve=True, reason="budget topped up"),
+        )
+        assert state.stage == Stage.MONITORING
 
 
 async def test_an_unconfirmed_arrival_reminds_the_partner_and_caseworker_then_alerts_a_supervisor(
