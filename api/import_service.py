@@ -22,12 +22,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from activities.costs import CENT
+from activities.partners import partner_for
 from api.case_service import next_reference, workflow_input
 from core.settings import Settings
 from models.costs import Cost
 from models.enums import CaseStatus, ClosureReason, Relationship, Stage
+from models.enums import PlanStatus
 from models.payloads import CaseState, CaseWorkflowInput, Consent, Eligibility, StageChange
+from models.reintegration import Handover, MonitoringVisit, ReintegrationPlan
+from workflows.aftercare import add_months
+from workflows.aftercare_checks import plan_cap
 from models.schemas_import import (
+    AFTER_ARRIVAL_STAGES,
     CASE_COLUMNS,
     PERSON_COLUMNS,
     REQUIRED_COLUMNS,
@@ -173,7 +179,10 @@ def _closure_reason(case: ImportCase) -> ClosureReason | None:
     return ClosureReason("completed") if "completed" in known else None
 
 
-def _state(case: Case, data: ImportCase, wf: CaseWorkflowInput, actor_id: str) -> CaseState:
+def _state(
+    case: Case, data: ImportCase, wf: CaseWorkflowInput, actor_id: str,
+    partner_id: str | None = None,
+) -> CaseState:
     """An ongoing case's workflow state at its stage, with what its stage implies done."""
     assert data.stage is not None
     reached = STAGES.index(data.stage)
@@ -205,12 +214,54 @@ def _state(case: Case, data: ImportCase, wf: CaseWorkflowInput, actor_id: str) -
             share_with_partner=True, witnessed_by="recorded before the case was imported",
             recorded_by=actor_id,
         )
+    if data.stage in (Stage.DEPARTED, Stage.ARRIVAL):
+        # Handed over by the workflow as soon as it starts; then it waits for the arrival.
+        state.stage, state.handover_due = Stage.DEPARTED, True
+    elif data.stage in AFTER_ARRIVAL_STAGES:
+        _after_arrival(state, data, partner_id or "", actor_id, now)
+    # The first run projects the imported state (partner, awaiting) at once.
+    state.unprojected = True
     return state
+
+
+def _after_arrival(
+    state: CaseState, data: ImportCase, partner_id: str, actor_id: str, now: datetime
+) -> None:
+    """A case that arrived before the import: handed over, arrival confirmed; in monitoring
+    or closure its plan counts as approved (its lines were delivered outside Homeward) and
+    only visits still ahead are scheduled."""
+    assert data.departure_date is not None and data.arrival_date is not None
+    state.handover = Handover(partner_id=partner_id, handed_over_at=_at(data.departure_date),
+                              partner_ref="imported")
+    state.arrival.confirmed_on, state.arrival.confirmed_by = data.arrival_date, actor_id
+    if data.stage == Stage.REINTEGRATION:
+        state.awaiting = "a reintegration plan proposal"
+        return
+    cap, _ = plan_cap(state)
+    total = data.cost_reintegration.quantize(CENT) if data.cost_reintegration else CENT * 0
+    state.plan = ReintegrationPlan(
+        components=[], currency=state.policy.reintegration.currency, total=total, cap=cap,
+        status=PlanStatus.APPROVED, proposed_by=actor_id, proposed_at=now, decided_by=actor_id,
+        reason="approved before the case was imported",
+    )
+    today = now.date()
+    months = state.policy.aftercare.monitoring_months if data.stage == Stage.MONITORING else []
+    state.monitoring.visits = [
+        MonitoringVisit(number=i + 1, due_on=add_months(data.arrival_date, m))
+        for i, m in enumerate(months)
+        if add_months(data.arrival_date, m) >= today
+    ]
+    if state.monitoring.visits:
+        first = state.monitoring.visits[0]
+        state.awaiting = f"monitoring visit {first.number}, due on {first.due_on}"
+    else:
+        state.stage = Stage.CLOSURE
+        state.awaiting = "a closure proposal (monitoring is over)"
 
 
 def _insert(
     session: Session, project: Project, settings: Settings, ref: str, data: ImportCase,
-    people: list[tuple[int, ImportPerson]], actor_id: str,
+    people: list[tuple[int, ImportPerson]], actor_id: str, partner_id: str | None = None,
 ) -> tuple[Case, CaseWorkflowInput | None]:
     """The case, its household and its costs, in one transaction."""
     now = datetime.now(UTC)
@@ -228,6 +279,7 @@ def _insert(
         arrival_date=data.arrival_date,
         reintegration_date=data.reintegration_date,
         external_ref=ref,
+        partner_id=partner_id,
         **data.model_dump(include=CASE_FIELDS),
     )
     session.add(case)
@@ -243,7 +295,9 @@ def _insert(
     started: CaseWorkflowInput | None = None
     if not data.closed:
         wf = workflow_input(session, case)
-        started = wf.model_copy(update={"state": _state(case, data, wf, actor_id)})
+        started = wf.model_copy(
+            update={"state": _state(case, data, wf, actor_id, partner_id)}
+        )
     for category, day in data.cost_dates().items():
         amount = getattr(data, f"cost_{category.value}")
         if amount is not None and day is not None:
@@ -269,10 +323,22 @@ def import_cases(
                                               reasons=reasons))
             continue
         existing = session.exec(select(Case).where(Case.external_ref == group.external_ref)).first()
+        partner_id = None
+        if existing is None and not data.closed and data.stage in AFTER_ARRIVAL_STAGES:
+            partner = partner_for(session, data.country_of_origin)
+            if partner is None:
+                report.refused.append(RefusedCase(
+                    lines=lines, external_ref=group.external_ref,
+                    reasons=[f"line {lines[0]}: stage: a case in {data.stage} was handed over "
+                             f"to a partner, but no active reintegration partner serves "
+                             f"{data.country_of_origin}; register it under /partners first"],
+                ))
+                continue
+            partner_id = partner.id
         if existing is None:
             try:
                 case, wf = _insert(session, project, settings, group.external_ref, data,
-                                   people, actor_id)
+                                   people, actor_id, partner_id)
             except IntegrityError:
                 session.rollback()  # imported meanwhile by a concurrent run of the file
                 existing = session.exec(
@@ -290,7 +356,7 @@ def import_cases(
             # Started again in case the first run stopped before starting it (harmless).
             wf = workflow_input(session, existing)
             to_start.append((existing, wf.model_copy(
-                update={"state": _state(existing, data, wf, actor_id)})))
+                update={"state": _state(existing, data, wf, actor_id, existing.partner_id)})))
     return Outcome(report=report, to_start=to_start)
 
 

@@ -42,6 +42,8 @@ COST_DAY = {
 }
 STAGES = list(Stage)
 DEPARTED_STAGES = STAGES[STAGES.index(Stage.DEPARTED):]
+# Ongoing cases imported here were handed over and arrived (they need a partner and a date).
+AFTER_ARRIVAL_STAGES = (Stage.REINTEGRATION, Stage.MONITORING, Stage.CLOSURE)
 
 
 class ImportPerson(PersonIn):
@@ -119,11 +121,13 @@ class ImportCase(CaseBase):
                 raise ValueError("closure_reason needs a closure_date")
             if self.stage in (None, Stage.CLOSED):
                 raise ValueError("an ongoing case (no closure_date) needs its stage")
-            if self.stage in DEPARTED_STAGES[1:]:
+            arrived = self.stage in AFTER_ARRIVAL_STAGES
+            if arrived and self.arrival_date is None:
+                raise ValueError(f"stage {self.stage} needs an arrival_date")
+            if self.stage in (Stage.DEPARTED, Stage.ARRIVAL) and self.arrival_date is not None:
                 raise ValueError(
-                    f"stage {self.stage}: an ongoing case after departure is imported at stage "
-                    "departed (its arrival and reintegration dates are kept); staff then hand "
-                    "it over to the partner"
+                    f"stage {self.stage} is before the arrival is confirmed: no arrival_date "
+                    "(a case that arrived is in reintegration, monitoring or closure)"
                 )
             departed = self.stage in DEPARTED_STAGES
             if departed and self.departure_date is None:

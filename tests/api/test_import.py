@@ -25,6 +25,13 @@ EXAMPLE = Path(__file__).parents[2] / "docs" / "import_example.csv"  # the READM
 SUPERVISOR = bearer("supervisor")
 
 
+async def add_ge_partner(api: httpx.AsyncClient) -> None:
+    r = await api.post("/partners", headers=bearer("admin"), json={
+        "id": "GE-partner", "organisation": "GE partner", "country": "GE",
+        "contact_email": "ops@ge.example"})
+    assert r.status_code == 201, r.text
+
+
 async def upload(api: httpx.AsyncClient, project_id: str, content: bytes,
                  headers: dict[str, str] = SUPERVISOR) -> httpx.Response:
     return await api.post(f"/projects/{project_id}/import", headers=headers,
@@ -44,15 +51,16 @@ async def test_import_refuses_bad_cases_whole_and_imports_nothing_twice(
     project = await create_project(api, code="IMP", period_start="2026-01-01",
                                    period_end="2026-12-31", eu_share_percent="75",
                                    national_share_percent="25")
+    await add_ge_partner(api)
     before = counts(engine)
     r = await upload(api, project["id"], EXAMPLE.read_bytes())
     assert r.status_code == 200, r.text
     report = r.json()
     imported = {c["external_ref"]: c for c in report["imported"]}
-    assert set(imported) == {"OLD-001", "OLD-002", "OLD-003", "OLD-004"}
+    assert set(imported) == {"OLD-001", "OLD-002", "OLD-003", "OLD-004", "OLD-007"}
     assert [(c["line"], c["closed"], c["stage"]) for c in report["imported"]] == [
         (2, True, "closed"), (4, True, "closed"), (5, False, "travel_documents"),
-        (6, False, "departed"),
+        (6, False, "reintegration"), (11, False, "monitoring"),
     ]
     refused = {c["external_ref"]: c for c in report["refused"]}
     assert refused["OLD-005"]["lines"] == [7]
@@ -66,15 +74,15 @@ async def test_import_refuses_bad_cases_whole_and_imports_nothing_twice(
     assert refused["OLD-006"]["reasons"] == [
         "line 9: sex: Input should be 'female', 'male' or 'other'",
     ]
-    assert refused["OLD-007"]["reasons"] == [(
-        "line 11: stage monitoring: an ongoing case after departure is imported at stage "
-        "departed (its arrival and reintegration dates are kept); staff then hand it over to "
-        "the partner"
-    )]
+    # In reintegration, so handed over: but no partner serves Armenia.
+    assert refused["OLD-008"]["reasons"] == [
+        "line 12: stage: a case in reintegration was handed over to a partner, but no active "
+        "reintegration partner serves AM; register it under /partners first"
+    ]
     assert refused[None]["lines"] == [10]
     assert refused[None]["reasons"] == ["line 10: external_ref: required (it identifies the case)"]
     cases, people, costs = counts(engine)
-    assert (cases - before[0], people - before[1], costs - before[2]) == (4, 5, 8)
+    assert (cases - before[0], people - before[1], costs - before[2]) == (5, 6, 8)
 
     with Session(engine) as session:
         by_ref = {c.external_ref: c for c in session.exec(
@@ -103,13 +111,23 @@ async def test_import_refuses_bad_cases_whole_and_imports_nothing_twice(
     r = await api.post(f"/cases/{ongoing.id}/grant/proposal")  # it takes decisions at once
     assert r.status_code == 200, r.text
     assert r.json()["grant"]["amount"] == "300.00"
-    live = (await api.get(f"/cases/{by_ref['OLD-004'].id}")).json()["live"]
-    assert (live["stage"], live["departed_on"]) == ("departed", "2026-08-01")
-    assert by_ref["OLD-004"].arrival_date == date(2026, 8, 2)  # kept for reports
-    r = await api.post(f"/cases/{by_ref['OLD-004'].id}/handover", json={})
-    # The imported departed case goes on like a native one: staff hand it over next.
+    # Arrived before the import: handed over to the country's partner, which goes on with it.
+    old4 = by_ref["OLD-004"]
+    assert old4.arrival_date == date(2026, 8, 2) and old4.partner_id == "GE-partner"
+    view = (await api.get(f"/cases/{old4.id}/reintegration", headers=bearer("partner"))).json()
+    assert (view["stage"], view["departed_on"], view["arrival"]["confirmed_on"]) == (
+        "reintegration", "2026-08-01", "2026-08-02")
+    assert view["awaiting"] == "a reintegration plan proposal"
+    r = await api.post(f"/cases/{old4.id}/reintegration-plan", headers=bearer("partner"), json={
+        "components": [{"kind": "training", "description": "welding course", "budget": "900"}]})
     assert r.status_code == 200, r.text
-    assert r.json()["awaiting"].startswith("a reintegration partner: no active reintegration")
+    # In monitoring: the plan counts as approved, only visits still ahead are scheduled
+    # (3, 6 and 12 months after the arrival on 2026-04-02).
+    view = (await api.get(f"/cases/{by_ref['OLD-007'].id}/reintegration")).json()
+    ahead = [d for d in ("2026-07-02", "2026-10-02", "2027-04-02") if d >= str(date.today())]
+    assert [v["due_on"] for v in view["monitoring"]["visits"]] == ahead
+    assert view["stage"] == ("monitoring" if ahead else "closure")
+    assert view["plan"]["status"] == "approved"
 
     # The same file again: nothing imported twice, the same refusals.
     r = await upload(api, project["id"], EXAMPLE.read_bytes(), headers=bearer("admin"))
@@ -131,6 +149,7 @@ async def test_reports_count_imported_and_native_cases_alike(
     project = await create_project(api, code="MIX", period_start="2026-01-01",
                                    period_end="2026-12-31", eu_share_percent="75",
                                    national_share_percent="25")
+    await add_ge_partner(api)
     r = await upload(api, project["id"], EXAMPLE.read_bytes())
     assert r.status_code == 200, r.text
     native = insert_case(engine, project_id=project["id"], country_of_origin="GE",
@@ -148,10 +167,11 @@ async def test_reports_count_imported_and_native_cases_alike(
     r = await api.get(f"/projects/{project['id']}/report",
                       params={"start": "2026-01-01", "end": "2026-12-31"}, headers=SUPERVISOR)
     report: dict[str, Any] = r.json()
-    # Independently: OLD-001 (2 people) and OLD-004 (1) left, and the native case (1).
-    assert report["persons_returned"] == 4
-    assert report["persons_returned_by_country_of_origin"] == {"GE": 4}
-    assert report["persons_reintegrated"] == 2  # OLD-001's household
+    # Independently: OLD-001 (2 people), OLD-004 (1) and OLD-007 (1) left, and the native
+    # case (1).
+    assert report["persons_returned"] == 5
+    assert report["persons_returned_by_country_of_origin"] == {"GE": 5}
+    assert report["persons_reintegrated"] == 3  # OLD-001's household and OLD-007
     assert (report["cases_closed_by_reason"]["completed"],
             report["cases_closed_by_reason"]["withdrawn"]) == (1, 1)
     assert report["spending_by_category"]["ticket"]["total"] == "1630.00"  # 820.40+410+399.60
@@ -162,10 +182,10 @@ async def test_reports_count_imported_and_native_cases_alike(
         # post-arrival 60.00, reintegration 1125.00
         "eu_share": "3183.75", "national_share": "1061.25",
     }
-    # As of the day before OLD-004 left: only OLD-001 and the native case had departed.
+    # As of the day before OLD-004 left: OLD-001, OLD-007 and the native case had departed.
     r = await api.get(f"/projects/{project['id']}/report", params={"as_of": "2026-07-31"},
                       headers=SUPERVISOR)
-    assert r.json()["persons_returned"] == 3
+    assert r.json()["persons_returned"] == 4
     assert r.json()["cases_closed"] == 1  # the withdrawal; OLD-001 closed in September
 
 
