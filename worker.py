@@ -90,7 +90,7 @@ def build_worker(
         workflows=WORKFLOWS,
         activities=activities_for(engine, clients),  # type: ignore[arg-type]
         activity_executor=executor or ThreadPoolExecutor(max_workers=16),
-        interceptors=[ActivityContextInterceptor()],
+        interceptors=[ActivityContextInterceptor(engine)],
         # On SIGTERM in-flight activities get this long to finish; the rest are cancelled
         # and handed back to the server, which retries them on another worker.
         graceful_shutdown_timeout=timedelta(seconds=settings.worker_graceful_shutdown_seconds),

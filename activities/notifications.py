@@ -41,11 +41,20 @@ class SimulatedNotifications(Simulator):
         return self.reference("MSG")
 
 
-def active_users(engine: Engine, role: Role, partner_org: str | None = None) -> list[User]:
+def active_users(
+    engine: Engine, role: Role, partner_org: str | None = None, user_id: str | None = None
+) -> list[User]:
+    """Active users with ``role`` (of ``partner_org`` when given); only ``user_id`` when given
+    and still active with that role."""
     with Session(engine, expire_on_commit=False) as session:
         query = select(User).where(User.role == role).where(col(User.is_active).is_(True))
         if partner_org is not None:
             query = query.where(User.partner_org == partner_org)
+        if user_id is not None:
+            one = list(session.exec(query.where(User.id == user_id)).all())
+            if one:
+                return one
+            # The assignee left or changed role: everyone with the role rather than no one.
         return list(session.exec(query.order_by(col(User.username))).all())
 
 
@@ -58,10 +67,12 @@ class NotificationActivities:
     async def send_reminder(self, data: Reminder) -> ReminderResult:
         """Notify every active user with the reminder's role, in the app and by e-mail.
 
-        The case has no assigned caseworker yet, so a caseworker reminder goes to all active
-        caseworkers; once cases are assigned it should go to the case's caseworker only.
+        A reminder naming a recipient (the case's assignee) goes to that user only; without
+        one (or when that user is no longer active) to every active user with the role.
         """
-        users = active_users(self._engine, data.recipient_role, data.partner_org)
+        users = active_users(
+            self._engine, data.recipient_role, data.partner_org, data.recipient_id
+        )
         key = data.key or f"{data.case_id}:{data.subject}"
         rows = [
             {"user_id": u.id, "case_id": data.case_id, "reminder_key": key,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, insert, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from temporalio import activity
@@ -14,6 +14,7 @@ from temporalio.exceptions import ApplicationError
 from models.enums import CaseStatus
 from models.payloads import ProjectCaseInput, ProjectCaseResult
 from models.tables import Case
+from models.tasks import CaseDeadline, CaseTask
 
 log = structlog.get_logger(__name__)
 
@@ -24,7 +25,11 @@ class ProjectionActivities:
 
     @activity.defn(name="project_case")
     def project_case(self, data: ProjectCaseInput) -> ProjectCaseResult:
-        """Idempotent upsert: applies only a newer version, so a retry changes nothing twice."""
+        """Idempotent upsert: applies only a newer version, so a retry changes nothing twice.
+
+        The case's tasks and deadlines are replaced in the same transaction, under the same
+        version guard: an older projection arriving late never brings back a closed task.
+        """
         # A date once recorded stays unless the workflow gives another one (an imported
         # case's arrival date is not in its workflow state); a reopened case is not closed.
         dates: dict[str, Any] = {
@@ -56,8 +61,11 @@ class ProjectionActivities:
                     awaiting_caseworker=data.awaiting_caseworker,
                     partner_id=data.partner_id,
                     **dates,
+                    assignee_id=data.assignee_id,
                 )
             )
+            if result.rowcount:
+                replace_work_items(session, data)
             session.commit()
             if result.rowcount:
                 log.info("case projected", stage=data.stage, version=data.version)
@@ -67,3 +75,19 @@ class ProjectionActivities:
                     f"case {data.case_id} has no record", type="CaseRecordMissing"
                 )
             return ProjectCaseResult(applied=False)
+
+
+def replace_work_items(session: Session, data: ProjectCaseInput) -> None:
+    """The case's rows in case_tasks and case_deadlines become exactly the projected ones."""
+    for table in (CaseTask, CaseDeadline):
+        session.exec(delete(table).where(table.case_id == data.case_id))  # type: ignore[call-overload,arg-type]
+    if data.tasks:
+        session.exec(  # type: ignore[call-overload]
+            insert(CaseTask),
+            params=[{"case_id": data.case_id, **t.model_dump()} for t in data.tasks],
+        )
+    if data.deadlines:
+        session.exec(  # type: ignore[call-overload]
+            insert(CaseDeadline),
+            params=[{"case_id": data.case_id, **d.model_dump()} for d in data.deadlines],
+        )

@@ -13,8 +13,10 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
 from api.project_service import project_policy
 from core.settings import Settings
+from core.search_attributes import at_start
 from models.enums import Relationship, Vulnerability
 from models.payloads import CaseWorkflowInput, Traveller
+from models.policy import CasePolicy
 from models.schemas import ADULT_AGE, CaseCreate, age_on
 from models.tables import Case, HouseholdMember, Project, ReferenceCounter
 from workflows.return_case import ReturnCaseWorkflow, workflow_id
@@ -46,11 +48,12 @@ def insert_case(
     settings: Settings,
     idempotency_key: str | None,
     project_id: str,
+    assignee_id: str | None = None,
 ) -> tuple[Case, bool]:
     """Insert the record; returns (case, created). A concurrent twin with the same key wins."""
     for attempt in range(3):
         try:
-            return _insert_once(session, data, settings, idempotency_key, project_id)
+            return _insert_once(session, data, settings, idempotency_key, project_id, assignee_id)
         except IntegrityError:
             # Two first cases of a year raced for the counter row: take the next number.
             if attempt == 2:
@@ -64,6 +67,7 @@ def _insert_once(
     settings: Settings,
     idempotency_key: str | None,
     project_id: str,
+    assignee_id: str | None = None,
 ) -> tuple[Case, bool]:
     now = datetime.now(UTC)
     case = Case(
@@ -73,6 +77,7 @@ def _insert_once(
         updated_at=now,
         idempotency_key=idempotency_key,
         project_id=project_id,
+        assignee_id=assignee_id,
         **data.model_dump(exclude={"principal", "dependants", "project_id"}),
     )
     session.add(case)
@@ -128,7 +133,17 @@ def travellers(session: Session, case_id: str, today: date) -> list[Traveller]:
     ]
 
 
-def workflow_input(session: Session, case: Case) -> CaseWorkflowInput:
+def with_sla_overrides(policy: CasePolicy, settings: Settings | None) -> CasePolicy:
+    """The policy with the installation's SLA overrides (HOMEWARD_TASK_SLA_HOURS)."""
+    if settings is None or not settings.task_sla_hours:
+        return policy
+    sla = {**policy.task_sla_hours, **settings.task_sla_hours}
+    return policy.model_copy(update={"task_sla_hours": sla})
+
+
+def workflow_input(
+    session: Session, case: Case, settings: Settings | None = None
+) -> CaseWorkflowInput:
     """The workflow's input: the case's facts and its project's policy."""
     project = session.get(Project, case.project_id)
     assert project is not None  # foreign key
@@ -143,7 +158,9 @@ def workflow_input(session: Session, case: Case) -> CaseWorkflowInput:
         voluntary_departure_deadline=case.voluntary_departure_deadline,
         preferred_language=case.preferred_language,
         destination_city=case.destination_city,
-        policy=project_policy(project),
+        policy=with_sla_overrides(project_policy(project), settings),
+        assignee_id=case.assignee_id,
+        project_id=case.project_id,
     )
 
 
@@ -158,4 +175,7 @@ async def start_case_workflow(
         task_queue=settings.temporal_task_queue,
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        search_attributes=at_start(
+            case.stage.value, case.country_of_origin, case.assignee_id, case.project_id
+        ),
     )

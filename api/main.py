@@ -28,7 +28,9 @@ from api.routes import (
     privacy,
     project_activities,
     projects,
+    queue,
     reports,
+    supervision,
     timeline,
     travel,
     users,
@@ -118,6 +120,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(costs.router, dependencies=guarded)
     app.include_router(costs.case_router, dependencies=guarded)
     app.include_router(imports.router, dependencies=guarded)
+    app.include_router(queue.router, dependencies=guarded)
+    app.include_router(supervision.router, dependencies=guarded)
     return app
 
 

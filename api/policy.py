@@ -79,6 +79,15 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/cases/{case_id}/costs"): STAFF,
     ("GET", "/projects/{project_id}/budget"): STAFF | {AUDITOR, ADMIN},
     ("POST", "/projects/{project_id}/import"): frozenset({SUP, ADMIN}),
+    # Work queue and supervision (issue #5).
+    ("GET", "/tasks"): STAFF,
+    ("GET", "/tasks/approvals"): frozenset({SUP}),
+    ("GET", "/tasks/counts"): STAFF,
+    ("GET", "/supervision/stuck"): frozenset({SUP}),
+    ("POST", "/cases/{case_id}/assignment"): frozenset({SUP}),
+    ("POST", "/cases/{case_id}/reminder"): frozenset({SUP}),
+    ("POST", "/cases/{case_id}/cancellation"): frozenset({SUP}),
+    ("POST", "/cases/{case_id}/external-call-retry"): frozenset({SUP}),
     # Decrypting workflow payloads shows personal data: supervisors only.
     ("POST", "/codec/decode"): frozenset({SUP}),
     ("POST", "/codec/encode"): frozenset({SUP}),

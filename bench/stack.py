@@ -44,6 +44,7 @@ from core.cli import venv_binary
 from core.db import build_engine
 from core.migrate import upgrade
 from core.security import create_access_token, hash_password
+from core.search_attributes import ensure_search_attributes
 from core.settings import Settings
 from core.temporal import connect
 from models.users import User
@@ -199,6 +200,7 @@ async def running_stack(
                 return client
 
             client = await _wait("temporal", temporal_up, 60, temporal, tmp / "temporal.log")
+            await ensure_search_attributes(client, settings.temporal_namespace)
             env = {
                 **{k: v for k, v in os.environ.items() if not k.startswith("HOMEWARD_")},
                 "HOMEWARD_TEMPORAL_ADDRESS": address,

@@ -125,6 +125,27 @@ def _wait_for_temporal(timeout: float = 60) -> None:
     asyncio.run(probe())
 
 
+def register_search_attributes() -> list[str]:
+    """Register the case search attributes on the namespace (operator service)."""
+    from core.search_attributes import ensure_search_attributes
+    from core.temporal import connect
+
+    async def register() -> list[str]:
+        settings = get_settings()
+        client = await connect(settings)
+        return await ensure_search_attributes(client, settings.temporal_namespace)
+
+    return asyncio.run(register())
+
+
+@app.command("search-attributes")
+def search_attributes() -> None:
+    """Register the case search attributes (CaseStage, WaitingOn, ...) on the namespace."""
+    added = register_search_attributes()
+    typer.echo(f"search attributes added: {', '.join(added)}" if added else
+               "search attributes already registered")
+
+
 def _seed_demo(api: str) -> None:
     from api.user_service import DEMO_PASSWORD
     from core.demo import seed_demo
@@ -181,6 +202,7 @@ def run(demo: bool = typer.Option(True, help="Load demo data (idempotent).")) ->
             "--log-level", "warn",
         ])
         _wait_for_temporal()
+        register_search_attributes()
         migrate()
         if demo:
             load_demo_users()

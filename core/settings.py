@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.codec import DEV_KEY, DEV_KEY_ID, parse_keys
+from models.enums import TaskKind
 
 
 class LogFormat(StrEnum):
@@ -128,6 +129,13 @@ class Settings(BaseSettings):
             "Behaviour of the simulated external systems, as JSON keyed by system (embassy, "
             "authorities, booking, payments, notifications, partners), e.g. "
             '{"embassy": {"latency_seconds": 2, "refusal_rate": 0.3, "seed": 7}}'
+        ),
+    )
+    task_sla_hours: dict[TaskKind, float] = Field(
+        default_factory=dict,
+        description=(
+            "SLA per task kind in hours, JSON, overriding the defaults of new cases, e.g. "
+            '{"approve_grant": 24}; a case past its SLA shows in /supervision/stuck'
         ),
     )
     stuck_after_days: float = Field(

@@ -10,6 +10,7 @@ import models.partners
 import models.privacy
 import models.projects
 import models.tables
+import models.tasks
 import models.timeline
 import models.users  # noqa: F401
 from core.db import build_engine

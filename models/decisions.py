@@ -178,3 +178,16 @@ class ClosureDecisionInput(BaseModel):
     actor: Actor
     approve: bool
     reason: Reason
+class AssignInput(BaseModel):
+    """Reassign the case to another caseworker (supervisors; recorded with who and why)."""
+
+    actor: Actor
+    assignee_id: str = Field(min_length=1, max_length=100)
+    reason: Reason
+
+
+class RemindAssigneeInput(BaseModel):
+    """A supervisor nudges the case's assignee: in-app notification and e-mail."""
+
+    actor: Actor
+    message: Reason

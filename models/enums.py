@@ -235,3 +235,47 @@ class CostCategory(StrEnum):
     POST_ARRIVAL = "post_arrival"  # help on arrival: reception, onward transport, medical
     REINTEGRATION = "reintegration"  # each delivered line of a reintegration plan
     OTHER = "other"  # imported costs the categories above do not fit
+
+
+class TaskKind(StrEnum):
+    """A decision a case's workflow waits for; one rule each in workflows/tasks.py."""
+
+    COMPLETE_INTAKE = "complete_intake"
+    ASSESS_ELIGIBILITY = "assess_eligibility"
+    APPROVE_ELIGIBILITY = "approve_eligibility"
+    RECORD_CONSENT = "record_consent"
+    VULNERABILITY_STEPS = "vulnerability_steps"
+    ASSESS_TRAVEL_DOCUMENTS = "assess_travel_documents"
+    EMBASSY_ANSWER = "embassy_answer"
+    DOCUMENT_DECISION = "document_decision"
+    CLEARANCE = "clearance"
+    BOOK_TRAVEL = "book_travel"
+    CONFIRM_DEPARTURE = "confirm_departure"
+    NO_SHOW_DECISION = "no_show_decision"
+    APPROVE_GRANT = "approve_grant"
+    RETRY_PAYMENT = "retry_payment"
+
+
+class DeadlineKind(StrEnum):
+    """A business deadline a case can miss; one rule each in workflows/deadlines.py."""
+
+    VOLUNTARY_DEPARTURE = "voluntary_departure"
+    FIT_TO_TRAVEL = "fit_to_travel"
+    LEAD_TIME = "lead_time"
+    EMBASSY_ANSWER = "embassy_answer"
+
+
+class StuckReason(StrEnum):
+    """Why a case shows in the supervisors' stuck list."""
+
+    TASK_OVERDUE = "task_overdue"  # a human decision waits past its SLA
+    ACTIVITY_RETRYING = "activity_retrying"  # an external system keeps failing
+    DEADLINE_MISSED = "deadline_missed"
+    DEADLINE_AT_RISK = "deadline_at_risk"
+    WORKFLOW_FAILING = "workflow_failing"  # workflow-task failures (a bug or a bad deploy)
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"

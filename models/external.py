@@ -107,6 +107,8 @@ class Reminder(BaseModel):
     key: str = ""
     # With recipient_role partner: only that organisation's users are reminded.
     partner_org: str | None = None
+    # One user (the case's assignee) instead of everyone with the role, when set.
+    recipient_id: str | None = None
 
 
 class Mail(BaseModel):

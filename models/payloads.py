@@ -16,6 +16,7 @@ from models.enums import (
     CaseStatus,
     ClearanceKind,
     ClosureReason,
+    DeadlineKind,
     DocumentStatus,
     GrantStatus,
     LegalSituation,
@@ -25,6 +26,7 @@ from models.enums import (
     Sex,
     Stage,
     StepKind,
+    TaskKind,
     TimelineKind,
     Vulnerability,
 )
@@ -90,6 +92,9 @@ class CaseWorkflowInput(BaseModel):
     preferred_language: str | None = None
     destination_city: str | None = None
     policy: CasePolicy = Field(default_factory=CasePolicy)
+    # The caseworker the case is assigned to (a user id), and the project it runs under.
+    assignee_id: str | None = None
+    project_id: str | None = None
     # Carried across continue-as-new; None on the first run.
     state: CaseState | None = None
 
@@ -202,6 +207,8 @@ class CaseState(BaseModel):
     preferred_language: str | None = None
     destination_city: str | None = None
     policy: CasePolicy = Field(default_factory=CasePolicy)
+    assignee_id: str | None = None
+    project_id: str | None = None
     counselling_sessions: list[CounsellingSession] = Field(default_factory=list)
     eligibility: Eligibility | None = None
     consent: Consent | None = None
@@ -231,6 +238,8 @@ class CaseState(BaseModel):
     )
     warnings: list[str] = Field(default_factory=list)
     stage_history: list[StageChange] = Field(default_factory=list)
+    # When each open task was first seen open (see workflows/tasks.py), for its age and SLA.
+    task_since: dict[TaskKind, datetime] = Field(default_factory=dict)
     # Timeline: the last sequence number used, and entries not yet written (see case.project).
     timeline_seq: int = 0
     pending_timeline: list[TimelineEntryInput] = Field(default_factory=list)
@@ -243,6 +252,26 @@ class CaseState(BaseModel):
             b for b in self.bookings if b.status in (BookingStatus.BOOKED, BookingStatus.NO_SHOW)
         ]
         return live[-1] if live else None
+
+
+class TaskInfo(BaseModel):
+    """A decision the case waits for: who may take it, since when, due when."""
+
+    kind: TaskKind
+    stage: Stage
+    role: Role
+    since: datetime
+    due_at: datetime | None = None
+    summary: str
+
+
+class DeadlineInfo(BaseModel):
+    """A business deadline: missed once ``due_at`` passes, at risk from ``at_risk_from``."""
+
+    kind: DeadlineKind
+    due_at: datetime
+    at_risk_from: datetime | None = None
+    detail: str
 
 
 class ProjectCaseInput(BaseModel):
@@ -261,6 +290,9 @@ class ProjectCaseInput(BaseModel):
     arrival_date: date | None = None
     reintegration_date: date | None = None  # the first reintegration help delivered
     closed_date: date | None = None  # default for a closed case: the day of updated_at
+    assignee_id: str | None = None
+    tasks: list[TaskInfo] = Field(default_factory=list)
+    deadlines: list[DeadlineInfo] = Field(default_factory=list)
 
 
 class ProjectCaseResult(BaseModel):

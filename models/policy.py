@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
-from models.enums import Dimension, Vulnerability
+from models.enums import Dimension, TaskKind, Vulnerability
 
 DEFAULT_TOP_UPS: dict[Vulnerability, Decimal] = {
     Vulnerability.UNACCOMPANIED_MINOR: Decimal("200.00"),
@@ -141,6 +141,21 @@ class AftercarePolicy(BaseModel):
     # A run continues as new once its history passes this many events (Temporal warns at
     # 10,240), so a case that lives for years keeps each run's history small.
     continue_as_new_after_events: int = Field(default=2000, ge=100)
+# How long a decision may wait before the case counts as stuck (hours), per task kind.
+DEFAULT_TASK_SLA_HOURS: dict[TaskKind, int] = {
+    TaskKind.COMPLETE_INTAKE: 14 * 24,
+    TaskKind.ASSESS_ELIGIBILITY: 5 * 24,
+    TaskKind.APPROVE_ELIGIBILITY: 2 * 24,
+    TaskKind.RECORD_CONSENT: 7 * 24,
+    TaskKind.VULNERABILITY_STEPS: 14 * 24,
+    TaskKind.ASSESS_TRAVEL_DOCUMENTS: 5 * 24,
+    TaskKind.DOCUMENT_DECISION: 2 * 24,
+    TaskKind.CLEARANCE: 10 * 24,
+    TaskKind.BOOK_TRAVEL: 5 * 24,
+    TaskKind.NO_SHOW_DECISION: 24,
+    TaskKind.APPROVE_GRANT: 2 * 24,
+    TaskKind.RETRY_PAYMENT: 2 * 24,
+}
 
 
 class CasePolicy(BaseModel):
@@ -151,6 +166,11 @@ class CasePolicy(BaseModel):
     aftercare: AftercarePolicy = Field(default_factory=AftercarePolicy)
     # A booked person not confirmed as departed this long after the departure day began is a no-show.
     no_show_after_hours: int = Field(default=24, ge=1)
+    # SLA per task kind; a kind missing here has no SLA (e.g. the embassy's answer, which
+    # has its own deadline in ``chasing``). Settings can override (HOMEWARD_TASK_SLA_HOURS).
+    task_sla_hours: dict[TaskKind, float] = Field(
+        default_factory=lambda: dict(DEFAULT_TASK_SLA_HOURS)
+    )
 
 
 DEFAULT_CASE_POLICY = CasePolicy()

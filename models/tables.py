@@ -94,6 +94,8 @@ class Case(SQLModel, table=True):
     awaiting_caseworker: bool = Field(default=False, index=True)
     # The partner organisation the case was handed over to; partners see only these cases.
     partner_id: str | None = Field(default=None, index=True, max_length=100)
+    # The caseworker the case is assigned to (a user id); projected from the workflow.
+    assignee_id: str | None = Field(default=None, index=True, max_length=100)
     idempotency_key: str | None = Field(default=None, unique=True, max_length=200)
     # Version of the workflow state last projected; older writes never overwrite newer ones.
     projected_version: int = Field(default=0)

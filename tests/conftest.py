@@ -17,6 +17,7 @@ from api.project_service import ensure_default_project
 from api.user_service import DEMO_PASSWORD, DEMO_USERS
 from core.cli import venv_binary
 from core.converter import build_data_converter
+from core.search_attributes import CASE_SEARCH_ATTRIBUTES, ensure_search_attributes
 from core.db import build_engine
 from core.migrate import upgrade
 from core.security import hash_password
@@ -35,6 +36,7 @@ async def time_env() -> AsyncIterator[WorkflowEnvironment]:
         test_server_existing_path=venv_binary("temporal-test-server"),
         data_converter=build_data_converter(),
     )
+    await ensure_search_attributes(env.client, "default")
     yield env
     await env.shutdown()
 
@@ -47,6 +49,7 @@ async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
         data_converter=build_data_converter(),
         ui=False,
         dev_server_log_level="error",
+        search_attributes=CASE_SEARCH_ATTRIBUTES,
     )
     yield env
     await env.shutdown()

@@ -41,11 +41,13 @@ from models.external import (
 from models.payloads import (
     Booking,
     CaseState,
+    DeadlineInfo,
+    TaskInfo,
     ProjectCaseInput,
     StageChange,
 )
-from workflows import calls, rules
-from workflows import aftercare
+from core import search_attributes as sa
+from workflows import aftercare, calls, deadlines, rules, tasks
 from workflows.aftercare import AftercareRun
 
 PROJECTION_RETRY = RetryPolicy(
@@ -231,6 +233,8 @@ class CaseRun(AftercareRun):
                 subject=f"{s.reference}: {subject}",
                 body=body,
                 key=key,
+                # A caseworker reminder goes to the case's caseworker, once it has one.
+                recipient_id=s.assignee_id if role == Role.CASEWORKER else None,
             )
         )
 
@@ -300,6 +304,7 @@ class CaseRun(AftercareRun):
         self.state.warnings = rules.warnings(self.state, self.today()) + aftercare.warnings(
             self.state, workflow.now()
         )
+        tasks.track(self.state, workflow.now())
         self.dirty = True
 
     def change_stage(self, stage: Stage) -> None:
@@ -328,6 +333,9 @@ class CaseRun(AftercareRun):
         delivered = [
             c.delivered_on for c in (s.plan.components if s.plan else []) if c.delivered_on
         ]
+        open_tasks = tasks.open_tasks(s, workflow.now())
+        case_deadlines = deadlines.case_deadlines(s)
+        self.upsert_search_attributes(open_tasks, case_deadlines)
         await workflow.execute_activity_method(
             ProjectionActivities.project_case,
             ProjectCaseInput(
@@ -345,7 +353,36 @@ class CaseRun(AftercareRun):
                 arrival_date=s.arrival.confirmed_on,
                 reintegration_date=min(delivered) if delivered else None,
                 closed_date=s.closed_at.date() if s.closed_at else None,
+                assignee_id=s.assignee_id,
+                tasks=open_tasks,
+                deadlines=case_deadlines,
             ),
             start_to_close_timeout=timedelta(seconds=30),
             retry_policy=PROJECTION_RETRY,
         )
+
+    def upsert_search_attributes(
+        self, open_tasks: list[TaskInfo], case_deadlines: list[DeadlineInfo]
+    ) -> None:
+        """Stage, waiting-on, next due, assignee, country, project: for Temporal's lists.
+
+        Behind a patch: histories recorded before the attributes existed replay unchanged.
+        """
+        if not workflow.patched("case-search-attributes"):
+            return
+        s = self.state
+        dues = [t.due_at for t in open_tasks if t.due_at is not None]
+        dues += [d.due_at for d in case_deadlines]
+        timer = self.next_due()
+        if timer is not None:
+            dues.append(timer)
+        waiting = tasks.waiting_on(open_tasks)
+        workflow.upsert_search_attributes([
+            sa.CASE_STAGE.value_set(s.stage.value),
+            sa.WAITING_ON.value_set(waiting) if waiting else sa.WAITING_ON.value_unset(),
+            sa.NEXT_DUE.value_set(min(dues)) if dues else sa.NEXT_DUE.value_unset(),
+            sa.ASSIGNEE.value_set(s.assignee_id) if s.assignee_id else sa.ASSIGNEE.value_unset(),
+            sa.CASE_COUNTRY.value_set(s.country_of_origin),
+            sa.CASE_PROJECT.value_set(s.project_id) if s.project_id
+            else sa.CASE_PROJECT.value_unset(),
+        ])

@@ -10,6 +10,7 @@ from datetime import date
 
 from models.decisions import (
     AssessDocumentsInput,
+    AssignInput,
     CompleteIntakeInput,
     ConfirmClearanceInput,
     ConfirmDepartureInput,
@@ -22,6 +23,7 @@ from models.decisions import (
     RecordConsentInput,
     RecordCounsellingInput,
     RecordStepInput,
+    RemindAssigneeInput,
     RequestBookingInput,
     RetryPaymentInput,
     SubmitEligibilityInput,
@@ -29,6 +31,7 @@ from models.decisions import (
 )
 from models.enums import (
     BookingStatus,
+    CaseStatus,
     ClosureReason,
     DocumentChoice,
     DocumentStatus,
@@ -248,3 +251,17 @@ def retry_payment(s: CaseState, data: RetryPaymentInput, today: date) -> None:
     rules.require_role(data.actor, rules.STAFF, "retry the grant payment")
     if s.grant is None or s.grant.status != GrantStatus.PAYMENT_FAILED:
         raise rules.refuse("no declined grant payment is waiting for a retry")
+
+
+def assign(s: CaseState, data: AssignInput, today: date) -> None:
+    rules.require_role(data.actor, (Role.SUPERVISOR,), "reassign the case")
+    if s.status == CaseStatus.CLOSED:
+        raise rules.refuse("cannot reassign the case: it is closed")
+    if data.assignee_id == s.assignee_id:
+        raise rules.refuse(f"the case is already assigned to {data.assignee_id}")
+
+
+def remind_assignee(s: CaseState, data: RemindAssigneeInput, today: date) -> None:
+    rules.require_role(data.actor, (Role.SUPERVISOR,), "remind the assignee")
+    if s.status == CaseStatus.CLOSED:
+        raise rules.refuse("cannot remind the assignee: the case is closed")

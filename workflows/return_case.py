@@ -17,6 +17,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from models.decisions import (
         AssessDocumentsInput,
+        AssignInput,
         CompleteIntakeInput,
         ConfirmClearanceInput,
         ConfirmDepartureInput,
@@ -29,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
         RecordConsentInput,
         RecordCounsellingInput,
         RecordStepInput,
+        RemindAssigneeInput,
         RequestBookingInput,
         RetryPaymentInput,
         SubmitEligibilityInput,
@@ -87,6 +89,8 @@ class ReturnCaseWorkflow(AftercareUpdates):
             preferred_language=data.preferred_language,
             destination_city=data.destination_city,
             policy=data.policy,
+            assignee_id=data.assignee_id,
+            project_id=data.project_id,
             steps=rules.steps_for(data.household),
         )
         # A run continued as new projects first if its predecessor had unprojected changes.
@@ -524,3 +528,33 @@ class ReturnCaseWorkflow(AftercareUpdates):
             "closing a case needs a supervisor's approval: propose the closure, "
             "then a supervisor decides on it"
         )
+
+    # ---- assignment and supervision ----------------------------------------------------
+
+    @workflow.update
+    async def assign(self, data: AssignInput) -> CaseState:
+        previous = self._case.state.assignee_id
+        self._case.state.assignee_id = data.assignee_id
+        self._case.decided(
+            data.actor, f"case assigned to {data.assignee_id}"
+            + (f" (was {previous})" if previous else ""), data.reason
+        )
+        self._case.touch()
+        return self._case.state
+
+    @assign.validator
+    def _validate_assign(self, data: AssignInput) -> None:
+        checks.assign(self._case.state, data, self._case.today())
+
+    @workflow.update
+    async def remind_assignee(self, data: RemindAssigneeInput) -> CaseState:
+        async with self._lock:
+            self._validate_remind(data)
+            self._case.decided(data.actor, "assignee reminded by a supervisor", data.message)
+            await self._case.notify(Role.CASEWORKER, "reminder from a supervisor", data.message)
+            self._case.touch()
+        return self._case.state
+
+    @remind_assignee.validator
+    def _validate_remind(self, data: RemindAssigneeInput) -> None:
+        checks.remind_assignee(self._case.state, data, self._case.today())

@@ -22,7 +22,7 @@ from api.decisions import decide
 from api.deps import CaseDep, CurrentActor, SessionDep, SettingsDep, TemporalDep
 from api.project_service import ProjectRefused, project_for_new_case
 from models.decisions import CompleteIntakeInput, RecordCounsellingInput
-from models.enums import CaseStatus, ClosureReason, Stage
+from models.enums import CaseStatus, ClosureReason, Role, Stage
 from models.payloads import CaseState, CounsellingSession
 from models.schemas import (
     CaseCreate,
@@ -52,6 +52,7 @@ async def create_case(
     session: SessionDep,
     settings: SettingsDep,
     client: TemporalDep,
+    actor: CurrentActor,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> Case:
     """Open a case and start its workflow; a repeated Idempotency-Key returns the same case."""
@@ -66,8 +67,12 @@ async def create_case(
                 status_code=422,
                 detail=[{"loc": ["body", "project_id"], "msg": str(err), "type": "value_error"}],
             ) from err
-        case, created = insert_case(session, data, settings, idempotency_key, project.id)
-    wf_input = workflow_input(session, case)
+        # The creating caseworker takes the case; a supervisor's new case waits to be assigned.
+        assignee = actor.id if actor.role == Role.CASEWORKER else None
+        case, created = insert_case(
+            session, data, settings, idempotency_key, project.id, assignee
+        )
+    wf_input = workflow_input(session, case, settings)
     session.close()  # hold no pooled connection while awaiting Temporal
     structlog.contextvars.bind_contextvars(case_id=case.id)
     request.state.audit_case_id = case.id

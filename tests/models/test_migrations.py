@@ -16,6 +16,7 @@ import models.partners
 import models.privacy
 import models.projects
 import models.tables
+import models.tasks
 import models.timeline
 import models.users  # noqa: F401
 from core.migrate import alembic_config

@@ -1,0 +1,133 @@
+"""The work queue: open tasks from the projection (``case_tasks``), per assignee and role."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy import case as when
+from sqlmodel import col, func, select
+
+from api.deps import CurrentActor, SessionDep
+from api.stuck import utc
+from models.enums import Role, Stage, TaskKind
+from models.schemas_queue import StageCount, TaskCounts, TaskPublic, TasksPublic
+from models.tables import Case
+from models.tasks import CaseTask
+
+router = APIRouter(prefix="/tasks", tags=["work queue"])
+
+Assignee = Annotated[
+    str | None,
+    Query(max_length=100, description="'me', a user id, or 'none' for unassigned cases"),
+]
+
+
+def _filtered(query, actor, assignee, role, stage, kind, country, project_id, overdue, now):  # type: ignore[no-untyped-def]
+    if assignee == "me":
+        query = query.where(col(Case.assignee_id) == actor.id)
+    elif assignee == "none":
+        query = query.where(col(Case.assignee_id).is_(None))
+    elif assignee is not None:
+        query = query.where(col(Case.assignee_id) == assignee)
+    for column, value in (
+        (CaseTask.role, role), (CaseTask.stage, stage), (CaseTask.kind, kind),
+        (Case.country_of_origin, country), (Case.project_id, project_id),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    if overdue is True:
+        query = query.where(col(CaseTask.due_at) <= now)
+    elif overdue is False:
+        query = query.where(col(CaseTask.due_at).is_(None) | (col(CaseTask.due_at) > now))
+    return query
+
+
+def _list(session, actor, assignee, role, stage, kind, country, project_id, overdue,  # type: ignore[no-untyped-def]
+          offset, limit) -> TasksPublic:
+    now = datetime.now(UTC)
+    query = select(CaseTask, Case, func.count().over().label("total")).join(
+        Case, col(Case.id) == col(CaseTask.case_id)
+    )
+    query = _filtered(query, actor, assignee, role, stage, kind, country, project_id, overdue, now)
+    # Soonest due first (no SLA last), then the oldest.
+    rows = session.exec(
+        query.order_by(col(CaseTask.due_at).is_(None), col(CaseTask.due_at), col(CaseTask.since),
+                       col(CaseTask.case_id), col(CaseTask.kind))
+        .offset(offset).limit(limit)
+    ).all()
+    count = rows[0][2] if rows else 0
+    if not rows and offset:
+        count = session.exec(select(func.count()).select_from(_filtered(
+            select(CaseTask.case_id).join(Case, col(Case.id) == col(CaseTask.case_id)),
+            actor, assignee, role, stage, kind, country, project_id, overdue, now,
+        ).subquery())).one()
+    data = [
+        TaskPublic(
+            case_id=c.id, reference=c.reference, kind=t.kind, stage=t.stage, role=t.role,
+            since=utc(t.since), due_at=utc(t.due_at) if t.due_at else None,
+            overdue=t.due_at is not None and utc(t.due_at) <= now, summary=t.summary,
+            assignee_id=c.assignee_id, country_of_origin=c.country_of_origin,
+            project_id=c.project_id,
+        )
+        for t, c, _ in rows
+    ]
+    return TasksPublic(data=data, count=count)
+
+
+@router.get("", response_model=TasksPublic)
+def list_tasks(
+    session: SessionDep,
+    actor: CurrentActor,
+    assignee: Assignee = None,
+    role: Role | None = None,
+    stage: Stage | None = None,
+    kind: TaskKind | None = None,
+    country: Annotated[str | None, Query(min_length=2, max_length=2)] = None,
+    project_id: Annotated[str | None, Query(max_length=36)] = None,
+    overdue: bool | None = None,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> TasksPublic:
+    """Open tasks, soonest due first. `assignee=me&role=caseworker` is your queue."""
+    return _list(session, actor, assignee, role, stage, kind, country, project_id, overdue,
+                 offset, limit)
+
+
+@router.get("/approvals", response_model=TasksPublic)
+def approval_queue(
+    session: SessionDep,
+    actor: CurrentActor,
+    stage: Stage | None = None,
+    kind: TaskKind | None = None,
+    overdue: bool | None = None,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> TasksPublic:
+    """The supervisors' approval queue: every open task a supervisor must take."""
+    return _list(session, actor, None, Role.SUPERVISOR, stage, kind, None, None, overdue,
+                 offset, limit)
+
+
+@router.get("/counts", response_model=TaskCounts)
+def task_counts(
+    session: SessionDep,
+    actor: CurrentActor,
+    assignee: Assignee = None,
+    role: Role | None = None,
+) -> TaskCounts:
+    """Open and overdue tasks per stage."""
+    now = datetime.now(UTC)
+    overdue = func.sum(when((col(CaseTask.due_at) <= now, 1), else_=0))
+    query = select(CaseTask.stage, func.count(), overdue).join(
+        Case, col(Case.id) == col(CaseTask.case_id)
+    )
+    query = _filtered(query, actor, assignee, role, None, None, None, None, None, now)
+    rows = session.exec(query.group_by(CaseTask.stage)).all()
+    order = list(Stage)
+    data = sorted(
+        (StageCount(stage=s, tasks=n, overdue=int(o or 0)) for s, n, o in rows),
+        key=lambda c: order.index(c.stage),
+    )
+    return TaskCounts(data=data, total=sum(c.tasks for c in data))

@@ -1,0 +1,133 @@
+"""Supervision: the stuck list, and what a supervisor does about a stuck case."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+import structlog
+from fastapi import APIRouter, HTTPException, Query
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+from temporalio.api.workflowservice.v1 import ResetActivityRequest
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.service import RPCError, RPCStatusCode
+
+from api.decisions import act
+from api.deps import CaseDep, CurrentActor, SessionDep, SettingsDep, TemporalDep
+from api.stuck import Filters, stuck_cases
+from models.decisions import AssignInput, RemindAssigneeInput, WithdrawInput
+from models.enums import Role, Stage, StuckReason
+from models.payloads import CaseState
+from models.schemas_queue import (
+    AssignmentIn,
+    CancellationIn,
+    ReminderIn,
+    RetryResult,
+    StuckCasesPublic,
+)
+from models.tasks import ActivityRetry
+from models.users import User
+from workflows.return_case import ReturnCaseWorkflow, workflow_id
+
+router = APIRouter(tags=["supervision"])
+log = structlog.get_logger(__name__)
+
+
+@router.get("/supervision/stuck", response_model=StuckCasesPublic)
+async def list_stuck(
+    session: SessionDep,
+    client: TemporalDep,
+    stage: Stage | None = None,
+    reason: StuckReason | None = None,
+    caseworker: Annotated[str | None, Query(max_length=100, description="Assignee id")] = None,
+    country: Annotated[str | None, Query(min_length=2, max_length=2)] = None,
+    project_id: Annotated[str | None, Query(max_length=36)] = None,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> StuckCasesPublic:
+    """Every stuck case with its reasons (age, severity), most severe first."""
+    filters = Filters(stage=stage, reason=reason, assignee_id=caseworker,
+                      country=country.upper() if country else None, project_id=project_id)
+    found = await stuck_cases(session, client, datetime.now(UTC), filters)
+    return StuckCasesPublic(data=found[offset:offset + limit], count=len(found))
+
+
+@router.post("/cases/{case_id}/assignment", response_model=CaseState)
+async def assign(
+    case: CaseDep, body: AssignmentIn, session: SessionDep, actor: CurrentActor,
+    client: TemporalDep,
+) -> CaseState:
+    """Reassign the case to another caseworker, with the reason (recorded in the timeline)."""
+    user = session.get(User, body.assignee_id)
+    session.close()
+    if user is None or not user.is_active or user.role != Role.CASEWORKER:
+        raise HTTPException(status_code=422, detail=[{
+            "loc": ["body", "assignee_id"], "type": "value_error",
+            "msg": f"{body.assignee_id} is not an active caseworker",
+        }])
+    return await act(client, case.id, ReturnCaseWorkflow.assign, AssignInput, actor, body)
+
+
+@router.post("/cases/{case_id}/reminder", response_model=CaseState)
+async def remind(
+    case: CaseDep, body: ReminderIn, actor: CurrentActor, client: TemporalDep
+) -> CaseState:
+    """Remind the case's assignee (in-app notification and e-mail; all caseworkers when the
+    case has none)."""
+    return await act(
+        client, case.id, ReturnCaseWorkflow.remind_assignee, RemindAssigneeInput, actor, body
+    )
+
+
+@router.post("/cases/{case_id}/cancellation", response_model=CaseState)
+async def cancel(
+    case: CaseDep, body: CancellationIn, actor: CurrentActor, client: TemporalDep
+) -> CaseState:
+    """Close a stuck case with a reason, through the withdrawal path (undoes what was set up)."""
+    return await act(client, case.id, ReturnCaseWorkflow.withdraw, WithdrawInput, actor, body)
+
+
+@router.post("/cases/{case_id}/external-call-retry", response_model=RetryResult)
+async def retry_now(
+    case: CaseDep, session: SessionDep, settings: SettingsDep, actor: CurrentActor,
+    client: TemporalDep,
+) -> RetryResult:
+    """Retry a failing external call now instead of at its next backoff (ResetActivity)."""
+    marks = session.exec(
+        select(ActivityRetry).where(col(ActivityRetry.case_id) == case.id)
+    ).all()
+    session.close()
+    if not marks:
+        raise HTTPException(status_code=409, detail="no external call of this case is failing")
+    retried = []
+    for mark in marks:
+        try:
+            await client.workflow_service.reset_activity(ResetActivityRequest(
+                namespace=settings.temporal_namespace,
+                execution=WorkflowExecution(workflow_id=workflow_id(case.id), run_id=mark.run_id),
+                id=mark.activity_id,
+                identity=f"homeward:{actor.id}",
+                # Attempts start again at 1 and the next one is scheduled now, not after
+                # the backoff; a failure marks the case again (core/interceptors.py).
+                reset_heartbeat=True,
+            ))
+        except RPCError as err:
+            if err.status == RPCStatusCode.NOT_FOUND:
+                continue  # finished meanwhile
+            log.warning("reset activity failed", error=str(err))
+            raise HTTPException(status_code=503, detail=f"Temporal refused: {err.message}") from err
+        retried.append(mark.activity_type)
+    if not retried:
+        raise HTTPException(status_code=409, detail="the failing call finished meanwhile")
+    # A success at attempt 1 clears nothing, so the marks go now; a new failure adds them back.
+    with Session(session.get_bind()) as fresh:
+        for mark in marks:
+            fresh.exec(delete(ActivityRetry).where(  # type: ignore[call-overload]
+                col(ActivityRetry.case_id) == mark.case_id,
+                col(ActivityRetry.run_id) == mark.run_id,
+                col(ActivityRetry.activity_id) == mark.activity_id,
+            ))
+        fresh.commit()
+    log.info("external call retried now", activities=retried, by=actor.id)
+    return RetryResult(retried=retried)
