@@ -137,6 +137,21 @@ def _deadlines(session: Session, now: datetime, f: Filters, found: _Found) -> No
             ))
 
 
+def _next_attempt(pending: object) -> datetime | None:
+    """When the server retries next; servers without the field (the time-skipping one):
+    the last attempt's end plus the current retry interval."""
+    p = pending
+    if p.HasField("next_attempt_schedule_time"):  # type: ignore[attr-defined]
+        return utc(p.next_attempt_schedule_time.ToDatetime())  # type: ignore[attr-defined]
+    if p.HasField("last_attempt_complete_time") and p.HasField("current_retry_interval"):  # type: ignore[attr-defined]
+        return utc(p.last_attempt_complete_time.ToDatetime()) + (  # type: ignore[attr-defined]
+            p.current_retry_interval.ToTimedelta()  # type: ignore[attr-defined]
+        )
+    if p.HasField("scheduled_time"):  # type: ignore[attr-defined]
+        return utc(p.scheduled_time.ToDatetime())  # type: ignore[attr-defined]
+    return None
+
+
 async def _describe_all(client: Client, case_ids: list[str]) -> dict[str, object]:
     gate = asyncio.Semaphore(DESCRIBE_CONCURRENCY)
 
@@ -175,10 +190,7 @@ def _retrying(
         if case is None or not f.matches(case):
             continue
         failure = pending.last_failure.message if pending.HasField("last_failure") else ""
-        next_at = (
-            utc(pending.next_attempt_schedule_time.ToDatetime())
-            if pending.HasField("next_attempt_schedule_time") else None
-        )
+        next_at = _next_attempt(pending)
         found.add(case, _reason(
             now, mark.failed_at, reason=StuckReason.ACTIVITY_RETRYING, severity=Severity.HIGH,
             system=mark.system, activity_type=mark.activity_type,

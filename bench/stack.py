@@ -44,7 +44,7 @@ from core.cli import venv_binary
 from core.db import build_engine
 from core.migrate import upgrade
 from core.security import create_access_token, hash_password
-from core.search_attributes import ensure_search_attributes
+from core.search_attributes import DEV_SERVER_ARGS, ensure_search_attributes
 from core.settings import Settings
 from core.temporal import connect
 from models.users import User
@@ -174,6 +174,7 @@ async def running_stack(
             temporal = _spawn("temporal", [
                 venv_binary("temporal"), "server", "start-dev", "--headless",
                 "--ip", "127.0.0.1", "--port", str(t_port), "--log-level", "error",
+                *DEV_SERVER_ARGS,
             ], dict(os.environ), tmp)
             procs.append(temporal)
 

@@ -167,6 +167,8 @@ def _seed_demo(api: str) -> None:
 @app.command()
 def run(demo: bool = typer.Option(True, help="Load demo data (idempotent).")) -> None:
     """Start the Temporal dev server, the worker and the API; Ctrl-C stops them all."""
+    from core.search_attributes import DEV_SERVER_ARGS
+
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     host, _, port = settings.temporal_address.rpartition(":")
@@ -200,6 +202,7 @@ def run(demo: bool = typer.Option(True, help="Load demo data (idempotent).")) ->
             "--ui-port", str(settings.temporal_ui_port),
             "--namespace", settings.temporal_namespace,
             "--log-level", "warn",
+            *DEV_SERVER_ARGS,
         ])
         _wait_for_temporal()
         register_search_attributes()

@@ -26,6 +26,15 @@ ASSIGNEE = SearchAttributeKey.for_keyword("Assignee")
 CASE_COUNTRY = SearchAttributeKey.for_keyword("CaseCountry")
 CASE_PROJECT = SearchAttributeKey.for_keyword("CaseProject")
 
+# The server marks a workflow whose workflow tasks keep failing in TemporalReportedProblems
+# after this many consecutive failures; the dev server started by `make run` and the tests
+# report at once (the stuck list reads it). Set it on your own cluster's dynamic config.
+REPORT_PROBLEMS_AFTER = 1
+DEV_SERVER_ARGS = [
+    "--dynamic-config-value",
+    f"system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute={REPORT_PROBLEMS_AFTER}",
+]
+
 CASE_SEARCH_ATTRIBUTES: list[SearchAttributeKey] = [  # type: ignore[type-arg]
     CASE_STAGE, WAITING_ON, NEXT_DUE, ASSIGNEE, CASE_COUNTRY, CASE_PROJECT,
 ]

@@ -17,7 +17,11 @@ from api.project_service import ensure_default_project
 from api.user_service import DEMO_PASSWORD, DEMO_USERS
 from core.cli import venv_binary
 from core.converter import build_data_converter
-from core.search_attributes import CASE_SEARCH_ATTRIBUTES, ensure_search_attributes
+from core.search_attributes import (
+    CASE_SEARCH_ATTRIBUTES,
+    DEV_SERVER_ARGS,
+    ensure_search_attributes,
+)
 from core.db import build_engine
 from core.migrate import upgrade
 from core.security import hash_password
@@ -50,6 +54,7 @@ async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
         ui=False,
         dev_server_log_level="error",
         search_attributes=CASE_SEARCH_ATTRIBUTES,
+        dev_server_extra_args=DEV_SERVER_ARGS,
     )
     yield env
     await env.shutdown()
