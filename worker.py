@@ -13,7 +13,7 @@ from datetime import timedelta
 import structlog
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import Worker, WorkflowRunner
 
 from activities.authorities import AuthorityActivities
 from activities.booking import BookingActivities
@@ -83,7 +83,11 @@ def build_worker(
     task_queue: str | None = None,
     executor: ThreadPoolExecutor | None = None,
     clients: ExternalClients | None = None,
+    workflow_runner: WorkflowRunner | None = None,
 ) -> Worker:
+    # workflow_runner: the sandbox by default; benchmarks that start thousands of cases pass
+    # UnsandboxedWorkflowRunner() to skip the per-instance re-import (same workflow code).
+    extra = {"workflow_runner": workflow_runner} if workflow_runner is not None else {}
     return Worker(
         client,
         task_queue=task_queue or settings.temporal_task_queue,
@@ -94,6 +98,7 @@ def build_worker(
         # On SIGTERM in-flight activities get this long to finish; the rest are cancelled
         # and handed back to the server, which retries them on another worker.
         graceful_shutdown_timeout=timedelta(seconds=settings.worker_graceful_shutdown_seconds),
+        **extra,  # type: ignore[arg-type]
     )
 
 
