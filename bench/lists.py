@@ -74,8 +74,8 @@ async def populate(
     today = datetime.now(UTC).date()
     rows = [_row(i, project_id, today) for i in range(n)]
     with Session(engine) as session:
-        for start in range(0, n, 1000):
-            session.exec(insert(Case), params=rows[start:start + 1000])  # type: ignore[call-overload]
+        for first in range(0, n, 1000):
+            session.exec(insert(Case), params=rows[first:first + 1000])  # type: ignore[call-overload]
         session.commit()
         cases = {c.id: c for c in session.exec(select(Case).where(
             Case.id.in_([r["id"] for r in rows]))).all()}  # type: ignore[attr-defined]

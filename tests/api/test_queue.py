@@ -153,11 +153,11 @@ async def broken_api(
         interceptors=[ActivityContextInterceptor(engine), BreakingDeploy()],
         workflow_runner=UnsandboxedWorkflowRunner(),  # the switch lives outside the sandbox
     )
-    async with worker, app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                     base_url="http://homeward.test",
-                                     headers=bearer("caseworker")) as client:
-            yield client
+    async with worker, app.router.lifespan_context(app), httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://homeward.test",
+        headers=bearer("caseworker"),
+    ) as client:
+        yield client
     BROKEN["on"] = False
 
 

@@ -3,8 +3,6 @@ fast (timings printed; ``bench/bench_lists.py`` does the same with 10,000)."""
 
 from __future__ import annotations
 
-import time
-
 import httpx
 import pytest
 from sqlalchemy.engine import Engine
@@ -33,13 +31,11 @@ async def test_stuck_and_task_lists_with_a_thousand_cases(
     app = create_app(settings)
     app.state.engine, app.state.temporal = engine, dev_env.client
     project = ensure_default_project(engine, settings)
-    t0 = time.perf_counter()
     # Unsandboxed: the same workflow code, without re-importing it per new case (setup speed).
     worker = build_worker(dev_env.client, settings, engine,
                           workflow_runner=UnsandboxedWorkflowRunner())
     async with worker, app.router.lifespan_context(app):
         expected = await populate(engine, dev_env.client, settings, project.id, N)
-        started = time.perf_counter() - t0
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                      base_url="http://homeward.test") as http:
             sup, cw = bearer("supervisor"), bearer("caseworker")
