@@ -12,8 +12,8 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
 from api.project_service import project_policy
-from core.settings import Settings
 from core.search_attributes import at_start
+from core.settings import Settings
 from models.enums import Relationship, Vulnerability
 from models.payloads import CaseWorkflowInput, Traveller
 from models.policy import CasePolicy

@@ -16,8 +16,8 @@ from temporalio.api.operatorservice.v1 import (
     ListSearchAttributesRequest,
 )
 from temporalio.client import Client
-from temporalio.service import RPCError, RPCStatusCode
 from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
+from temporalio.service import RPCError, RPCStatusCode
 
 CASE_STAGE = SearchAttributeKey.for_keyword("CaseStage")
 WAITING_ON = SearchAttributeKey.for_keyword("WaitingOn")

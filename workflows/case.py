@@ -15,6 +15,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
 from activities.projection import ProjectionActivities
+from core import search_attributes as sa
 from models.enums import (
     BookingStatus,
     CaseStatus,
@@ -42,11 +43,10 @@ from models.payloads import (
     Booking,
     CaseState,
     DeadlineInfo,
-    TaskInfo,
     ProjectCaseInput,
     StageChange,
+    TaskInfo,
 )
-from core import search_attributes as sa
 from workflows import aftercare, calls, deadlines, rules, tasks
 from workflows.aftercare import AftercareRun
 

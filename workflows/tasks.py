@@ -16,7 +16,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from models.enums import BookingStatus, CaseStatus, DocumentStatus, GrantStatus, Role, Stage, TaskKind
+from models.enums import (
+    BookingStatus,
+    CaseStatus,
+    DocumentStatus,
+    GrantStatus,
+    Role,
+    Stage,
+    TaskKind,
+)
 from models.payloads import CaseState, TaskInfo
 from workflows import rules
 

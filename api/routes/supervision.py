@@ -9,8 +9,8 @@ import structlog
 from fastapi import APIRouter, HTTPException, Query
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
-from temporalio.api.workflowservice.v1 import ResetActivityRequest
 from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.workflowservice.v1 import ResetActivityRequest
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.decisions import act
