@@ -254,6 +254,7 @@ class TaskKind(StrEnum):
     NO_SHOW_DECISION = "no_show_decision"
     APPROVE_GRANT = "approve_grant"
     RETRY_PAYMENT = "retry_payment"
+    APPROVE_CLOSURE = "approve_closure"
 
 
 class DeadlineKind(StrEnum):

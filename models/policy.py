@@ -155,6 +155,7 @@ DEFAULT_TASK_SLA_HOURS: dict[TaskKind, int] = {
     TaskKind.NO_SHOW_DECISION: 24,
     TaskKind.APPROVE_GRANT: 2 * 24,
     TaskKind.RETRY_PAYMENT: 2 * 24,
+    TaskKind.APPROVE_CLOSURE: 2 * 24,
 }
 
 

@@ -120,6 +120,12 @@ def _retry_payment(s: CaseState) -> Open:
     return None
 
 
+def _approve_closure(s: CaseState) -> Open:
+    if s.closure_proposal is not None:
+        return Role.SUPERVISOR, f"approve closing the case ({s.closure_proposal.reason})"
+    return None
+
+
 RULES: dict[TaskKind, Rule] = {
     TaskKind.COMPLETE_INTAKE: _intake,
     TaskKind.ASSESS_ELIGIBILITY: _assess_eligibility,
@@ -135,6 +141,7 @@ RULES: dict[TaskKind, Rule] = {
     TaskKind.NO_SHOW_DECISION: _no_show,
     TaskKind.APPROVE_GRANT: _approve_grant,
     TaskKind.RETRY_PAYMENT: _retry_payment,
+    TaskKind.APPROVE_CLOSURE: _approve_closure,
 }
 
 # Roles whose tasks are people's decisions in Homeward (queues, SLAs); the others are

@@ -16,7 +16,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from api.decisions import act
 from api.deps import CaseDep, CurrentActor, SessionDep, SettingsDep, TemporalDep
 from api.stuck import Filters, stuck_cases
-from models.decisions import AssignInput, RemindAssigneeInput, WithdrawInput
+from models.decisions import AssignInput, ProposeClosureInput, RemindAssigneeInput
 from models.enums import Role, Stage, StuckReason
 from models.payloads import CaseState
 from models.schemas_queue import (
@@ -84,8 +84,12 @@ async def remind(
 async def cancel(
     case: CaseDep, body: CancellationIn, actor: CurrentActor, client: TemporalDep
 ) -> CaseState:
-    """Close a stuck case with a reason, through the withdrawal path (undoes what was set up)."""
-    return await act(client, case.id, ReturnCaseWorkflow.withdraw, WithdrawInput, actor, body)
+    """Propose closing a stuck case, with the reason (four eyes on every closure: a different
+    supervisor approves it with `POST /cases/{id}/closure/decision`, then the workflow undoes
+    what was set up, as for a withdrawal)."""
+    return await act(
+        client, case.id, ReturnCaseWorkflow.propose_closure, ProposeClosureInput, actor, body
+    )
 
 
 @router.post("/cases/{case_id}/external-call-retry", response_model=RetryResult)

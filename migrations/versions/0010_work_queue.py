@@ -49,7 +49,7 @@ def upgrade() -> None:
 
     op.create_table('case_tasks',
     sa.Column('case_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
-    sa.Column('kind', sa.Enum('complete_intake', 'assess_eligibility', 'approve_eligibility', 'record_consent', 'vulnerability_steps', 'assess_travel_documents', 'embassy_answer', 'document_decision', 'clearance', 'book_travel', 'confirm_departure', 'no_show_decision', 'approve_grant', 'retry_payment', name='taskkind', native_enum=False, length=40), nullable=False),
+    sa.Column('kind', sa.Enum('complete_intake', 'assess_eligibility', 'approve_eligibility', 'record_consent', 'vulnerability_steps', 'assess_travel_documents', 'embassy_answer', 'document_decision', 'clearance', 'book_travel', 'confirm_departure', 'no_show_decision', 'approve_grant', 'retry_payment', 'approve_closure', name='taskkind', native_enum=False, length=40), nullable=False),
     sa.Column('stage', sa.Enum('intake', 'eligibility', 'consent', 'vulnerability', 'travel_documents', 'clearance', 'travel', 'departed', 'arrival', 'reintegration', 'monitoring', 'closure', 'closed', name='stage', native_enum=False, length=40), nullable=False),
     sa.Column('role', sa.Enum('caseworker', 'supervisor', 'partner', 'auditor', 'admin', 'border_guard', 'migration_office', 'escort', 'embassy_liaison', name='role', native_enum=False, length=40), nullable=False),
     sa.Column('since', sa.DateTime(timezone=True), nullable=False),

@@ -113,9 +113,16 @@ async def test_queue_assignment_reminder_and_cancellation(
     r = await api.post(f"/cases/{case_id}/external-call-retry", headers=SUPERVISOR)
     assert r.status_code == 409
 
-    # Cancel with a reason: the case closes through the withdrawal path; its tasks go.
+    # Cancel with a reason: a closure proposal (the approval becomes a supervisor's task),
+    # approved by a second supervisor (four eyes); the case closes and its tasks go.
     r = await api.post(f"/cases/{case_id}/cancellation", headers=SUPERVISOR,
                        json={"reason": "absconded", "note": "not seen for a month"})
+    assert r.status_code == 200, r.text
+    assert r.json()["closure_proposal"]["reason"] == "absconded"
+    await until(lambda: api.get("/tasks/approvals", headers=SUPERVISOR),
+                lambda r: "approve_closure" in [t["kind"] for t in r.json()["data"]])
+    r = await api.post(f"/cases/{case_id}/closure/decision", headers=bearer("supervisor2"),
+                       json={"approve": True, "reason": "agreed"})
     assert r.status_code == 200, r.text
     assert (r.json()["status"], r.json()["closure_reason"]) == ("closed", "absconded")
     await until(lambda: mine(CW2), lambda q: q["count"] == 0)

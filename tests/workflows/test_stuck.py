@@ -22,7 +22,6 @@ from models.decisions import (
     EligibilityDecisionInput,
     RecordCounsellingInput,
     SubmitEligibilityInput,
-    WithdrawInput,
 )
 from models.enums import DocumentChoice, Severity, StuckReason, TaskKind
 from models.policy import CasePolicy, ChasingPolicy
@@ -35,6 +34,7 @@ from tests.workflows.scenario import (
     CASEWORKER,
     SUPERVISOR,
     clients,
+    close_case,
     person,
     start_case,
     through_consent,
@@ -166,10 +166,7 @@ async def test_business_deadlines_turn_at_risk_then_missed_and_clear(
         assert leaving_id in {c.case_id for c in found}
         assert reasons(found, leaving_id) == [StuckReason.DEADLINE_MISSED]
 
-        await leaving.execute_update(
-            ReturnCaseWorkflow.withdraw,
-            WithdrawInput(actor=SUPERVISOR, note="left on their own"),
-        )
+        await close_case(leaving, note="left on their own")
         await eventually(lambda: not open_task_kinds(engine, leaving_id), "closed: no tasks")
         assert leaving_id not in {c.case_id for c in await stuck(time_env, engine)}
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from models.enums import (
     BookingStatus,
+    ClosureReason,
     DeadlineKind,
     DocumentStatus,
     GrantStatus,
@@ -18,6 +19,7 @@ from models.enums import (
     TaskKind,
 )
 from models.payloads import Booking, CaseState, Eligibility, Grant, VulnerabilityStep
+from models.reintegration import ClosureProposal
 from workflows import deadlines, tasks
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -54,6 +56,12 @@ def test_each_stage_waits_for_the_decision_it_needs() -> None:
     assert TaskKind.APPROVE_GRANT in kinds(state(stage=Stage.TRAVEL, grant=grant))
     failed = grant.model_copy(update={"status": GrantStatus.PAYMENT_FAILED})
     assert kinds(state(stage=Stage.DEPARTED, grant=failed)) == [TaskKind.RETRY_PAYMENT]
+    proposal = ClosureProposal(reason=ClosureReason.WITHDRAWN, note="n", proposed_by="cw",
+                               proposed_at=NOW, from_stage=Stage.CONSENT)
+    s = state(stage=Stage.CONSENT, closure_proposal=proposal)
+    assert {(t.kind, t.role) for t in tasks.open_tasks(s, NOW)} == {
+        (TaskKind.RECORD_CONSENT, Role.CASEWORKER), (TaskKind.APPROVE_CLOSURE, Role.SUPERVISOR),
+    }
     closed = state(stage=Stage.CLOSED, status="closed")
     assert kinds(closed) == []
 
