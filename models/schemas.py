@@ -163,6 +163,7 @@ class CasePublic(CaseBase):
     closure_reason: ClosureReason | None = None
     departure_date: date | None = None
     grant_receipt_ref: str | None = None
+    assignee_id: str | None = Field(default=None, description="The caseworker's user id")
 
 
 class CaseDetail(CasePublic):
