@@ -21,12 +21,15 @@ from temporalio.worker import (
     WorkflowInterceptorClassInput,
 )
 
+from activities.clients import ExternalClients
+from activities.embassy import SimulatedEmbassy
+from activities.simulation import SimulatorConfig
 from api.main import create_app
 from core.interceptors import ActivityContextInterceptor
 from core.settings import Settings
 from models.timeline import Notification
 from models.users import User
-from tests.api.test_decisions import case_in_eligibility
+from tests.api.test_decisions import case_after_consent, case_in_eligibility
 from tests.api.test_timeline_and_notifications import timeline_until
 from tests.factories import CASE_JSON
 from tests.tokens import bearer
@@ -147,15 +150,20 @@ class BreakingDeploy(Interceptor):
         return _Breaks
 
 
+EMBASSY = SimulatedEmbassy(SimulatorConfig(seed=1))
+
+
 @pytest.fixture
 async def broken_api(
     dev_env: WorkflowEnvironment, settings: Settings, engine: Engine, users: dict[str, User]
 ) -> AsyncIterator[httpx.AsyncClient]:
+    """The API with a worker whose deploy can break (BROKEN) and whose embassy can go down."""
+    EMBASSY.config.down, EMBASSY.calls = False, 0
     app = create_app(settings)
     app.state.engine, app.state.temporal = engine, dev_env.client
     worker = Worker(
         dev_env.client, task_queue=settings.temporal_task_queue, workflows=WORKFLOWS,
-        activities=activities_for(engine),  # type: ignore[arg-type]
+        activities=activities_for(engine, ExternalClients(embassy=EMBASSY)),  # type: ignore[arg-type]
         activity_executor=ThreadPoolExecutor(4),
         interceptors=[ActivityContextInterceptor(engine), BreakingDeploy()],
         workflow_runner=UnsandboxedWorkflowRunner(),  # the switch lives outside the sandbox
@@ -192,3 +200,34 @@ async def test_a_failing_workflow_is_stuck_until_the_fix_is_deployed(
 
     BROKEN["on"] = False  # the fix: the server's next retry of the workflow task succeeds
     await until(stuck, lambda found: found == [], seconds=40)
+
+
+async def test_retry_a_failing_external_call_now(broken_api: httpx.AsyncClient) -> None:
+    case_id = await case_after_consent(broken_api)
+    EMBASSY.config.down = True
+    # The request waits for the embassy (retried with backoff): send it in the background.
+    request = asyncio.create_task(broken_api.post(
+        f"/cases/{case_id}/travel-documents/assessment", json={"planned_departure": "2030-01-10"}
+    ))
+
+    async def stuck() -> list[dict[str, Any]]:
+        r = await broken_api.get("/supervision/stuck", headers=SUPERVISOR,
+                                 params={"reason": "activity_retrying"})
+        return r.json()["data"]  # type: ignore[no-any-return]
+
+    # Attempts at about 0, 1, 3 and 7 s; the fifth would come only 8 s after the fourth.
+    [case] = await until(stuck, lambda f: len(f) == 1 and f[0]["reasons"][0]["attempt"] >= 5,
+                         seconds=30)
+    reason = case["reasons"][0]
+    assert (reason["system"], reason["last_error"]) == ("embassy", "embassy is down")
+    calls_before = EMBASSY.calls
+    r = await broken_api.post(f"/cases/{case_id}/external-call-retry", headers=SUPERVISOR)
+    assert r.status_code == 200, r.text
+    assert r.json() == {"retried": ["request_travel_document"]}
+    # Tried again at once, not at the end of the backoff.
+    await until(lambda: asyncio.sleep(0, EMBASSY.calls), lambda n: n > calls_before, seconds=3)
+
+    EMBASSY.config.down = False
+    await until(lambda: asyncio.sleep(0, request.done()), bool, seconds=40)
+    assert request.result().status_code == 200, request.result().text
+    await until(stuck, lambda f: f == [])
