@@ -24,7 +24,12 @@ def payloads_in(value: Any) -> list[Payload]:
     if isinstance(value, Payload):
         return [value]
     if isinstance(value, Message):
-        return [p for _, v in value.ListFields() for p in payloads_in(v)]
+        # Search attributes are never encoded (the server indexes them; ids and codes only),
+        # nor is a patch marker's id: workflow code's version, no case data.
+        if getattr(value, "marker_name", None) == "core_patch":
+            return []
+        return [p for f, v in value.ListFields() if f.name != "search_attributes"
+                for p in payloads_in(v)]
     if isinstance(value, (str, bytes, int, float, bool)):
         return []
     if callable(getattr(value, "values", None)):  # a protobuf map
