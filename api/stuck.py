@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import structlog
 from sqlalchemy import delete
@@ -68,7 +69,7 @@ class Filters:
                 query = query.where(column == value)
         return query
 
-    def matches(self, case: Case) -> bool:
+    def matches(self, case: Any) -> bool:
         return all(
             value is None or getattr(case, name) == value
             for name, value in (
@@ -82,10 +83,10 @@ class Filters:
 
 @dataclass
 class _Found:
-    cases: dict[str, Case] = field(default_factory=dict)
+    cases: dict[str, Any] = field(default_factory=dict)
     reasons: dict[str, list[StuckReasonPublic]] = field(default_factory=dict)
 
-    def add(self, case: Case, reason: StuckReasonPublic) -> None:
+    def add(self, case: Any, reason: StuckReasonPublic) -> None:  # a Case or a row of its columns
         self.cases[case.id] = case
         self.reasons.setdefault(case.id, []).append(reason)
 
@@ -97,14 +98,24 @@ def _reason(now: datetime, since: datetime, **kw: object) -> StuckReasonPublic:
     )
 
 
+# The case columns the list shows (plain rows: loading thousands of full Case objects
+# would cost more than the queries).
+CASE_COLUMNS = (
+    col(Case.id), col(Case.reference), col(Case.stage), col(Case.assignee_id),
+    col(Case.country_of_origin), col(Case.project_id),
+)
+
+
 def _overdue_tasks(session: Session, now: datetime, f: Filters, found: _Found) -> None:
     query = (
-        select(CaseTask, Case)
+        select(col(CaseTask.kind), col(CaseTask.role), col(CaseTask.summary),
+               col(CaseTask.since), col(CaseTask.due_at), *CASE_COLUMNS)
         .join(Case, col(Case.id) == col(CaseTask.case_id))
         .where(col(CaseTask.due_at) <= now)
         .where(col(CaseTask.role).in_(list(HUMAN_ROLES)))
     )
-    for task, case in session.exec(f.case_query(query)).all():
+    for task in session.exec(f.case_query(query)).all():
+        case = task
         assert task.due_at is not None
         found.add(case, _reason(
             now, task.due_at, reason=StuckReason.TASK_OVERDUE, severity=Severity.HIGH,
@@ -116,11 +127,13 @@ def _overdue_tasks(session: Session, now: datetime, f: Filters, found: _Found) -
 
 def _deadlines(session: Session, now: datetime, f: Filters, found: _Found) -> None:
     query = (
-        select(CaseDeadline, Case)
+        select(col(CaseDeadline.kind), col(CaseDeadline.due_at), col(CaseDeadline.at_risk_from),
+               col(CaseDeadline.detail), *CASE_COLUMNS)
         .join(Case, col(Case.id) == col(CaseDeadline.case_id))
         .where((col(CaseDeadline.due_at) <= now) | (col(CaseDeadline.at_risk_from) <= now))
     )
-    for deadline, case in session.exec(f.case_query(query)).all():
+    for deadline in session.exec(f.case_query(query)).all():
+        case = deadline
         if utc(deadline.due_at) <= now:
             if f.wants(StuckReason.DEADLINE_MISSED):
                 found.add(case, _reason(
