@@ -255,6 +255,9 @@ class TaskKind(StrEnum):
     APPROVE_GRANT = "approve_grant"
     RETRY_PAYMENT = "retry_payment"
     APPROVE_CLOSURE = "approve_closure"
+    CONFIRM_ARRIVAL = "confirm_arrival"
+    APPROVE_PLAN = "approve_plan"
+    REPORT_MONITORING_VISIT = "report_monitoring_visit"
 
 
 class DeadlineKind(StrEnum):
@@ -264,6 +267,8 @@ class DeadlineKind(StrEnum):
     FIT_TO_TRAVEL = "fit_to_travel"
     LEAD_TIME = "lead_time"
     EMBASSY_ANSWER = "embassy_answer"
+    ARRIVAL_CONFIRMATION = "arrival_confirmation"
+    MONITORING_VISIT = "monitoring_visit"
 
 
 class StuckReason(StrEnum):

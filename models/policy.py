@@ -156,6 +156,8 @@ DEFAULT_TASK_SLA_HOURS: dict[TaskKind, int] = {
     TaskKind.APPROVE_GRANT: 2 * 24,
     TaskKind.RETRY_PAYMENT: 2 * 24,
     TaskKind.APPROVE_CLOSURE: 2 * 24,
+    TaskKind.APPROVE_PLAN: 5 * 24,
+    # Arrival and monitoring visits have business deadlines instead (workflows/deadlines.py).
 }
 
 

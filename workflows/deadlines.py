@@ -3,13 +3,7 @@
 Pure, like workflows/tasks.py: the workflow projects them into ``case_deadlines``, and the
 supervisors' stuck list compares them with the clock at read time (so a deadline turns
 "at risk", then "missed", without the workflow doing anything). A new kind is one rule in
-``RULES`` returning ``DeadlineInfo`` items, e.g. "arrival not confirmed":
-
-    def _arrival(s: CaseState) -> list[DeadlineInfo]:
-        a = s.arrival
-        if s.stage != Stage.ARRIVAL or a is None or a.confirmed_on:
-            return []
-        return [DeadlineInfo(kind=DeadlineKind.ARRIVAL, due_at=a.expected_by, detail=...)]
+``RULES`` returning ``DeadlineInfo`` items (see ``_arrival`` and ``_monitoring``).
 """
 
 from __future__ import annotations
@@ -17,7 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
-from models.enums import BookingStatus, CaseStatus, DeadlineKind, DocumentStatus, StepKind
+from models.enums import (
+    BookingStatus,
+    CaseStatus,
+    DeadlineKind,
+    DocumentStatus,
+    Stage,
+    StepKind,
+)
 from models.payloads import CaseState, DeadlineInfo
 from models.policy import working_days_between
 from workflows import rules
@@ -118,7 +119,34 @@ def _embassy_answer(s: CaseState) -> list[DeadlineInfo]:
     )]
 
 
-RULES: list[Rule] = [_voluntary_departure, _fit_to_travel, _lead_time, _embassy_answer]
+def _arrival(s: CaseState) -> list[DeadlineInfo]:
+    a = s.arrival
+    if s.stage != Stage.ARRIVAL or a.confirmed_on is not None or a.expected_by is None:
+        return []
+    return [DeadlineInfo(
+        kind=DeadlineKind.ARRIVAL_CONFIRMATION, due_at=a.escalate_at or a.expected_by,
+        at_risk_from=a.expected_by,
+        detail=f"arrival not confirmed by the partner (expected by {a.expected_by:%Y-%m-%d})",
+    )]
+
+
+def _monitoring(s: CaseState) -> list[DeadlineInfo]:
+    if s.stage != Stage.MONITORING:
+        return []
+    grace = timedelta(days=s.policy.aftercare.visit_grace_days)
+    return [
+        DeadlineInfo(
+            kind=DeadlineKind.MONITORING_VISIT, due_at=start_of(v.due_on) + grace,
+            at_risk_from=start_of(v.due_on),
+            detail=f"monitoring visit {v.number} due {v.due_on} not reported",
+        )
+        for v in s.monitoring.open_visits()
+    ]
+
+
+RULES: list[Rule] = [
+    _voluntary_departure, _fit_to_travel, _lead_time, _embassy_answer, _arrival, _monitoring,
+]
 
 
 def case_deadlines(state: CaseState) -> list[DeadlineInfo]:

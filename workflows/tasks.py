@@ -21,6 +21,7 @@ from models.enums import (
     CaseStatus,
     DocumentStatus,
     GrantStatus,
+    PlanStatus,
     Role,
     Stage,
     TaskKind,
@@ -126,6 +127,27 @@ def _approve_closure(s: CaseState) -> Open:
     return None
 
 
+def _confirm_arrival(s: CaseState) -> Open:
+    if s.stage == Stage.ARRIVAL and s.arrival.confirmed_on is None:
+        return Role.PARTNER, "confirm the household's arrival"
+    return None
+
+
+def _approve_plan(s: CaseState) -> Open:
+    if s.plan is not None and s.plan.status == PlanStatus.PROPOSED:
+        return Role.SUPERVISOR, "approve the reintegration plan"
+    return None
+
+
+def _monitoring_visit(s: CaseState) -> Open:
+    if s.stage != Stage.MONITORING:
+        return None
+    due = [v for v in s.monitoring.open_visits()]
+    if not due:
+        return None
+    return Role.PARTNER, f"report monitoring visit {due[0].number} (due {due[0].due_on})"
+
+
 RULES: dict[TaskKind, Rule] = {
     TaskKind.COMPLETE_INTAKE: _intake,
     TaskKind.ASSESS_ELIGIBILITY: _assess_eligibility,
@@ -142,6 +164,9 @@ RULES: dict[TaskKind, Rule] = {
     TaskKind.APPROVE_GRANT: _approve_grant,
     TaskKind.RETRY_PAYMENT: _retry_payment,
     TaskKind.APPROVE_CLOSURE: _approve_closure,
+    TaskKind.CONFIRM_ARRIVAL: _confirm_arrival,
+    TaskKind.APPROVE_PLAN: _approve_plan,
+    TaskKind.REPORT_MONITORING_VISIT: _monitoring_visit,
 }
 
 # Roles whose tasks are people's decisions in Homeward (queues, SLAs); the others are

@@ -35,7 +35,7 @@ def upgrade() -> None:
     op.create_table('case_deadlines',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
-    sa.Column('kind', sa.Enum('voluntary_departure', 'fit_to_travel', 'lead_time', 'embassy_answer', name='deadlinekind', native_enum=False, length=40), nullable=False),
+    sa.Column('kind', sa.Enum('voluntary_departure', 'fit_to_travel', 'lead_time', 'embassy_answer', 'arrival_confirmation', 'monitoring_visit', name='deadlinekind', native_enum=False, length=40), nullable=False),
     sa.Column('due_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('at_risk_from', sa.DateTime(timezone=True), nullable=True),
     sa.Column('detail', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
@@ -49,7 +49,7 @@ def upgrade() -> None:
 
     op.create_table('case_tasks',
     sa.Column('case_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
-    sa.Column('kind', sa.Enum('complete_intake', 'assess_eligibility', 'approve_eligibility', 'record_consent', 'vulnerability_steps', 'assess_travel_documents', 'embassy_answer', 'document_decision', 'clearance', 'book_travel', 'confirm_departure', 'no_show_decision', 'approve_grant', 'retry_payment', 'approve_closure', name='taskkind', native_enum=False, length=40), nullable=False),
+    sa.Column('kind', sa.Enum('complete_intake', 'assess_eligibility', 'approve_eligibility', 'record_consent', 'vulnerability_steps', 'assess_travel_documents', 'embassy_answer', 'document_decision', 'clearance', 'book_travel', 'confirm_departure', 'no_show_decision', 'approve_grant', 'retry_payment', 'approve_closure', 'confirm_arrival', 'approve_plan', 'report_monitoring_visit', name='taskkind', native_enum=False, length=40), nullable=False),
     sa.Column('stage', sa.Enum('intake', 'eligibility', 'consent', 'vulnerability', 'travel_documents', 'clearance', 'travel', 'departed', 'arrival', 'reintegration', 'monitoring', 'closure', 'closed', name='stage', native_enum=False, length=40), nullable=False),
     sa.Column('role', sa.Enum('caseworker', 'supervisor', 'partner', 'auditor', 'admin', 'border_guard', 'migration_office', 'escort', 'embassy_liaison', name='role', native_enum=False, length=40), nullable=False),
     sa.Column('since', sa.DateTime(timezone=True), nullable=False),

@@ -19,7 +19,7 @@ from models.enums import (
     TaskKind,
 )
 from models.payloads import Booking, CaseState, Eligibility, Grant, VulnerabilityStep
-from models.reintegration import ClosureProposal
+from models.reintegration import ClosureProposal, MonitoringVisit
 from workflows import deadlines, tasks
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -127,3 +127,27 @@ def test_fit_to_travel_expiring_before_departure_and_lead_time_rules() -> None:
     assert deadlines.missed(found[DeadlineKind.LEAD_TIME], NOW)
     s.status = "suspended"  # type: ignore[assignment]
     assert deadlines.case_deadlines(s) == []
+
+
+def test_after_departure_the_partner_confirms_arrival_and_reports_visits() -> None:
+    s = state(stage=Stage.ARRIVAL, departed_on=date(2026, 3, 1))
+    s.arrival.expected_by = datetime(2026, 3, 3, tzinfo=UTC)
+    s.arrival.escalate_at = datetime(2026, 3, 6, tzinfo=UTC)
+    [task] = tasks.open_tasks(s, NOW)
+    assert (task.kind, task.role) == (TaskKind.CONFIRM_ARRIVAL, Role.PARTNER)
+    [d] = deadlines.case_deadlines(s)
+    assert d.kind == DeadlineKind.ARRIVAL_CONFIRMATION
+    assert not deadlines.at_risk(d, NOW)
+    assert deadlines.at_risk(d, datetime(2026, 3, 4, tzinfo=UTC))
+    assert deadlines.missed(d, datetime(2026, 3, 6, tzinfo=UTC))
+
+    s = state(stage=Stage.MONITORING, departed_on=date(2026, 3, 1))
+    s.monitoring.visits = [MonitoringVisit(number=1, due_on=date(2026, 6, 1)),
+                           MonitoringVisit(number=2, due_on=date(2026, 9, 1))]
+    assert [t.kind for t in tasks.open_tasks(s, NOW)] == [TaskKind.REPORT_MONITORING_VISIT]
+    first, _ = deadlines.case_deadlines(s)
+    grace = s.policy.aftercare.visit_grace_days
+    assert deadlines.missed(first, datetime(2026, 6, 1 + grace, tzinfo=UTC))
+    s.monitoring.visits[0].reported_on = date(2026, 6, 2)
+    assert [d.detail for d in deadlines.case_deadlines(s)] == [
+        "monitoring visit 2 due 2026-09-01 not reported"]
