@@ -13,7 +13,6 @@ from fastapi import Depends, FastAPI, Request, Response
 
 from api import audit
 from api.auth import authorize
-from api.routes import audit as audit_routes
 from api.routes import (
     aftercare,
     auth,
@@ -35,6 +34,7 @@ from api.routes import (
     travel,
     users,
 )
+from api.routes import audit as audit_routes
 from core.db import build_engine
 from core.logging import configure_logging
 from core.metrics import ApiMetrics

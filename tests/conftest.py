@@ -17,13 +17,13 @@ from api.project_service import ensure_default_project
 from api.user_service import DEMO_PASSWORD, DEMO_USERS
 from core.cli import venv_binary
 from core.converter import build_data_converter
+from core.db import build_engine
+from core.migrate import upgrade
 from core.search_attributes import (
     CASE_SEARCH_ATTRIBUTES,
     DEV_SERVER_ARGS,
     ensure_search_attributes,
 )
-from core.db import build_engine
-from core.migrate import upgrade
 from core.security import hash_password
 from core.settings import Settings
 from models.users import User
