@@ -294,7 +294,7 @@ def _insert(
     session.flush()
     started: CaseWorkflowInput | None = None
     if not data.closed:
-        wf = workflow_input(session, case)
+        wf = workflow_input(session, case, settings)
         started = wf.model_copy(
             update={"state": _state(case, data, wf, actor_id, partner_id)}
         )
@@ -354,7 +354,7 @@ def import_cases(
         report.already_imported.append(_entry(lines[0], existing))
         if existing.status != CaseStatus.CLOSED and existing.project_id == project.id:
             # Started again in case the first run stopped before starting it (harmless).
-            wf = workflow_input(session, existing)
+            wf = workflow_input(session, existing, settings)
             to_start.append((existing, wf.model_copy(
                 update={"state": _state(existing, data, wf, actor_id, existing.partner_id)})))
     return Outcome(report=report, to_start=to_start)
