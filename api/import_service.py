@@ -26,12 +26,9 @@ from activities.partners import partner_for
 from api.case_service import next_reference, workflow_input
 from core.settings import Settings
 from models.costs import Cost
-from models.enums import CaseStatus, ClosureReason, Relationship, Stage
-from models.enums import PlanStatus
+from models.enums import CaseStatus, ClosureReason, PlanStatus, Relationship, Stage
 from models.payloads import CaseState, CaseWorkflowInput, Consent, Eligibility, StageChange
 from models.reintegration import Handover, MonitoringVisit, ReintegrationPlan
-from workflows.aftercare import add_months
-from workflows.aftercare_checks import plan_cap
 from models.schemas_import import (
     AFTER_ARRIVAL_STAGES,
     CASE_COLUMNS,
@@ -46,6 +43,8 @@ from models.schemas_import import (
 )
 from models.tables import Case, HouseholdMember, Project
 from workflows import rules
+from workflows.aftercare import add_months
+from workflows.aftercare_checks import plan_cap
 
 MAX_CASE_LINES = 21  # a principal and at most 20 dependants, as POST /cases allows
 CASE_FIELDS = {
@@ -329,9 +328,9 @@ def import_cases(
             if partner is None:
                 report.refused.append(RefusedCase(
                     lines=lines, external_ref=group.external_ref,
-                    reasons=[f"line {lines[0]}: stage: a case in {data.stage} was handed over "
-                             f"to a partner, but no active reintegration partner serves "
-                             f"{data.country_of_origin}; register it under /partners first"],
+                    reasons=[(f"line {lines[0]}: stage: a case in {data.stage} was handed over "
+                              f"to a partner, but no active reintegration partner serves "
+                              f"{data.country_of_origin}; register it under /partners first")],
                 ))
                 continue
             partner_id = partner.id

@@ -14,8 +14,8 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 from activities.authorities import AuthorityActivities
-from activities.costs import CostActivities
 from activities.booking import BookingActivities
+from activities.costs import CostActivities
 from activities.embassy import EmbassyActivities
 from activities.notifications import NotificationActivities
 from activities.partners import PartnerActivities
@@ -41,7 +41,6 @@ from models.external import (
     ReminderResult,
     WithdrawDocumentRequest,
 )
-
 from models.funding import BookCostsInput, BookCostsResult, CostLine
 
 TIMEOUT = timedelta(minutes=2)

@@ -138,6 +138,14 @@ class ReturnCaseWorkflow(AftercareUpdates):
     def state(self) -> CaseState:
         return self._case.state
 
+    @workflow.signal
+    def moved_to_project(self, project_id: str) -> None:
+        """The case was moved to another project (recorded by the API): keep the CaseProject
+        search attribute and the projection in step."""
+        if self._case.state.project_id != project_id:
+            self._case.state.project_id = project_id
+            self._case.touch()
+
     # ---- 1. intake -------------------------------------------------------------------
 
     @workflow.update

@@ -7,13 +7,16 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, status
+from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, func, select
+from sqlmodel import Session, col, func, select
+from temporalio.service import RPCError, RPCStatusCode
 
-from api.deps import CaseDep, CurrentActor, SessionDep
+from api.deps import CaseDep, CurrentActor, SessionDep, TemporalDep
 from api.project_service import ProjectRefused, check_open
+from models.payloads import Actor
 from models.projects import ProjectMove
 from models.schemas_projects import (
     ProjectCreate,
@@ -24,6 +27,7 @@ from models.schemas_projects import (
     ProjectUpdate,
 )
 from models.tables import Case, Project
+from workflows.return_case import ReturnCaseWorkflow, workflow_id
 
 router = APIRouter(prefix="/projects", tags=["projects"])
 case_router = APIRouter(prefix="/cases", tags=["projects"])
@@ -112,10 +116,25 @@ def update_project(project_id: str, data: ProjectUpdate, session: SessionDep) ->
 
 
 @case_router.post("/{case_id}/project", response_model=ProjectMovePublic)
-def move_case(
-    case: CaseDep, data: ProjectMoveIn, session: SessionDep, actor: CurrentActor
+async def move_case(
+    case: CaseDep, data: ProjectMoveIn, session: SessionDep, actor: CurrentActor,
+    client: TemporalDep,
 ) -> ProjectMove:
     """Move a case to a follow-on project, with the reason; the move is kept for reports."""
+    move = await run_in_threadpool(_move, case, data, session, actor)
+    try:
+        # The workflow keeps its CaseProject search attribute in step (a closed case has none).
+        await client.get_workflow_handle(workflow_id(case.id)).signal(
+            ReturnCaseWorkflow.moved_to_project, move.to_project_id
+        )
+    except RPCError as err:
+        if err.status != RPCStatusCode.NOT_FOUND:
+            raise HTTPException(503, "moved, but Temporal is unreachable: the case's search "
+                                     "attributes follow at its next change") from err
+    return move
+
+
+def _move(case: Case, data: ProjectMoveIn, session: Session, actor: Actor) -> ProjectMove:
     target = session.get(Project, data.project_id)
     if target is None:
         raise HTTPException(

@@ -43,7 +43,7 @@ class PartnerServer:
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 valid = verify(SECRET, self.headers["X-Homeward-Timestamp"], body,
                                self.headers["X-Homeward-Signature"])
@@ -122,7 +122,7 @@ async def test_the_handover_carries_only_what_the_partner_needs(engine: Engine) 
     first = await activities.hand_over(request)
     again = await activities.hand_over(request)  # a retried activity: the same delivery
     assert first == again and first.partner_id == "GE-partner"
-    [(partner_id, package, _)] = partners.received.values()
+    [(_, package, _)] = partners.received.values()
     sent = package.model_dump_json()
     assert "Tamar" in sent and "pregnant" in sent and "Kutaisi" in sent
     assert "PX9876543" not in sent and "rejected_asylum_seeker" not in sent

@@ -76,8 +76,8 @@ async def test_import_refuses_bad_cases_whole_and_imports_nothing_twice(
     ]
     # In reintegration, so handed over: but no partner serves Armenia.
     assert refused["OLD-008"]["reasons"] == [
-        "line 12: stage: a case in reintegration was handed over to a partner, but no active "
-        "reintegration partner serves AM; register it under /partners first"
+        ("line 12: stage: a case in reintegration was handed over to a partner, but no active "
+         "reintegration partner serves AM; register it under /partners first")
     ]
     assert refused[None]["lines"] == [10]
     assert refused[None]["reasons"] == ["line 10: external_ref: required (it identifies the case)"]

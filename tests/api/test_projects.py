@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 from typing import Any
 
 import httpx
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
+from temporalio.testing import WorkflowEnvironment
 
+from core.search_attributes import CASE_PROJECT
 from models.projects import ProjectMove
 from models.tables import Case
 from tests.factories import CASE_JSON, default_project_id
@@ -119,7 +122,7 @@ async def test_no_default_project_means_a_case_must_name_one(
 
 
 async def test_a_supervisor_moves_a_case_to_a_follow_on_project(
-    api: httpx.AsyncClient, engine: Engine
+    api: httpx.AsyncClient, engine: Engine, dev_env: WorkflowEnvironment
 ) -> None:
     case = (await api.post("/cases", json=CASE_JSON)).json()
     follow_on = await create_project(api, code="FOLLOW-ON")
@@ -136,6 +139,15 @@ async def test_a_supervisor_moves_a_case_to_a_follow_on_project(
         assert stored is not None and stored.project_id == follow_on["id"]
         moves = session.exec(select(ProjectMove).where(ProjectMove.case_id == case["id"])).all()
         assert [(m.reason, m.moved_by) for m in moves] == [(body["reason"], "supervisor")]
+    # The workflow follows: its CaseProject search attribute names the new project.
+    handle = dev_env.client.get_workflow_handle(f"case-{case['id']}")
+    for _ in range(100):
+        attributes = (await handle.describe()).typed_search_attributes
+        if attributes.get(CASE_PROJECT) == follow_on["id"]:
+            break
+        await asyncio.sleep(0.05)
+    assert attributes.get(CASE_PROJECT) == follow_on["id"]
+    assert (await api.get(f"/cases/{case['id']}")).json()["live"]["project_id"] == follow_on["id"]
     # Again to the same project: nothing to move.
     r = await api.post(f"/cases/{case['id']}/project", json=body, headers=supervisor)
     assert r.status_code == 409

@@ -10,10 +10,12 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from activities.partners import SimulatedPartners
 from core.settings import Settings
+from models.costs import Cost
 from models.decisions import (
     AddVisitInput,
     ClosureDecisionInput,
@@ -26,7 +28,6 @@ from models.decisions import (
     ReportDeliveryInput,
     ReportMonitoringInput,
 )
-from models.costs import Cost
 from models.enums import (
     AssistanceKind,
     CaseStatus,
@@ -45,7 +46,6 @@ from models.schemas_aftercare import ComponentIn
 from models.tables import Case
 from models.timeline import Notification
 from models.users import User
-from tests.workflows.test_budget import budget_project, set_budget
 from tests.workflows.scenario import (
     CASEWORKER,
     SUPERVISOR,
@@ -59,6 +59,7 @@ from tests.workflows.scenario import (
     through_consent,
     today,
 )
+from tests.workflows.test_budget import budget_project, set_budget
 from worker import build_worker
 from workflows.return_case import ReturnCaseWorkflow
 
@@ -229,7 +230,7 @@ async def test_from_arrival_through_three_visits_to_closure_with_the_score(
         queried = await state_of(handle)
         assert queried.monitoring.trend() == trend
         # The run has ended: an update finds no running workflow to take it.
-        with pytest.raises(Exception):
+        with pytest.raises((RPCError, WorkflowUpdateFailedError)):
             await handle.execute_update(
                 ReturnCaseWorkflow.propose_closure,
                 ProposeClosureInput(actor=CASEWORKER, reason=ClosureReason.LOST_CONTACT, note="x"),
@@ -415,8 +416,8 @@ async def test_without_partner_consent_nothing_is_handed_over(
         handle = await start_case(
             time_env, settings, engine, [person("m1", passport_until=day + timedelta(days=900))]
         )
-        from tests.workflows.scenario import through_eligibility
         from models.decisions import HandOverInput, RecordConsentInput
+        from tests.workflows.scenario import through_eligibility
 
         await through_eligibility(handle)
         await handle.execute_update(

@@ -72,7 +72,7 @@ def test_assistance_is_recorded_within_the_working_day_window_only() -> None:
         aftercare_checks.assistance(
             state,
             RecordAssistanceInput(actor=actor, kind=AssistanceKind.ONWARD_TRANSPORT,
-                                  provided_on=day, cost=Decimal("20")),
+                                  provided_on=day, cost=Decimal(20)),
             date(2026, 4, 1),
         )
 

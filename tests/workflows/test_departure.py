@@ -22,13 +22,13 @@ from models.decisions import (
 )
 from models.enums import BookingStatus, ClosureReason, GrantStatus, NoShowChoice, Stage
 from tests.workflows.scenario import (
-    close_case,
     BORDER_GUARD,
     CASEWORKER,
     SUPERVISOR,
     approve_grant,
     book,
     clients,
+    close_case,
     depart,
     person,
     start_case,

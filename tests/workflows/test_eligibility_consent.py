@@ -22,9 +22,9 @@ from models.enums import CaseStatus, ClosureReason, Role, Stage
 from models.payloads import Actor
 from tests.factories import counselling
 from tests.workflows.scenario import (
-    close_case,
     CASEWORKER,
     SUPERVISOR,
+    close_case,
     person,
     start_case,
     through_consent,
