@@ -1,12 +1,13 @@
-"""The daily digest's database work: what each active caseworker should look at today."""
+"""The daily digest's database work: what each active caseworker should look at today, about
+the cases assigned to them (and the unassigned ones)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import structlog
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 from temporalio import activity
 
 from activities.notifications import active_users
@@ -14,6 +15,7 @@ from models.digest import DigestInput, DigestMails
 from models.enums import CaseStatus, Role, Stage
 from models.external import Mail
 from models.tables import Case
+from models.tasks import CaseDeadline, CaseTask
 
 log = structlog.get_logger(__name__)
 
@@ -30,28 +32,74 @@ class DigestActivities:
 
     @activity.defn(name="prepare_digests")
     def prepare_digests(self, data: DigestInput) -> DigestMails:
-        """One mail per active caseworker with an address, from the ``cases`` projection:
-        cases awaiting a caseworker decision, departures past their day but not confirmed,
-        and (optionally) cases unchanged for ``stalled_after_days``. References only."""
+        """One mail per active caseworker with an address, about the cases assigned to them
+        (and unassigned ones): decisions awaiting them, their tasks overdue or due today,
+        deadlines missed or at risk, departures past their day but not confirmed, and
+        (optionally) cases unchanged for ``stalled_after_days``. References only."""
         now = datetime.now(UTC)
-        with Session(self._engine) as session:
-            active = select(Case).where(Case.status == CaseStatus.ACTIVE)
-            awaiting = session.exec(
-                active.where(col(Case.awaiting_caseworker).is_(True)).order_by(col(Case.reference))
-            ).all()
-            overdue = session.exec(
-                active.where(Case.stage == Stage.TRAVEL)
-                .where(col(Case.departure_date) < now.date())
-                .order_by(col(Case.departure_date))
-            ).all()
-            stalled: list[Case] = []
-            if data.stalled_after_days:
-                stalled = list(session.exec(
-                    active.where(col(Case.updated_at) < now - timedelta(days=data.stalled_after_days))
-                    .order_by(col(Case.updated_at))
-                ).all())
-        body = (
+        end_of_day = datetime.combine(now.date() + timedelta(days=1), time(0), tzinfo=UTC)
+        mails = []
+        for user in active_users(self._engine, Role.CASEWORKER):
+            if not user.email:
+                continue
+            with Session(self._engine) as session:
+                body = self._body(session, user.id, data, now, end_of_day)
+            if body:
+                mails.append(Mail(
+                    to=[user.email],
+                    subject=f"Homeward: your cases on {now:%Y-%m-%d}",
+                    body="\n".join(body).rstrip() + "\n",
+                    recipient_role=Role.CASEWORKER,
+                ))
+        log.info("digests prepared", caseworkers=len(mails))
+        return DigestMails(mails=mails)
+
+    def _body(
+        self, session: Session, user_id: str, data: DigestInput, now: datetime,
+        end_of_day: datetime,
+    ) -> list[str]:
+        mine = or_(col(Case.assignee_id) == user_id, col(Case.assignee_id).is_(None))
+        active = select(Case).where(Case.status == CaseStatus.ACTIVE).where(mine)
+        awaiting = session.exec(
+            active.where(col(Case.awaiting_caseworker).is_(True)).order_by(col(Case.reference))
+        ).all()
+        tasks = session.exec(
+            select(CaseTask, Case.reference).join(Case, col(Case.id) == col(CaseTask.case_id))
+            .where(Case.status == CaseStatus.ACTIVE).where(mine)
+            .where(CaseTask.role == Role.CASEWORKER)
+            .where(col(CaseTask.due_at) < end_of_day)
+            .order_by(col(CaseTask.due_at))
+        ).all()
+        deadlines = session.exec(
+            select(CaseDeadline, Case.reference)
+            .join(Case, col(Case.id) == col(CaseDeadline.case_id))
+            .where(Case.status == CaseStatus.ACTIVE).where(mine)
+            .where(or_(col(CaseDeadline.due_at) < now, col(CaseDeadline.at_risk_from) <= now))
+            .order_by(col(CaseDeadline.due_at))
+        ).all()
+        overdue = session.exec(
+            active.where(Case.stage == Stage.TRAVEL)
+            .where(col(Case.departure_date) < now.date())
+            .order_by(col(Case.departure_date))
+        ).all()
+        stalled: list[Case] = []
+        if data.stalled_after_days:
+            stalled = list(session.exec(
+                active.where(col(Case.updated_at) < now - timedelta(days=data.stalled_after_days))
+                .order_by(col(Case.updated_at))
+            ).all())
+        late = [(t, ref) for t, ref in tasks if t.due_at is not None and _utc(t.due_at) < now]
+        today = [(t, ref) for t, ref in tasks if (t, ref) not in late]
+        return (
             _section("Awaiting your decision", list(awaiting), "- {c.reference}: {c.awaiting}")
+            + _lines("Your tasks overdue", [
+                f"- {ref}: {t.summary} (due {_utc(t.due_at):%Y-%m-%d %H:%M})" for t, ref in late
+            ])
+            + _lines("Your tasks due today", [f"- {ref}: {t.summary}" for t, ref in today])
+            + _lines("Deadlines missed or at risk", [
+                f"- {ref}: {d.detail} ({'missed' if _utc(d.due_at) < now else 'due'} "
+                f"{_utc(d.due_at):%Y-%m-%d})" for d, ref in deadlines
+            ])
             + _section(
                 "Departure day passed, departure not confirmed", list(overdue),
                 "- {c.reference}: booked for {c.departure_date}",
@@ -61,20 +109,13 @@ class DigestActivities:
                 "- {c.reference}: {c.stage}, last change {c.updated_at:%Y-%m-%d}",
             )
         )
-        if not body:
-            return DigestMails(mails=[])
-        # No case is assigned to a caseworker yet, so every active caseworker gets the same
-        # digest; once cases are assigned each should see only their own.
-        users = [u for u in active_users(self._engine, Role.CASEWORKER) if u.email]
-        mails = [
-            Mail(
-                to=[u.email],
-                subject=f"Homeward: your cases on {now:%Y-%m-%d}",
-                body="\n".join(body).rstrip() + "\n",
-                recipient_role=Role.CASEWORKER,
-            )
-            for u in users
-            if u.email
-        ]
-        log.info("digests prepared", caseworkers=len(mails), awaiting=len(awaiting))
-        return DigestMails(mails=mails)
+
+
+def _utc(moment: datetime | None) -> datetime:
+    """SQLite gives naive datetimes back; every stored time is UTC."""
+    assert moment is not None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _lines(title: str, lines: list[str]) -> list[str]:
+    return [f"{title} ({len(lines)}):", *lines, ""] if lines else []

@@ -15,9 +15,10 @@ from core.schedules import DIGEST_SCHEDULE_ID, ensure_schedules
 from core.settings import Settings
 from models.decisions import AssessDocumentsInput
 from models.digest import DigestInput
-from models.enums import CaseStatus, Stage
+from models.enums import CaseStatus, DeadlineKind, Role, Stage, TaskKind
 from models.policy import CasePolicy, ChasingPolicy
 from models.tables import Case
+from models.tasks import CaseDeadline, CaseTask
 from models.users import User
 from tests.activities.test_notifications import set_emails
 from tests.factories import insert_case
@@ -136,3 +137,44 @@ async def test_a_passed_embassy_deadline_reaches_the_next_digest(
     assert digest.body.splitlines()[:2] == [
         "Awaiting your decision (1):", f"- {case.reference}: {case.awaiting}"
     ]
+
+
+async def test_each_caseworker_reads_the_tasks_and_deadlines_of_their_own_cases(
+    time_env: WorkflowEnvironment, settings: Settings, engine: Engine,
+    users: dict[str, User], smtp_server: SmtpServer,  # noqa: F811
+) -> None:
+    set_emails(engine, EMAILS)
+    now = datetime.now(UTC)
+    midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    annas = insert_case(engine, stage=Stage.CONSENT, assignee_id="caseworker")
+    janis = insert_case(engine, stage=Stage.INTAKE, assignee_id="caseworker2")
+    later = insert_case(engine, stage=Stage.INTAKE, assignee_id="caseworker")
+    with Session(engine) as session:
+        session.add(CaseTask(case_id=annas.id, kind=TaskKind.RECORD_CONSENT, stage=Stage.CONSENT,
+                             role=Role.CASEWORKER, since=now - timedelta(days=5),
+                             due_at=now - timedelta(days=2), summary="record the consent"))
+        session.add(CaseDeadline(case_id=annas.id, kind=DeadlineKind.VOLUNTARY_DEPARTURE,
+                                 due_at=now + timedelta(days=3), at_risk_from=now - timedelta(days=4),
+                                 detail="voluntary-departure deadline"))
+        session.add(CaseTask(case_id=janis.id, kind=TaskKind.COMPLETE_INTAKE, stage=Stage.INTAKE,
+                             role=Role.CASEWORKER, since=now, due_at=now + (midnight - now) / 2,
+                             summary="complete the intake"))
+        session.add(CaseTask(case_id=later.id, kind=TaskKind.COMPLETE_INTAKE, stage=Stage.INTAKE,
+                             role=Role.CASEWORKER, since=now, due_at=now + timedelta(days=5),
+                             summary="complete the intake"))
+        session.commit()
+    clients = ExternalClients(notifications=smtp_server.client())
+    async with build_worker(time_env.client, settings, engine, clients=clients):
+        assert await run_digest(time_env, settings) == 2
+
+    mails = {m.rcpt_tos[0]: m.body for m in smtp_server.inbox.received}
+    anna, janis_mail = mails["anna@iom.test"], mails["janis@iom.test"]
+    assert "Your tasks overdue (1):" in anna and f"- {annas.reference}: record the consent" in anna
+    assert "Deadlines missed or at risk (1):" in anna
+    assert f"- {annas.reference}: voluntary-departure deadline (due" in anna
+    assert later.reference not in anna  # due in five days: not today's business
+    assert janis.reference not in anna
+    assert janis_mail.splitlines()[:2] == [
+        "Your tasks due today (1):", f"- {janis.reference}: complete the intake"
+    ]
+    assert annas.reference not in janis_mail
