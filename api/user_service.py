@@ -2,18 +2,67 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import structlog
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from core.security import hash_password
+from core.security import hash_password, verify_password
+from core.settings import Settings
 from models.enums import Role
 from models.schemas_users import UserCreate
 from models.users import User
 
+log = structlog.get_logger(__name__)
+INVALID = "wrong username or password"
+
 
 class UsernameTaken(Exception):
     pass
+
+
+@dataclass
+class LoginRefused(Exception):
+    """Why a sign-in failed: 401 wrong credentials, 423 locked (retry after seconds)."""
+
+    status: int
+    detail: str
+    retry_after: int | None = None
+    # The account whose password was wrong, for the audit trail.
+    user: User | None = None
+
+
+def authenticate(
+    session: Session, settings: Settings, username: str, password: str, now: datetime
+) -> User:
+    """The user these credentials sign in; repeated failures lock the account.
+    Shared by the API's token endpoint and the web interface's login form."""
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None or not user.is_active:
+        raise LoginRefused(401, INVALID)
+    if user.locked_until is not None and user.locked_until > now:
+        raise LoginRefused(
+            423,
+            f"account locked after repeated failed sign-ins until {user.locked_until:%H:%M} UTC",
+            int((user.locked_until - now).total_seconds()) + 1,
+        )
+    if not verify_password(user.password_hash, password):
+        user.failed_logins += 1
+        if user.failed_logins >= settings.login_max_failures:
+            user.locked_until = now + timedelta(minutes=settings.login_lockout_minutes)
+            user.failed_logins = 0
+            log.warning("account locked", user_id=user.id)
+        session.add(user)
+        session.commit()
+        raise LoginRefused(401, INVALID, user=user)
+    user.failed_logins = 0
+    user.locked_until = None
+    session.add(user)
+    session.commit()
+    return user
 
 
 def create_user(session: Session, data: UserCreate) -> User:
