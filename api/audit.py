@@ -31,7 +31,7 @@ def should_audit(method: str, path: str) -> bool:
         return True
     if method in READ_METHODS:
         return False
-    return (method, path) not in PUBLIC or path == "/auth/token"
+    return (method, path) not in PUBLIC or path in ("/auth/token", "/ui/login")
 
 
 def record(engine: Engine, request: Request, response: Response, request_id: str) -> None:

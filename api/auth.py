@@ -9,6 +9,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 
 from api.policy import PUBLIC, allowed
+from api.web.security import SESSION_COOKIE, is_ui_path
 from core.security import InvalidToken, decode_access_token
 from models.payloads import Actor
 from models.users import User
@@ -32,6 +33,9 @@ def current_user(
     must not stop anyone from signing in again)."""
     if _route_key(request) in PUBLIC:
         return None
+    if token is None and is_ui_path(request.url.path):
+        # The web interface's session cookie counts on its own pages only, never on the API.
+        token = request.cookies.get(SESSION_COOKIE)
     if token is None:
         raise _unauthorized("not signed in: send a bearer token from POST /auth/token")
     settings = request.app.state.settings

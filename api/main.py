@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import structlog
 from fastapi import Depends, FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
 
 from api import audit
 from api.auth import authorize
@@ -32,9 +33,13 @@ from api.routes import (
     supervision,
     timeline,
     travel,
+    ui,
+    ui_cases,
     users,
 )
 from api.routes import audit as audit_routes
+from api.web.errors import install_page_errors
+from api.web.templating import STATIC_DIR
 from core.db import build_engine
 from core.logging import configure_logging
 from core.metrics import ApiMetrics
@@ -122,6 +127,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(imports.router, dependencies=guarded)
     app.include_router(queue.router, dependencies=guarded)
     app.include_router(supervision.router, dependencies=guarded)
+    # The web interface: same login, same policy; its pages answer errors as HTML.
+    app.include_router(ui.router, dependencies=guarded)
+    app.include_router(ui_cases.router, dependencies=guarded)
+    app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")
+    install_page_errors(app)
     return app
 
 

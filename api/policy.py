@@ -16,6 +16,8 @@ PUBLIC: frozenset[tuple[str, str]] = frozenset({
     ("POST", "/auth/token"),
     # The browser's CORS preflight for the codec carries no credentials.
     ("OPTIONS", "/codec/decode"), ("OPTIONS", "/codec/encode"),
+    # The web interface's sign-in form (its post is CSRF-protected).
+    ("GET", "/ui/login"), ("POST", "/ui/login"),
 })
 
 POLICY: dict[tuple[str, str], frozenset[Role]] = {
@@ -91,6 +93,18 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     # Decrypting workflow payloads shows personal data: supervisors only.
     ("POST", "/codec/decode"): frozenset({SUP}),
     ("POST", "/codec/encode"): frozenset({SUP}),
+    # The web interface: each page follows the rule of the API route it shows or acts on.
+    ("POST", "/ui/logout"): frozenset(Role),
+    ("GET", "/ui"): frozenset(Role),
+    ("GET", "/ui/cases"): STAFF | {AUDITOR},
+    ("GET", "/ui/cases/new"): STAFF,
+    ("POST", "/ui/cases/new"): STAFF,
+    ("GET", "/ui/cases/{case_id}"): STAFF,
+    # Each action is checked again against its API route's rule (api/web/actions.py).
+    ("POST", "/ui/cases/{case_id}/actions/{action}"): STAFF | AUTHORITIES,
+    ("GET", "/ui/departures"): STAFF | {Role.BORDER_GUARD, Role.ESCORT},
+    ("GET", "/ui/reports"): frozenset({SUP, AUDITOR, ADMIN}),
+    ("GET", "/ui/reports/download"): frozenset({SUP, AUDITOR, ADMIN}),
 }
 
 # Reads of a case's personal data: each one is written to the audit trail.
@@ -98,6 +112,7 @@ PERSONAL_DATA_READS: frozenset[tuple[str, str]] = frozenset({
     ("GET", "/cases/{case_id}"),
     ("GET", "/cases/{case_id}/household"),
     ("GET", "/people/{member_id}/export"),
+    ("GET", "/ui/cases/{case_id}"),
 })
 
 

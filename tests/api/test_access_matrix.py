@@ -100,6 +100,19 @@ EXPECTED: dict[tuple[str, str], set[str] | None] = {  # None: public
     ("POST", "/partners"): {AD},
     ("PATCH", "/partners/{partner_id}"): {AD},
     ("GET", "/partner/cases"): {P},
+    # The web interface
+    ("GET", "/ui/login"): None,
+    ("POST", "/ui/login"): None,
+    ("POST", "/ui/logout"): ANYONE_SIGNED_IN,
+    ("GET", "/ui"): ANYONE_SIGNED_IN,
+    ("GET", "/ui/cases"): STAFF | {A},
+    ("GET", "/ui/cases/new"): STAFF,
+    ("POST", "/ui/cases/new"): STAFF,
+    ("GET", "/ui/cases/{case_id}"): STAFF,
+    ("POST", "/ui/cases/{case_id}/actions/{action}"): STAFF | {BG},
+    ("GET", "/ui/departures"): STAFF | {BG},
+    ("GET", "/ui/reports"): {S, A, AD},
+    ("GET", "/ui/reports/download"): {S, A, AD},
 }
 
 
@@ -136,6 +149,7 @@ async def test_route_role_matrix(
             .replace("{notification_id}", "0")
             .replace("{project_id}", "no-such-project")
             .replace("{activity_id}", "0")
+            .replace("{action}", "consent")
         )
         anonymous = await api.request(
             method, url, json={} if method != "GET" else None,

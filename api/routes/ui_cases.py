@@ -1,0 +1,189 @@
+"""Web pages of cases: open a case for a household, the case page, and its decisions.
+
+A decision posted here runs the same workflow update as its API route, as the signed-in
+user, under that route's rule in api/policy.py; the workflow's refusal is shown on the page.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+import structlog
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
+from sqlmodel import Session, col, select
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError
+
+from api.auth import CurrentUser
+from api.case_service import insert_case, start_case_workflow, workflow_input
+from api.decisions import decide
+from api.deps import CaseDep, SessionDep, SettingsDep, TemporalDep
+from api.policy import allowed
+from api.project_service import ProjectRefused, project_for_new_case
+from api.routes.ui import departures_page, safe_next
+from api.web import actions as web_actions
+from api.web import case_form, queries
+from api.web.charts import process_map
+from api.web.live import live_state
+from api.web.panels import CASE_PANELS
+from api.web.process import process_nodes
+from api.web.security import verify_csrf
+from api.web.templating import render
+from models.enums import LegalSituation, LocationType, Relationship, Sex, Vulnerability
+from models.payloads import Actor
+from models.tables import Case, HouseholdMember, Project
+from models.timeline import TimelineEntry
+
+router = APIRouter(prefix="/ui/cases", tags=["web"], include_in_schema=False)
+log = structlog.get_logger(__name__)
+
+
+def _new_case_page(
+    request: Request, session: Session, form: Any = None, errors: dict[str, str] | None = None,
+    numbers: list[int] | None = None, status: int = 200,
+) -> Response:
+    values = form or {}
+    return render(request, "case_new.html", {
+        "values": values,
+        "getlist": (lambda k: values.getlist(k)) if form is not None else (lambda k: []),
+        "errors": errors or {},
+        "numbers": numbers if numbers is not None else [],
+        "idempotency_key": values.get("idempotency_key") or f"ui-{uuid.uuid4()}",
+        "project_options": [(p.id, f"{p.code}: {p.title}") for p in queries.projects(session)],
+        "getlist_empty": lambda k: [],
+        "legal_situations": list(LegalSituation), "location_types": list(LocationType),
+        "sexes": list(Sex), "vulnerabilities": list(Vulnerability),
+        "relationships": [r for r in Relationship if r != Relationship.PRINCIPAL],
+    }, status)
+
+
+@router.get("/new")
+def new_case_form(request: Request, session: SessionDep) -> Response:
+    """The form to open a case for a household."""
+    return _new_case_page(request, session)
+
+
+@router.post("/new", dependencies=[Depends(verify_csrf)])
+async def create_case(
+    request: Request, session: SessionDep, settings: SettingsDep, client: TemporalDep
+) -> Response:
+    """Open the case and start its workflow; on an error the form comes back as typed."""
+    form = await request.form()
+    data, errors, numbers = case_form.validate(form)
+    if data is None:
+        return _new_case_page(request, session, form, errors, numbers, 422)
+    key = str(form.get("idempotency_key") or "")[:200] or None
+    existing = session.exec(select(Case).where(Case.idempotency_key == key)).first() if key else None
+    if existing is None:
+        try:
+            project = project_for_new_case(session, data.project_id, settings, date.today())
+        except ProjectRefused as err:
+            return _new_case_page(
+                request, session, form, {"project_id": str(err)}, numbers, 422
+            )
+        case, _ = insert_case(session, data, settings, key, project.id)
+    else:
+        case = existing  # the same form sent twice: one case
+    wf_input = workflow_input(session, case)
+    session.close()
+    request.state.audit_case_id = case.id
+    try:
+        await start_case_workflow(client, settings, case, wf_input)
+    except WorkflowAlreadyStartedError:
+        pass
+    except RPCError as err:
+        log.warning("workflow start failed", error=str(err))
+        return _new_case_page(request, Session(request.app.state.engine), form, {
+            "_form": f"case {case.reference} was recorded but its workflow could not be started "
+                     "(Temporal unreachable): send the form again",
+        }, numbers, 503)
+    return RedirectResponse(f"/ui/cases/{case.id}?done=opened", status_code=303)
+
+
+async def case_page(
+    request: Request, case: Case, user: Any, client: Any,
+    form_state: dict[str, Any] | None = None, status: int = 200,
+) -> Response:
+    engine = request.app.state.engine
+    with Session(engine) as session:
+        household = list(session.exec(
+            select(HouseholdMember).where(HouseholdMember.case_id == case.id)
+            .order_by(col(HouseholdMember.position))
+        ).all())
+        timeline = list(session.exec(
+            select(TimelineEntry).where(TimelineEntry.case_id == case.id)
+            .order_by(col(TimelineEntry.seq).desc())
+        ).all())
+        project = session.get(Project, case.project_id)
+        panels = [(p.title, p.template, p.load(session, case)) for p in CASE_PANELS]
+    live = await live_state(client, case.id)
+    today = date.today()
+    offered = web_actions.available(live, Actor(id=user.id, role=user.role), today) if live else []
+    names = {m.id: f"{m.given_name} {m.family_name}" for m in household}
+    context: dict[str, Any] = {
+        "case": case, "project": project, "household": household, "live": live,
+        "timeline": timeline, "offered": offered, "names": names, "today": today,
+        "form_state": form_state or {}, "done": request.query_params.get("done"),
+        "panels": panels,
+    }
+    if live is not None:
+        nodes, branch = process_nodes(live)
+        context["process_map"] = process_map(nodes, branch)
+    return render(request, "case.html", context, status)
+
+
+@router.get("/{case_id}")
+async def read_case(request: Request, case: CaseDep, user: CurrentUser, client: TemporalDep) -> Response:
+    """The case: process map, household, grant, documents, bookings, timeline, valid actions."""
+    return await case_page(request, case, user, client)
+
+
+@router.post("/{case_id}/actions/{action}", dependencies=[Depends(verify_csrf)])
+async def act(
+    request: Request, action: str, case: CaseDep, user: CurrentUser, client: TemporalDep,
+) -> Response:
+    """Run one decision on the case as the signed-in user."""
+    chosen = web_actions.BY_KEY.get(action)
+    if chosen is None:
+        raise HTTPException(status_code=404, detail=f"no action {action!r}")
+    if not allowed("POST", chosen.api_path, user.role):
+        raise HTTPException(
+            status_code=403, detail=f"the {user.role} role may not {chosen.title.lower()}"
+        )
+    form = await request.form()
+    values = {k: str(v) for k, v in form.items()}
+    next_path = safe_next(form.get("next"), f"/ui/cases/{case.id}")
+    state: dict[str, Any] = {"action": action, "case_id": case.id, "values": values, "errors": {}}
+    body = web_actions.parse_form(chosen, values, None)
+    try:
+        fields = chosen.schema.model_validate(body).model_dump() if chosen.schema else {}
+    except ValidationError as err:
+        for e in err.errors():
+            name = str(e["loc"][0]) if e["loc"] else "_form"
+            state["errors"].setdefault(name, str(e["msg"]).removeprefix("Value error, "))
+        return await _again(request, case, user, client, next_path, state, 422)
+    actor = Actor(id=user.id, role=user.role)
+    try:
+        await decide(client, case.id, chosen.update, chosen.to_input(actor, fields))
+    except HTTPException as err:
+        if err.status_code not in (409, 503):
+            raise
+        state["refusal"] = str(err.detail)
+        return await _again(request, case, user, client, next_path, state, err.status_code)
+    sep = "&" if "?" in next_path else "?"
+    return RedirectResponse(f"{next_path}{sep}done={action}", status_code=303)
+
+
+async def _again(
+    request: Request, case: Case, user: Any, client: Any, next_path: str,
+    state: dict[str, Any], status: int,
+) -> Response:
+    """The page the form came from, with the error beside the form and what was typed."""
+    if next_path.startswith("/ui/departures"):
+        with Session(request.app.state.engine) as session:
+            return await departures_page(request, session, client, user, state, status)
+    return await case_page(request, case, user, client, state, status)
