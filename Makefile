@@ -7,11 +7,16 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test install system-deps
 
-# PostgreSQL binaries for the throw-away test cluster, from the distribution where missing.
+# PostgreSQL binaries for the throw-away test cluster and Chromium for the browser tests,
+# from the distribution where missing.
 system-deps:
 	@if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 		echo "installing PostgreSQL for the test cluster"; \
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	fi
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "installing Chromium for the browser tests"; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	fi
 
 $(STAMP): pyproject.toml

@@ -1,0 +1,260 @@
+"""A real browser (Debian's Chromium, driven by Playwright) through the whole stack: the API
+process, a worker and a Temporal server. Screenshots of the key pages, at 1280px and 390px,
+go to test-artifacts/screenshots (printed by the test).
+
+The Temporal server is the time-skipping test server, so a day can pass between booking a
+flight and the border guard confirming the departure (a dev server runs on the wall clock).
+The worker is built by worker.build_worker in this process, since the test server has no
+Schedules for worker.main to create; the API is its own uvicorn process as in production.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.async_api import Browser, Page, async_playwright, expect
+from sqlalchemy.engine import Engine
+from temporalio.testing import WorkflowEnvironment
+
+from api.user_service import DEMO_PASSWORD
+from core.settings import Settings
+from models.users import User
+from tests.api.test_health import free_port
+from worker import build_worker
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+WIDE, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def api_process(
+    time_env: WorkflowEnvironment, settings: Settings, engine: Engine, users: dict[str, User],
+    tmp_path: Path,
+) -> Iterator[str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "HOMEWARD_TEMPORAL_ADDRESS": time_env.client.service_client.config.target_host,
+        "HOMEWARD_TEMPORAL_TASK_QUEUE": settings.temporal_task_queue,
+        "HOMEWARD_DATABASE_URL": settings.database_url,
+        "HOMEWARD_DATA_DIR": str(tmp_path),
+        "HOMEWARD_LOG_FORMAT": "json",
+    }
+    log = tmp_path / "api.log"
+    with log.open("w") as out:
+        api = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "api.main:app_factory", "--factory",
+             "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, text=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/health/live", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert api.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+        yield base
+    finally:
+        api.terminate()
+        try:
+            api.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            api.kill()
+
+
+@pytest.fixture
+async def stack(
+    api_process: str, time_env: WorkflowEnvironment, settings: Settings, engine: Engine
+) -> AsyncIterator[str]:
+    async with build_worker(time_env.client, settings, engine):
+        yield api_process
+
+
+@pytest.fixture
+async def chromium() -> AsyncIterator[Browser]:
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run `make system-deps`"
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        await browser.close()
+
+
+async def signed_in(browser: Browser, base: str, username: str) -> Page:
+    """A browser of its own for the user, signed in with the keyboard only."""
+    context = await browser.new_context(base_url=base, viewport=WIDE)
+    context.set_default_timeout(10_000)
+    page = await context.new_page()
+    await page.goto("/ui")  # not signed in: the sign-in form, then back to the dashboard
+    await expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    await page.keyboard.type(username)  # the username field has the focus
+    await page.keyboard.press("Tab")
+    await page.keyboard.type(DEMO_PASSWORD)
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_test_id("signed-in")).to_contain_text(username.rstrip("0123456789").replace("borderguard", "border guard"))
+    return page
+
+
+async def shoot(page: Page, name: str, widths: tuple[dict[str, int], ...] = (WIDE, PHONE)) -> None:
+    for size in widths:
+        await page.set_viewport_size(size)
+        if size == PHONE:
+            # Nothing sticks out sideways on a phone: no horizontal scrolling.
+            overflow = await page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, f"{name} is {overflow}px too wide at 390px"
+        await page.screenshot(path=SHOTS / f"{name}-{size['width']}.png", full_page=True)
+    await page.set_viewport_size(WIDE)
+
+
+async def act(page: Page, action: str, fields: dict[str, str] | None = None,
+              ticks: tuple[str, ...] = ()) -> None:
+    """Fill one action form by its labels and send it; the page confirms it was done."""
+    form = page.locator(f'form[data-action="{action}"]')
+    await expect(form).to_be_visible()
+    for label, value in (fields or {}).items():
+        field = form.get_by_label(label, exact=True)
+        if await field.evaluate("e => e.tagName") == "SELECT":
+            await field.select_option(value)
+        else:
+            await field.fill(value)
+    for label in ticks:
+        await form.get_by_label(label).check()
+    await form.get_by_role("button").click()
+    await expect(page.get_by_test_id("done")).to_contain_text(action.replace("-", " "))
+
+
+async def test_a_household_from_first_counselling_to_departure_in_the_browser(
+    stack: str, chromium: Browser, time_env: WorkflowEnvironment
+) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    print(f"\nscreenshots: {SHOTS}")
+    today = date.today()
+    cw = await signed_in(chromium, stack, "caseworker")
+    await expect(cw.get_by_test_id("signed-in")).to_contain_text("Anna Caseworker")
+    await expect(cw.get_by_test_id("signed-in")).to_contain_text("caseworker")
+
+    # A household of two: the child is added in the form, a third person added and removed.
+    await cw.get_by_role("navigation").get_by_role("link", name="New case").click()
+    await cw.get_by_label("Country of origin (2 letters)").fill("GE")
+    await cw.get_by_label("Legal situation").select_option("rejected_asylum_seeker")
+    await cw.get_by_label("Where the household stays").select_option("reception_centre")
+    await cw.get_by_label("Destination city").fill("Tbilisi")
+    principal = cw.locator("fieldset.person").first
+    for label, value in {"Given name": "Nino", "Family name": "Beridze",
+                         "Date of birth": "1990-04-01", "Nationality (2 letters)": "GE",
+                         "Passport number": "GE1234567", "Passport valid until": "2031-01-01"}.items():
+        await principal.get_by_label(label, exact=True).fill(value)
+    await principal.get_by_label("Sex").select_option("female")
+    await cw.get_by_role("button", name="Add a household member").click()
+    await cw.get_by_role("button", name="Add a household member").click()
+    members = cw.locator("fieldset[data-dependant]")
+    await expect(members).to_have_count(2)
+    await members.nth(0).get_by_role("button", name="Remove this person").click()
+    await expect(members).to_have_count(1)
+    child = members.nth(0)
+    for label, value in {"Given name": "Luka", "Family name": "Beridze",
+                         "Date of birth": "2016-05-20", "Nationality (2 letters)": "G1",
+                         "Passport number": "GE7654321", "Passport valid until": "2031-01-01"}.items():
+        await child.get_by_label(label, exact=True).fill(value)
+    await child.get_by_label("Sex").select_option("male")
+    await child.get_by_label("Relationship").select_option("child")
+    await cw.get_by_role("button", name="Open the case").click()
+    # The error is beside the child's nationality; nothing typed is lost.
+    await expect(cw.get_by_test_id("form-errors")).to_be_visible()
+    child = cw.locator("fieldset[data-dependant]").nth(0)
+    await expect(child.locator(".error")).to_contain_text("two-letter")
+    await expect(child.get_by_label("Given name", exact=True)).to_have_value("Luka")
+    await expect(cw.locator("fieldset.person").first.get_by_label("Given name", exact=True)).to_have_value("Nino")
+    await shoot(cw, "new-case-error", (PHONE,))
+    await child.get_by_label("Nationality (2 letters)").fill("GE")
+    await cw.get_by_role("button", name="Open the case").click()
+    await expect(cw.get_by_test_id("done")).to_contain_text("opened")
+    case_url = cw.url.split("?")[0]
+    reference = await cw.get_by_test_id("reference").inner_text()
+    await expect(cw.locator(".pm-node").first).to_have_attribute("data-state", "current")
+    # Only what is valid now: no intake completion before a counselling session.
+    await expect(cw.locator('form[data-action="complete-intake"]')).to_have_count(0)
+
+    await act(cw, "counselling", {"Place": "Mucenieki", "Language": "ka"}, ("Interpreter present",))
+    await act(cw, "complete-intake")
+    await act(cw, "eligibility-assessment", {"Notes": "rejected claim, wishes to return"})
+    # Four eyes: the assessor is not offered the decision on her own assessment.
+    await expect(cw.locator('form[data-action="eligibility-decision"]')).to_have_count(0)
+
+    sup = await signed_in(chromium, stack, "supervisor")
+    await sup.goto(case_url)
+    await act(sup, "eligibility-decision", {"Reason": "meets the criteria"})
+
+    await cw.goto(case_url)
+    await act(cw, "consent", {"Witnessed by": "the counsellor"},
+              ("Consents to sharing data with the authorities",
+               "Consents to sharing data with the partner"))
+    await act(cw, "documents-assessment",
+              {"Planned departure": (today + timedelta(days=30)).isoformat()})
+    await expect(cw.get_by_test_id("documents-status")).to_have_text("not needed")
+    await act(cw, "clearance", {"Reference": "BG-EXIT-1"})
+    await act(cw, "grant-proposal")
+    await shoot(cw, "case-in-travel")
+
+    await sup.goto(case_url)
+    await act(sup, "grant-decision", {"Reason": "household of two, per policy"})
+    await expect(sup.get_by_test_id("grant-status")).to_have_text("approved")
+
+    await cw.goto(case_url)
+    departure = today + timedelta(days=1)
+    await act(cw, "booking", {"Departure date": departure.isoformat()})
+    await expect(cw.locator('.pm-current .pm-label')).to_have_text("Travel")
+
+    # The flight day comes; the border guard confirms the departure on the departures page.
+    await time_env.sleep(timedelta(days=1, hours=1))
+    guard = await signed_in(chromium, stack, "borderguard")
+    await guard.get_by_role("navigation").get_by_role("link", name="Departures").click()
+    await expect(guard.get_by_role("heading", name=reference)).to_be_visible()
+    await shoot(guard, "departures")
+    await act(guard, "departure")
+
+    await cw.goto(case_url)
+    await expect(cw.get_by_test_id("departed-on")).to_have_text(departure.isoformat())
+    await expect(cw.locator('.pm-current .pm-label')).to_have_text("Departed")
+    deadline = time.monotonic() + 15
+    while await cw.get_by_test_id("grant-status").inner_text() != "paid":
+        assert time.monotonic() < deadline, "the grant was never paid"
+        await cw.reload()
+    await shoot(cw, "case-departed")
+
+    await cw.get_by_role("navigation").get_by_role("link", name="Dashboard").click()
+    await shoot(cw, "dashboard")
+    await cw.get_by_role("navigation").get_by_role("link", name="Cases", exact=True).click()
+    await cw.get_by_label("Reference").fill(reference[-6:])
+    await cw.get_by_role("button", name="Search").click()
+    await expect(cw.get_by_test_id("case-count")).to_have_text("1 case")
+    await shoot(cw, "cases")
+
+    await sup.get_by_role("navigation").get_by_role("link", name="Reports").click()
+    await sup.get_by_label("To (inclusive)").fill(departure.isoformat())
+    await sup.get_by_role("button", name="Show").click()
+    await expect(sup.get_by_test_id("persons-returned")).to_have_text("2")
+    await shoot(sup, "reports")
+    async with sup.expect_download() as download:
+        await sup.get_by_test_id("csv").click()
+    assert (await download.value).suggested_filename.endswith(".csv")
