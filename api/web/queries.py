@@ -85,10 +85,11 @@ def returns_per_month(session: Session, today: date, months: int = 12) -> list[t
     first = date(today.year, today.month, 1)
     for _ in range(months - 1):
         first = (first - timedelta(days=1)).replace(day=1)
+    month_after = (date(today.year, today.month, 1) + timedelta(days=32)).replace(day=1)
     rows = session.exec(
         select(Case.departure_date, func.count(col(HouseholdMember.id)))
         .join(HouseholdMember, col(HouseholdMember.case_id) == col(Case.id))
-        .where(col(Case.departure_date) >= first, col(Case.departure_date) <= today)
+        .where(col(Case.departure_date) >= first, col(Case.departure_date) < month_after)
         # Before departure a departure date is a booking, not a return.
         .where(col(Case.stage).not_in(BEFORE_DEPARTURE))
         .group_by(Case.departure_date)
