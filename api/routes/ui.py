@@ -25,6 +25,7 @@ from api.web import actions as web_actions
 from api.web import queries
 from api.web.charts import bar_chart, funnel
 from api.web.live import live_state
+from api.web.panels import DASHBOARD_PANELS
 from api.web.security import clear_session, set_session, verify_csrf
 from api.web.templating import render
 from core.security import create_access_token
@@ -88,7 +89,10 @@ def logout(settings: SettingsDep, user: CurrentUser) -> Response:
 def dashboard(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """What waits on me, cases by stage, departures this week, returns and the stage funnel."""
     today = date.today()
-    context: dict[str, Any] = {"today": today}
+    context: dict[str, Any] = {"today": today, "panels": [
+        (p.title, p.template, data) for p in DASHBOARD_PANELS
+        if (data := p.load(session, user, today)) is not None
+    ]}
     if allowed("GET", "/ui/cases", user.role):
         first, last = queries.week_of(today)
         per_month = queries.returns_per_month(session, today)

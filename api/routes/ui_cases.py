@@ -119,7 +119,10 @@ async def case_page(
             .order_by(col(TimelineEntry.seq).desc())
         ).all())
         project = session.get(Project, case.project_id)
-        panels = [(p.title, p.template, p.load(session, case)) for p in CASE_PANELS]
+        panels = [
+            (p.title, p.template, data) for p in CASE_PANELS
+            if (data := p.load(session, case)) is not None
+        ]
     live = await live_state(client, case.id)
     today = date.today()
     offered = web_actions.available(live, Actor(id=user.id, role=user.role), today) if live else []

@@ -1,18 +1,22 @@
-"""Extra sections of the case page, added by other parts of the system (costs, partners).
+"""Extra sections of the dashboard and the case page, added by other parts of the system
+(my tasks and stuck cases, costs, overdue monitoring visits, partners).
 
-A panel is a title, a template under api/templates/panels/ and a loader given the database
-session and the case; the case page renders each in order. Empty until a part adds one.
+A panel is a title, a template under api/templates/panels/ and a loader; the page renders
+each panel whose loader returns something other than None, in order. Adding one is a
+template and one entry here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session
 
 from models.tables import Case
+from models.users import User
 
 
 @dataclass(frozen=True)
@@ -23,3 +27,13 @@ class CasePanel:
 
 
 CASE_PANELS: list[CasePanel] = []
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    title: str
+    template: str
+    load: Callable[[Session, User, date], Any]  # None: not shown to this user
+
+
+DASHBOARD_PANELS: list[DashboardPanel] = []
