@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from api.user_service import DEMO_PASSWORD
 from api.web.security import CSRF_COOKIE, SESSION_COOKIE
 from models.enums import Relationship, Sex
-from models.tables import Case, HouseholdMember
+from models.tables import HouseholdMember
 from models.users import AuditEntry
 from tests.factories import insert_case
 from tests.ui.conftest import Browser, csrf_of
