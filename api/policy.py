@@ -101,7 +101,9 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/ui/cases/new"): STAFF,
     ("GET", "/ui/cases/{case_id}"): STAFF,
     # Each action is checked again against its API route's rule (api/web/actions.py).
-    ("POST", "/ui/cases/{case_id}/actions/{action}"): STAFF | AUTHORITIES,
+    # A partner only on the cases handed over to its organisation (PartnerCaseDep).
+    ("POST", "/ui/cases/{case_id}/actions/{action}"): STAFF | AUTHORITIES | {PARTNER},
+    ("GET", "/ui/partner"): frozenset({PARTNER}),
     ("GET", "/ui/departures"): STAFF | {Role.BORDER_GUARD, Role.ESCORT},
     ("GET", "/ui/reports"): frozenset({SUP, AUDITOR, ADMIN}),
     ("GET", "/ui/reports/download"): frozenset({SUP, AUDITOR, ADMIN}),

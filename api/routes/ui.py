@@ -14,15 +14,14 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 
-from api.auth import CurrentUser
+from api.auth import CurrentUser, current_actor
 from api.deps import SessionDep, SettingsDep, TemporalDep
 from api.policy import allowed
 from api.report_formats import to_csv, to_xlsx
 from api.reports import Window, build_report
 from api.routes.reports import XLSX
 from api.user_service import LoginRefused, authenticate
-from api.web import actions as web_actions
-from api.web import queries
+from api.web import catalogue, queries
 from api.web.charts import bar_chart, funnel
 from api.web.live import live_state
 from api.web.panels import DASHBOARD_PANELS
@@ -30,7 +29,7 @@ from api.web.security import clear_session, set_session, verify_csrf
 from api.web.templating import render
 from core.security import create_access_token
 from models.enums import CaseStatus, Stage, Vulnerability
-from models.payloads import Actor
+from models.schemas_aftercare import ReintegrationView
 from models.tables import Project
 
 router = APIRouter(prefix="/ui", tags=["web"], include_in_schema=False)
@@ -173,17 +172,43 @@ async def departures_page(
     rows = queries.booked(session)
     session.close()
     states = await asyncio.gather(*(live_state(client, c.id) for c in rows))
-    actor, today = Actor(id=user.id, role=user.role), date.today()
+    actor, today = current_actor(user), date.today()
     items = []
     for case, state in zip(rows, states, strict=True):
         offered = [
-            a for a in (web_actions.available(state, actor, today) if state else [])
+            a for a in (catalogue.available(state, actor, today) if state else [])
             if a.action.key == "departure"
         ]
         items.append({"case": case, "state": state, "offered": offered})
     return render(request, "departures.html", {
         "items": items, "form_state": form_state or {}, "today": today,
         "can_open": allowed("GET", "/ui/cases/{case_id}", user.role),
+    }, status)
+
+
+@router.get("/partner")
+async def partner_cases(
+    request: Request, session: SessionDep, client: TemporalDep, user: CurrentUser
+) -> Response:
+    """A partner's cases (handed over to its organisation) and what it can report on each."""
+    return await partner_page(request, session, client, user)
+
+
+async def partner_page(
+    request: Request, session: Any, client: Any, user: Any,
+    form_state: dict[str, Any] | None = None, status: int = 200,
+) -> Response:
+    rows = queries.handed_over_to(session, user.partner_org)
+    session.close()
+    states = await asyncio.gather(*(live_state(client, c.id) for c in rows))
+    actor, today = current_actor(user), date.today()
+    items = [
+        {"case": case, "view": ReintegrationView.of(state) if state else None, "state": state,
+         "offered": catalogue.available(state, actor, today) if state else []}
+        for case, state in zip(rows, states, strict=True)
+    ]
+    return render(request, "partner.html", {
+        "items": items, "form_state": form_state or {}, "today": today,
     }, status)
 
 

@@ -18,15 +18,14 @@ from sqlmodel import Session, col, select
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
-from api.auth import CurrentUser
+from api.auth import CurrentUser, current_actor
 from api.case_service import insert_case, start_case_workflow, workflow_input
 from api.decisions import decide
-from api.deps import CaseDep, SessionDep, SettingsDep, TemporalDep
+from api.deps import CaseDep, PartnerCaseDep, SessionDep, SettingsDep, TemporalDep
 from api.policy import allowed
 from api.project_service import ProjectRefused, project_for_new_case
-from api.routes.ui import departures_page, safe_next
-from api.web import actions as web_actions
-from api.web import case_form, queries
+from api.routes.ui import departures_page, partner_page, safe_next
+from api.web import case_form, catalogue, queries
 from api.web.charts import process_map
 from api.web.live import live_state
 from api.web.panels import CASE_PANELS
@@ -34,7 +33,7 @@ from api.web.process import process_nodes
 from api.web.security import verify_csrf
 from api.web.templating import render
 from models.enums import LegalSituation, LocationType, Relationship, Sex, Vulnerability
-from models.payloads import Actor
+from models.schemas_aftercare import ReintegrationView
 from models.tables import Case, HouseholdMember, Project
 from models.timeline import TimelineEntry
 
@@ -125,7 +124,7 @@ async def case_page(
         ]
     live = await live_state(client, case.id)
     today = date.today()
-    offered = web_actions.available(live, Actor(id=user.id, role=user.role), today) if live else []
+    offered = catalogue.available(live, current_actor(user), today) if live else []
     names = {m.id: f"{m.given_name} {m.family_name}" for m in household}
     context: dict[str, Any] = {
         "case": case, "project": project, "household": household, "live": live,
@@ -134,6 +133,7 @@ async def case_page(
         "panels": panels,
     }
     if live is not None:
+        context["aftercare"] = ReintegrationView.of(live)
         nodes, branch = process_nodes(live)
         context["process_map"] = process_map(nodes, branch)
     return render(request, "case.html", context, status)
@@ -147,10 +147,10 @@ async def read_case(request: Request, case: CaseDep, user: CurrentUser, client: 
 
 @router.post("/{case_id}/actions/{action}", dependencies=[Depends(verify_csrf)])
 async def act(
-    request: Request, action: str, case: CaseDep, user: CurrentUser, client: TemporalDep,
+    request: Request, action: str, case: PartnerCaseDep, user: CurrentUser, client: TemporalDep,
 ) -> Response:
     """Run one decision on the case as the signed-in user."""
-    chosen = web_actions.BY_KEY.get(action)
+    chosen = catalogue.BY_KEY.get(action)
     if chosen is None:
         raise HTTPException(status_code=404, detail=f"no action {action!r}")
     if not allowed("POST", chosen.api_path, user.role):
@@ -161,15 +161,19 @@ async def act(
     values = {k: str(v) for k, v in form.items()}
     next_path = safe_next(form.get("next"), f"/ui/cases/{case.id}")
     state: dict[str, Any] = {"action": action, "case_id": case.id, "values": values, "errors": {}}
-    body = web_actions.parse_form(chosen, values, None)
+    body = catalogue.parse_form(chosen, values)
     try:
         fields = chosen.schema.model_validate(body).model_dump() if chosen.schema else {}
     except ValidationError as err:
         for e in err.errors():
-            name = str(e["loc"][0]) if e["loc"] else "_form"
+            loc = [str(part) for part in e["loc"]]
+            # A repeated field (components.0.budget) is named as in the form (budget-0).
+            name = f"{loc[2]}-{loc[1]}" if len(loc) == 3 else (loc[0] if loc else "_form")
+            if name == "indicators" and len(loc) == 2:
+                name = f"ind-{loc[1]}"
             state["errors"].setdefault(name, str(e["msg"]).removeprefix("Value error, "))
         return await _again(request, case, user, client, next_path, state, 422)
-    actor = Actor(id=user.id, role=user.role)
+    actor = current_actor(user)
     try:
         await decide(client, case.id, chosen.update, chosen.to_input(actor, fields))
     except HTTPException as err:
@@ -189,4 +193,7 @@ async def _again(
     if next_path.startswith("/ui/departures"):
         with Session(request.app.state.engine) as session:
             return await departures_page(request, session, client, user, state, status)
+    if next_path.startswith("/ui/partner"):
+        with Session(request.app.state.engine) as session:
+            return await partner_page(request, session, client, user, state, status)
     return await case_page(request, case, user, client, state, status)

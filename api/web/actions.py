@@ -16,9 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from pydantic import BaseModel
-from temporalio.exceptions import ApplicationError
 
-from api.policy import allowed
 from models import decisions as d
 from models import schemas as s
 from models.enums import (
@@ -44,6 +42,7 @@ class Field:
     options: tuple[tuple[str, str], ...] = ()
     required: bool = True
     default: Callable[[CaseState, date], str] | None = None
+    blank: str | None = None  # a select's empty first choice: nothing chosen for the user
 
 
 @dataclass(frozen=True)
@@ -70,6 +69,10 @@ class Action:
     button: str = "Record"
     # The day the probe is run as; see the departure action.
     probe_day: Callable[[CaseState, date], date] = lambda state, today: today
+    # Fields that depend on the case (e.g. the policy's monitoring indicators).
+    more_fields: Callable[[CaseState], tuple[Field, ...]] = lambda state: ()
+    # The API body from the form's flat values, where fields repeat (plan components).
+    parse: Callable[[dict[str, str]], dict[str, Any]] | None = None
 
 
 def _today(state: CaseState, today: date) -> str:
@@ -132,7 +135,7 @@ def _booking_day(state: CaseState, today: date) -> date:
     return max(today, b.departure_date) if b else today
 
 
-ACTIONS: tuple[Action, ...] = (
+BEFORE_DEPARTURE_ACTIONS: tuple[Action, ...] = (
     Action(
         "counselling", "Record a counselling session", "/cases/{case_id}/counselling-sessions",
         ReturnCaseWorkflow.record_counselling, checks.counselling, s.CounsellingSessionIn,
@@ -338,40 +341,3 @@ ACTIONS: tuple[Action, ...] = (
     ),
 )
 
-BY_KEY = {a.key: a for a in ACTIONS}
-
-
-@dataclass
-class Available:
-    action: Action
-    offer: Offer
-
-
-def available(state: CaseState, actor: Actor, today: date) -> list[Available]:
-    """The action forms valid now for this user on this case."""
-    out = []
-    for action in ACTIONS:
-        if not allowed("POST", action.api_path, actor.role):
-            continue
-        for offer in action.offers(state):
-            try:
-                action.check(
-                    state, action.probe(state, actor, today, offer), action.probe_day(state, today)
-                )
-            except ApplicationError:
-                continue
-            out.append(Available(action, offer))
-    return out
-
-
-def parse_form(action: Action, form: dict[str, str], offer: Offer | None) -> dict[str, Any]:
-    """The form's values as the schema expects them: unticked boxes false, blanks absent."""
-    body: dict[str, Any] = {}
-    for f in action.fields:
-        if f.kind == "checkbox":
-            body[f.name] = f.name in form
-            continue
-        value = form.get(f.name, "").strip()
-        if value != "":
-            body[f.name] = value
-    return body

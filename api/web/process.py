@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from api.web.charts import MapNode
-from models.enums import BookingStatus, CaseStatus, DocumentStatus, Stage
+from models.enums import BookingStatus, CaseStatus, ClosureReason, DocumentStatus, Stage
 from models.payloads import CaseState
 
 LABELS = {
@@ -41,12 +41,21 @@ def _notes(state: CaseState) -> dict[Stage, str]:
             notes[Stage.TRAVEL] += " (no-show)"
     if state.departed_on:
         notes[Stage.DEPARTED] = str(state.departed_on)
+    if state.arrival.confirmed_on:
+        notes[Stage.ARRIVAL] = f"arrived {state.arrival.confirmed_on}"
+    if state.plan is not None:
+        notes[Stage.REINTEGRATION] = f"plan {state.plan.status.value.replace('_', ' ')}"
+    if state.monitoring.visits:
+        reported = sum(v.reported_on is not None for v in state.monitoring.visits)
+        notes[Stage.MONITORING] = f"{reported} of {len(state.monitoring.visits)} visits reported"
     return notes
 
 
 def process_nodes(state: CaseState) -> tuple[list[MapNode], MapNode | None]:
     visited = [c.stage for c in state.stage_history] or [Stage.INTAKE]
-    closed_early = state.stage == Stage.CLOSED and state.closure_reason is not None
+    closed_early = state.stage == Stage.CLOSED and state.closure_reason not in (
+        None, ClosureReason.COMPLETED
+    )
     # Where the case is (or was when it closed early) on the main path.
     on_path = [s for s in visited if s != Stage.CLOSED]
     here = state.stage if state.stage != Stage.CLOSED else (on_path[-1] if on_path else Stage.INTAKE)

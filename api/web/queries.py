@@ -137,3 +137,13 @@ def booked(session: Session, limit: int = 50) -> list[Case]:
         .order_by(col(Case.departure_date).is_(None), col(Case.departure_date))
         .limit(limit)
     ).all())
+
+
+def handed_over_to(session: Session, organisation: str | None, limit: int = 50) -> list[Case]:
+    """The cases handed over to a partner organisation, most recently changed first."""
+    if organisation is None:
+        return []
+    return list(session.exec(
+        select(Case).where(Case.partner_id == organisation)
+        .order_by(col(Case.updated_at).desc(), col(Case.id)).limit(limit)
+    ).all())

@@ -25,6 +25,7 @@ MENU: list[tuple[str, str]] = [
     ("Cases", "/ui/cases"),
     ("New case", "/ui/cases/new"),
     ("Departures", "/ui/departures"),
+    ("My cases", "/ui/partner"),
     ("Reports", "/ui/reports"),
 ]
 
