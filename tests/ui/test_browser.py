@@ -22,10 +22,12 @@ import httpx
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 from temporalio.testing import WorkflowEnvironment
 
 from api.user_service import DEMO_PASSWORD
 from core.settings import Settings
+from models.partners import Partner
 from models.users import User
 from tests.api.test_health import free_port
 from tests.conftest import DATABASES
@@ -149,8 +151,8 @@ async def act(page: Page, action: str, fields: dict[str, str] | None = None,
     await expect(page.get_by_test_id("done")).to_contain_text(action.replace("-", " "))
 
 
-async def test_a_household_from_first_counselling_to_departure_in_the_browser(
-    stack: str, chromium: Browser, time_env: WorkflowEnvironment
+async def test_a_household_from_first_counselling_to_its_first_monitoring_visit(
+    stack: str, chromium: Browser, time_env: WorkflowEnvironment, engine: Engine
 ) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     print(f"\nscreenshots: {SHOTS}")
@@ -223,6 +225,12 @@ async def test_a_household_from_first_counselling_to_departure_in_the_browser(
     await act(cw, "grant-proposal")
     await shoot(cw, "case-in-travel")
 
+    # The partner organisation for Georgia, as an admin registers it.
+    with Session(engine) as session:
+        session.add(Partner(id="GE-partner", organisation="Georgian partner", country="GE",
+                            contact_email="cases@partner.example"))
+        session.commit()
+
     await sup.goto(case_url)
     await act(sup, "grant-decision", {"Reason": "household of two, per policy"})
     await expect(sup.get_by_test_id("grant-status")).to_have_text("approved")
@@ -240,14 +248,49 @@ async def test_a_household_from_first_counselling_to_departure_in_the_browser(
     await shoot(guard, "departures")
     await act(guard, "departure")
 
+    # Paid at departure, then handed over to the partner for Georgia: waiting for arrival.
     await cw.goto(case_url)
     await expect(cw.get_by_test_id("departed-on")).to_have_text(departure.isoformat())
-    await expect(cw.locator('.pm-current .pm-label')).to_have_text("Departed")
     deadline = time.monotonic() + 15
-    while await cw.get_by_test_id("grant-status").inner_text() != "paid":
-        assert time.monotonic() < deadline, "the grant was never paid"
+    while await cw.get_by_test_id("grant-status").inner_text() != "paid" or (
+        await cw.locator(".pm-current .pm-label").inner_text() != "Arrival"
+    ):
+        assert time.monotonic() < deadline, "the grant was never paid or the case never handed over"
         await cw.reload()
+    await expect(cw.get_by_test_id("partner")).to_have_text("GE-partner")
     await shoot(cw, "case-departed")
+
+    # The partner sees only its cases: confirms the arrival and proposes the plan.
+    partner = await signed_in(chromium, stack, "partner")
+    await partner.get_by_role("navigation").get_by_role("link", name="My cases").click()
+    await expect(partner.get_by_role("heading", name=reference)).to_be_visible()
+    await expect(partner.get_by_text("Beridze")).to_have_count(0)  # no names on this page
+    await act(partner, "arrival")
+    await expect(partner.get_by_test_id("arrived-on")).to_have_text(departure.isoformat())
+    await act(partner, "plan-proposal", {
+        "Component 1: kind": "business_start_up", "Component 1: description": "market stall",
+        "Component 1: budget (EUR)": "800",
+    })
+    await sup.goto(case_url)
+    await act(sup, "plan-decision", {"Reason": "within the cap, realistic"})
+    await expect(sup.locator(".pm-current .pm-label")).to_have_text("Monitoring")
+
+    await partner.reload()
+    # Every indicator rated; one left out is refused beside its field, the rest kept.
+    report = partner.locator('form[data-action="monitoring-report"]')
+    ratings = report.locator("select")
+    for i in range(await ratings.count()):
+        await ratings.nth(i).select_option(str(i % 5))
+    await ratings.nth(0).select_option("")
+    await report.get_by_role("button").click()
+    report = partner.locator('form[data-action="monitoring-report"]')
+    await expect(report.locator(".error")).to_have_count(1)
+    await expect(report.locator("select").nth(1)).to_have_value("1")
+    await report.locator("select").nth(0).select_option("3")
+    await act(partner, "monitoring-report")
+    await expect(partner.get_by_test_id("visits")).to_contain_text("Visit 1")
+    await expect(partner.get_by_test_id("visits").locator("li").first).to_contain_text("reported")
+    await shoot(partner, "partner")
 
     await cw.get_by_role("navigation").get_by_role("link", name="Dashboard").click()
     await shoot(cw, "dashboard")
