@@ -26,7 +26,7 @@ from models.enums import (
     StepKind,
 )
 from models.payloads import Actor, CaseState, CounsellingSession
-from workflows import checks, rules
+from workflows import aftercare_checks, checks, rules
 from workflows.return_case import ReturnCaseWorkflow
 
 FAR = timedelta(days=3650)
@@ -326,9 +326,12 @@ BEFORE_DEPARTURE_ACTIONS: tuple[Action, ...] = (
         button="Retry payment",
     ),
     Action(
-        "withdrawal", "Close the case: withdrawn or absconded", "/cases/{case_id}/withdrawal",
-        ReturnCaseWorkflow.withdraw, checks.withdraw, s.WithdrawalIn, _model(d.WithdrawInput),
-        lambda st, actor, today, o: d.WithdrawInput(
+        "withdrawal", "Propose closing the case: withdrawn or absconded",
+        "/cases/{case_id}/withdrawal",
+        # A proposal a different supervisor decides on (four eyes on every closure).
+        ReturnCaseWorkflow.propose_closure, aftercare_checks.propose_closure, s.WithdrawalIn,
+        _model(d.ProposeClosureInput),
+        lambda st, actor, today, o: d.ProposeClosureInput(
             actor=actor, reason=ClosureReason.WITHDRAWN, note="-"),
         fields=(
             Field("reason", "Reason", "select", (
@@ -337,7 +340,8 @@ BEFORE_DEPARTURE_ACTIONS: tuple[Action, ...] = (
             )),
             Field("note", "Note", "textarea"),
         ),
-        button="Close the case",
+        offers=lambda st: [Offer()] if st.stage in rules.BEFORE_DEPARTURE else [],
+        button="Propose closure",
     ),
 )
 

@@ -195,6 +195,8 @@ AFTERCARE_ACTIONS: tuple[Action, ...] = (
             Field("reason", "Reason", "select", _human(ClosureReason)),
             Field("note", "Note", "textarea"),
         ),
+        # Before departure the withdrawal form proposes the closure (withdrawn, absconded).
+        offers=lambda st: [Offer()] if st.departed_on is not None else [],
         button="Propose closure",
     ),
     Action(
