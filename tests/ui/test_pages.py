@@ -111,6 +111,24 @@ async def test_case_page_offers_only_valid_decisions_and_shows_the_workflows_ref
     auditor = await browser("auditor")
     assert (await auditor.get(url)).status_code == 403
 
+    # Closing before departure is a proposal; only a different supervisor is offered the decision.
+    r = await cw.post(f"{url}/actions/withdrawal", data={
+        "csrf_token": token, "reason": "withdrawn", "note": "changed her mind",
+    })
+    assert r.status_code == 303
+    page = await cw.get(url)
+    assert "closure-decision" not in re.findall(r'data-action="([a-z-]+)"', page.text)
+    sup = await browser("supervisor")
+    page = await sup.get(url)
+    assert "closure-decision" in re.findall(r'data-action="([a-z-]+)"', page.text)
+    r = await sup.post(f"{url}/actions/closure-decision", data={
+        "csrf_token": csrf_of(page.text), "approve": "true", "reason": "confirmed with her",
+    })
+    assert r.status_code == 303
+    page = await sup.get(url)
+    assert re.findall(r'data-action="([a-z-]+)"', page.text) == []
+    assert 'data-state="closed"' in page.text and "withdrawn" in page.text
+
     # Reading the page is a read of personal data: on the audit trail, as the API's reads.
     case_id = url.rsplit("/", 1)[1]
     with Session(engine) as session:
@@ -123,7 +141,7 @@ async def test_case_page_offers_only_valid_decisions_and_shows_the_workflows_ref
             .where(AuditEntry.outcome == "refused")
         ).all()
     assert {(e.actor_id, e.outcome) for e in reads} == {
-        ("caseworker", "success"), ("auditor", "denied")
+        ("caseworker", "success"), ("auditor", "denied"), ("supervisor", "success")
     }
     assert [e.action for e in refused] == ["POST /ui/cases/{case_id}/actions/{action}"]
 
