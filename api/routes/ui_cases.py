@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
+from starlette.datastructures import FormData
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
@@ -42,13 +43,14 @@ log = structlog.get_logger(__name__)
 
 
 def _new_case_page(
-    request: Request, session: Session, form: Any = None, errors: dict[str, str] | None = None,
+    request: Request, session: Session, form: FormData | None = None,
+    errors: dict[str, str] | None = None,
     numbers: list[int] | None = None, status: int = 200,
 ) -> Response:
-    values = form or {}
+    values = form if form is not None else FormData()
     return render(request, "case_new.html", {
         "values": values,
-        "getlist": (lambda k: values.getlist(k)) if form is not None else (lambda k: []),
+        "getlist": values.getlist,
         "errors": errors or {},
         "numbers": numbers if numbers is not None else [],
         "idempotency_key": values.get("idempotency_key") or f"ui-{uuid.uuid4()}",

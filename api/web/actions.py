@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from models import decisions as d
 from models import schemas as s
 from models.enums import (
+    ClearanceKind,
     ClosureReason,
     DocumentChoice,
     NoShowChoice,
@@ -251,7 +252,7 @@ BEFORE_DEPARTURE_ACTIONS: tuple[Action, ...] = (
         ReturnCaseWorkflow.confirm_clearance, checks.clearance, s.ClearanceIn,
         _model(d.ConfirmClearanceInput),
         lambda st, actor, today, o: d.ConfirmClearanceInput(
-            actor=actor, kind=o.fixed["kind"], confirmed_on=today, reference="-"),
+            actor=actor, kind=ClearanceKind(o.fixed["kind"]), confirmed_on=today, reference="-"),
         fields=(
             Field("kind", "Clearance", "hidden"),
             Field("confirmed_on", "Confirmed on", "date", default=_today),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
@@ -30,17 +31,17 @@ class CaseFilters:
 
 def list_cases(session: Session, f: CaseFilters) -> tuple[list[Case], int]:
     """One page of cases, newest first, and how many match."""
-    conditions = []
+    conditions: list[Any] = []
     if f.q:
         conditions.append(func.upper(Case.reference).contains(f.q.strip().upper()))
     if f.stage:
-        conditions.append(Case.stage == f.stage)
+        conditions.append(col(Case.stage) == f.stage)
     if f.status:
-        conditions.append(Case.status == f.status)
+        conditions.append(col(Case.status) == f.status)
     if f.country:
-        conditions.append(Case.country_of_origin == f.country.strip().upper())
+        conditions.append(col(Case.country_of_origin) == f.country.strip().upper())
     if f.project_id:
-        conditions.append(Case.project_id == f.project_id)
+        conditions.append(col(Case.project_id) == f.project_id)
     if f.vulnerability:
         # The flags are a JSON list; its text holds each flag quoted, on SQLite and PostgreSQL.
         flagged = select(HouseholdMember.case_id).where(
@@ -87,12 +88,12 @@ def returns_per_month(session: Session, today: date, months: int = 12) -> list[t
         first = (first - timedelta(days=1)).replace(day=1)
     month_after = (date(today.year, today.month, 1) + timedelta(days=32)).replace(day=1)
     rows = session.exec(
-        select(Case.departure_date, func.count(col(HouseholdMember.id)))
+        select(col(Case.departure_date), func.count(col(HouseholdMember.id)))
         .join(HouseholdMember, col(HouseholdMember.case_id) == col(Case.id))
         .where(col(Case.departure_date) >= first, col(Case.departure_date) < month_after)
         # Before departure a departure date is a booking, not a return.
         .where(col(Case.stage).not_in(BEFORE_DEPARTURE))
-        .group_by(Case.departure_date)
+        .group_by(col(Case.departure_date))
     ).all()
     per_month: Counter[str] = Counter()
     for day, persons in rows:
