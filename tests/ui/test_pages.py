@@ -110,6 +110,13 @@ async def test_case_page_offers_only_valid_decisions_and_shows_the_workflows_ref
     assert r.status_code == 403 and "may not record a counselling session" in r.text
     auditor = await browser("auditor")
     assert (await auditor.get(url)).status_code == 403
+    # A partner acts only on cases handed over to its organisation: this one does not exist to it.
+    partner = await browser("partner")
+    r = await partner.post(f"{url}/actions/arrival", data={
+        "csrf_token": partner.cookies[CSRF_COOKIE], "arrived_on": "2026-01-05",
+    })
+    assert r.status_code == 404
+    assert (await partner.get(url)).status_code == 403
 
     # Closing before departure is a proposal; only a different supervisor is offered the decision.
     r = await cw.post(f"{url}/actions/withdrawal", data={
@@ -141,7 +148,8 @@ async def test_case_page_offers_only_valid_decisions_and_shows_the_workflows_ref
             .where(AuditEntry.outcome == "refused")
         ).all()
     assert {(e.actor_id, e.outcome) for e in reads} == {
-        ("caseworker", "success"), ("auditor", "denied"), ("supervisor", "success")
+        ("caseworker", "success"), ("auditor", "denied"), ("partner", "denied"),
+        ("supervisor", "success"),
     }
     assert [e.action for e in refused] == ["POST /ui/cases/{case_id}/actions/{action}"]
 
