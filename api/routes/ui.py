@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 
+from activities.costs import budget_figures
 from api.auth import CurrentUser, current_actor
 from api.deps import SessionDep, SettingsDep, TemporalDep
 from api.policy import allowed
@@ -256,7 +257,7 @@ def reports(request: Request, session: SessionDep, user: CurrentUser) -> Respons
         "as_of": p.get("as_of", ""),
     }
     window, errors = _report_window(values)
-    report, charts, status = None, {}, 200
+    report, charts, status, budget = None, {}, 200, None
     project = session.get(Project, chosen) if chosen else None
     if chosen and project is None:
         errors["project_id"] = "no such project"
@@ -264,6 +265,7 @@ def reports(request: Request, session: SessionDep, user: CurrentUser) -> Respons
         status = 422
     elif project is not None and window is not None:
         report = build_report(session, project, window)
+        budget = budget_figures(session, project)
         charts = {
             "country": bar_chart(
                 "Persons returned by country of origin",
@@ -275,7 +277,7 @@ def reports(request: Request, session: SessionDep, user: CurrentUser) -> Respons
     download = urlencode({k: v for k, v in values.items() if v})
     return render(request, "reports.html", {
         "project_options": [(p.id, f"{p.code}: {p.title}") for p in projects],
-        "values": values, "errors": errors, "report": report,
+        "values": values, "errors": errors, "report": report, "budget": budget,
         "charts": charts, "download": download,
     }, status)
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
+from models.costs import Cost
 from models.tables import Case
 from models.users import User
 
@@ -26,7 +28,14 @@ class CasePanel:
     load: Callable[[Session, Case], Any]
 
 
-CASE_PANELS: list[CasePanel] = []
+def _costs(session: Session, case: Case) -> dict[str, Any]:
+    rows = list(session.exec(
+        select(Cost).where(Cost.case_id == case.id).order_by(col(Cost.incurred_on), col(Cost.id))
+    ).all())
+    return {"rows": rows, "total": sum((c.amount for c in rows), Decimal("0.00"))}
+
+
+CASE_PANELS: list[CasePanel] = [CasePanel("Costs", "panels/costs.html", _costs)]
 
 
 @dataclass(frozen=True)

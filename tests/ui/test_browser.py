@@ -258,6 +258,9 @@ async def test_a_household_from_first_counselling_to_its_first_monitoring_visit(
         assert time.monotonic() < deadline, "the grant was never paid or the case never handed over"
         await cw.reload()
     await expect(cw.get_by_test_id("partner")).to_have_text("GE-partner")
+    # The flight and the paid grant are booked as costs of the case.
+    await expect(cw.get_by_test_id("costs").locator("tbody tr")).not_to_have_count(0)
+    await expect(cw.get_by_test_id("costs-total")).to_be_visible()
     await shoot(cw, "case-departed")
 
     # The partner sees only its cases: confirms the arrival and proposes the plan.
