@@ -91,7 +91,7 @@ def dashboard(request: Request, session: SessionDep, user: CurrentUser) -> Respo
     today = date.today()
     context: dict[str, Any] = {"today": today, "panels": [
         (p.title, p.template, data) for p in DASHBOARD_PANELS
-        if (data := p.load(session, user, today)) is not None
+        if (data := p.load(session, user, today, request.app.state.settings)) is not None
     ]}
     if allowed("GET", "/ui/cases", user.role):
         first, last = queries.week_of(today)

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from core.metrics import RESTING_STAGES
+from core.settings import Settings
 from models.costs import Cost
+from models.enums import CaseStatus, Role
 from models.tables import Case
 from models.users import User
 
@@ -42,7 +45,25 @@ CASE_PANELS: list[CasePanel] = [CasePanel("Costs", "panels/costs.html", _costs)]
 class DashboardPanel:
     title: str
     template: str
-    load: Callable[[Session, User, date], Any]  # None: not shown to this user
+    load: Callable[[Session, User, date, Settings], Any]  # None: not shown to this user
 
 
-DASHBOARD_PANELS: list[DashboardPanel] = []
+def _quiet(session: Session, user: User, today: date, settings: Settings) -> Any:
+    """Supervisors: active cases nothing happened to for HOMEWARD_STUCK_AFTER_DAYS (the rule
+    of the homeward_cases_stuck metric). The work queue's stuck list, with its reasons and
+    actions, replaces this once it lands."""
+    if user.role != Role.SUPERVISOR:
+        return None
+    cutoff = datetime.now(UTC) - timedelta(days=settings.stuck_after_days)
+    rows = session.exec(
+        select(Case).where(Case.status == CaseStatus.ACTIVE)
+        .where(col(Case.stage).not_in(RESTING_STAGES))
+        .where(col(Case.updated_at) < cutoff)
+        .order_by(col(Case.updated_at)).limit(20)
+    ).all()
+    return {"rows": list(rows), "days": settings.stuck_after_days}
+
+
+DASHBOARD_PANELS: list[DashboardPanel] = [
+    DashboardPanel("No change for a while", "panels/quiet.html", _quiet),
+]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 from sqlalchemy.engine import Engine
@@ -200,7 +200,10 @@ async def test_new_case_form_keeps_the_household_and_puts_errors_beside_fields(
 async def test_case_list_searches_filters_and_pages(browser: Browser, engine: Engine) -> None:
     for n in range(27):
         insert_case(engine, reference=f"LV-2026-{n:06d}", country_of_origin="GE" if n % 3 else "TH")
-    flagged = insert_case(engine, reference="LV-2026-990001", country_of_origin="AZ")
+    flagged = insert_case(
+        engine, reference="LV-2026-990001", country_of_origin="AZ",
+        updated_at=datetime.now(UTC) - timedelta(days=30), awaiting="clearance by the authorities",
+    )
     with Session(engine) as session:
         session.add(HouseholdMember(
             id="m-1", case_id=flagged.id, relationship=Relationship.PRINCIPAL, given_name="A",
@@ -226,6 +229,13 @@ async def test_case_list_searches_filters_and_pages(browser: Browser, engine: En
     assert len(found) == 3
     assert await refs("vulnerability=elderly") == (["LV-2026-990001"], "1 case")
     assert (await refs("stage=nonsense"))[1] == "28 cases"  # an unknown option filters nothing
+
+    # The supervisor's dashboard lists the case nothing happened to for a month.
+    quiet = (await (await browser("supervisor")).get("/ui")).text
+    table = quiet[quiet.index('data-testid="quiet"'):]
+    assert re.findall(r"LV-2026-\d{6}", table[:table.index("</table>")]) == ["LV-2026-990001"]
+    assert "clearance by the authorities" in table
+    assert 'data-testid="quiet"' not in (await (await browser("caseworker")).get("/ui")).text
 
 
 async def test_reports_page_and_downloads_follow_the_report_policy(browser: Browser) -> None:
