@@ -221,6 +221,7 @@ def run(demo: bool = typer.Option(True, help="Load demo data (idempotent).")) ->
             _seed_demo(api)
         typer.echo(
             "\nHomeward is running:\n"
+            f"  web pages   {api}/ui\n"
             f"  API docs    {api}/docs\n"
             f"  Temporal UI http://{host}:{settings.temporal_ui_port}\n"
             f"  data        {settings.data_dir.resolve()}\n"
