@@ -104,6 +104,7 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     # A partner only on the cases handed over to its organisation (PartnerCaseDep).
     ("POST", "/ui/cases/{case_id}/actions/{action}"): STAFF | AUTHORITIES | {PARTNER},
     ("GET", "/ui/partner"): frozenset({PARTNER}),
+    ("GET", "/ui/supervision/stuck"): frozenset({SUP}),
     ("GET", "/ui/departures"): STAFF | {Role.BORDER_GUARD, Role.ESCORT},
     ("GET", "/ui/reports"): frozenset({SUP, AUDITOR, ADMIN}),
     ("GET", "/ui/reports/download"): frozenset({SUP, AUDITOR, ADMIN}),

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
+from sqlmodel import col, select
 
 from activities.costs import budget_figures
 from api.auth import CurrentUser, current_actor
@@ -21,6 +22,7 @@ from api.policy import allowed
 from api.report_formats import to_csv, to_xlsx
 from api.reports import Window, build_report
 from api.routes.reports import XLSX
+from api.stuck import Filters, stuck_cases
 from api.user_service import LoginRefused, authenticate
 from api.web import catalogue, queries
 from api.web.charts import bar_chart, funnel
@@ -29,9 +31,10 @@ from api.web.panels import DASHBOARD_PANELS
 from api.web.security import clear_session, set_session, verify_csrf
 from api.web.templating import render
 from core.security import create_access_token
-from models.enums import CaseStatus, Stage, Vulnerability
+from models.enums import CaseStatus, Role, Stage, StuckReason, Vulnerability
 from models.schemas_aftercare import ReintegrationView
 from models.tables import Project
+from models.users import User
 
 router = APIRouter(prefix="/ui", tags=["web"], include_in_schema=False)
 
@@ -211,6 +214,36 @@ async def partner_page(
     return render(request, "partner.html", {
         "items": items, "form_state": form_state or {}, "today": today,
     }, status)
+
+
+@router.get("/supervision/stuck")
+async def stuck(
+    request: Request, session: SessionDep, client: TemporalDep, user: CurrentUser
+) -> Response:
+    """Stuck cases with their reasons, most severe first; reassign, remind, open to cancel."""
+    p = request.query_params
+
+    def pick(enum: type, value: str | None) -> Any:
+        try:
+            return enum(value) if value else None
+        except ValueError:
+            return None
+
+    filters = Filters(
+        stage=pick(Stage, p.get("stage")), reason=pick(StuckReason, p.get("reason")),
+        country=(p.get("country") or "").upper()[:2] or None,
+    )
+    found = await stuck_cases(session, client, datetime.now(UTC), filters)
+    caseworkers = session.exec(
+        select(User).where(User.role == Role.CASEWORKER).where(User.is_active == True)
+        .order_by(col(User.full_name))
+    ).all()
+    return render(request, "stuck.html", {
+        "cases": found[:100], "count": len(found), "caseworkers": caseworkers,
+        "filters": {"stage": p.get("stage", ""), "reason": p.get("reason", ""),
+                    "country": p.get("country", "")},
+        "stages": list(Stage), "reasons": list(StuckReason),
+    })
 
 
 def _report_window(p: Any) -> tuple[Window | None, dict[str, str]]:

@@ -11,9 +11,10 @@ from temporalio.exceptions import ApplicationError
 from api.policy import allowed
 from api.web.actions import BEFORE_DEPARTURE_ACTIONS, Action, Field, Offer
 from api.web.aftercare_actions import AFTERCARE_ACTIONS
+from api.web.queue_actions import QUEUE_ACTIONS
 from models.payloads import Actor, CaseState
 
-ACTIONS: tuple[Action, ...] = BEFORE_DEPARTURE_ACTIONS + AFTERCARE_ACTIONS
+ACTIONS: tuple[Action, ...] = BEFORE_DEPARTURE_ACTIONS + AFTERCARE_ACTIONS + QUEUE_ACTIONS
 BY_KEY = {a.key: a for a in ACTIONS}
 
 

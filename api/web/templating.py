@@ -26,6 +26,7 @@ MENU: list[tuple[str, str]] = [
     ("New case", "/ui/cases/new"),
     ("Departures", "/ui/departures"),
     ("My cases", "/ui/partner"),
+    ("Stuck cases", "/ui/supervision/stuck"),
     ("Reports", "/ui/reports"),
 ]
 

@@ -11,8 +11,9 @@ from sqlmodel import Session, select
 
 from api.user_service import DEMO_PASSWORD
 from api.web.security import CSRF_COOKIE, SESSION_COOKIE
-from models.enums import Relationship, Sex
+from models.enums import Relationship, Role, Sex, Stage, TaskKind
 from models.tables import HouseholdMember
+from models.tasks import CaseTask
 from models.users import AuditEntry
 from tests.factories import insert_case
 from tests.ui.conftest import Browser, csrf_of
@@ -254,3 +255,29 @@ async def test_reports_page_and_downloads_follow_the_report_policy(browser: Brow
     cw = await browser("caseworker")
     assert (await cw.get("/ui/reports")).status_code == 403
     assert (await cw.get(link.group(1).replace("&amp;", "&"))).status_code == 403
+
+
+async def test_stuck_cases_page_shows_reasons_and_actions_to_supervisors(
+    browser: Browser, engine: Engine
+) -> None:
+    now = datetime.now(UTC)
+    case = insert_case(engine, reference="LV-2026-770001", stage=Stage.ELIGIBILITY,
+                       assignee_id="caseworker")
+    insert_case(engine, reference="LV-2026-770002")  # nothing overdue: not stuck
+    with Session(engine) as session:
+        session.add(CaseTask(
+            case_id=case.id, kind=TaskKind.APPROVE_ELIGIBILITY, stage=Stage.ELIGIBILITY,
+            role=Role.SUPERVISOR, since=now - timedelta(days=3), due_at=now - timedelta(days=1),
+            summary="approve the eligibility assessment",
+        ))
+        session.commit()
+    sup = await browser("supervisor")
+    r = await sup.get("/ui/supervision/stuck")
+    assert r.status_code == 200
+    assert re.findall(r"LV-2026-77000\d", r.text) == ["LV-2026-770001"]
+    assert "task overdue" in r.text and "approve the eligibility assessment" in r.text
+    assert 'action="/ui/cases/' + case.id + '/actions/assignment"' in r.text
+    assert 'action="/ui/cases/' + case.id + '/actions/reminder"' in r.text
+    r = await sup.get("/ui/supervision/stuck?reason=deadline_missed")
+    assert "LV-2026-770001" not in r.text
+    assert (await (await browser("caseworker")).get("/ui/supervision/stuck")).status_code == 403
