@@ -21,6 +21,7 @@ from core.settings import Settings
 from models.costs import Cost
 from models.enums import CaseStatus, Role
 from models.tables import Case
+from models.tasks import CaseTask
 from models.users import User
 
 
@@ -64,6 +65,30 @@ def _quiet(session: Session, user: User, today: date, settings: Settings) -> Any
     return {"rows": list(rows), "days": settings.stuck_after_days}
 
 
+def _my_tasks(session: Session, user: User, today: date, settings: Settings) -> Any:
+    """The decisions waiting on me (work queue, #5): caseworkers their own cases' tasks,
+    supervisors every supervisor task; oldest due first."""
+    if user.role not in (Role.CASEWORKER, Role.SUPERVISOR):
+        return None
+    query = (
+        select(CaseTask, Case.reference)
+        .join(Case, col(Case.id) == col(CaseTask.case_id))
+        .where(CaseTask.role == user.role)
+    )
+    if user.role == Role.CASEWORKER:
+        query = query.where(Case.assignee_id == user.id)
+    rows = session.exec(
+        query.order_by(col(CaseTask.due_at).is_(None), col(CaseTask.due_at)).limit(15)
+    ).all()
+    now = datetime.now(UTC)
+    return [
+        {"task": t, "reference": ref,
+         "overdue": t.due_at is not None and t.due_at.replace(tzinfo=t.due_at.tzinfo or UTC) < now}
+        for t, ref in rows
+    ]
+
+
 DASHBOARD_PANELS: list[DashboardPanel] = [
+    DashboardPanel("My tasks", "panels/tasks.html", _my_tasks),
     DashboardPanel("No change for a while", "panels/quiet.html", _quiet),
 ]

@@ -278,6 +278,10 @@ async def test_stuck_cases_page_shows_reasons_and_actions_to_supervisors(
     assert "task overdue" in r.text and "approve the eligibility assessment" in r.text
     assert 'action="/ui/cases/' + case.id + '/actions/assignment"' in r.text
     assert 'action="/ui/cases/' + case.id + '/actions/reminder"' in r.text
+    # The overdue approval is also on the supervisor's own task list on the dashboard.
+    tasks = (await sup.get("/ui")).text
+    tasks = tasks[tasks.index('data-testid="tasks"'):]
+    assert "LV-2026-770001" in tasks[:tasks.index("</table>")] and "overdue" in tasks
     r = await sup.get("/ui/supervision/stuck?reason=deadline_missed")
     assert "LV-2026-770001" not in r.text
     assert (await (await browser("caseworker")).get("/ui/supervision/stuck")).status_code == 403
