@@ -105,6 +105,7 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/ui/cases/{case_id}/actions/{action}"): STAFF | AUTHORITIES | {PARTNER},
     ("GET", "/ui/partner"): frozenset({PARTNER}),
     ("GET", "/ui/supervision/stuck"): frozenset({SUP}),
+    ("POST", "/ui/cases/{case_id}/retry-now"): frozenset({SUP}),
     ("GET", "/ui/departures"): STAFF | {Role.BORDER_GUARD, Role.ESCORT},
     ("GET", "/ui/reports"): frozenset({SUP, AUDITOR, ADMIN}),
     ("GET", "/ui/reports/download"): frozenset({SUP, AUDITOR, ADMIN}),

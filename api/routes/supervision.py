@@ -11,14 +11,16 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.workflowservice.v1 import ResetActivityRequest
+from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.decisions import act
 from api.deps import CaseDep, CurrentActor, SessionDep, SettingsDep, TemporalDep
 from api.stuck import Filters, stuck_cases
+from core.settings import Settings
 from models.decisions import AssignInput, ProposeClosureInput, RemindAssigneeInput
 from models.enums import Role, Stage, StuckReason
-from models.payloads import CaseState
+from models.payloads import Actor, CaseState
 from models.schemas_queue import (
     AssignmentIn,
     CancellationIn,
@@ -26,6 +28,7 @@ from models.schemas_queue import (
     RetryResult,
     StuckCasesPublic,
 )
+from models.tables import Case
 from models.tasks import ActivityRetry
 from models.users import User
 from workflows.return_case import ReturnCaseWorkflow, workflow_id
@@ -98,6 +101,14 @@ async def retry_now(
     client: TemporalDep,
 ) -> RetryResult:
     """Retry a failing external call now instead of at its next backoff (ResetActivity)."""
+    return await retry_failing_calls(case, session, settings, actor, client)
+
+
+async def retry_failing_calls(
+    case: Case, session: Session, settings: Settings, actor: Actor, client: Client
+) -> RetryResult:
+    """Reset each failing activity of the case (409 when none is failing); the API route and
+    the supervisor's stuck-cases page both call this."""
     marks = session.exec(
         select(ActivityRetry).where(col(ActivityRetry.case_id) == case.id)
     ).all()

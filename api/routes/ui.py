@@ -134,12 +134,14 @@ def _filters(request: Request) -> tuple[queries.CaseFilters, dict[str, str]]:
         country=p.get("country", "")[:2],
         project_id=p.get("project_id", "")[:36],
         vulnerability=pick(Vulnerability, p.get("vulnerability")),
+        assignee_id=p.get("caseworker", "")[:100],
         page=page,
     )
     shown = {
         "q": f.q, "stage": f.stage.value if f.stage else "", "status": f.status.value if f.status else "",
         "country": f.country, "project_id": f.project_id,
         "vulnerability": f.vulnerability.value if f.vulnerability else "",
+        "caseworker": f.assignee_id,
     }
     return f, shown
 
@@ -152,7 +154,11 @@ def case_list(request: Request, session: SessionDep, user: CurrentUser) -> Respo
     pages = max((total + queries.PAGE_SIZE - 1) // queries.PAGE_SIZE, 1)
     query = urlencode({k: v for k, v in shown.items() if v})
     projects = queries.projects(session)
+    caseworkers = session.exec(
+        select(User).where(User.role == Role.CASEWORKER).order_by(col(User.full_name))
+    ).all()
     return render(request, "cases.html", {
+        "caseworker_options": [(u.id, u.full_name) for u in caseworkers],
         "cases": rows, "total": total, "page": f.page, "pages": pages, "filters": shown,
         "query": query, "stages": list(Stage), "statuses": list(CaseStatus),
         "vulnerabilities": list(Vulnerability),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 import structlog
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
@@ -25,6 +26,7 @@ from api.decisions import decide
 from api.deps import CaseDep, PartnerCaseDep, SessionDep, SettingsDep, TemporalDep
 from api.policy import allowed
 from api.project_service import ProjectRefused, project_for_new_case
+from api.routes.supervision import retry_failing_calls
 from api.routes.ui import departures_page, partner_page, safe_next
 from api.web import case_form, catalogue, queries
 from api.web.charts import process_map
@@ -199,3 +201,18 @@ async def _again(
         with Session(request.app.state.engine) as session:
             return await partner_page(request, session, client, user, state, status)
     return await case_page(request, case, user, client, state, status)
+
+
+@router.post("/{case_id}/retry-now", dependencies=[Depends(verify_csrf)])
+async def retry_now(
+    case: CaseDep, session: SessionDep, settings: SettingsDep, user: CurrentUser,
+    client: TemporalDep,
+) -> Response:
+    """The stuck page's "retry the failing call now" (supervisors): back to the list, saying
+    what was retried or why nothing was."""
+    try:
+        result = await retry_failing_calls(case, session, settings, current_actor(user), client)
+        done = f"{case.reference}: retried {', '.join(result.retried)} now"
+    except HTTPException as err:
+        done = f"{case.reference}: nothing retried ({err.detail})"
+    return RedirectResponse(f"/ui/supervision/stuck?{urlencode({'done': done})}", status_code=303)

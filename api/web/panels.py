@@ -10,18 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
-from core.metrics import RESTING_STAGES
 from core.settings import Settings
 from models.costs import Cost
-from models.enums import CaseStatus, Role
+from models.enums import CaseStatus, DeadlineKind, Role
 from models.tables import Case
-from models.tasks import CaseTask
+from models.tasks import ActivityRetry, CaseDeadline, CaseTask
 from models.users import User
 
 
@@ -49,20 +48,56 @@ class DashboardPanel:
     load: Callable[[Session, User, date, Settings], Any]  # None: not shown to this user
 
 
-def _quiet(session: Session, user: User, today: date, settings: Settings) -> Any:
-    """Supervisors: active cases nothing happened to for HOMEWARD_STUCK_AFTER_DAYS (the rule
-    of the homeward_cases_stuck metric). The work queue's stuck list, with its reasons and
-    actions, replaces this once it lands."""
+def _stuck(session: Session, user: User, today: date, settings: Settings) -> Any:
+    """Supervisors: how many cases are stuck, by reason, from the work queue's tables (the
+    stuck page adds what only Temporal knows: retrying calls in detail, failing workflows)."""
     if user.role != Role.SUPERVISOR:
         return None
-    cutoff = datetime.now(UTC) - timedelta(days=settings.stuck_after_days)
-    rows = session.exec(
-        select(Case).where(Case.status == CaseStatus.ACTIVE)
-        .where(col(Case.stage).not_in(RESTING_STAGES))
-        .where(col(Case.updated_at) < cutoff)
-        .order_by(col(Case.updated_at)).limit(20)
-    ).all()
-    return {"rows": list(rows), "days": settings.stuck_after_days}
+    now = datetime.now(UTC)
+    active = select(Case.id).where(Case.status == CaseStatus.ACTIVE)
+
+    def count(query: Any) -> int:
+        return int(session.exec(query).one())
+
+    return {
+        "task_overdue": count(
+            select(func.count(func.distinct(CaseTask.case_id)))
+            .where(col(CaseTask.due_at) < now).where(col(CaseTask.case_id).in_(active))
+        ),
+        "deadline_missed": count(
+            select(func.count(func.distinct(CaseDeadline.case_id)))
+            .where(col(CaseDeadline.due_at) < now).where(col(CaseDeadline.case_id).in_(active))
+        ),
+        "deadline_at_risk": count(
+            select(func.count(func.distinct(CaseDeadline.case_id)))
+            .where(col(CaseDeadline.at_risk_from) <= now).where(col(CaseDeadline.due_at) >= now)
+            .where(col(CaseDeadline.case_id).in_(active))
+        ),
+        "activity_retrying": count(
+            select(func.count(func.distinct(ActivityRetry.case_id)))
+            .where(col(ActivityRetry.case_id).in_(active))
+        ),
+    }
+
+
+def _overdue_visits(session: Session, user: User, today: date, settings: Settings) -> Any:
+    """Monitoring visits past their date and not reported: caseworkers their own cases',
+    supervisors all, a partner its organisation's."""
+    if user.role not in (Role.CASEWORKER, Role.SUPERVISOR, Role.PARTNER):
+        return None
+    query = (
+        select(CaseDeadline, Case.reference)
+        .join(Case, col(Case.id) == col(CaseDeadline.case_id))
+        .where(Case.status == CaseStatus.ACTIVE)
+        .where(CaseDeadline.kind == DeadlineKind.MONITORING_VISIT)
+        .where(col(CaseDeadline.due_at) < datetime.now(UTC))
+    )
+    if user.role == Role.CASEWORKER:
+        query = query.where(Case.assignee_id == user.id)
+    elif user.role == Role.PARTNER:
+        query = query.where(Case.partner_id == user.partner_org)
+    rows = session.exec(query.order_by(col(CaseDeadline.due_at)).limit(20)).all()
+    return [{"deadline": d, "reference": ref} for d, ref in rows]
 
 
 def _my_tasks(session: Session, user: User, today: date, settings: Settings) -> Any:
@@ -90,5 +125,6 @@ def _my_tasks(session: Session, user: User, today: date, settings: Settings) -> 
 
 DASHBOARD_PANELS: list[DashboardPanel] = [
     DashboardPanel("My tasks", "panels/tasks.html", _my_tasks),
-    DashboardPanel("No change for a while", "panels/quiet.html", _quiet),
+    DashboardPanel("Stuck cases", "panels/stuck.html", _stuck),
+    DashboardPanel("Overdue monitoring visits", "panels/overdue_visits.html", _overdue_visits),
 ]

@@ -26,6 +26,7 @@ class CaseFilters:
     country: str = ""
     project_id: str = ""
     vulnerability: Vulnerability | None = None
+    assignee_id: str = ""  # "me" is resolved by the page to the signed-in user
     page: int = 1
 
 
@@ -42,6 +43,8 @@ def list_cases(session: Session, f: CaseFilters) -> tuple[list[Case], int]:
         conditions.append(col(Case.country_of_origin) == f.country.strip().upper())
     if f.project_id:
         conditions.append(col(Case.project_id) == f.project_id)
+    if f.assignee_id:
+        conditions.append(col(Case.assignee_id) == f.assignee_id)
     if f.vulnerability:
         # The flags are a JSON list; its text holds each flag quoted, on SQLite and PostgreSQL.
         flagged = select(HouseholdMember.case_id).where(

@@ -112,6 +112,7 @@ EXPECTED: dict[tuple[str, str], set[str] | None] = {  # None: public
     ("POST", "/ui/cases/{case_id}/actions/{action}"): STAFF | {BG, P},
     ("GET", "/ui/partner"): {P},
     ("GET", "/ui/supervision/stuck"): {S},
+    ("POST", "/ui/cases/{case_id}/retry-now"): {S},
     ("GET", "/ui/departures"): STAFF | {BG},
     ("GET", "/ui/reports"): {S, A, AD},
     ("GET", "/ui/reports/download"): {S, A, AD},

@@ -11,9 +11,9 @@ from sqlmodel import Session, select
 
 from api.user_service import DEMO_PASSWORD
 from api.web.security import CSRF_COOKIE, SESSION_COOKIE
-from models.enums import Relationship, Role, Sex, Stage, TaskKind
+from models.enums import DeadlineKind, Relationship, Role, Sex, Stage, TaskKind
 from models.tables import HouseholdMember
-from models.tasks import CaseTask
+from models.tasks import CaseDeadline, CaseTask
 from models.users import AuditEntry
 from tests.factories import insert_case
 from tests.ui.conftest import Browser, csrf_of
@@ -230,13 +230,37 @@ async def test_case_list_searches_filters_and_pages(browser: Browser, engine: En
     assert len(found) == 3
     assert await refs("vulnerability=elderly") == (["LV-2026-990001"], "1 case")
     assert (await refs("stage=nonsense"))[1] == "28 cases"  # an unknown option filters nothing
+    insert_case(engine, reference="LV-2026-990003", assignee_id="caseworker2")
+    assert await refs("caseworker=caseworker2") == (["LV-2026-990003"], "1 case")
 
-    # The supervisor's dashboard lists the case nothing happened to for a month.
-    quiet = (await (await browser("supervisor")).get("/ui")).text
-    table = quiet[quiet.index('data-testid="quiet"'):]
-    assert re.findall(r"LV-2026-\d{6}", table[:table.index("</table>")]) == ["LV-2026-990001"]
-    assert "clearance by the authorities" in table
-    assert 'data-testid="quiet"' not in (await (await browser("caseworker")).get("/ui")).text
+    # The dashboards: stuck cases by reason (supervisors), overdue monitoring visits (the
+    # case's partner and assignee, supervisors), from the work queue's tables.
+    now = datetime.now(UTC)
+    visited = insert_case(engine, reference="LV-2026-990002", stage=Stage.MONITORING,
+                          partner_id="GE-partner", assignee_id="caseworker2")
+    with Session(engine) as session:
+        session.add(CaseDeadline(case_id=visited.id, kind=DeadlineKind.MONITORING_VISIT,
+                                 due_at=now - timedelta(days=20), detail="monitoring visit 1"))
+        session.add(CaseTask(case_id=flagged.id, kind=TaskKind.CLEARANCE, stage=Stage.CLEARANCE,
+                             role=Role.CASEWORKER, since=now - timedelta(days=9),
+                             due_at=now - timedelta(days=2), summary="clearance"))
+        session.commit()
+
+    async def panel(user: str, testid: str) -> str:
+        page = (await (await browser(user)).get("/ui")).text
+        if f'data-testid="{testid}"' not in page:
+            return ""
+        part = page[page.index(f'data-testid="{testid}"'):]
+        return part[:part.index("</ul>" if testid == "stuck-summary" else "</table>")]
+
+    summary = await panel("supervisor", "stuck-summary")
+    assert "Decisions past their time limit: 1" in summary
+    assert "Deadlines missed: 1" in summary and "Deadlines at risk: 0" in summary
+    assert await panel("caseworker", "stuck-summary") == ""
+    for user in ("supervisor", "partner", "caseworker2"):
+        table = await panel(user, "overdue-visits")
+        assert re.findall(r"LV-2026-\d{6}", table) == ["LV-2026-990002"], user
+    assert "LV-2026-990002" not in await panel("caseworker", "overdue-visits")
 
 
 async def test_reports_page_and_downloads_follow_the_report_policy(browser: Browser) -> None:
@@ -278,6 +302,12 @@ async def test_stuck_cases_page_shows_reasons_and_actions_to_supervisors(
     assert "task overdue" in r.text and "approve the eligibility assessment" in r.text
     assert 'action="/ui/cases/' + case.id + '/actions/assignment"' in r.text
     assert 'action="/ui/cases/' + case.id + '/actions/reminder"' in r.text
+    # "Retry now" is offered only where an external call is failing; asked anyway, it says why not.
+    assert 'action="/ui/cases/' + case.id + '/retry-now"' not in r.text
+    r = await sup.post(f"/ui/cases/{case.id}/retry-now", data={"csrf_token": csrf_of(r.text)})
+    assert r.status_code == 303
+    done = (await sup.get(r.headers["location"])).text
+    assert "LV-2026-770001: nothing retried (no external call of this case is failing)" in done
     # The overdue approval is also on the supervisor's own task list on the dashboard.
     tasks = (await sup.get("/ui")).text
     tasks = tasks[tasks.index('data-testid="tasks"'):]
