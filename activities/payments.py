@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Protocol
 
 from pydantic import BaseModel
@@ -35,6 +36,9 @@ class SimulatedPayments(Simulator):
     def __init__(self, config: SimulatorConfig | None = None, clock: Clock | None = None) -> None:
         super().__init__(config, clock)
         self.ledger: list[LedgerEntry] = []
+        self._file = Path(self.config.ledger_path) if self.config.ledger_path else None
+        if self._file is not None and self._file.exists():
+            self.ledger = read_ledger(self._file)
         # The next N payments are recorded, then the call fails before answering.
         self.crash_after_record = 0
 
@@ -53,10 +57,24 @@ class SimulatedPayments(Simulator):
             receipt_ref=self.reference("RCPT"),
         )
         self.ledger.append(entry)
+        if self._file is not None:
+            with self._file.open("a") as out:
+                out.write(entry.model_dump_json() + "\n")
         if self.crash_after_record:
             self.crash_after_record -= 1
             raise ServiceUnavailable("connection reset after the payment was recorded")
         return PaymentResult(receipt_ref=entry.receipt_ref)
+
+
+def read_ledger(path: Path) -> list[LedgerEntry]:
+    """A ledger file's entries (a line cut short by a killed process is skipped)."""
+    entries = []
+    for line in path.read_text().splitlines():
+        try:
+            entries.append(LedgerEntry.model_validate_json(line))
+        except ValueError:
+            continue
+    return entries
 
 
 class PaymentActivities:

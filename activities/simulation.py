@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from pydantic import BaseModel, Field
+from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 
@@ -22,16 +23,31 @@ class SimulatorConfig(BaseModel):
     down: bool = Field(default=False, description="Every call fails as a technical outage")
     # The next N calls fail as technical outages, then the system recovers.
     fail_next_calls: int = Field(default=0, ge=0)
-    # Outage windows as (start, end) UTC datetimes of the wall clock.
+    # Outage windows as (start, end) UTC datetimes, on the Temporal server's clock when called
+    # from an activity (so a time-skipping test can keep a system down for a virtual week),
+    # the wall clock otherwise.
     outage_windows: list[tuple[datetime, datetime]] = Field(default_factory=list)
     # Prices the system charges, in the project's currency, overriding its defaults, e.g.
     # {"ticket": 420, "escort": 900} for booking, {"document_fee": 60} for the embassy.
     prices: dict[str, Decimal] = Field(default_factory=dict)
     # Tickets vary by this fraction around their price (stable per booking key).
     price_spread: float = Field(default=0.25, ge=0, lt=1)
+    # Payments only: keep the ledger in this JSON-lines file so that it outlives the process
+    # (fault tests kill the worker and count payments afterwards).
+    ledger_path: str | None = None
 
 
 Clock = Callable[[], datetime]
+
+
+def server_clock() -> datetime:
+    """When this activity attempt was scheduled (the Temporal server's clock, which a
+    time-skipping test server moves), or the wall clock outside an activity."""
+    if activity.in_activity():
+        scheduled = activity.info().current_attempt_scheduled_time
+        if scheduled.year > 2000:  # a bare ActivityEnvironment leaves it at the epoch
+            return scheduled
+    return datetime.now(UTC)
 
 
 class ServiceUnavailable(Exception):
@@ -42,7 +58,7 @@ class Simulator:
     def __init__(self, config: SimulatorConfig | None = None, clock: Clock | None = None) -> None:
         self.config = config or SimulatorConfig()
         self.rng = random.Random(self.config.seed)
-        self._clock = clock or (lambda: datetime.now(UTC))
+        self._clock = clock or server_clock
         self._counter = 0
         self.calls = 0
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from temporalio.exceptions import ApplicationError
@@ -13,7 +15,7 @@ from activities.authorities import AuthorityActivities, SimulatedAuthorities
 from activities.booking import BookingActivities, SimulatedBooking
 from activities.embassy import EmbassyActivities, SimulatedEmbassy
 from activities.notifications import SimulatedNotifications
-from activities.payments import PaymentActivities, SimulatedPayments
+from activities.payments import PaymentActivities, SimulatedPayments, read_ledger
 from activities.simulation import ServiceUnavailable, SimulatorConfig
 from models.enums import LocationType
 from models.external import (
@@ -148,3 +150,31 @@ async def test_latency_is_applied_and_reminders_land_in_the_outbox() -> None:
     assert datetime.now(UTC) - started >= timedelta(seconds=0.05)
     assert message_id.startswith("MSG-")
     assert sim.outbox == [mail]
+
+
+async def test_a_ledger_file_outlives_the_simulator(tmp_path: Path) -> None:
+    config = SimulatorConfig(seed=3, ledger_path=str(tmp_path / "ledger.jsonl"))
+    first = SimulatedPayments(config)
+    receipt = await ENV.run(PaymentActivities(first).pay_grant, payment())
+    # A new process (a restarted worker) reads the file: the same key is not paid again.
+    again = SimulatedPayments(config.model_copy())
+    assert await ENV.run(PaymentActivities(again).pay_grant, payment()) == receipt
+    await ENV.run(PaymentActivities(again).pay_grant, payment("c1:p2"))
+    assert [e.idempotency_key for e in read_ledger(tmp_path / "ledger.jsonl")] == [
+        "c1:p1", "c1:p2"
+    ]
+
+
+async def test_outage_windows_follow_the_servers_clock_inside_an_activity() -> None:
+    scheduled = datetime(2030, 5, 1, 12, tzinfo=UTC)
+    env = ActivityEnvironment()
+    env.info = dataclasses.replace(env.info, current_attempt_scheduled_time=scheduled)
+    notice = AuthorityNotice(case_id="c1", authority=Authority.BORDER_GUARD,
+                             planned_departure=date(2030, 6, 1), travellers=1,
+                             location_type=LocationType.RECEPTION_CENTRE)
+    window = (scheduled - timedelta(days=1), scheduled + timedelta(days=6))
+    sim = SimulatedAuthorities(SimulatorConfig(outage_windows=[window]))
+    with pytest.raises(ServiceUnavailable, match="maintenance window"):
+        await env.run(AuthorityActivities(sim).notify_authority, notice)
+    env.info = dataclasses.replace(env.info, current_attempt_scheduled_time=window[1])
+    await env.run(AuthorityActivities(sim).notify_authority, notice)
