@@ -56,6 +56,7 @@ def insert_case(
             return _insert_once(session, data, settings, idempotency_key, project_id, assignee_id)
         except IntegrityError:
             # Two first cases of a year raced for the counter row: take the next number.
+            session.rollback()
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
@@ -81,10 +82,11 @@ def _insert_once(
         **data.model_dump(exclude={"principal", "dependants", "project_id"}),
     )
     session.add(case)
-    # Flush the case first: the members' foreign key needs it.
-    session.flush()
-    session.add_all(household_rows(case.id, data))
     try:
+        # Flush the case first: the members' foreign key needs it. A twin request with the
+        # same key that committed first makes the flush (or the commit) fail.
+        session.flush()
+        session.add_all(household_rows(case.id, data))
         session.commit()
     except IntegrityError:
         session.rollback()

@@ -7,7 +7,9 @@ from typing import Annotated
 
 import structlog
 from fastapi import Depends, HTTPException, Request
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from temporalio.client import Client
 
 from api.auth import current_actor
@@ -37,11 +39,17 @@ SessionDep = Annotated[Session, Depends(get_session)]
 TemporalDep = Annotated[Client, Depends(get_temporal)]
 
 
-async def get_case(case_id: str, session: SessionDep) -> Case:
-    # async so the bound case_id reaches the route's context (sync deps run in a thread copy)
+def _load_case(engine: Engine, case_id: str) -> Case | None:
+    with Session(engine, expire_on_commit=False) as session:
+        return session.get(Case, case_id)
+
+
+async def get_case(case_id: str, request: Request) -> Case:
+    # async so the bound case_id reaches the route's context (sync deps run in a thread copy);
+    # the read itself runs in the thread pool, off the event loop that serves every request,
+    # with its own short session: the routes await Temporal next and hold no connection.
     structlog.contextvars.bind_contextvars(case_id=case_id)
-    case = session.get(Case, case_id)
-    session.close()  # the routes await Temporal next: hold no connection meanwhile
+    case = await run_in_threadpool(_load_case, request.app.state.engine, case_id)
     if case is None:
         raise HTTPException(status_code=404, detail=f"case {case_id} not found")
     return case

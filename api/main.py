@@ -11,6 +11,7 @@ from datetime import timedelta
 import structlog
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 from api import audit
 from api.auth import authorize
@@ -93,7 +94,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             metrics.latency.labels(
                 request.method, getattr(route, "path", "unmatched"), str(response.status_code)
             ).observe(elapsed)
-        audit.record(request.app.state.engine, request, response, request_id)
+        # A synchronous insert and commit: in the thread pool, not on the event loop (where a
+        # commit waiting for SQLite's write lock would stall every other request).
+        await run_in_threadpool(audit.record, request.app.state.engine, request, response,
+                                request_id)
         log.info(
             "request",
             method=request.method,

@@ -8,6 +8,7 @@ from typing import Annotated
 import structlog
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
 from sqlmodel import col, func, select
+from starlette.concurrency import run_in_threadpool
 from temporalio.client import WorkflowQueryFailedError
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
@@ -23,7 +24,7 @@ from api.deps import CaseDep, CurrentActor, SessionDep, SettingsDep, TemporalDep
 from api.project_service import ProjectRefused, project_for_new_case
 from models.decisions import CompleteIntakeInput, RecordCounsellingInput
 from models.enums import CaseStatus, ClosureReason, Role, Stage
-from models.payloads import CaseState, CounsellingSession
+from models.payloads import CaseState, CaseWorkflowInput, CounsellingSession
 from models.schemas import (
     CaseCreate,
     CaseDetail,
@@ -56,24 +57,32 @@ async def create_case(
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> Case:
     """Open a case and start its workflow; a repeated Idempotency-Key returns the same case."""
-    existing = find_by_idempotency_key(session, idempotency_key) if idempotency_key else None
-    if existing is not None:
-        case, created = existing, False
-    else:
-        try:
-            project = project_for_new_case(session, data.project_id, settings, date.today())
-        except ProjectRefused as err:
-            raise HTTPException(
-                status_code=422,
-                detail=[{"loc": ["body", "project_id"], "msg": str(err), "type": "value_error"}],
-            ) from err
-        # The creating caseworker takes the case; a supervisor's new case waits to be assigned.
-        assignee = actor.id if actor.role == Role.CASEWORKER else None
-        case, created = insert_case(
-            session, data, settings, idempotency_key, project.id, assignee
-        )
-    wf_input = workflow_input(session, case, settings)
-    session.close()  # hold no pooled connection while awaiting Temporal
+
+    def record() -> tuple[Case, bool, CaseWorkflowInput]:
+        # Synchronous database work: run in the thread pool, off the event loop.
+        existing = find_by_idempotency_key(session, idempotency_key) if idempotency_key else None
+        if existing is not None:
+            case, created = existing, False
+        else:
+            try:
+                project = project_for_new_case(session, data.project_id, settings, date.today())
+            except ProjectRefused as err:
+                raise HTTPException(
+                    status_code=422,
+                    detail=[{"loc": ["body", "project_id"], "msg": str(err),
+                             "type": "value_error"}],
+                ) from err
+            # The creating caseworker takes the case; a supervisor's new case waits to be
+            # assigned.
+            assignee = actor.id if actor.role == Role.CASEWORKER else None
+            case, created = insert_case(
+                session, data, settings, idempotency_key, project.id, assignee
+            )
+        wf_input = workflow_input(session, case, settings)
+        session.close()  # hold no pooled connection while awaiting Temporal
+        return case, created, wf_input
+
+    case, created, wf_input = await run_in_threadpool(record)
     structlog.contextvars.bind_contextvars(case_id=case.id)
     request.state.audit_case_id = case.id
     if not created:
@@ -108,10 +117,10 @@ def list_cases(
 ) -> CasesPublic:
     """List cases from the projection, newest first, optionally by stage, status, closure,
     project."""
-    # The total rides on each row (a window function), so a page and its count come from
-    # the same statement: two statements could straddle a projection write and disagree.
-    query = select(Case, func.count().over().label("total"))
-    count_query = select(func.count()).select_from(Case)
+    # The total rides on each row as a scalar subquery, so a page and its count come from the
+    # same statement (two statements could straddle a projection write and disagree). Not a
+    # window function: COUNT(*) OVER () materialises every matching row before the LIMIT
+    # (bench/bench_scale.py: p95 over 250 ms at 10,000 cases on SQLite).
     filters = [
         column == value
         for column, value in (
@@ -122,9 +131,12 @@ def list_cases(
         )
         if value is not None
     ]
+    count_query = select(func.count()).select_from(Case)
+    for condition in filters:
+        count_query = count_query.where(condition)
+    query = select(Case, count_query.scalar_subquery().label("total"))
     for condition in filters:
         query = query.where(condition)
-        count_query = count_query.where(condition)
     page = session.exec(
         query.order_by(col(Case.created_at).desc(), col(Case.id)).offset(offset).limit(limit)
     ).all()
