@@ -22,6 +22,9 @@ import httpx
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
+from temporalio.api.enums.v1 import TaskQueueType
+from temporalio.api.taskqueue.v1 import TaskQueue
+from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 
 from api.main import create_app
 from core.cli import venv_binary
@@ -100,6 +103,22 @@ def spawn_worker(settings: Settings, log: Path) -> subprocess.Popen[bytes]:
         }, stdout=out, stderr=subprocess.STDOUT)
 
 
+async def wait_for_worker(settings: Settings, worker: subprocess.Popen[bytes], log: Path) -> None:
+    """Until the worker polls (it must be up before the server goes down)."""
+    client = await connect(settings)
+    request = DescribeTaskQueueRequest(
+        namespace=client.namespace,
+        task_queue=TaskQueue(name=settings.temporal_task_queue),
+        task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+    )
+    for _ in range(600):
+        assert worker.poll() is None, log.read_text()[-3000:]
+        if (await client.workflow_service.describe_task_queue(request)).pollers:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"the worker does not poll:\n{log.read_text()[-3000:]}")
+
+
 async def post(api: httpx.AsyncClient, path: str, **kwargs: object) -> httpx.Response:
     """A caseworker's request, repeated while the API answers 503 or the call times out."""
     for _ in range(60):
@@ -139,6 +158,7 @@ async def test_every_case_resumes_after_the_server_restarts(
     try:
         await server.ready(settings)
         worker = spawn_worker(settings, tmp_path / "worker.log")
+        await wait_for_worker(settings, worker, tmp_path / "worker.log")
         app = create_app(settings)
         app.state.engine = engine
         app.state.temporal = await connect(settings, lazy=True)
@@ -158,10 +178,17 @@ async def test_every_case_resumes_after_the_server_restarts(
             transport=httpx.ASGITransport(app=app), base_url="http://homeward.test", timeout=15,
             headers=bearer("caseworker"),
         ) as api:
-            results = await asyncio.wait_for(
-                asyncio.gather(restart(), *(drive(api, n, rng) for n in range(CASES))),
-                timeout=150,
-            )
+            try:
+                results = await asyncio.wait_for(
+                    asyncio.gather(restart(), *(drive(api, n, rng) for n in range(CASES))),
+                    timeout=150,
+                )
+            except TimeoutError as err:
+                raise AssertionError(
+                    f"cases did not resume (worker exit code {worker.poll()}):\n"
+                    + (tmp_path / "worker.log").read_text()[-3000:]
+                    + "\n--- temporal ---\n" + server.log.read_text()[-2000:]
+                ) from err
             ids = results[1:]
             assert len(set(ids)) == CASES and down_for >= 2
             live = {}
