@@ -160,7 +160,10 @@ async def test_cases_survive_a_worker_killed_four_times(
                     *(drive(api, n, rng) for n in range(CASES - len(departing))),
                     *(depart(api, case_id, rng) for case_id in departing),
                 ),
-                timeout=120,
+                # Usually ~40 s. A kill during an external call (the grant payment inside the
+                # departure update) leaves it to its 2-minute start-to-close timeout before
+                # another worker retries it: allow for one such wait.
+                timeout=240,
             )
             ids = results[1:]
             intake = ids[: CASES - len(departing)]
