@@ -118,3 +118,26 @@ async def baseline_worker(client: Client) -> AsyncIterator[Worker]:
 
 def new_id(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4()}"
+
+
+async def _serve() -> None:
+    """`python -m bench.baseline`: the baseline worker as a process of its own, connected with
+    the HOMEWARD_* settings (same server and payload codec as the case worker)."""
+    import asyncio
+    import signal
+
+    from core.settings import get_settings
+    from core.temporal import connect
+
+    client = await connect(get_settings())
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        asyncio.get_running_loop().add_signal_handler(sig, stop.set)
+    async with baseline_worker(client):
+        await stop.wait()
+
+
+if __name__ == "__main__":
+    import asyncio
+
+    asyncio.run(_serve())

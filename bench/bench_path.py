@@ -9,10 +9,11 @@ simulators: open (`POST /cases`), counselling, intake complete, eligibility asse
 approved, consent, grant proposed and approved, travel documents assessed (the embassy is
 asked), embassy answer, exit clearance, booking (the flight is booked). A case counts when its
 last request has returned and its workflow has no activity left to run (projections and
-timeline included). The baseline (`bench.baseline.PathWorkflow`, in-process worker on its own
-queue) takes as many updates and runs as many no-op activities as the first case did (counted
-from that case's history), in the same run against the same dev server at the same
-concurrency, and counts the same way. Target: cases per second >= 0.5 x the baseline's.
+timeline included). The baseline (`bench.baseline.PathWorkflow`, run by `python -m
+bench.baseline`, a worker process of its own like the case worker, on its own queue) takes as
+many updates and runs as many no-op activities as the first case did (counted from that case's
+history), in the same run against the same dev server at the same concurrency, and counts the
+same way. Target: cases per second >= 0.5 x the baseline's.
 
 Not included: the border guard's departure confirmation (and the grant payment it triggers).
 The workflow accepts a departure only on the booked day, which must be after the day of the
@@ -27,6 +28,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import subprocess
+import sys
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -34,15 +38,17 @@ from typing import Any
 import httpx
 from temporalio.api.enums.v1 import EventType
 
-from bench.baseline import TASK_QUEUE, PathWorkflow, baseline_worker
+from bench.baseline import TASK_QUEUE, PathWorkflow
 from bench.stack import (
     CASE_JSON,
     COUNSELLING,
+    ROOT,
     Stack,
     bounded,
     percentiles,
     run_bench,
     running_stack,
+    wait_for_pollers,
     write_result,
 )
 from workflows.return_case import workflow_id
@@ -123,47 +129,72 @@ def row(name: str, n: int, conc: int, lat: list[float], wall: float, errors: lis
             "per_s": round(len(lat) / wall, 2) if wall else 0.0, **percentiles(lat)}
 
 
+def spawn_baseline(stack: Stack) -> subprocess.Popen[bytes]:
+    with (stack.tmp / "baseline.log").open("wb") as out:
+        return subprocess.Popen([sys.executable, "-m", "bench.baseline"], cwd=ROOT,
+                                env={**os.environ, **stack.worker_env}, stdout=out,
+                                stderr=subprocess.STDOUT)
+
+
+async def run_phases(args: argparse.Namespace, stack: Stack, http: httpx.AsyncClient,
+                     rows: list[dict[str, Any]], counted: dict[str, Any]) -> None:
+    path = Path(stack, http, datetime.now(UTC).date())
+    # One case alone: it warms up and gives the baseline its counts.
+    sample = await path.walk(0)
+    counted.update(await counts(stack, workflow_id(sample)))
+    updates, activities = counted["updates"], counted["activities"]
+    # plan[0] at start, then one entry per update: the activities spread evenly.
+    per, extra = divmod(activities, updates + 1)
+    plan = [per + (1 if i < extra else 0) for i in range(updates + 1)]
+    print(f"a case from intake to booking: {counted}; baseline plan {plan}", flush=True)
+
+    async def baseline(_: int) -> None:
+        handle = await stack.client.start_workflow(
+            PathWorkflow.run, plan, id=f"path-{uuid.uuid4()}", task_queue=TASK_QUEUE)
+        for step in plan[1:]:
+            await handle.execute_update(PathWorkflow.step, step)
+        await settled(stack, handle.id)
+
+    await bounded(5, 5, baseline)  # warm up
+    await bounded(5, 5, path.walk)
+    phases = [("API intake to booking", path.walk), ("baseline PathWorkflow", baseline)]
+    for round_no in range(args.rounds):
+        for name, op in phases if round_no % 2 == 0 else phases[::-1]:
+            lat, wall, errors = await bounded(args.cases, args.concurrency, op)
+            r = row(name, args.cases, args.concurrency, lat, wall, errors)
+            rows.append({**r, "round": round_no + 1})
+            print(f"round {round_no + 1} {name}: {r['ok']}/{r['n']} in {r['wall_s']}s "
+                  f"= {r['per_s']}/s, errors {r['errors']} {r['first_errors'][:1]}",
+                  flush=True)
+            await asyncio.sleep(args.settle)
+    counted["baseline_plan"] = plan
+
+
 async def main(args: argparse.Namespace) -> None:
     rows: list[dict[str, Any]] = []
-    async with running_stack(log_level=args.log_level) as stack, \
-            baseline_worker(stack.client), httpx.AsyncClient(
+    counted: dict[str, Any] = {}
+    async with running_stack(log_level=args.log_level) as stack, httpx.AsyncClient(
                 base_url=stack.base_url, timeout=120,
                 limits=httpx.Limits(max_connections=args.concurrency + 5)) as http:
-        path = Path(stack, http, datetime.now(UTC).date())
-        # One case alone: it warms up and gives the baseline its counts.
-        sample = await path.walk(0)
-        counted = await counts(stack, workflow_id(sample))
-        updates, activities = counted["updates"], counted["activities"]
-        # plan[0] at start, then one entry per update: the activities spread evenly.
-        per, extra = divmod(activities, updates + 1)
-        plan = [per + (1 if i < extra else 0) for i in range(updates + 1)]
-        print(f"a case from intake to booking: {counted}; baseline plan {plan}", flush=True)
+        # The baseline's worker is a process of its own, as the case worker is: an in-process
+        # one would share this process's event loop (and one core) with the load generator.
+        base = spawn_baseline(stack)
+        try:
+            while not await wait_for_pollers(stack.client, TASK_QUEUE):
+                assert base.poll() is None, (stack.tmp / "baseline.log").read_text()[-2000:]
+                await asyncio.sleep(0.2)
+            await run_phases(args, stack, http, rows, counted)
+        finally:
+            base.terminate()
+            base.wait(timeout=30)
 
-        async def baseline(_: int) -> None:
-            handle = await stack.client.start_workflow(
-                PathWorkflow.run, plan, id=f"path-{uuid.uuid4()}", task_queue=TASK_QUEUE)
-            for step in plan[1:]:
-                await handle.execute_update(PathWorkflow.step, step)
-            await settled(stack, handle.id)
-
-        await bounded(5, 5, baseline)  # warm up
-        await bounded(5, 5, path.walk)
-        phases = [("API intake to booking", path.walk), ("baseline PathWorkflow", baseline)]
-        for round_no in range(args.rounds):
-            for name, op in phases if round_no % 2 == 0 else phases[::-1]:
-                lat, wall, errors = await bounded(args.cases, args.concurrency, op)
-                r = row(name, args.cases, args.concurrency, lat, wall, errors)
-                rows.append({**r, "round": round_no + 1})
-                print(f"round {round_no + 1} {name}: {r['ok']}/{r['n']} in {r['wall_s']}s "
-                      f"= {r['per_s']}/s, errors {r['errors']} {r['first_errors'][:1]}",
-                      flush=True)
-                await asyncio.sleep(args.settle)
+    phases = ["API intake to booking", "baseline PathWorkflow"]
 
     def rate(name: str) -> float:
         mine = [r for r in rows if r["phase"] == name]
         return sum(r["ok"] for r in mine) / sum(r["wall_s"] for r in mine)
 
-    api_rate, raw_rate = rate(phases[0][0]), rate(phases[1][0])
+    api_rate, raw_rate = rate(phases[0]), rate(phases[1])
     ratio = api_rate / raw_rate if raw_rate else 0.0
     print(f"\n{'phase':<24}{'round':>6}{'n':>6}{'ok':>6}{'err':>5}{'wall s':>9}{'per s':>8}"
           f"{'case p50 ms':>13}{'case p95 ms':>13}")
@@ -173,7 +204,7 @@ async def main(args: argparse.Namespace) -> None:
     print(f"\nintake to booking {api_rate:.2f} cases/s, baseline {raw_rate:.2f}/s: ratio "
           f"{ratio:.2f} (target >= {TARGET}) -> {'MET' if ratio >= TARGET else 'MISSED'}")
     out = write_result(args.name, {
-        "rows": rows, "case_history": counted, "baseline_plan": plan,
+        "rows": rows, "case_history": counted,
         "api_per_s": round(api_rate, 2), "baseline_per_s": round(raw_rate, 2),
         "ratio": round(ratio, 3), "target": TARGET, "met": ratio >= TARGET,
         "params": vars(args),

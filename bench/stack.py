@@ -105,6 +105,8 @@ class Stack:
     tokens: dict[str, str]
     tmp: Path
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    # The HOMEWARD_* environment the worker and API run with (for more processes alike).
+    worker_env: dict[str, str] = field(default_factory=dict)
 
     def headers(self, username: str = "caseworker") -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[username]}"}
@@ -240,7 +242,8 @@ async def running_stack(
                     ], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
                     _live.append(spies[-1])
             yield Stack(base_url, address, settings, client, tokens, tmp,
-                        {"temporal": temporal, "worker": worker, "api": api})
+                        {"temporal": temporal, "worker": worker, "api": api},
+                        {k: v for k, v in env.items() if k.startswith("HOMEWARD_")})
         finally:
             for spy in spies:  # SIGINT makes py-spy write its samples
                 if spy.poll() is None:
