@@ -56,6 +56,7 @@ class DevServer:
         self.db, self.log, self.port = db, log, free_port()
         self.http_port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
+        self.started: list[subprocess.Popen[bytes]] = []
 
     @property
     def address(self) -> str:
@@ -69,6 +70,7 @@ class DevServer:
                 "--http-port", str(self.http_port), "--db-filename", str(self.db),
                 "--log-level", "error",
             ], stdout=out, stderr=subprocess.STDOUT)
+        self.started.append(self.proc)
 
     def stop(self) -> None:
         assert self.proc is not None
@@ -215,4 +217,7 @@ async def test_every_case_resumes_after_the_server_restarts(
         if worker is not None and worker.poll() is None:
             worker.terminate()
             worker.wait(timeout=30)
-        server.stop()
+        for proc in server.started:  # every server this test started, even after a failure
+            if proc.poll() is None:
+                proc.terminate()
+                proc.wait(timeout=30)
