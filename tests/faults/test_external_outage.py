@@ -23,6 +23,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from core.cli import venv_binary
 from core.converter import build_data_converter
+from core.search_attributes import ensure_search_attributes
 from core.settings import Settings
 from models.decisions import AssessDocumentsInput
 from models.enums import DocumentStatus, Stage
@@ -41,6 +42,7 @@ async def time_env() -> AsyncIterator[WorkflowEnvironment]:
         test_server_existing_path=venv_binary("temporal-test-server"),
         data_converter=build_data_converter(),
     )
+    await ensure_search_attributes(env.client, "default")
     yield env
     await env.shutdown()
 

@@ -28,6 +28,7 @@ from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 
 from api.main import create_app
 from core.cli import venv_binary
+from core.search_attributes import DEV_SERVER_ARGS, ensure_search_attributes
 from core.settings import Settings
 from core.temporal import connect
 from models.tables import Case
@@ -68,7 +69,7 @@ class DevServer:
                 venv_binary("temporal"), "server", "start-dev", "--headless",
                 "--ip", "127.0.0.1", "--port", str(self.port),
                 "--http-port", str(self.http_port), "--db-filename", str(self.db),
-                "--log-level", "error",
+                "--log-level", "error", *DEV_SERVER_ARGS,
             ], stdout=out, stderr=subprocess.STDOUT)
         self.started.append(self.proc)
 
@@ -86,10 +87,15 @@ class DevServer:
             try:
                 client = await connect(settings)
                 await client.service_client.check_health()
-                return
             except Exception:  # noqa: BLE001 - not up yet
                 await asyncio.sleep(0.1)
+                continue
+            # As `make run` does: the case workflows' search attributes (kept in the database
+            # file, so after a restart this adds nothing).
+            await ensure_search_attributes(client, settings.temporal_namespace)
+            return
         raise AssertionError(f"dev server not ready:\n{self.log.read_text()[-2000:]}")
+
 
 
 def spawn_worker(settings: Settings, log: Path) -> subprocess.Popen[bytes]:
