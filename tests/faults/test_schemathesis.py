@@ -18,7 +18,7 @@ from tests.factories import CASE_JSON
 from tests.tokens import bearer
 
 pytestmark = pytest.mark.e2e
-MAX_EXAMPLES = 6
+MAX_EXAMPLES = 4
 BUDGET_SECONDS = 150  # per role: a safety stop (about 40 s is typical on 2 idle cores)
 CHECKS = [not_a_server_error, response_schema_conformance]
 

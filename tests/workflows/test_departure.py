@@ -66,13 +66,14 @@ async def test_single_adult_from_intake_to_departure_with_the_grant_paid_once(
         assert state.stage == Stage.DEPARTED
         assert state.grant is not None and state.grant.status == GrantStatus.PAID
         result = await handle.query(ReturnCaseWorkflow.state)
+        # The run goes on after departure: wait for its projection while the worker runs.
+        projected = await wait_for_projection(engine, result.case_id, Stage.DEPARTED)
 
     ledger = sims.payments.ledger  # type: ignore[attr-defined]
     assert len(ledger) == 1
     assert ledger[0].amount == Decimal("300.00")
     assert ledger[0].idempotency_key == f"{result.case_id}:{result.grant.payment_id}"  # type: ignore[union-attr]
     assert result.grant.receipt_ref == ledger[0].receipt_ref  # type: ignore[union-attr]
-    projected = await wait_for_projection(engine, result.case_id, Stage.DEPARTED)
     assert projected.grant_receipt_ref == ledger[0].receipt_ref
     assert projected.departure_date == day + timedelta(days=30)
 
