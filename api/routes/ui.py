@@ -240,10 +240,7 @@ async def stuck(
         country=(p.get("country") or "").upper()[:2] or None,
     )
     found = await stuck_cases(session, client, datetime.now(UTC), filters)
-    caseworkers = session.exec(
-        select(User).where(User.role == Role.CASEWORKER).where(User.is_active == True)
-        .order_by(col(User.full_name))
-    ).all()
+    caseworkers = queries.caseworkers(session)
     return render(request, "stuck.html", {
         "cases": found[:100], "count": len(found), "caseworkers": caseworkers,
         "filters": {"stage": p.get("stage", ""), "reason": p.get("reason", ""),

@@ -126,6 +126,7 @@ async def case_page(
             (p.title, p.template, data) for p in CASE_PANELS
             if (data := p.load(session, case)) is not None
         ]
+        caseworkers = [(u.id, u.full_name) for u in queries.caseworkers(session)]
     live = await live_state(client, case.id)
     today = date.today()
     offered = catalogue.available(live, current_actor(user), today) if live else []
@@ -134,7 +135,7 @@ async def case_page(
         "case": case, "project": project, "household": household, "live": live,
         "timeline": timeline, "offered": offered, "names": names, "today": today,
         "form_state": form_state or {}, "done": request.query_params.get("done"),
-        "panels": panels,
+        "panels": panels, "caseworkers": caseworkers,
     }
     if live is not None:
         context["aftercare"] = ReintegrationView.of(live)

@@ -35,7 +35,8 @@ FAR = timedelta(days=3650)
 
 @dataclass(frozen=True)
 class Field:
-    """One form field; ``kind`` is date, text, textarea, checkbox, select or hidden."""
+    """One form field; ``kind`` is date, text, textarea, checkbox, select, hidden, or
+    caseworker (a choice among the active caseworkers, the page supplies them)."""
 
     name: str
     label: str

@@ -10,9 +10,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from models.enums import CaseStatus, Stage, TimelineKind, Vulnerability
+from models.enums import CaseStatus, Role, Stage, TimelineKind, Vulnerability
 from models.tables import Case, HouseholdMember, Project
 from models.timeline import TimelineEntry
+from models.users import User
 from workflows.rules import BEFORE_DEPARTURE
 
 PAGE_SIZE = 25
@@ -128,6 +129,14 @@ def awaiting(session: Session, caseworker_only: bool, limit: int = 10) -> list[C
     if caseworker_only:
         query = query.where(Case.awaiting_caseworker == True)
     return list(session.exec(query.order_by(col(Case.updated_at)).limit(limit)).all())
+
+
+def caseworkers(session: Session) -> list[User]:
+    """The active caseworkers, by name: whom a case can be assigned to."""
+    return list(session.exec(
+        select(User).where(User.role == Role.CASEWORKER).where(col(User.is_active))
+        .order_by(col(User.full_name))
+    ).all())
 
 
 def projects(session: Session) -> list[Project]:

@@ -14,7 +14,7 @@ QUEUE_ACTIONS: tuple[Action, ...] = (
         ReturnCaseWorkflow.assign, checks.assign, sq.AssignmentIn, _model(d.AssignInput),
         lambda st, actor, today, o: d.AssignInput(actor=actor, assignee_id="\x00", reason="-"),
         fields=(
-            Field("assignee_id", "Caseworker (user id)"),
+            Field("assignee_id", "Caseworker", "caseworker"),
             Field("reason", "Reason", "textarea"),
         ),
         button="Reassign",

@@ -129,6 +129,11 @@ async def test_case_page_offers_only_valid_decisions_and_shows_the_workflows_ref
     sup = await browser("supervisor")
     page = await sup.get(url)
     assert "closure-decision" in re.findall(r'data-action="([a-z-]+)"', page.text)
+    # Reassigning is a choice among the active caseworkers by name, not a typed user id.
+    form = page.text[page.text.index('data-action="assignment"'):]
+    form = form[:form.index("</form>")]
+    assert re.findall(r'<option value="([^"]*)"', form) == ["", "caseworker", "caseworker2"]
+    assert "Anna Caseworker" in form and "user id" not in form
     r = await sup.post(f"{url}/actions/closure-decision", data={
         "csrf_token": csrf_of(page.text), "approve": "true", "reason": "confirmed with her",
     })
