@@ -83,19 +83,20 @@ class Filters:
 
 @dataclass
 class _Found:
-    cases: dict[str, Any] = field(default_factory=dict)
-    reasons: dict[str, list[StuckReasonPublic]] = field(default_factory=dict)
+    """Reasons as plain dicts: with thousands of stuck cases only the page asked for is
+    turned into response models (building them all cost more than the queries)."""
 
-    def add(self, case: Any, reason: StuckReasonPublic) -> None:  # a Case or a row of its columns
+    cases: dict[str, Any] = field(default_factory=dict)
+    reasons: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def add(self, case: Any, reason: dict[str, Any]) -> None:  # a Case or a row of its columns
         self.cases[case.id] = case
         self.reasons.setdefault(case.id, []).append(reason)
 
 
-def _reason(now: datetime, since: datetime, **kw: object) -> StuckReasonPublic:
+def _reason(now: datetime, since: datetime, **kw: object) -> dict[str, Any]:
     since = utc(since)
-    return StuckReasonPublic(
-        since=since, age_hours=round((now - since).total_seconds() / 3600, 2), **kw  # type: ignore[arg-type]
-    )
+    return {"since": since, "age_hours": round((now - since).total_seconds() / 3600, 2), **kw}
 
 
 # The case columns the list shows (plain rows: loading thousands of full Case objects
@@ -255,11 +256,8 @@ def _failing(
         ))
 
 
-async def stuck_cases(
-    session: Session, client: Client, now: datetime, f: Filters
-) -> list[StuckCasePublic]:
-    """Every stuck case matching ``f``, most severe first, then oldest reason first."""
-    now = now.astimezone(UTC)
+def _from_tables(session: Session, now: datetime, f: Filters) -> tuple[_Found, list[ActivityRetry]]:
+    """What the projected tables say (synchronous: run in a worker thread)."""
     found = _Found()
     if f.wants(StuckReason.TASK_OVERDUE):
         _overdue_tasks(session, now, f, found)
@@ -268,24 +266,48 @@ async def stuck_cases(
     marks: list[ActivityRetry] = []
     if f.wants(StuckReason.ACTIVITY_RETRYING) or f.wants(StuckReason.WORKFLOW_FAILING):
         marks = list(session.exec(select(ActivityRetry)).all())
-    candidates = {m.case_id for m in marks}
-    if f.wants(StuckReason.WORKFLOW_FAILING):
-        candidates |= set(await _problem_cases(client))
     session.close()  # hold no pooled connection while awaiting Temporal
-    descriptions = await _describe_all(client, sorted(candidates))
-    if f.wants(StuckReason.ACTIVITY_RETRYING) and marks:
-        _retrying(session, now, marks, descriptions, f, found)
-    if f.wants(StuckReason.WORKFLOW_FAILING):
-        _failing(session, now, descriptions, f, found)
-    out = []
+    return found, marks
+
+
+def _page(found: _Found, offset: int, limit: int | None) -> list[StuckCasePublic]:
+    """Most severe first, then oldest reason first; only the page becomes response models."""
+    ranked = []
     for case_id, reasons in found.reasons.items():
-        case = found.cases[case_id]
-        reasons.sort(key=lambda r: (RANK[r.severity], -r.age_hours))
+        reasons.sort(key=lambda r: (RANK[r["severity"]], -r["age_hours"]))
+        top = reasons[0]
+        ranked.append((RANK[top["severity"]], -top["age_hours"], found.cases[case_id].reference,
+                       case_id))
+    ranked.sort()
+    end = None if limit is None else offset + limit
+    out = []
+    for *_, case_id in ranked[offset:end]:
+        case, reasons = found.cases[case_id], found.reasons[case_id]
         out.append(StuckCasePublic(
             case_id=case.id, reference=case.reference, stage=case.stage,
             assignee_id=case.assignee_id, country_of_origin=case.country_of_origin,
-            project_id=case.project_id, severity=reasons[0].severity, reasons=reasons,
+            project_id=case.project_id, severity=reasons[0]["severity"],
+            reasons=[StuckReasonPublic(**r) for r in reasons],
         ))
-    out.sort(key=lambda c: (RANK[c.severity], -c.reasons[0].age_hours, c.reference))
     return out
 
+
+async def stuck_cases(
+    session: Session, client: Client, now: datetime, f: Filters,
+    offset: int = 0, limit: int | None = None,
+) -> tuple[list[StuckCasePublic], int]:
+    """The stuck cases matching ``f`` (most severe first, then oldest reason first) from
+    ``offset``, at most ``limit`` of them, and how many there are in all."""
+    now = now.astimezone(UTC)
+    found, marks = await asyncio.to_thread(_from_tables, session, now, f)
+    candidates = {m.case_id for m in marks}
+    if f.wants(StuckReason.WORKFLOW_FAILING):
+        candidates |= set(await _problem_cases(client))
+    descriptions = await _describe_all(client, sorted(candidates))
+    if descriptions:
+        if f.wants(StuckReason.ACTIVITY_RETRYING) and marks:
+            await asyncio.to_thread(_retrying, session, now, marks, descriptions, f, found)
+        if f.wants(StuckReason.WORKFLOW_FAILING):
+            await asyncio.to_thread(_failing, session, now, descriptions, f, found)
+        session.close()
+    return _page(found, offset, limit), len(found.reasons)

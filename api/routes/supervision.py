@@ -52,8 +52,8 @@ async def list_stuck(
     """Every stuck case with its reasons (age, severity), most severe first."""
     filters = Filters(stage=stage, reason=reason, assignee_id=caseworker,
                       country=country.upper() if country else None, project_id=project_id)
-    found = await stuck_cases(session, client, datetime.now(UTC), filters)
-    return StuckCasesPublic(data=found[offset:offset + limit], count=len(found))
+    page, count = await stuck_cases(session, client, datetime.now(UTC), filters, offset, limit)
+    return StuckCasesPublic(data=page, count=count)
 
 
 @router.post("/cases/{case_id}/assignment", response_model=CaseState)

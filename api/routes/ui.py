@@ -239,10 +239,10 @@ async def stuck(
         stage=pick(Stage, p.get("stage")), reason=pick(StuckReason, p.get("reason")),
         country=(p.get("country") or "").upper()[:2] or None,
     )
-    found = await stuck_cases(session, client, datetime.now(UTC), filters)
+    found, count = await stuck_cases(session, client, datetime.now(UTC), filters, limit=100)
     caseworkers = queries.caseworkers(session)
     return render(request, "stuck.html", {
-        "cases": found[:100], "count": len(found), "caseworkers": caseworkers,
+        "cases": found, "count": count, "caseworkers": caseworkers,
         "filters": {"stage": p.get("stage", ""), "reason": p.get("reason", ""),
                     "country": p.get("country", "")},
         "stages": list(Stage), "reasons": list(StuckReason),

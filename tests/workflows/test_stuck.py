@@ -46,9 +46,11 @@ from workflows.return_case import ReturnCaseWorkflow
 
 async def stuck(env: WorkflowEnvironment, engine: Engine, **filters: object) -> list[StuckCasePublic]:
     with Session(engine) as session:
-        return await stuck_cases(
+        page, count = await stuck_cases(
             session, env.client, await env.get_current_time(), Filters(**filters)  # type: ignore[arg-type]
         )
+    assert count == len(page)
+    return page
 
 
 def reasons(found: list[StuckCasePublic], case_id: str) -> list[StuckReason]:
