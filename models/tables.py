@@ -66,7 +66,8 @@ class Case(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=36)
     reference: str = Field(unique=True, index=True, max_length=32)
     project_id: str = Field(foreign_key="projects.id", index=True, max_length=36)
-    created_at: datetime = Field(default_factory=utcnow)
+    # Indexed: every case list is newest first.
+    created_at: datetime = Field(default_factory=utcnow, index=True)
     updated_at: datetime = Field(default_factory=utcnow)
     stage: Stage = Field(default=Stage.INTAKE, index=True, sa_type=enum_type(Stage))
     status: CaseStatus = Field(default=CaseStatus.ACTIVE, index=True, sa_type=enum_type(CaseStatus))
