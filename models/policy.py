@@ -43,6 +43,9 @@ class LeadTimeRules(BaseModel):
         }
     )
     flight_details_working_days: int = Field(default=5, ge=0)
+    # The earliest flight a booking may take, in days after the day it is booked: 1 (the
+    # default) refuses a flight on the booking day itself; 0 allows a last-minute seat today.
+    earliest_departure_days: int = Field(default=1, ge=0)
     # Warn when the voluntary-departure deadline is this close and the person has not left.
     departure_deadline_warning_days: int = Field(default=7, ge=0)
 

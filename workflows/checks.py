@@ -6,7 +6,7 @@ ApplicationError with a reason a caseworker can act on. Pure: no clock, no I/O.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from models.decisions import (
     AssessDocumentsInput,
@@ -50,8 +50,16 @@ def stage(s: CaseState, stages: Stage | tuple[Stage, ...], action: str) -> None:
 
 
 def departure_date(s: CaseState, today: date, departure: date) -> None:
-    if departure <= today:
-        raise rules.refuse(f"the departure date {departure} must be in the future")
+    earliest = today + timedelta(days=s.policy.lead_times.earliest_departure_days)
+    if departure < earliest:
+        if departure < today:
+            raise rules.refuse(f"the departure date {departure} is in the past")
+        if earliest == today + timedelta(days=1):
+            raise rules.refuse(f"the departure date {departure} must be in the future")
+        raise rules.refuse(
+            f"the departure date {departure} is too soon: the project's policy books flights "
+            f"from {earliest} on"
+        )
     for step in s.steps:
         if step.valid_until and step.done and step.valid_until < departure:
             raise rules.refuse(

@@ -158,3 +158,21 @@ def test_fit_to_travel_expiry_warns_and_blocks() -> None:
     with pytest.raises(Exception, match="expires 2026-02-01, before the departure on 2026-02-10"):
         departure_date(s, date(2026, 1, 2), date(2026, 2, 10))
     assert s.bookings[0].status == BookingStatus.BOOKED
+
+
+def test_a_flight_on_the_booking_day_only_where_the_policy_allows_it() -> None:
+    today = date(2026, 3, 2)
+    s = state()
+    with pytest.raises(Exception, match="2026-03-02 must be in the future"):
+        departure_date(s, today, today)
+    departure_date(s, today, date(2026, 3, 3))
+    same_day = s.policy.model_copy(deep=True)
+    same_day.lead_times.earliest_departure_days = 0
+    s = state(policy=same_day)
+    departure_date(s, today, today)  # a last-minute seat
+    with pytest.raises(Exception, match="2026-03-01 is in the past"):
+        departure_date(s, today, date(2026, 3, 1))
+    later = s.policy.model_copy(deep=True)
+    later.lead_times.earliest_departure_days = 3
+    with pytest.raises(Exception, match="2026-03-04 is too soon: the project's policy books flights from 2026-03-05 on"):
+        departure_date(state(policy=later), today, date(2026, 3, 4))
