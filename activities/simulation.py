@@ -18,7 +18,8 @@ class SimulatorConfig(BaseModel):
     """How a simulated system behaves; later Settings can drive it per system."""
 
     seed: int | None = Field(default=None, description="Same seed, same refusals and references")
-    latency_seconds: float = Field(default=0.0, ge=0)
+    # Below the real clients' 30 s timeout (workflows/calls.py gives an attempt 45 s).
+    latency_seconds: float = Field(default=0.0, ge=0, le=30)
     refusal_rate: float = Field(default=0.0, ge=0, le=1)
     down: bool = Field(default=False, description="Every call fails as a technical outage")
     # The next N calls fail as technical outages, then the system recovers.

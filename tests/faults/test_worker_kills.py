@@ -161,8 +161,8 @@ async def test_cases_survive_a_worker_killed_four_times(
                     *(depart(api, case_id, rng) for case_id in departing),
                 ),
                 # Usually ~40 s. A kill during an external call (the grant payment inside the
-                # departure update) leaves it to its 2-minute start-to-close timeout before
-                # another worker retries it: allow for one such wait.
+                # departure update) leaves it to its 45-second start-to-close timeout before
+                # another worker retries it: allow for a few such waits.
                 timeout=240,
             )
             ids = results[1:]
