@@ -23,6 +23,7 @@ from core.settings import Settings
 from models.enums import Stage
 from models.tables import Case
 from models.users import User
+from tests.conftest import DATABASES
 from tests.e2e.test_stack import ROOT, log_records
 from tests.factories import CASE_JSON
 from tests.tokens import bearer
@@ -72,6 +73,9 @@ def count_in_stage(engine: Engine, stage: Stage) -> int:
         return session.exec(select(func.count()).select_from(Case).where(Case.stage == stage)).one()
 
 
+# One database: what is tested is Temporal handing the dead worker's cases to the other; the
+# fault suite (tests/faults/test_worker_kills.py) kills workers on both databases.
+@pytest.mark.parametrize("database_url", DATABASES[:1], indirect=True)
 async def test_killed_worker_leaves_every_case_to_the_other(
     dev_env: WorkflowEnvironment, settings: Settings, engine: Engine, tmp_path: Path,
     users: dict[str, User],
