@@ -40,7 +40,8 @@ def print_table(rows: list[dict]) -> None:
 async def main(args: argparse.Namespace) -> None:
     rows: list[dict] = []
     async with running_stack(
-        log_level=args.log_level, profile=args.profile, api_app=args.api_app
+        log_level=args.log_level, profile=args.profile, api_app=args.api_app,
+        database=args.database,
     ) as stack, baseline_worker(stack.client), httpx.AsyncClient(
         base_url=stack.base_url, headers=stack.headers("caseworker"), timeout=60,
         limits=httpx.Limits(max_connections=args.concurrency + 5),
@@ -101,6 +102,8 @@ def parse() -> argparse.Namespace:
                    help="uvicorn factory of the API (bench.variants has experiments)")
     p.add_argument("--profile", type=Path, default=None,
                    help="directory for py-spy samples of the API and the worker")
+    p.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite",
+                   help="the API's and worker's database (postgresql: a throw-away cluster)")
     p.add_argument("--quick", action="store_true", help="60 per phase, 10 concurrent, 1 round")
     args = p.parse_args()
     if args.quick:

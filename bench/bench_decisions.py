@@ -85,7 +85,8 @@ async def main(args: argparse.Namespace) -> None:
     levels = [int(c) for c in args.concurrency.split(",")]
     rng = random.Random(args.seed)
     async with running_stack(
-        log_level=args.log_level, profile=args.profile, api_app=args.api_app
+        log_level=args.log_level, profile=args.profile, api_app=args.api_app,
+        database=args.database,
     ) as stack, baseline_worker(stack.client), httpx.AsyncClient(
         base_url=stack.base_url, headers=stack.headers("caseworker"), timeout=60,
         limits=httpx.Limits(max_connections=max(levels) + 5),
@@ -190,6 +191,8 @@ def parse() -> argparse.Namespace:
                    help="uvicorn factory of the API (bench.variants has experiments)")
     p.add_argument("--profile", type=Path, default=None,
                    help="directory for py-spy samples of the API and the worker")
+    p.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite",
+                   help="the API's and worker's database (postgresql: a throw-away cluster)")
     p.add_argument("--quick", action="store_true", help="100 cases, 100/60 requests per phase")
     args = p.parse_args()
     if args.quick:

@@ -30,6 +30,7 @@ import subprocess
 import sys
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path as FilePath
 from typing import Any
 
 import httpx
@@ -187,7 +188,8 @@ async def run_phases(args: argparse.Namespace, stack: Stack, http: httpx.AsyncCl
 async def main(args: argparse.Namespace) -> None:
     rows: list[dict[str, Any]] = []
     counted: dict[str, Any] = {}
-    async with running_stack(log_level=args.log_level) as stack, httpx.AsyncClient(
+    async with running_stack(log_level=args.log_level, profile=args.profile,
+                                   database=args.database) as stack, httpx.AsyncClient(
                 base_url=stack.base_url, timeout=120,
                 limits=httpx.Limits(max_connections=args.concurrency + 5)) as http:
         # The baseline's worker is a process of its own, as the case worker is: an in-process
@@ -235,7 +237,11 @@ def parse() -> argparse.Namespace:
     p.add_argument("--log-level", default="WARNING", help="HOMEWARD_LOG_LEVEL of the API")
     p.add_argument("--timeout", type=float, default=1800, help="hard limit of the whole run")
     p.add_argument("--name", default="bench_path", help="results/<name>.json")
+    p.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite",
+                   help="the API's and worker's database (postgresql: a throw-away cluster)")
     p.add_argument("--quick", action="store_true", help="30 cases, 10 concurrent, 1 round")
+    p.add_argument("--profile", type=FilePath, default=None,
+                   help="directory for py-spy samples of the API and the worker")
     args = p.parse_args()
     if args.quick:
         args.cases, args.concurrency, args.rounds, args.settle = 30, 10, 1, 1.0

@@ -43,11 +43,12 @@ from api.user_service import DEMO_PASSWORD, DEMO_USERS
 from core.cli import venv_binary
 from core.db import build_engine
 from core.migrate import upgrade
-from core.security import create_access_token, hash_password
 from core.search_attributes import DEV_SERVER_ARGS, ensure_search_attributes
+from core.security import create_access_token, hash_password
 from core.settings import Settings
 from core.temporal import connect
 from models.users import User
+from tests.pgcluster import PgCluster
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -153,21 +154,31 @@ async def wait_for_pollers(client: Client, task_queue: str, n: int = 1) -> bool:
 
 @asynccontextmanager
 async def running_stack(
-    log_level: str = "INFO", profile: Path | None = None, api_app: str = "api.main:app_factory"
+    log_level: str = "INFO", profile: Path | None = None, api_app: str = "api.main:app_factory",
+    database: str = "sqlite",
 ) -> AsyncIterator[Stack]:
     """The stack; with `profile`, py-spy samples the API and the worker into that directory
-    (flat `--format raw` stacks, for flamegraph.pl or speedscope) until the stack stops."""
+    (flat `--format raw` stacks, for flamegraph.pl or speedscope) until the stack stops.
+    `database`: "sqlite" (a file in the temp dir, the embedded default) or "postgresql" (a
+    throw-away cluster from the machine's binaries with PostgreSQL's default durability, as
+    in production)."""
     procs: list[subprocess.Popen[bytes]] = []
     spies: list[subprocess.Popen[bytes]] = []
+    pg: PgCluster | None = None
     with tempfile.TemporaryDirectory(prefix="homeward-bench-") as tmpdir:
         tmp = Path(tmpdir)
         try:
             t_port, api_port = free_port(), free_port()
             address = f"127.0.0.1:{t_port}"
             secret = secrets.token_urlsafe(32)
+            database_url = f"sqlite:///{tmp / 'homeward.db'}"
+            if database == "postgresql":
+                pg = PgCluster(durable=True)
+                pg.start()
+                database_url = pg.url()
             settings = Settings(
                 data_dir=tmp,
-                database_url=f"sqlite:///{tmp / 'homeward.db'}",
+                database_url=database_url,
                 temporal_address=address,
                 temporal_task_queue="bench-cases",
                 secret_key=secret,
@@ -257,6 +268,8 @@ async def running_stack(
             # API and worker first (they talk to Temporal), the server last.
             _stop([p for p in reversed(procs) if p is not procs[0]])
             _stop(procs[:1])
+            if pg is not None:
+                pg.stop()
 
 
 def percentiles(samples: list[float]) -> dict[str, float]:

@@ -32,7 +32,9 @@ def _free_port() -> int:
 class PgCluster:
     """initdb + pg_ctl; as root they run as the `postgres` user, since initdb refuses root."""
 
-    def __init__(self) -> None:
+    def __init__(self, durable: bool = False) -> None:
+        # Tests skip fsync (a throw-away cluster); benchmarks keep PostgreSQL's defaults.
+        self.durable = durable
         self.dir = Path(tempfile.mkdtemp(prefix="homeward-pg-"))
         self.data = self.dir / "data"
         self.port = _free_port()
@@ -50,9 +52,9 @@ class PgCluster:
     def start(self) -> None:
         self._run(_bin("initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust",
                   "-E", "UTF8", "--no-sync")
-        opts = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 "
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                "-c max_connections=300")
+        opts = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=300"
+        if not self.durable:
+            opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(_bin("pg_ctl"), "-D", str(self.data), "-o", opts, "-l",
                   str(self.dir / "log"), "-w", "-t", "60", "start")
 
