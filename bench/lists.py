@@ -25,10 +25,11 @@ from temporalio.client import Client
 from api.case_service import start_case_workflow
 from core.settings import Settings
 from models.enums import LegalSituation, LocationType, Stage, TaskKind
-from models.payloads import CaseWorkflowInput
+from models.payloads import CaseState, CaseWorkflowInput
 from models.policy import CasePolicy
 from models.tables import Case
-from models.tasks import CaseTask
+from models.tasks import CaseDeadline, CaseTask
+from workflows import deadlines, tasks
 
 COUNTRIES = ("GE", "UA", "MD", "AM", "UZ")
 INTAKE_OVERDUE = CasePolicy().model_copy(
@@ -105,12 +106,52 @@ async def populate(
         if time.monotonic() > deadline:
             raise TimeoutError(f"only {projected} of {n} cases projected")
         await asyncio.sleep(0.5)
+    return _expected(n, started_s, time.monotonic() - t0)
+
+
+def _expected(n: int, started_s: float = 0.0, projected_s: float = 0.0) -> Expected:
     missed = sum(1 for i in range(n) if i % 10 == 0)
     at_risk = sum(1 for i in range(n) if i % 10 == 1)
     overdue = sum(1 for i in range(n) if i % 10 == 2)
     return Expected(cases=n, stuck=missed + at_risk + overdue, missed=missed, at_risk=at_risk,
                     overdue=overdue, mine=sum(1 for i in range(n) if i % 2 == 0),
-                    started_s=round(started_s, 1), projected_s=round(time.monotonic() - t0, 1))
+                    started_s=round(started_s, 1), projected_s=round(projected_s, 1))
+
+
+def project_directly(engine: Engine, project_id: str, n: int) -> Expected:
+    """The same population without running the workflows: insert ``n`` cases and the task and
+    deadline rows their workflows would project, computed by the workflow's own rules
+    (``workflows.tasks.open_tasks``, ``workflows.deadlines.case_deadlines``) from the state a
+    new case's workflow starts with. For list latency at sizes whose workflows would take
+    hours to start on a small machine; ``populate`` runs the real thing."""
+    t0 = time.monotonic()
+    now = datetime.now(UTC)
+    rows = [_row(i, project_id, now.date()) for i in range(n)]
+    with Session(engine) as session:
+        for first in range(0, n, 1000):
+            batch = rows[first:first + 1000]
+            session.exec(insert(Case), params=batch)  # type: ignore[call-overload]
+            work: list[dict[str, object]] = []
+            dues: list[dict[str, object]] = []
+            for i, row in enumerate(batch, start=first):
+                state = CaseState(
+                    case_id=str(row["id"]), reference=str(row["reference"]),
+                    country_of_origin=str(row["country_of_origin"]),
+                    legal_situation=LegalSituation.IRREGULAR_STAY,
+                    location_type=LocationType.RECEPTION_CENTRE,
+                    voluntary_departure_deadline=row["voluntary_departure_deadline"],  # type: ignore[arg-type]
+                    policy=INTAKE_OVERDUE if i % 10 == 2 else CasePolicy(),
+                    assignee_id=str(row["assignee_id"]), project_id=project_id,
+                )
+                work += [{"case_id": state.case_id, **t.model_dump()}
+                         for t in tasks.open_tasks(state, now)]
+                dues += [{"case_id": state.case_id, **d.model_dump()}
+                         for d in deadlines.case_deadlines(state)]
+            session.exec(insert(CaseTask), params=work)  # type: ignore[call-overload]
+            if dues:
+                session.exec(insert(CaseDeadline), params=dues)  # type: ignore[call-overload]
+        session.commit()
+    return _expected(n, projected_s=time.monotonic() - t0)
 
 
 async def timed(http: httpx.AsyncClient, url: str, headers: dict[str, str],
