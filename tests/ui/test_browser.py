@@ -121,7 +121,14 @@ async def signed_in(browser: Browser, base: str, username: str) -> Page:
     return page
 
 
+UNLABELLED = """() => [...document.querySelectorAll("input, select, textarea")]
+    .filter(e => e.type !== "hidden" && !(e.labels && e.labels.length) && !e.getAttribute("aria-label"))
+    .map(e => e.name || e.id || e.outerHTML.slice(0, 80))"""
+
+
 async def shoot(page: Page, name: str, widths: tuple[dict[str, int], ...] = (WIDE, PHONE)) -> None:
+    # Every field on the page has a label a screen reader announces.
+    assert await page.evaluate(UNLABELLED) == [], f"{name}: fields without a label"
     for size in widths:
         await page.set_viewport_size(size)
         if size == PHONE:
