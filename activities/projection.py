@@ -84,7 +84,8 @@ def replace_work_items(session: Session, data: ProjectCaseInput) -> None:
     if data.tasks:
         session.exec(  # type: ignore[call-overload]
             insert(CaseTask),
-            params=[{"case_id": data.case_id, **t.model_dump()} for t in data.tasks],
+            params=[{"case_id": data.case_id, "assignee_id": data.assignee_id, **t.model_dump()}
+                    for t in data.tasks],
         )
     if data.deadlines:
         session.exec(  # type: ignore[call-overload]

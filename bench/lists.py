@@ -143,8 +143,12 @@ def project_directly(engine: Engine, project_id: str, n: int) -> Expected:
                     policy=INTAKE_OVERDUE if i % 10 == 2 else CasePolicy(),
                     assignee_id=str(row["assignee_id"]), project_id=project_id,
                 )
-                work += [{"case_id": state.case_id, **t.model_dump()}
-                         for t in tasks.open_tasks(state, now)]
+                # Opened one after another (a millisecond apart), as real cases are: their
+                # tasks' times differ, as the workflows' clocks would make them.
+                opened = now - timedelta(milliseconds=n - i)
+                work += [{"case_id": state.case_id, "assignee_id": state.assignee_id,
+                          **t.model_dump()}
+                         for t in tasks.open_tasks(state, opened)]
                 dues += [{"case_id": state.case_id, **d.model_dump()}
                          for d in deadlines.case_deadlines(state)]
             session.exec(insert(CaseTask), params=work)  # type: ignore[call-overload]

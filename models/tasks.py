@@ -17,6 +17,8 @@ class CaseTask(SQLModel, table=True):
     """A decision a case waits for (workflows/tasks.py), as last projected."""
 
     __tablename__ = "case_tasks"
+    # "My queue" (assignee, soonest due first) is the hottest list: served by one index.
+    __table_args__ = (sa.Index("ix_case_tasks_assignee_due", "assignee_id", "due_at"),)
 
     case_id: str = Field(foreign_key="cases.id", primary_key=True, max_length=36)
     kind: TaskKind = Field(primary_key=True, sa_type=enum_type(TaskKind))
@@ -25,6 +27,9 @@ class CaseTask(SQLModel, table=True):
     since: datetime = Field(sa_type=sa.DateTime(timezone=True))
     due_at: datetime | None = Field(default=None, index=True, sa_type=sa.DateTime(timezone=True))
     summary: str = Field(max_length=300)
+    # The case's assignee, written with the tasks by the same projection (the case row's
+    # assignee_id changes only there), so that a caseworker's queue needs no join to filter.
+    assignee_id: str | None = Field(default=None, max_length=100)
 
 
 class CaseDeadline(SQLModel, table=True):
