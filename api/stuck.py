@@ -15,13 +15,14 @@ Fast with many cases because each reason starts from a narrow, indexed source:
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import structlog
-from sqlalchemy import delete
-from sqlmodel import Session, col, select
+from sqlalchemy import delete, literal, union_all
+from sqlmodel import Session, col, func, select
 from temporalio.client import Client
 from temporalio.service import RPCError
 
@@ -107,13 +108,16 @@ CASE_COLUMNS = (
 )
 
 
-def _overdue_tasks(session: Session, now: datetime, f: Filters, found: _Found) -> None:
+def _overdue_tasks(
+    session: Session, now: datetime, f: Filters, found: _Found, only: Collection[str]
+) -> None:
     query = (
         select(col(CaseTask.kind), col(CaseTask.role), col(CaseTask.summary),
                col(CaseTask.since), col(CaseTask.due_at), *CASE_COLUMNS)
         .join(Case, col(Case.id) == col(CaseTask.case_id))
         .where(col(CaseTask.due_at) <= now)
         .where(col(CaseTask.role).in_(list(HUMAN_ROLES)))
+        .where(col(CaseTask.case_id).in_(list(only)))
     )
     for task in session.exec(f.case_query(query)).all():
         case = task
@@ -126,12 +130,15 @@ def _overdue_tasks(session: Session, now: datetime, f: Filters, found: _Found) -
         ))
 
 
-def _deadlines(session: Session, now: datetime, f: Filters, found: _Found) -> None:
+def _deadlines(
+    session: Session, now: datetime, f: Filters, found: _Found, only: Collection[str]
+) -> None:
     query = (
         select(col(CaseDeadline.kind), col(CaseDeadline.due_at), col(CaseDeadline.at_risk_from),
                col(CaseDeadline.detail), *CASE_COLUMNS)
         .join(Case, col(Case.id) == col(CaseDeadline.case_id))
         .where((col(CaseDeadline.due_at) <= now) | (col(CaseDeadline.at_risk_from) <= now))
+        .where(col(CaseDeadline.case_id).in_(list(only)))
     )
     for deadline in session.exec(f.case_query(query)).all():
         case = deadline
@@ -256,33 +263,78 @@ def _failing(
         ))
 
 
-def _from_tables(session: Session, now: datetime, f: Filters) -> tuple[_Found, list[ActivityRetry]]:
-    """What the projected tables say (synchronous: run in a worker thread)."""
-    found = _Found()
+def _reasons_of(session: Session, now: datetime, f: Filters, found: _Found,
+                case_ids: Collection[str]) -> None:
+    """Every reason the projected tables give for these cases, in full."""
+    if not case_ids:
+        return
     if f.wants(StuckReason.TASK_OVERDUE):
-        _overdue_tasks(session, now, f, found)
+        _overdue_tasks(session, now, f, found, case_ids)
     if f.wants(StuckReason.DEADLINE_MISSED) or f.wants(StuckReason.DEADLINE_AT_RISK):
-        _deadlines(session, now, f, found)
-    marks: list[ActivityRetry] = []
-    if f.wants(StuckReason.ACTIVITY_RETRYING) or f.wants(StuckReason.WORKFLOW_FAILING):
-        marks = list(session.exec(select(ActivityRetry)).all())
-    session.close()  # hold no pooled connection while awaiting Temporal
-    return found, marks
+        _deadlines(session, now, f, found, case_ids)
 
 
-def _page(found: _Found, offset: int, limit: int | None) -> list[StuckCasePublic]:
-    """Most severe first, then oldest reason first; only the page becomes response models."""
-    ranked = []
-    for case_id, reasons in found.reasons.items():
-        reasons.sort(key=lambda r: (RANK[r["severity"]], -r["age_hours"]))
-        top = reasons[0]
-        ranked.append((RANK[top["severity"]], -top["age_hours"], found.cases[case_id].reference,
-                       case_id))
-    ranked.sort()
-    end = None if limit is None else offset + limit
+Ranked = tuple[int, datetime, str, str]  # rank of the worst reason, its since, id, reference
+
+
+def _ranked_in_tables(
+    session: Session, now: datetime, f: Filters, leave_out: Collection[str], first: int | None
+) -> tuple[list[str], int]:
+    """The cases the projected tables make stuck, in list order, ranked by the database (no
+    reason is built for a case the page does not show): the ids of the first ``first`` and
+    how many there are; ``leave_out``: cases ranked elsewhere."""
+    def reason(table: Any, severity: Severity, since: Any) -> Any:
+        return select(col(table.case_id).label("case_id"),
+                      literal(RANK[severity]).label("rank"), col(since).label("since"))
+
+    parts = []
+    if f.wants(StuckReason.TASK_OVERDUE):
+        parts.append(reason(CaseTask, Severity.HIGH, CaseTask.due_at)
+                     .where(col(CaseTask.due_at) <= now)
+                     .where(col(CaseTask.role).in_(list(HUMAN_ROLES))))
+    if f.wants(StuckReason.DEADLINE_MISSED):
+        parts.append(reason(CaseDeadline, Severity.CRITICAL, CaseDeadline.due_at)
+                     .where(col(CaseDeadline.due_at) <= now))
+    if f.wants(StuckReason.DEADLINE_AT_RISK):
+        parts.append(reason(CaseDeadline, Severity.MEDIUM, CaseDeadline.at_risk_from)
+                     .where(col(CaseDeadline.due_at) > now)
+                     .where(col(CaseDeadline.at_risk_from) <= now))
+    if not parts:
+        return [], 0
+    reasons = union_all(*parts).subquery("reasons")
+    # Each case's worst reason (most severe, then oldest): one ordered pass over the reasons.
+    numbered = select(
+        reasons.c.case_id, reasons.c.rank, reasons.c.since,
+        func.row_number().over(partition_by=reasons.c.case_id,
+                               order_by=(reasons.c.rank, reasons.c.since)).label("n"),
+    ).subquery("numbered")
+    query = select(numbered.c.case_id).where(numbered.c.n == 1)
+    if f.case_query(select(Case.id)).whereclause is not None:  # a filter on the case itself
+        query = f.case_query(query.join(Case, col(Case.id) == numbered.c.case_id))
+    if leave_out:
+        query = query.where(numbered.c.case_id.not_in(list(leave_out)))
+    # One execution, fetching ids only (no per-row date parsing): the count is their number,
+    # the head is what the page can be made of. Ties (same rank, same instant) go by case id.
+    ids = session.exec(query.order_by(numbered.c.rank, numbered.c.since,
+                                      numbered.c.case_id)).all()
+    return list(ids[:first]), len(ids)
+
+
+def _ranked(found: _Found) -> list[Ranked]:
+    """Cases with their reasons at hand, in list order; each case's reasons sorted."""
     out = []
-    for *_, case_id in ranked[offset:end]:
+    for case_id, reasons in found.reasons.items():
+        reasons.sort(key=lambda r: (RANK[r["severity"]], r["since"]))
+        top = reasons[0]
+        out.append((RANK[top["severity"]], top["since"], case_id, found.cases[case_id].reference))
+    return sorted(out)
+
+
+def _models(found: _Found, case_ids: list[str]) -> list[StuckCasePublic]:
+    out = []
+    for case_id in case_ids:
         case, reasons = found.cases[case_id], found.reasons[case_id]
+        reasons.sort(key=lambda r: (RANK[r["severity"]], r["since"]))
         out.append(StuckCasePublic(
             case_id=case.id, reference=case.reference, stage=case.stage,
             assignee_id=case.assignee_id, country_of_origin=case.country_of_origin,
@@ -292,22 +344,49 @@ def _page(found: _Found, offset: int, limit: int | None) -> list[StuckCasePublic
     return out
 
 
+def _page(found: _Found, offset: int, limit: int | None) -> list[StuckCasePublic]:
+    """Most severe first, then oldest reason first; only the page becomes response models."""
+    end = None if limit is None else offset + limit
+    return _models(found, [r[2] for r in _ranked(found)[offset:end]])
+
+
 async def stuck_cases(
     session: Session, client: Client, now: datetime, f: Filters,
     offset: int = 0, limit: int | None = None,
 ) -> tuple[list[StuckCasePublic], int]:
     """The stuck cases matching ``f`` (most severe first, then oldest reason first) from
-    ``offset``, at most ``limit`` of them, and how many there are in all."""
+    ``offset``, at most ``limit`` of them, and how many there are in all.
+
+    The few cases Temporal reports on (an activity retrying, a workflow failing) are built
+    in full here; the rest are ranked and counted by the database, and only the page's are
+    read in full."""
     now = now.astimezone(UTC)
-    found, marks = await asyncio.to_thread(_from_tables, session, now, f)
+    marks: list[ActivityRetry] = []
+    if f.wants(StuckReason.ACTIVITY_RETRYING) or f.wants(StuckReason.WORKFLOW_FAILING):
+        marks = await asyncio.to_thread(
+            lambda: list(session.exec(select(ActivityRetry)).all())
+        )
+    session.close()  # hold no pooled connection while awaiting Temporal
     candidates = {m.case_id for m in marks}
     if f.wants(StuckReason.WORKFLOW_FAILING):
         candidates |= set(await _problem_cases(client))
     descriptions = await _describe_all(client, sorted(candidates))
-    if descriptions:
-        if f.wants(StuckReason.ACTIVITY_RETRYING) and marks:
-            await asyncio.to_thread(_retrying, session, now, marks, descriptions, f, found)
-        if f.wants(StuckReason.WORKFLOW_FAILING):
-            await asyncio.to_thread(_failing, session, now, descriptions, f, found)
+
+    def from_database() -> tuple[list[StuckCasePublic], int]:
+        live = _Found()  # cases with a reason only Temporal knows, and their other reasons
+        if descriptions:
+            if f.wants(StuckReason.ACTIVITY_RETRYING) and marks:
+                _retrying(session, now, marks, descriptions, f, live)
+            if f.wants(StuckReason.WORKFLOW_FAILING):
+                _failing(session, now, descriptions, f, live)
+            _reasons_of(session, now, f, live, list(live.cases))
+        end = None if limit is None else offset + limit
+        head, count = _ranked_in_tables(session, now, f, live.cases.keys(), end)
+        count += len(live.cases)
+        # The page is among the head of the database's order and Temporal's cases: read
+        # those in full (into the same collection) and order them together.
+        _reasons_of(session, now, f, live, head)
         session.close()
-    return _page(found, offset, limit), len(found.reasons)
+        return _models(live, [r[2] for r in _ranked(live)[offset:end]]), count
+
+    return await asyncio.to_thread(from_database)

@@ -1,5 +1,5 @@
 """The stuck list's order and paging (api.stuck._page): most severe first, then the oldest
-reason, then the reference; a page is a slice of that order and the count is of every case."""
+reason, then the case id; a page is a slice of that order and the count is of every case."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def add(found: _Found, ref: str, severity: Severity, hours: float) -> None:
                                  severity=severity, detail=f"{ref} {severity}"))
 
 
-def test_pages_follow_severity_then_age_then_reference() -> None:
+def test_pages_follow_severity_then_age_then_case_id() -> None:
     found = _Found()
     add(found, "C-5", Severity.MEDIUM, 500)
     add(found, "C-1", Severity.HIGH, 10)
