@@ -54,7 +54,8 @@ async def test_failed_external_calls_are_counted_by_system(
             id=f"case-{uuid.uuid4()}", task_queue=metered.temporal_task_queue,
         )
         assert result.request_ref
-        text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+        async with httpx.AsyncClient(timeout=5) as http:
+            text = (await http.get(f"http://127.0.0.1:{port}/metrics")).text
 
     failures = [line for line in text.splitlines()
                 if line.startswith("homeward_activity_failures") and 'system="embassy"' in line]
