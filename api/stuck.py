@@ -308,16 +308,18 @@ def _ranked_in_tables(
         func.row_number().over(partition_by=reasons.c.case_id,
                                order_by=(reasons.c.rank, reasons.c.since)).label("n"),
     ).subquery("numbered")
-    query = select(numbered.c.case_id).where(numbered.c.n == 1)
+    query = select(numbered.c.case_id, func.count().over()).where(numbered.c.n == 1)
     if f.case_query(select(Case.id)).whereclause is not None:  # a filter on the case itself
         query = f.case_query(query.join(Case, col(Case.id) == numbered.c.case_id))
     if leave_out:
         query = query.where(numbered.c.case_id.not_in(list(leave_out)))
-    # One execution, fetching ids only (no per-row date parsing): the count is their number,
-    # the head is what the page can be made of. Ties (same rank, same instant) go by case id.
-    ids = session.exec(query.order_by(numbered.c.rank, numbered.c.since,
-                                      numbered.c.case_id)).all()
-    return list(ids[:first]), len(ids)
+    # One execution that returns only the head the page can be made of, each row with the
+    # number of all. Ties (same rank, same instant) go by case id.
+    query = query.order_by(numbered.c.rank, numbered.c.since, numbered.c.case_id)
+    if first is not None:
+        query = query.limit(first)
+    rows = session.exec(query).all()  # the head starts at the first case: empty means none
+    return [r[0] for r in rows], (rows[0][1] if rows else 0)
 
 
 def _ranked(found: _Found) -> list[Ranked]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -35,6 +36,7 @@ from sqlmodel import Session, select
 from temporalio.api.enums.v1 import TaskQueueType
 from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
+from temporalio.service import RPCError
 
 from bench.stack import RESULTS, Stack, bounded, percentiles, run_bench, running_stack, write_result
 from core.db import build_engine
@@ -84,12 +86,22 @@ def waiting_state(case_id: str, reference: str, now: datetime) -> CaseState:
 
 
 async def backlog(stack: Stack) -> int:
-    described = await stack.client.workflow_service.describe_task_queue(DescribeTaskQueueRequest(
-        namespace=stack.client.namespace,
-        task_queue=TaskQueue(name=stack.settings.temporal_task_queue),
-        task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-        report_stats=True,
-    ))
+    """The worker's workflow task backlog. A dev server too busy to answer (seen at ~74,000
+    open cases: the default 10 s RPC timeout expired and ended a run) counts as backlogged."""
+    try:
+        described = await stack.client.workflow_service.describe_task_queue(
+            DescribeTaskQueueRequest(
+                namespace=stack.client.namespace,
+                task_queue=TaskQueue(name=stack.settings.temporal_task_queue),
+                task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+                report_stats=True,
+            ),
+            timeout=timedelta(seconds=60),
+        )
+    except RPCError as err:
+        print(f"task queue not described ({err.message}): waiting", flush=True)
+        await asyncio.sleep(5)
+        return sys.maxsize
     stats = described.stats
     return int(stats.approximate_backlog_count) if stats is not None else 0
 
