@@ -9,7 +9,8 @@ A local dev server (in memory, the case search attributes registered), an in-pro
 the API app in process (httpx over ASGI, no network). The population is bench/lists.py's: of
 every ten cases one missed deadline, one at risk, one overdue intake. Prints p50/p95 of
 `GET /supervision/stuck` (first 100 and first 500 of the list), the stuck list filtered by
-country, `GET /tasks?assignee=me` (a caseworker's first page), `GET /tasks/counts`.
+country, `GET /tasks?assignee=me` (a caseworker's first page), `GET /tasks/counts`, and the case
+list (`GET /cases`, first page, and filtered by stage: every case matches).
 
 With `--tables` the workflows are not run: the cases and the task and deadline rows their
 workflows would project (computed by the workflow's own rules) are inserted directly, so that
@@ -106,6 +107,9 @@ async def main(args: argparse.Namespace) -> None:
                     "tasks?assignee=me": await timed(http, "/tasks", cw, args.rounds,
                                                      assignee="me", limit=50),
                     "tasks/counts": await timed(http, "/tasks/counts", sup, args.rounds),
+                    "cases (first page)": await timed(http, "/cases", sup, args.rounds),
+                    "cases?stage=intake": await timed(http, "/cases", sup, args.rounds,
+                                                      stage="intake"),
                 }
         check_lists(expected, phases["stuck (first 500)"][1], phases["tasks?assignee=me"][1],
                     phases["tasks/counts"][1])
