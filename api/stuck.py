@@ -274,9 +274,6 @@ def _reasons_of(session: Session, now: datetime, f: Filters, found: _Found,
         _deadlines(session, now, f, found, case_ids)
 
 
-Ranked = tuple[int, datetime, str, str]  # rank of the worst reason, its since, id, reference
-
-
 def _ranked_in_tables(
     session: Session, now: datetime, f: Filters, leave_out: Collection[str], first: int | None
 ) -> tuple[list[str], int]:
@@ -322,21 +319,18 @@ def _ranked_in_tables(
     return [r[0] for r in rows], (rows[0][1] if rows else 0)
 
 
-def _ranked(found: _Found) -> list[Ranked]:
-    """Cases with their reasons at hand, in list order; each case's reasons sorted."""
-    out = []
+def _page(found: _Found, offset: int, limit: int | None) -> list[StuckCasePublic]:
+    """Most severe first, then oldest reason first, then case id; only the page becomes
+    response models."""
+    ranked = []
     for case_id, reasons in found.reasons.items():
         reasons.sort(key=lambda r: (RANK[r["severity"]], r["since"]))
-        top = reasons[0]
-        out.append((RANK[top["severity"]], top["since"], case_id, found.cases[case_id].reference))
-    return sorted(out)
-
-
-def _models(found: _Found, case_ids: list[str]) -> list[StuckCasePublic]:
+        ranked.append((RANK[reasons[0]["severity"]], reasons[0]["since"], case_id))
+    ranked.sort()
+    end = None if limit is None else offset + limit
     out = []
-    for case_id in case_ids:
+    for *_, case_id in ranked[offset:end]:
         case, reasons = found.cases[case_id], found.reasons[case_id]
-        reasons.sort(key=lambda r: (RANK[r["severity"]], r["since"]))
         out.append(StuckCasePublic(
             case_id=case.id, reference=case.reference, stage=case.stage,
             assignee_id=case.assignee_id, country_of_origin=case.country_of_origin,
@@ -344,12 +338,6 @@ def _models(found: _Found, case_ids: list[str]) -> list[StuckCasePublic]:
             reasons=[StuckReasonPublic(**r) for r in reasons],
         ))
     return out
-
-
-def _page(found: _Found, offset: int, limit: int | None) -> list[StuckCasePublic]:
-    """Most severe first, then oldest reason first; only the page becomes response models."""
-    end = None if limit is None else offset + limit
-    return _models(found, [r[2] for r in _ranked(found)[offset:end]])
 
 
 async def stuck_cases(
@@ -389,6 +377,6 @@ async def stuck_cases(
         # those in full (into the same collection) and order them together.
         _reasons_of(session, now, f, live, head)
         session.close()
-        return _models(live, [r[2] for r in _ranked(live)[offset:end]]), count
+        return _page(live, offset, limit), count
 
     return await asyncio.to_thread(from_database)
