@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
-from sqlmodel import col, select
 
 from activities.costs import budget_figures
 from api.auth import CurrentUser, current_actor
@@ -31,10 +30,9 @@ from api.web.panels import DASHBOARD_PANELS
 from api.web.security import clear_session, set_session, verify_csrf
 from api.web.templating import render
 from core.security import create_access_token
-from models.enums import CaseStatus, Role, Stage, StuckReason, Vulnerability
+from models.enums import CaseStatus, Stage, StuckReason, Vulnerability
 from models.schemas_aftercare import ReintegrationView
 from models.tables import Project
-from models.users import User
 
 router = APIRouter(prefix="/ui", tags=["web"], include_in_schema=False)
 
@@ -154,9 +152,7 @@ def case_list(request: Request, session: SessionDep, user: CurrentUser) -> Respo
     pages = max((total + queries.PAGE_SIZE - 1) // queries.PAGE_SIZE, 1)
     query = urlencode({k: v for k, v in shown.items() if v})
     projects = queries.projects(session)
-    caseworkers = session.exec(
-        select(User).where(User.role == Role.CASEWORKER).order_by(col(User.full_name))
-    ).all()
+    caseworkers = queries.caseworkers(session, active_only=False)
     return render(request, "cases.html", {
         "caseworker_options": [(u.id, u.full_name) for u in caseworkers],
         "cases": rows, "total": total, "page": f.page, "pages": pages, "filters": shown,
@@ -175,21 +171,28 @@ async def departures(
     return await departures_page(request, session, client, user)
 
 
+async def _with_live_states(
+    client: Any, user: Any, rows: list[Any], session: Any
+) -> tuple[list[dict[str, Any]], date]:
+    """Each case with its workflow's live state and the actions the user may take on it now
+    (the session is closed first: no connection is held while Temporal answers)."""
+    session.close()
+    states = await asyncio.gather(*(live_state(client, c.id) for c in rows))
+    actor, today = current_actor(user), date.today()
+    return [
+        {"case": case, "state": state,
+         "offered": catalogue.available(state, actor, today) if state else []}
+        for case, state in zip(rows, states, strict=True)
+    ], today
+
+
 async def departures_page(
     request: Request, session: Any, client: Any, user: Any,
     form_state: dict[str, Any] | None = None, status: int = 200,
 ) -> Response:
-    rows = queries.booked(session)
-    session.close()
-    states = await asyncio.gather(*(live_state(client, c.id) for c in rows))
-    actor, today = current_actor(user), date.today()
-    items = []
-    for case, state in zip(rows, states, strict=True):
-        offered = [
-            a for a in (catalogue.available(state, actor, today) if state else [])
-            if a.action.key == "departure"
-        ]
-        items.append({"case": case, "state": state, "offered": offered})
+    items, today = await _with_live_states(client, user, queries.booked(session), session)
+    for item in items:
+        item["offered"] = [a for a in item["offered"] if a.action.key == "departure"]
     return render(request, "departures.html", {
         "items": items, "form_state": form_state or {}, "today": today,
         "can_open": allowed("GET", "/ui/cases/{case_id}", user.role),
@@ -209,14 +212,9 @@ async def partner_page(
     form_state: dict[str, Any] | None = None, status: int = 200,
 ) -> Response:
     rows = queries.handed_over_to(session, user.partner_org)
-    session.close()
-    states = await asyncio.gather(*(live_state(client, c.id) for c in rows))
-    actor, today = current_actor(user), date.today()
-    items = [
-        {"case": case, "view": ReintegrationView.of(state) if state else None, "state": state,
-         "offered": catalogue.available(state, actor, today) if state else []}
-        for case, state in zip(rows, states, strict=True)
-    ]
+    items, today = await _with_live_states(client, user, rows, session)
+    for item in items:
+        item["view"] = ReintegrationView.of(item["state"]) if item["state"] else None
     return render(request, "partner.html", {
         "items": items, "form_state": form_state or {}, "today": today,
     }, status)

@@ -131,12 +131,13 @@ def awaiting(session: Session, caseworker_only: bool, limit: int = 10) -> list[C
     return list(session.exec(query.order_by(col(Case.updated_at)).limit(limit)).all())
 
 
-def caseworkers(session: Session) -> list[User]:
-    """The active caseworkers, by name: whom a case can be assigned to."""
-    return list(session.exec(
-        select(User).where(User.role == Role.CASEWORKER).where(col(User.is_active))
-        .order_by(col(User.full_name))
-    ).all())
+def caseworkers(session: Session, active_only: bool = True) -> list[User]:
+    """The caseworkers by name: the active ones (whom a case can be assigned to), or all
+    (to filter lists by, past cases included)."""
+    query = select(User).where(User.role == Role.CASEWORKER)
+    if active_only:
+        query = query.where(col(User.is_active))
+    return list(session.exec(query.order_by(col(User.full_name))).all())
 
 
 def projects(session: Session) -> list[Project]:
