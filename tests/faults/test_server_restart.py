@@ -35,6 +35,7 @@ from models.tables import Case
 from models.users import User
 from tests.e2e.test_stack import ROOT
 from tests.factories import CASE_JSON
+from tests.faults import retrying
 from tests.tokens import bearer
 
 pytestmark = pytest.mark.e2e
@@ -128,16 +129,8 @@ async def wait_for_worker(settings: Settings, worker: subprocess.Popen[bytes], l
 
 
 async def post(api: httpx.AsyncClient, path: str, **kwargs: object) -> httpx.Response:
-    """A caseworker's request, repeated while the API answers 503 or the call times out."""
-    for _ in range(60):
-        try:
-            r = await api.post(path, **kwargs)  # type: ignore[arg-type]
-        except httpx.TimeoutException:
-            continue
-        if r.status_code != 503:
-            return r
-        await asyncio.sleep(0.5)
-    raise AssertionError(f"{path} kept failing")
+    """The server is down for a while: keep trying for longer."""
+    return await retrying.post(api, path, tries=60, **kwargs)
 
 
 async def drive(api: httpx.AsyncClient, n: int, rng: random.Random) -> str:

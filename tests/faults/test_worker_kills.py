@@ -44,6 +44,7 @@ from models.timeline import TimelineEntry
 from models.users import User
 from tests.e2e.test_workers import spawn_worker, wait_for_pollers
 from tests.factories import CASE_JSON, insert_case
+from tests.faults.retrying import post
 from tests.tokens import bearer
 from workflows.return_case import ReturnCaseWorkflow, workflow_id
 
@@ -52,19 +53,6 @@ CASES = 50  # half through intake, half departing
 KILLS = 4
 SESSIONS = 2
 COUNSELLING = {"held_on": "2026-02-01", "place": "Riga", "language": "ru"}
-
-
-async def post(api: httpx.AsyncClient, path: str, **kwargs: object) -> httpx.Response:
-    """A caseworker's request, repeated while the API answers 503 or the call times out."""
-    for _ in range(20):
-        try:
-            r = await api.post(path, **kwargs)  # type: ignore[arg-type]
-        except httpx.TimeoutException:
-            continue
-        if r.status_code != 503:
-            return r
-        await asyncio.sleep(0.5)
-    raise AssertionError(f"{path} kept failing")
 
 
 async def drive(api: httpx.AsyncClient, n: int, rng: random.Random) -> str:
