@@ -49,8 +49,9 @@ def _list(session, actor, assignee, role, stage, kind, country, project_id, over
           offset, limit) -> TasksPublic:
     now = datetime.now(UTC)
 
-    def filtered(query):  # type: ignore[no-untyped-def]
-        query = query.join(Case, col(Case.id) == col(CaseTask.case_id))
+    def filtered(query, join: bool = True):  # type: ignore[no-untyped-def]
+        if join:
+            query = query.join(Case, col(Case.id) == col(CaseTask.case_id))
         return _filtered(query, actor, assignee, role, stage, kind, country, project_id,
                          overdue, now)
 
@@ -69,7 +70,9 @@ def _list(session, actor, assignee, role, stage, kind, country, project_id, over
         )
         rows += session.exec(rest.limit(wanted - len(rows))).all()
     rows = rows[offset:]
-    count = session.exec(filtered(select(func.count()).select_from(CaseTask))).one()
+    # The count joins the cases only to filter on their country or project.
+    count = session.exec(filtered(select(func.count()).select_from(CaseTask),
+                                  join=country is not None or project_id is not None)).one()
     data = [
         TaskPublic(
             case_id=c.id, reference=c.reference, kind=t.kind, stage=t.stage, role=t.role,
