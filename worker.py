@@ -59,6 +59,7 @@ def activities_for(engine: Engine, clients: ExternalClients | None = None) -> li
     return [
         partners.hand_over,
         projection.project_case,
+        projection.record_and_project,
         timeline.record_timeline,
         retention.anonymise_closed_cases,
         embassy.request_travel_document,

@@ -293,6 +293,8 @@ class ProjectCaseInput(BaseModel):
     assignee_id: str | None = None
     tasks: list[TaskInfo] = Field(default_factory=list)
     deadlines: list[DeadlineInfo] = Field(default_factory=list)
+    # Timeline entries written in the same transaction (record_and_project only).
+    timeline: list[TimelineEntryInput] = Field(default_factory=list)
 
 
 class ProjectCaseResult(BaseModel):

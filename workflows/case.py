@@ -46,9 +46,13 @@ from models.payloads import (
     ProjectCaseInput,
     StageChange,
     TaskInfo,
+    TimelineEntryInput,
 )
 from workflows import aftercare, calls, deadlines, rules, tasks
 from workflows.aftercare import AftercareRun
+
+# The timeline entries and the projection are written by one activity (record_and_project).
+ONE_WRITE_PATCH = "one-projection-write"
 
 PROJECTION_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
@@ -324,11 +328,34 @@ class CaseRun(AftercareRun):
         self.done = True
 
     async def project(self) -> None:
-        """Write pending timeline entries (one activity per batch), then the projection."""
+        """Write pending timeline entries and the projection: one activity, one transaction.
+
+        Histories recorded before ONE_WRITE_PATCH wrote them with two activities (timeline
+        first) and replay that way.
+        """
         s = self.state
-        await self.write_timeline(PROJECTION_RETRY)
         if s.updated_at is None:
+            await self.write_timeline(PROJECTION_RETRY)
             return
+        if workflow.patched(ONE_WRITE_PATCH):
+            entries, s.pending_timeline = s.pending_timeline, []
+            await workflow.execute_activity_method(
+                ProjectionActivities.record_and_project,
+                self._projection(entries),
+                start_to_close_timeout=timedelta(seconds=30),
+                retry_policy=PROJECTION_RETRY,
+            )
+            return
+        await self.write_timeline(PROJECTION_RETRY)
+        await workflow.execute_activity_method(
+            ProjectionActivities.project_case,
+            self._projection([]),
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=PROJECTION_RETRY,
+        )
+
+    def _projection(self, timeline: list[TimelineEntryInput]) -> ProjectCaseInput:
+        s = self.state
         booking = s.active_booking
         delivered = [
             c.delivered_on for c in (s.plan.components if s.plan else []) if c.delivered_on
@@ -336,29 +363,26 @@ class CaseRun(AftercareRun):
         open_tasks = tasks.open_tasks(s, workflow.now())
         case_deadlines = deadlines.case_deadlines(s)
         self.upsert_search_attributes(open_tasks, case_deadlines)
-        await workflow.execute_activity_method(
-            ProjectionActivities.project_case,
-            ProjectCaseInput(
-                case_id=s.case_id,
-                stage=s.stage,
-                status=s.status,
-                version=s.version,
-                updated_at=s.updated_at,
-                closure_reason=s.closure_reason,
-                departure_date=s.departed_on or (booking.departure_date if booking else None),
-                grant_receipt_ref=s.grant.receipt_ref if s.grant else None,
-                awaiting=s.awaiting,
-                awaiting_caseworker=rules.awaits_caseworker(s),
-                partner_id=s.handover.partner_id if s.handover else None,
-                arrival_date=s.arrival.confirmed_on,
-                reintegration_date=min(delivered) if delivered else None,
-                closed_date=s.closed_at.date() if s.closed_at else None,
-                assignee_id=s.assignee_id,
-                tasks=open_tasks,
-                deadlines=case_deadlines,
-            ),
-            start_to_close_timeout=timedelta(seconds=30),
-            retry_policy=PROJECTION_RETRY,
+        assert s.updated_at is not None
+        return ProjectCaseInput(
+            case_id=s.case_id,
+            stage=s.stage,
+            status=s.status,
+            version=s.version,
+            updated_at=s.updated_at,
+            closure_reason=s.closure_reason,
+            departure_date=s.departed_on or (booking.departure_date if booking else None),
+            grant_receipt_ref=s.grant.receipt_ref if s.grant else None,
+            awaiting=s.awaiting,
+            awaiting_caseworker=rules.awaits_caseworker(s),
+            partner_id=s.handover.partner_id if s.handover else None,
+            arrival_date=s.arrival.confirmed_on,
+            reintegration_date=min(delivered) if delivered else None,
+            closed_date=s.closed_at.date() if s.closed_at else None,
+            assignee_id=s.assignee_id,
+            tasks=open_tasks,
+            deadlines=case_deadlines,
+            timeline=timeline,
         )
 
     def upsert_search_attributes(

@@ -6,14 +6,15 @@ from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities.projection import ProjectionActivities
-from models.enums import CaseStatus, ClosureReason, Stage
-from models.payloads import ProjectCaseInput
+from models.enums import CaseStatus, ClosureReason, Stage, TimelineKind
+from models.payloads import ProjectCaseInput, TimelineEntryInput
 from models.tables import Case
+from models.timeline import TimelineEntry
 from tests.factories import insert_case
 
 
@@ -106,3 +107,29 @@ def test_report_dates_are_kept_until_given_and_a_closure_is_dated(engine: Engine
     env.run(activities.project_case, closing.model_copy(
         update={"version": 9, "updated_at": datetime(2026, 3, 9, tzinfo=UTC)}))
     assert stored(engine, case.id).closed_date == date(2026, 3, 5)
+
+
+def test_timeline_and_projection_are_written_together_and_a_retry_adds_neither_twice(
+    engine: Engine,
+) -> None:
+    case = insert_case(engine)
+    activities = ProjectionActivities(engine)
+    env = ActivityEnvironment()
+    entries = [
+        TimelineEntryInput(
+            entry_key=f"{case.id}:{n}", seq=n, at=datetime(2026, 3, 2, tzinfo=UTC),
+            kind=TimelineKind.STAGE_CHANGE, summary=f"stage change {n}",
+        )
+        for n in (1, 2)
+    ]
+    data = projection(case.id, Stage.ELIGIBILITY, 2).model_copy(update={"timeline": entries})
+
+    assert env.run(activities.record_and_project, data).applied
+    assert not env.run(activities.record_and_project, data).applied  # the activity retried
+
+    assert stored(engine, case.id).stage == Stage.ELIGIBILITY
+    with Session(engine) as session:
+        rows = session.exec(
+            select(TimelineEntry).where(TimelineEntry.case_id == case.id)
+        ).all()
+    assert sorted(r.summary for r in rows) == ["stage change 1", "stage change 2"]

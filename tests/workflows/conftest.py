@@ -47,10 +47,13 @@ async def record_histories(
     started, scenario.STARTED[:] = list(scenario.STARTED), []
     if os.environ.get("HOMEWARD_RECORD_HISTORIES") != "1" or not started:
         return
-    HISTORIES.mkdir(exist_ok=True)
+    # HOMEWARD_HISTORIES_DIR records elsewhere, e.g. to add histories of a new patch
+    # next to the older ones instead of replacing them.
+    target = Path(os.environ.get("HOMEWARD_HISTORIES_DIR") or HISTORIES)
+    target.mkdir(exist_ok=True)
     name = request.node.originalname.removeprefix("test_")
     for i, handle in enumerate(started):
         history = await handle.fetch_history()
         suffix = f"-{i + 1}" if len(started) > 1 else ""
         compact = json.dumps(json.loads(history.to_json()), separators=(",", ":"))
-        (HISTORIES / f"{name}{suffix}.json").write_text(compact + "\n")
+        (target / f"{name}{suffix}.json").write_text(compact + "\n")

@@ -30,6 +30,9 @@ def test_histories_are_recorded() -> None:
         "payment_recorded_then_crash_does_not_pay_twice",
         "unaccompanied_minor_cannot_depart_before_the_three_steps",
         "grant_over_budget_is_refused_then_costs_are_booked_once_each",
+        # Recorded after the timeline and the projection became one activity.
+        "single_adult_from_intake_to_departure_with_the_grant_paid_once-one-write",
+        "from_arrival_through_three_visits_to_closure_with_the_score-one-write",
     ):
         assert scenario in names
 
