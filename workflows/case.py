@@ -51,7 +51,8 @@ from models.payloads import (
 from workflows import aftercare, calls, deadlines, rules, tasks
 from workflows.aftercare import AftercareRun
 
-# The timeline entries and the projection are written by one activity (record_and_project).
+# The timeline entries and the projection are written by one activity (record_and_project),
+# and search attributes are upserted only when they change.
 ONE_WRITE_PATCH = "one-projection-write"
 
 PROJECTION_RETRY = RetryPolicy(
@@ -66,6 +67,7 @@ class CaseRun(AftercareRun):
         self.state = state
         self.dirty = new  # state changed since the last projection
         self.done = False  # the run should end once its handlers finish
+        self._search_values: tuple[object, ...] | None = None  # as last upserted in this run
 
     async def request_document(self) -> None:
         """File (or re-file) the emergency travel document request and start chasing it."""
@@ -330,6 +332,9 @@ class CaseRun(AftercareRun):
     async def project(self) -> None:
         """Write pending timeline entries and the projection: one activity, one transaction.
 
+        Not a local activity: that one writes before its workflow task is recorded, and a
+        worker killed in between leaves rows from a run of the task that never happened (the
+        worker-kill fault test found timeline entries with another decision's text).
         Histories recorded before ONE_WRITE_PATCH wrote them with two activities (timeline
         first) and replay that way.
         """
@@ -341,7 +346,7 @@ class CaseRun(AftercareRun):
             entries, s.pending_timeline = s.pending_timeline, []
             await workflow.execute_activity_method(
                 ProjectionActivities.record_and_project,
-                self._projection(entries),
+                self._projection(entries, only_changed_attributes=True),
                 start_to_close_timeout=timedelta(seconds=30),
                 retry_policy=PROJECTION_RETRY,
             )
@@ -349,12 +354,14 @@ class CaseRun(AftercareRun):
         await self.write_timeline(PROJECTION_RETRY)
         await workflow.execute_activity_method(
             ProjectionActivities.project_case,
-            self._projection([]),
+            self._projection([], only_changed_attributes=False),
             start_to_close_timeout=timedelta(seconds=30),
             retry_policy=PROJECTION_RETRY,
         )
 
-    def _projection(self, timeline: list[TimelineEntryInput]) -> ProjectCaseInput:
+    def _projection(
+        self, timeline: list[TimelineEntryInput], *, only_changed_attributes: bool
+    ) -> ProjectCaseInput:
         s = self.state
         booking = s.active_booking
         delivered = [
@@ -362,7 +369,7 @@ class CaseRun(AftercareRun):
         ]
         open_tasks = tasks.open_tasks(s, workflow.now())
         case_deadlines = deadlines.case_deadlines(s)
-        self.upsert_search_attributes(open_tasks, case_deadlines)
+        self.upsert_search_attributes(open_tasks, case_deadlines, only_changed_attributes)
         assert s.updated_at is not None
         return ProjectCaseInput(
             case_id=s.case_id,
@@ -386,11 +393,16 @@ class CaseRun(AftercareRun):
         )
 
     def upsert_search_attributes(
-        self, open_tasks: list[TaskInfo], case_deadlines: list[DeadlineInfo]
+        self,
+        open_tasks: list[TaskInfo],
+        case_deadlines: list[DeadlineInfo],
+        only_changed: bool = False,
     ) -> None:
         """Stage, waiting-on, next due, assignee, country, project: for Temporal's lists.
 
         Behind a patch: histories recorded before the attributes existed replay unchanged.
+        only_changed (with ONE_WRITE_PATCH) skips the upsert, a visibility write on the
+        server, when the values are those this run last upserted.
         """
         if not workflow.patched("case-search-attributes"):
             return
@@ -401,10 +413,15 @@ class CaseRun(AftercareRun):
         if timer is not None:
             dues.append(timer)
         waiting = tasks.waiting_on(open_tasks)
+        next_due = min(dues) if dues else None
+        values = (s.stage, waiting, next_due, s.assignee_id, s.country_of_origin, s.project_id)
+        if only_changed and values == self._search_values:
+            return
+        self._search_values = values
         workflow.upsert_search_attributes([
             sa.CASE_STAGE.value_set(s.stage.value),
             sa.WAITING_ON.value_set(waiting) if waiting else sa.WAITING_ON.value_unset(),
-            sa.NEXT_DUE.value_set(min(dues)) if dues else sa.NEXT_DUE.value_unset(),
+            sa.NEXT_DUE.value_set(next_due) if next_due else sa.NEXT_DUE.value_unset(),
             sa.ASSIGNEE.value_set(s.assignee_id) if s.assignee_id else sa.ASSIGNEE.value_unset(),
             sa.CASE_COUNTRY.value_set(s.country_of_origin),
             sa.CASE_PROJECT.value_set(s.project_id) if s.project_id
