@@ -51,8 +51,11 @@ def current_user(
     return user
 
 
-def authorize(request: Request, user: Annotated[User | None, Depends(current_user)]) -> None:
-    """Applied to every router: the route's rule in api/policy.py decides, deny by default."""
+async def authorize(
+    request: Request, user: Annotated[User | None, Depends(current_user)]
+) -> None:
+    """Applied to every router: the route's rule in api/policy.py decides, deny by default.
+    (This and the two below only look at values: async, so no thread-pool hop.)"""
     key = _route_key(request)
     if key in PUBLIC:
         return
@@ -63,7 +66,7 @@ def authorize(request: Request, user: Annotated[User | None, Depends(current_use
         )
 
 
-def _signed_in(user: Annotated[User | None, Depends(current_user)]) -> User:
+async def _signed_in(user: Annotated[User | None, Depends(current_user)]) -> User:
     if user is None:
         raise _unauthorized("not signed in")
     return user
@@ -72,6 +75,10 @@ def _signed_in(user: Annotated[User | None, Depends(current_user)]) -> User:
 CurrentUser = Annotated[User, Depends(_signed_in)]
 
 
-def current_actor(user: CurrentUser) -> Actor:
+def actor_of(user: User) -> Actor:
     """The acting user as the workflow sees it: its validators enforce roles and four eyes."""
     return Actor(id=user.id, role=user.role, organisation=user.partner_org)
+
+
+async def current_actor(user: CurrentUser) -> Actor:
+    return actor_of(user)

@@ -19,7 +19,8 @@ from models.payloads import Actor
 from models.tables import Case
 
 
-def get_settings_dep(request: Request) -> Settings:
+# Dependencies that only read app.state are async: a sync one costs a thread-pool hop.
+async def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
@@ -30,7 +31,7 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_temporal(request: Request) -> Client:
+async def get_temporal(request: Request) -> Client:
     return request.app.state.temporal  # type: ignore[no-any-return]
 
 

@@ -11,7 +11,6 @@ from datetime import timedelta
 import structlog
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.concurrency import run_in_threadpool
 
 from api import audit
 from api.auth import authorize
@@ -71,6 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    # Tests may put their own engine on app.state after this: read it when writing.
+    audit_writer = audit.AuditWriter(lambda: app.state.engine)
 
     @app.middleware("http")
     async def request_context(
@@ -94,10 +95,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             metrics.latency.labels(
                 request.method, getattr(route, "path", "unmatched"), str(response.status_code)
             ).observe(elapsed)
-        # A synchronous insert and commit: in the thread pool, not on the event loop (where a
-        # commit waiting for SQLite's write lock would stall every other request).
-        await run_in_threadpool(audit.record, request.app.state.engine, request, response,
-                                request_id)
+        # Committed before the response leaves, in the thread pool (not on the event loop,
+        # where a commit waiting for SQLite's write lock would stall every other request).
+        entry = audit.entry_for(request, response, request_id)
+        if entry is not None:
+            await audit_writer.record(entry)
         log.info(
             "request",
             method=request.method,

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 
 from activities.costs import budget_figures
-from api.auth import CurrentUser, current_actor
+from api.auth import CurrentUser, actor_of
 from api.deps import SessionDep, SettingsDep, TemporalDep
 from api.policy import allowed
 from api.report_formats import to_csv, to_xlsx
@@ -178,7 +178,7 @@ async def _with_live_states(
     (the session is closed first: no connection is held while Temporal answers)."""
     session.close()
     states = await asyncio.gather(*(live_state(client, c.id) for c in rows))
-    actor, today = current_actor(user), date.today()
+    actor, today = actor_of(user), date.today()
     return [
         {"case": case, "state": state,
          "offered": catalogue.available(state, actor, today) if state else []}

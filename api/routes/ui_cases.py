@@ -20,7 +20,7 @@ from starlette.datastructures import FormData
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
-from api.auth import CurrentUser, current_actor
+from api.auth import CurrentUser, actor_of
 from api.case_service import insert_case, start_case_workflow, workflow_input
 from api.decisions import decide
 from api.deps import CaseDep, PartnerCaseDep, SessionDep, SettingsDep, TemporalDep
@@ -129,7 +129,7 @@ async def case_page(
         caseworkers = [(u.id, u.full_name) for u in queries.caseworkers(session)]
     live = await live_state(client, case.id)
     today = date.today()
-    offered = catalogue.available(live, current_actor(user), today) if live else []
+    offered = catalogue.available(live, actor_of(user), today) if live else []
     names = {m.id: f"{m.given_name} {m.family_name}" for m in household}
     context: dict[str, Any] = {
         "case": case, "project": project, "household": household, "live": live,
@@ -178,7 +178,7 @@ async def act(
                 name = f"ind-{loc[1]}"
             state["errors"].setdefault(name, str(e["msg"]).removeprefix("Value error, "))
         return await _again(request, case, user, client, next_path, state, 422)
-    actor = current_actor(user)
+    actor = actor_of(user)
     try:
         await decide(client, case.id, chosen.update, chosen.to_input(actor, fields))
     except HTTPException as err:
@@ -212,7 +212,7 @@ async def retry_now(
     """The stuck page's "retry the failing call now" (supervisors): back to the list, saying
     what was retried or why nothing was."""
     try:
-        result = await retry_failing_calls(case, session, settings, current_actor(user), client)
+        result = await retry_failing_calls(case, session, settings, actor_of(user), client)
         done = f"{case.reference}: retried {', '.join(result.retried)} now"
     except HTTPException as err:
         done = f"{case.reference}: nothing retried ({err.detail})"

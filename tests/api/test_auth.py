@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from pydantic import SecretStr
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError
 
@@ -147,3 +148,30 @@ async def test_audit_trail_records_writes_and_denials_for_auditors(
         conn.execute(text("UPDATE audit_entries SET outcome = 'success'"))
     with engine.begin() as conn, pytest.raises(DatabaseError, match="append-only"):
         conn.execute(text("DELETE FROM audit_entries"))
+
+
+async def test_concurrent_writes_each_leave_their_audit_row_before_the_answer(
+    api: httpx.AsyncClient, users: dict[str, User], auth: Auth, engine: Engine
+) -> None:
+    commits: list[object] = []
+
+    def committed(conn: object) -> None:
+        commits.append(conn)
+
+    event.listen(engine, "commit", committed)
+    try:
+        answers = await asyncio.gather(*(
+            api.post("/users", json={}, headers=auth("caseworker")) for _ in range(20)
+        ))
+    finally:
+        event.remove(engine, "commit", committed)
+    assert {r.status_code for r in answers} == {403}
+    with engine.connect() as conn:
+        request_ids = set(conn.execute(text(
+            "SELECT request_id FROM audit_entries WHERE action = 'POST /users'"
+        )).scalars())
+    # Every answer's request is in the trail (written before the answer left) ...
+    assert {r.headers["x-request-id"] for r in answers} <= request_ids
+    assert len(request_ids) == 20
+    # ... and requests finishing together shared transactions (group commit).
+    assert len(commits) < 20
