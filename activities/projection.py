@@ -7,7 +7,7 @@ from typing import Any
 import structlog
 from sqlalchemy import delete, func, insert, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -17,6 +17,7 @@ from models.payloads import ProjectCaseInput, ProjectCaseResult
 from models.tables import Case
 from models.tasks import CaseDeadline, CaseTask
 from models.timeline import TimelineEntry
+from workflows.tasks import HUMAN_ROLES
 
 log = structlog.get_logger(__name__)
 
@@ -87,6 +88,7 @@ class ProjectionActivities:
         )
         if result.rowcount:
             replace_work_items(session, data)
+            refresh_due_columns(session, [data.case_id])
         session.commit()
         if result.rowcount:
             log.info("case projected", stage=data.stage, version=data.version)
@@ -113,3 +115,31 @@ def replace_work_items(session: Session, data: ProjectCaseInput) -> None:
             insert(CaseDeadline),
             params=[{"case_id": data.case_id, **d.model_dump()} for d in data.deadlines],
         )
+
+
+def refresh_due_columns(session: Session, case_ids: list[str] | None = None) -> None:
+    """Set the cases' first_task_due / first_deadline_due / first_risk_from from their
+    case_tasks and case_deadlines rows (all cases when ``case_ids`` is None): the stuck list's
+    ranking reads these. Whoever writes those rows calls this in the same transaction."""
+    task_due = (
+        select(func.min(CaseTask.due_at))
+        .where(col(CaseTask.case_id) == Case.id)
+        .where(col(CaseTask.role).in_(list(HUMAN_ROLES)))
+        .scalar_subquery()
+    )
+
+    def of_deadlines(column: Any) -> Any:
+        return (
+            select(func.min(column))
+            .where(col(CaseDeadline.case_id) == Case.id)
+            .scalar_subquery()
+        )
+
+    stmt = update(Case).values(
+        first_task_due=task_due,
+        first_deadline_due=of_deadlines(CaseDeadline.due_at),
+        first_risk_from=of_deadlines(CaseDeadline.at_risk_from),
+    )
+    if case_ids is not None:
+        stmt = stmt.where(col(Case.id).in_(case_ids))
+    session.exec(stmt)  # type: ignore[call-overload]

@@ -319,6 +319,41 @@ def _ranked_in_tables(
     return [r[0] for r in rows], (rows[0][1] if rows else 0)
 
 
+def _ranked_on_case_columns(
+    session: Session, now: datetime, f: Filters, leave_out: Collection[str], first: int | None
+) -> tuple[list[str], int]:
+    """What ``_ranked_in_tables`` gives when every reason counts, from the cases' own
+    first_deadline_due / first_task_due / first_risk_from (kept with the rows they summarise):
+    one indexed range per severity, counted, and read in order only as far as the page goes.
+
+    A case's worst reason: a deadline missed (its earliest deadline is past), else a human
+    task overdue, else a deadline at risk (no deadline is past, so any at-risk time passed
+    is one of a deadline still ahead)."""
+    deadline, task, risk = (
+        col(Case.first_deadline_due), col(Case.first_task_due), col(Case.first_risk_from)
+    )
+    not_missed = deadline.is_(None) | (deadline > now)  # (a NULL never compares true)
+    not_overdue = task.is_(None) | (task > now)
+    ranks = (
+        (deadline <= now, deadline),
+        ((task <= now) & not_missed, task),
+        ((risk <= now) & not_missed & not_overdue, risk),
+    )
+    ids: list[str] = []
+    total = 0
+    for condition, since in ranks:
+        query = f.case_query(select(col(Case.id)).where(condition))
+        if leave_out:
+            query = query.where(col(Case.id).not_in(list(leave_out)))
+        total += session.exec(select(func.count()).select_from(query.subquery())).one()
+        if first is None or len(ids) < first:
+            ordered = query.order_by(since, col(Case.id))
+            if first is not None:
+                ordered = ordered.limit(first - len(ids))
+            ids += session.exec(ordered).all()
+    return ids, total
+
+
 def _page(found: _Found, offset: int, limit: int | None) -> list[StuckCasePublic]:
     """Most severe first, then oldest reason first, then case id; only the page becomes
     response models."""
@@ -371,7 +406,8 @@ async def stuck_cases(
                 _failing(session, now, descriptions, f, live)
             _reasons_of(session, now, f, live, list(live.cases))
         end = None if limit is None else offset + limit
-        head, count = _ranked_in_tables(session, now, f, live.cases.keys(), end)
+        rank = _ranked_on_case_columns if f.reason is None else _ranked_in_tables
+        head, count = rank(session, now, f, live.cases.keys(), end)
         count += len(live.cases)
         # The page is among the head of the database's order and Temporal's cases: read
         # those in full (into the same collection) and order them together.

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from temporalio.client import Client
 
+from activities.projection import refresh_due_columns
 from api.case_service import start_case_workflow
 from core.settings import Settings
 from models.enums import LegalSituation, LocationType, Stage, TaskKind
@@ -154,6 +155,8 @@ def project_directly(engine: Engine, project_id: str, n: int) -> Expected:
             session.exec(insert(CaseTask), params=work)  # type: ignore[call-overload]
             if dues:
                 session.exec(insert(CaseDeadline), params=dues)  # type: ignore[call-overload]
+            # The case columns the projection keeps with those rows (the stuck list's rank).
+            refresh_due_columns(session, [str(row["id"]) for row in batch])
         session.commit()
     return _expected(n, projected_s=time.monotonic() - t0)
 

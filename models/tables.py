@@ -100,6 +100,18 @@ class Case(SQLModel, table=True):
     idempotency_key: str | None = Field(default=None, unique=True, max_length=200)
     # Version of the workflow state last projected; older writes never overwrite newer ones.
     projected_version: int = Field(default=0)
+    # Its earliest open human task's due time, deadline's due time and deadline's at-risk
+    # time, written with its case_tasks/case_deadlines rows (activities/projection.py): the
+    # stuck list ranks cases on these indexed columns instead of grouping every row.
+    first_task_due: datetime | None = Field(
+        default=None, index=True, sa_type=sa.DateTime(timezone=True)
+    )
+    first_deadline_due: datetime | None = Field(
+        default=None, index=True, sa_type=sa.DateTime(timezone=True)
+    )
+    first_risk_from: datetime | None = Field(
+        default=None, index=True, sa_type=sa.DateTime(timezone=True)
+    )
 
 
 class ReferenceCounter(SQLModel, table=True):

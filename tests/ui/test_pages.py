@@ -9,6 +9,7 @@ import httpx
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from activities.projection import refresh_due_columns
 from api.user_service import DEMO_PASSWORD
 from api.web.security import CSRF_COOKIE, SESSION_COOKIE
 from models.enums import DeadlineKind, Relationship, Role, Sex, Stage, TaskKind
@@ -249,6 +250,8 @@ async def test_case_list_searches_filters_and_pages(browser: Browser, engine: En
         session.add(CaseTask(case_id=flagged.id, kind=TaskKind.CLEARANCE, stage=Stage.CLEARANCE,
                              role=Role.CASEWORKER, since=now - timedelta(days=9),
                              due_at=now - timedelta(days=2), summary="clearance"))
+        session.flush()
+        refresh_due_columns(session, [visited.id, flagged.id])  # as the projection does
         session.commit()
 
     async def panel(user: str, testid: str) -> str:
@@ -299,6 +302,8 @@ async def test_stuck_cases_page_shows_reasons_and_actions_to_supervisors(
             role=Role.SUPERVISOR, since=now - timedelta(days=3), due_at=now - timedelta(days=1),
             summary="approve the eligibility assessment",
         ))
+        session.flush()
+        refresh_due_columns(session, [case.id])  # as the projection does
         session.commit()
     sup = await browser("supervisor")
     r = await sup.get("/ui/supervision/stuck")
