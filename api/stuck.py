@@ -115,13 +115,14 @@ def _overdue_tasks(
         select(col(CaseTask.kind), col(CaseTask.role), col(CaseTask.summary),
                col(CaseTask.since), col(CaseTask.due_at), *CASE_COLUMNS)
         .join(Case, col(Case.id) == col(CaseTask.case_id))
-        .where(col(CaseTask.due_at) <= now)
-        .where(col(CaseTask.role).in_(list(HUMAN_ROLES)))
         .where(col(CaseTask.case_id).in_(list(only)))
     )
+    # Due and role are checked here, not in SQL: given them, SQLite walked the role index
+    # (every caseworker task) instead of the few cases' keys (17 ms at 100,000 cases).
     for task in session.exec(f.case_query(query)).all():
+        if task.due_at is None or utc(task.due_at) > now or task.role not in HUMAN_ROLES:
+            continue
         case = task
-        assert task.due_at is not None
         found.add(case, _reason(
             now, task.due_at, reason=StuckReason.TASK_OVERDUE, severity=Severity.HIGH,
             task_kind=task.kind,

@@ -62,6 +62,16 @@ class Case(SQLModel, table=True):
     """The case record and the projection of its workflow's state, for fast lists."""
 
     __tablename__ = "cases"
+    # The stuck list counts each severity's range from its index alone and reads its page in
+    # the index's order, (time, id), stopping at the page's end (api/stuck.py).
+    __table_args__ = (
+        sa.Index("ix_cases_first_deadline_due", "first_deadline_due", "id"),
+        sa.Index("ix_cases_first_task_due", "first_task_due", "id", "first_deadline_due"),
+        sa.Index(
+            "ix_cases_first_risk_from",
+            "first_risk_from", "id", "first_deadline_due", "first_task_due",
+        ),
+    )
 
     id: str = Field(primary_key=True, max_length=36)
     reference: str = Field(unique=True, index=True, max_length=32)
@@ -103,15 +113,12 @@ class Case(SQLModel, table=True):
     # Its earliest open human task's due time, deadline's due time and deadline's at-risk
     # time, written with its case_tasks/case_deadlines rows (activities/projection.py): the
     # stuck list ranks cases on these indexed columns instead of grouping every row.
-    first_task_due: datetime | None = Field(
-        default=None, index=True, sa_type=sa.DateTime(timezone=True)
-    )
+    # (Indexed with the columns each severity's range is checked against: __table_args__.)
+    first_task_due: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     first_deadline_due: datetime | None = Field(
-        default=None, index=True, sa_type=sa.DateTime(timezone=True)
+        default=None, sa_type=sa.DateTime(timezone=True)
     )
-    first_risk_from: datetime | None = Field(
-        default=None, index=True, sa_type=sa.DateTime(timezone=True)
-    )
+    first_risk_from: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
 
 
 class ReferenceCounter(SQLModel, table=True):

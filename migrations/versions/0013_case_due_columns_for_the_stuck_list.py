@@ -23,9 +23,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('first_task_due', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('first_deadline_due', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('first_risk_from', sa.DateTime(timezone=True), nullable=True))
-        batch_op.create_index(batch_op.f('ix_cases_first_deadline_due'), ['first_deadline_due'], unique=False)
-        batch_op.create_index(batch_op.f('ix_cases_first_risk_from'), ['first_risk_from'], unique=False)
-        batch_op.create_index(batch_op.f('ix_cases_first_task_due'), ['first_task_due'], unique=False)
+        batch_op.create_index('ix_cases_first_deadline_due', ['first_deadline_due', 'id'], unique=False)
+        batch_op.create_index('ix_cases_first_risk_from', ['first_risk_from', 'id', 'first_deadline_due', 'first_task_due'], unique=False)
+        batch_op.create_index('ix_cases_first_task_due', ['first_task_due', 'id', 'first_deadline_due'], unique=False)
     # From the rows already projected (the roles a person fills: workflows/tasks.HUMAN_ROLES).
     op.execute(
         "UPDATE cases SET "
@@ -40,9 +40,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_cases_first_task_due'))
-        batch_op.drop_index(batch_op.f('ix_cases_first_risk_from'))
-        batch_op.drop_index(batch_op.f('ix_cases_first_deadline_due'))
+        batch_op.drop_index('ix_cases_first_task_due')
+        batch_op.drop_index('ix_cases_first_risk_from')
+        batch_op.drop_index('ix_cases_first_deadline_due')
         batch_op.drop_column('first_risk_from')
         batch_op.drop_column('first_deadline_due')
         batch_op.drop_column('first_task_due')
