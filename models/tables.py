@@ -65,6 +65,11 @@ class Case(SQLModel, table=True):
     # The stuck list counts each severity's range from its index alone and reads its page in
     # the index's order, (time, id), stopping at the page's end (api/stuck.py).
     __table_args__ = (
+        # A case list filtered by stage, status or project, newest first, reads its page in
+        # index order (one project, or one stage, can hold every case).
+        sa.Index("ix_cases_stage_created", "stage", "created_at", "id"),
+        sa.Index("ix_cases_status_created", "status", "created_at", "id"),
+        sa.Index("ix_cases_project_created", "project_id", "created_at", "id"),
         sa.Index("ix_cases_first_deadline_due", "first_deadline_due", "id"),
         sa.Index("ix_cases_first_task_due", "first_task_due", "id", "first_deadline_due"),
         sa.Index(
@@ -75,12 +80,13 @@ class Case(SQLModel, table=True):
 
     id: str = Field(primary_key=True, max_length=36)
     reference: str = Field(unique=True, index=True, max_length=32)
-    project_id: str = Field(foreign_key="projects.id", index=True, max_length=36)
+    project_id: str = Field(foreign_key="projects.id", max_length=36)
     # Indexed: every case list is newest first.
     created_at: datetime = Field(default_factory=utcnow, index=True)
     updated_at: datetime = Field(default_factory=utcnow)
-    stage: Stage = Field(default=Stage.INTAKE, index=True, sa_type=enum_type(Stage))
-    status: CaseStatus = Field(default=CaseStatus.ACTIVE, index=True, sa_type=enum_type(CaseStatus))
+    # (stage, status and project_id are indexed with created_at: __table_args__)
+    stage: Stage = Field(default=Stage.INTAKE, sa_type=enum_type(Stage))
+    status: CaseStatus = Field(default=CaseStatus.ACTIVE, sa_type=enum_type(CaseStatus))
     country_of_origin: str = Field(max_length=2, index=True)
     legal_situation: LegalSituation = Field(sa_type=enum_type(LegalSituation))
     location_type: LocationType = Field(sa_type=enum_type(LocationType))
