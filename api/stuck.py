@@ -21,11 +21,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import structlog
+from sqlalchemy import case as sql_case
 from sqlalchemy import delete, literal, union_all
 from sqlmodel import Session, col, func, select
 from temporalio.client import Client
 from temporalio.service import RPCError
 
+from core.db import read_snapshot
 from models.enums import Severity, Stage, StuckReason
 from models.schemas_queue import StuckCasePublic, StuckReasonPublic
 from models.tables import Case
@@ -330,6 +332,8 @@ def _ranked_on_case_columns(
     A case's worst reason: a deadline missed (its earliest deadline is past), else a human
     task overdue, else a deadline at risk (no deadline is past, so any at-risk time passed
     is one of a deadline still ahead)."""
+    if f.case_query(select(Case.id)).whereclause is not None:
+        return _ranked_in_one_pass(session, now, f, leave_out, first)
     deadline, task, risk = (
         col(Case.first_deadline_due), col(Case.first_task_due), col(Case.first_risk_from)
     )
@@ -343,7 +347,7 @@ def _ranked_on_case_columns(
     ids: list[str] = []
     total = 0
     for condition, since in ranks:
-        query = f.case_query(select(col(Case.id)).where(condition))
+        query = select(col(Case.id)).where(condition)
         if leave_out:
             query = query.where(col(Case.id).not_in(list(leave_out)))
         total += session.exec(select(func.count()).select_from(query.subquery())).one()
@@ -353,6 +357,30 @@ def _ranked_on_case_columns(
                 ordered = ordered.limit(first - len(ids))
             ids += session.exec(ordered).all()
     return ids, total
+
+
+def _ranked_in_one_pass(
+    session: Session, now: datetime, f: Filters, leave_out: Collection[str], first: int | None
+) -> tuple[list[str], int]:
+    """The same ranking for a list filtered on the case (country, stage, ...): the filter's
+    index gives the candidates, so one pass over them ranks and counts (per severity, each
+    range would be read once more with the filter checked row by row)."""
+    deadline, task, risk = (
+        col(Case.first_deadline_due), col(Case.first_task_due), col(Case.first_risk_from)
+    )
+    rank = sql_case((deadline <= now, 0), (task <= now, 1), else_=2)
+    since = sql_case((deadline <= now, deadline), (task <= now, task), else_=risk)
+    query = f.case_query(
+        select(col(Case.id), func.count().over())
+        .where((deadline <= now) | (task <= now) | (risk <= now))
+    )
+    if leave_out:
+        query = query.where(col(Case.id).not_in(list(leave_out)))
+    query = query.order_by(rank, since, col(Case.id))
+    if first is not None:
+        query = query.limit(first)
+    rows = session.exec(query).all()  # from the first case on: empty means none
+    return [r[0] for r in rows], (rows[0][1] if rows else 0)
 
 
 def _page(found: _Found, offset: int, limit: int | None) -> list[StuckCasePublic]:
@@ -399,6 +427,7 @@ async def stuck_cases(
     descriptions = await _describe_all(client, sorted(candidates))
 
     def from_database() -> tuple[list[StuckCasePublic], int]:
+        read_snapshot(session)  # the page and the count from one snapshot
         live = _Found()  # cases with a reason only Temporal knows, and their other reasons
         if descriptions:
             if f.wants(StuckReason.ACTIVITY_RETRYING) and marks:

@@ -120,7 +120,9 @@ async def main(args: argparse.Namespace) -> None:
     checkpoints = sorted({int(c) for c in args.checkpoints.split(",")} | {args.cases})
     checkpoints = [c for c in checkpoints if c <= args.cases]
     points: list[dict[str, Any]] = []
-    async with running_stack(log_level="WARNING") as stack, httpx.AsyncClient(
+    async with running_stack(
+        log_level="WARNING", temporal_db=args.temporal_db
+    ) as stack, httpx.AsyncClient(
         base_url=stack.base_url, headers=stack.headers("supervisor"), timeout=120,
     ) as http:
         paths = set((await http.get("/openapi.json")).json()["paths"])
@@ -285,6 +287,8 @@ def parse() -> argparse.Namespace:
     p.add_argument("--drain-timeout", type=float, default=1800)
     p.add_argument("--timeout", type=float, default=6 * 3600, help="hard limit of the whole run")
     p.add_argument("--name", default="bench_scale", help="results/<name>.json and .png")
+    p.add_argument("--temporal-db", action="store_true",
+                   help="the dev server on an SQLite file, not in memory (for 100,000 cases)")
     p.add_argument("--quick", action="store_true", help="2,000 cases, checkpoints 500,1000,2000")
     args = p.parse_args()
     if args.quick:

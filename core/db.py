@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import QueuePool
-from sqlmodel import create_engine
+from sqlmodel import Session, create_engine
 
 from core.settings import Settings
 
@@ -45,3 +45,16 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
+
+
+def read_snapshot(session: Session) -> None:
+    """The session's next reads, until it commits or closes, see one snapshot of the
+    database: a list's page and its count, read by separate statements, agree even while
+    projections write. Call before the first read of the session's transaction."""
+    bind = session.get_bind()
+    if bind.dialect.name == "sqlite":
+        # pysqlite opens no transaction for a SELECT, so each would see the latest commit;
+        # in WAL mode a BEGIN makes them share the snapshot of the first one.
+        session.connection().exec_driver_sql("BEGIN")
+    else:
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})

@@ -11,6 +11,7 @@ from sqlmodel import col, func, select
 
 from api.deps import CurrentActor, SessionDep
 from api.stuck import utc
+from core.db import read_snapshot
 from models.enums import Role, Stage, TaskKind
 from models.schemas_queue import StageCount, TaskCounts, TaskPublic, TasksPublic
 from models.tables import Case
@@ -60,6 +61,7 @@ def _list(session, actor, assignee, role, stage, kind, country, project_id, over
     # "due_at IS NULL", which no index serves: the first uses the due_at index and stops at
     # the page, the second runs only when the first does not fill it.
     wanted = offset + limit
+    read_snapshot(session)  # the page and its count from one snapshot
     due = filtered(select(CaseTask, Case)).where(col(CaseTask.due_at).is_not(None)).order_by(
         col(CaseTask.due_at), col(CaseTask.since), col(CaseTask.case_id), col(CaseTask.kind)
     )
