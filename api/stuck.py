@@ -4,7 +4,9 @@ Fast with many cases because each reason starts from a narrow, indexed source:
 
 - a human decision past its SLA, and business deadlines missed or at risk: the projected
   ``case_tasks`` / ``case_deadlines`` rows whose times have passed (compared with ``now`` at
-  read time, so nothing has to happen in the workflow for a case to turn stuck);
+  read time, so nothing has to happen in the workflow for a case to turn stuck); cases are
+  ranked on the earliest of those times, which the projection keeps on the case row, and
+  only the page's rows are read;
 - an activity retrying: only cases the activity interceptor marked in ``activity_retries``
   are described, and the workflow's pending activities give attempt, last error and the
   next attempt (a mark whose activity is no longer pending is stale and dropped);
