@@ -344,32 +344,32 @@ class CaseRun(AftercareRun):
             return
         if workflow.patched(ONE_WRITE_PATCH):
             entries, s.pending_timeline = s.pending_timeline, []
+            data = self._projection(entries)
+            self.upsert_search_attributes(data.tasks, data.deadlines, only_changed=True)
             await workflow.execute_activity_method(
                 ProjectionActivities.record_and_project,
-                self._projection(entries, only_changed_attributes=True),
+                data,
                 start_to_close_timeout=timedelta(seconds=30),
                 retry_policy=PROJECTION_RETRY,
             )
             return
         await self.write_timeline(PROJECTION_RETRY)
+        data = self._projection([])
+        self.upsert_search_attributes(data.tasks, data.deadlines)
         await workflow.execute_activity_method(
             ProjectionActivities.project_case,
-            self._projection([], only_changed_attributes=False),
+            data,
             start_to_close_timeout=timedelta(seconds=30),
             retry_policy=PROJECTION_RETRY,
         )
 
-    def _projection(
-        self, timeline: list[TimelineEntryInput], *, only_changed_attributes: bool
-    ) -> ProjectCaseInput:
+    def _projection(self, timeline: list[TimelineEntryInput]) -> ProjectCaseInput:
+        """What the lists show of the case, with the timeline entries to write alongside."""
         s = self.state
         booking = s.active_booking
         delivered = [
             c.delivered_on for c in (s.plan.components if s.plan else []) if c.delivered_on
         ]
-        open_tasks = tasks.open_tasks(s, workflow.now())
-        case_deadlines = deadlines.case_deadlines(s)
-        self.upsert_search_attributes(open_tasks, case_deadlines, only_changed_attributes)
         assert s.updated_at is not None
         return ProjectCaseInput(
             case_id=s.case_id,
@@ -387,8 +387,8 @@ class CaseRun(AftercareRun):
             reintegration_date=min(delivered) if delivered else None,
             closed_date=s.closed_at.date() if s.closed_at else None,
             assignee_id=s.assignee_id,
-            tasks=open_tasks,
-            deadlines=case_deadlines,
+            tasks=tasks.open_tasks(s, workflow.now()),
+            deadlines=deadlines.case_deadlines(s),
             timeline=timeline,
         )
 
