@@ -17,7 +17,7 @@ Fast with many cases because each reason starts from a narrow, indexed source:
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -62,6 +62,10 @@ class Filters:
 
     def wants(self, reason: StuckReason) -> bool:
         return self.reason is None or self.reason == reason
+
+    def on_case(self) -> bool:
+        """Whether any filter is on the case itself (stage, assignee, country, project)."""
+        return self.case_query(select(Case.id)).whereclause is not None
 
     def case_query(self, query):  # type: ignore[no-untyped-def]
         for column, value in (
@@ -311,7 +315,7 @@ def _ranked_in_tables(
                                order_by=(reasons.c.rank, reasons.c.since)).label("n"),
     ).subquery("numbered")
     query = select(numbered.c.case_id, func.count().over()).where(numbered.c.n == 1)
-    if f.case_query(select(Case.id)).whereclause is not None:  # a filter on the case itself
+    if f.on_case():
         query = f.case_query(query.join(Case, col(Case.id) == numbered.c.case_id))
     if leave_out:
         query = query.where(numbered.c.case_id.not_in(list(leave_out)))
@@ -324,6 +328,10 @@ def _ranked_in_tables(
     return [r[0] for r in rows], (rows[0][1] if rows else 0)
 
 
+# The case row's earliest deadline due, human task due and at-risk time (the projection's).
+FIRST_DUE = (col(Case.first_deadline_due), col(Case.first_task_due), col(Case.first_risk_from))
+
+
 def _ranked_on_case_columns(
     session: Session, now: datetime, f: Filters, leave_out: Collection[str], first: int | None
 ) -> tuple[list[str], int]:
@@ -334,11 +342,7 @@ def _ranked_on_case_columns(
     A case's worst reason: a deadline missed (its earliest deadline is past), else a human
     task overdue, else a deadline at risk (no deadline is past, so any at-risk time passed
     is one of a deadline still ahead)."""
-    if f.case_query(select(Case.id)).whereclause is not None:
-        return _ranked_in_one_pass(session, now, f, leave_out, first)
-    deadline, task, risk = (
-        col(Case.first_deadline_due), col(Case.first_task_due), col(Case.first_risk_from)
-    )
+    deadline, task, risk = FIRST_DUE
     not_missed = deadline.is_(None) | (deadline > now)  # (a NULL never compares true)
     not_overdue = task.is_(None) | (task > now)
     ranks = (
@@ -367,9 +371,7 @@ def _ranked_in_one_pass(
     """The same ranking for a list filtered on the case (country, stage, ...): the filter's
     index gives the candidates, so one pass over them ranks and counts (per severity, each
     range would be read once more with the filter checked row by row)."""
-    deadline, task, risk = (
-        col(Case.first_deadline_due), col(Case.first_task_due), col(Case.first_risk_from)
-    )
+    deadline, task, risk = FIRST_DUE
     rank = sql_case((deadline <= now, 0), (task <= now, 1), else_=2)
     since = sql_case((deadline <= now, deadline), (task <= now, task), else_=risk)
     query = f.case_query(
@@ -383,6 +385,14 @@ def _ranked_in_one_pass(
         query = query.limit(first)
     rows = session.exec(query).all()  # from the first case on: empty means none
     return [r[0] for r in rows], (rows[0][1] if rows else 0)
+
+
+def _ranking_for(f: Filters) -> Callable[..., tuple[list[str], int]]:
+    """Only some reasons count: rank on the rows themselves; else on the case row's times,
+    in one pass over the cases a case filter picks, or by severity range without one."""
+    if f.reason is not None:
+        return _ranked_in_tables
+    return _ranked_in_one_pass if f.on_case() else _ranked_on_case_columns
 
 
 def _page(found: _Found, offset: int, limit: int | None) -> list[StuckCasePublic]:
@@ -438,8 +448,7 @@ async def stuck_cases(
                 _failing(session, now, descriptions, f, live)
             _reasons_of(session, now, f, live, list(live.cases))
         end = None if limit is None else offset + limit
-        rank = _ranked_on_case_columns if f.reason is None else _ranked_in_tables
-        head, count = rank(session, now, f, live.cases.keys(), end)
+        head, count = _ranking_for(f)(session, now, f, live.cases.keys(), end)
         count += len(live.cases)
         # The page is among the head of the database's order and Temporal's cases: read
         # those in full (into the same collection) and order them together.

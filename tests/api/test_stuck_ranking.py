@@ -1,6 +1,7 @@
-"""The stuck list's two rankings agree: the one on the cases' first-due columns (used when
-every reason counts) and the one grouping every task and deadline row (used with a reason
-filter), on a random mix of cases, from the rows as the projection writes them."""
+"""The stuck list's rankings agree: those on the cases' first-due columns (used when every
+reason counts, with or without a filter on the case) and the one grouping every task and
+deadline row (used with a reason filter), on a random mix of cases, from the rows as the
+projection writes them."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from activities.projection import refresh_due_columns
-from api.stuck import Filters, _ranked_in_tables, _ranked_on_case_columns
+from api.stuck import Filters, _ranked_in_tables, _ranking_for
 from models.enums import DeadlineKind, Role, Stage, TaskKind
 from models.tasks import CaseDeadline, CaseTask
 from tests.factories import insert_case
@@ -55,6 +56,6 @@ def test_both_rankings_give_the_same_cases_in_the_same_order(engine: Engine) -> 
             (Filters(country="UA"), [], 5),
             (Filters(), everything[0][:3], 10),
         ):
-            assert _ranked_on_case_columns(session, NOW, f, leave_out, first) == (
+            assert _ranking_for(f)(session, NOW, f, leave_out, first) == (
                 _ranked_in_tables(session, NOW, f, leave_out, first)
             ), (f, first)
