@@ -12,6 +12,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.timeline import insert_ignoring_duplicates, timeline_rows
+from core.db import write_transaction
 from models.enums import CaseStatus
 from models.payloads import ProjectCaseInput, ProjectCaseResult
 from models.tables import Case
@@ -33,7 +34,7 @@ class ProjectionActivities:
         The case's tasks and deadlines are replaced in the same transaction, under the same
         version guard: an older projection arriving late never brings back a closed task.
         """
-        with Session(self._engine) as session:
+        with Session(self._engine) as session, write_transaction(session):
             return self._project(session, data)
 
     @activity.defn(name="record_and_project")
@@ -42,7 +43,7 @@ class ProjectionActivities:
         transaction: one activity (and one database commit) per decision instead of two.
         Entries are inserted whether or not the projection is newer (a retry adds none twice).
         """
-        with Session(self._engine) as session:
+        with Session(self._engine) as session, write_transaction(session):
             if data.timeline:
                 added = insert_ignoring_duplicates(
                     session.connection(), TimelineEntry,

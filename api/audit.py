@@ -12,6 +12,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from api.policy import PERSONAL_DATA_READS, PUBLIC
+from core.db import write_transaction
 from models.users import AuditEntry
 
 log = structlog.get_logger(__name__)
@@ -59,7 +60,7 @@ def entry_for(request: Request, response: Response, request_id: str) -> AuditEnt
 
 def write(engine: Engine, entries: list[AuditEntry]) -> None:
     """Insert the rows in one transaction."""
-    with Session(engine) as session:
+    with Session(engine) as session, write_transaction(session):
         session.add_all(entries)
         session.commit()
 

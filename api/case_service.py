@@ -12,6 +12,7 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
 from api.project_service import project_policy
+from core.db import write_transaction
 from core.search_attributes import at_start
 from core.settings import Settings
 from models.enums import Relationship, Vulnerability
@@ -53,7 +54,10 @@ def insert_case(
     """Insert the record; returns (case, created). A concurrent twin with the same key wins."""
     for attempt in range(3):
         try:
-            return _insert_once(session, data, settings, idempotency_key, project_id, assignee_id)
+            with write_transaction(session):
+                return _insert_once(
+                    session, data, settings, idempotency_key, project_id, assignee_id
+                )
         except IntegrityError:
             # Two first cases of a year raced for the counter row: take the next number.
             session.rollback()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event
@@ -58,3 +62,35 @@ def read_snapshot(session: Session) -> None:
         session.connection().exec_driver_sql("BEGIN")
     else:
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
+@contextmanager
+def write_transaction(session: Session) -> Iterator[Session]:
+    """Open the session's transaction as a writer, before its first statement; the caller
+    commits inside the block (an exception rolls it back).
+
+    On an SQLite file the writers of every process queue on a lock file beside the database
+    and the kernel wakes the next one the moment the lock is released. Left to SQLite, a
+    writer that meets the write lock retries after sleeping 1, 2, 5, 10, 15... ms: a decision's
+    audit row meeting the worker's 1-3 ms projection of the same decision waited 4-9 ms.
+    ``BEGIN IMMEDIATE`` then takes SQLite's write lock up front, so a transaction that reads
+    before it writes is never refused half-way. On PostgreSQL this does nothing: its writers
+    lock rows, not the database."""
+    bind = session.get_bind()
+    database = bind.url.database if bind.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield session
+        return
+    fd = os.open(f"{database}.writelock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        conn = session.connection()
+        if not conn.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+    finally:
+        os.close(fd)  # releases the lock (as the end of the process would)
