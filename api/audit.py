@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 
 import structlog
-from fastapi import Request, Response
+from fastapi import Request
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -39,7 +39,7 @@ def should_audit(method: str, path: str) -> bool:
     return (method, path) not in PUBLIC or path in ("/auth/token", "/ui/login")
 
 
-def entry_for(request: Request, response: Response, request_id: str) -> AuditEntry | None:
+def entry_for(request: Request, status: int, request_id: str) -> AuditEntry | None:
     """The audit row for this request, or None if the request is not audited."""
     route = request.scope.get("route")
     path = getattr(route, "path", None)
@@ -53,8 +53,8 @@ def entry_for(request: Request, response: Response, request_id: str) -> AuditEnt
         case_id=case_id,
         action=f"{request.method} {path}",
         request_id=request_id,
-        outcome=outcome_of(response.status_code),
-        status_code=response.status_code,
+        outcome=outcome_of(status),
+        status_code=status,
     )
 
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import time
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import structlog
-from fastapi import Depends, FastAPI, Request, Response
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api import audit
 from api.auth import authorize
+from api.middleware import RequestContext
 from api.routes import (
     aftercare,
     auth,
@@ -73,41 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Tests may put their own engine on app.state after this: read it when writing.
     audit_writer = audit.AuditWriter(lambda: app.state.engine)
 
-    @app.middleware("http")
-    async def request_context(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
-        structlog.contextvars.clear_contextvars()
-        structlog.contextvars.bind_contextvars(request_id=request_id)
-        started = time.perf_counter()
-        response = await call_next(request)
-        response.headers["x-request-id"] = request_id
-        origin = request.headers.get("origin")
-        if request.url.path.startswith("/codec/") and origin == settings.codec_cors_origin:
-            # Refusals too (401/403), so the Temporal UI shows the status, not a CORS error.
-            response.headers.setdefault("Access-Control-Allow-Origin", origin)
-            response.headers.setdefault("Access-Control-Allow-Credentials", "true")
-        elapsed = time.perf_counter() - started
-        route = request.scope.get("route")
-        metrics = getattr(request.app.state, "metrics", None)
-        if metrics is not None:
-            metrics.latency.labels(
-                request.method, getattr(route, "path", "unmatched"), str(response.status_code)
-            ).observe(elapsed)
-        # Committed before the response leaves, in the thread pool (not on the event loop,
-        # where a commit waiting for SQLite's write lock would stall every other request).
-        entry = audit.entry_for(request, response, request_id)
-        if entry is not None:
-            await audit_writer.record(entry)
-        log.info(
-            "request",
-            method=request.method,
-            path=request.url.path,
-            status=response.status_code,
-            ms=round(elapsed * 1000, 1),
-        )
-        return response
+    app.add_middleware(RequestContext, settings=settings, audit_writer=audit_writer)
 
     # Every router goes through the route policy (api/policy.py): deny unless a rule allows.
     guarded = [Depends(authorize)]

@@ -13,11 +13,14 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError
 
+from api.main import create_app
 from api.user_service import DEMO_PASSWORD
 from core.security import create_access_token
 from core.settings import Settings
 from models.enums import Role
 from models.users import User
+from tests.api.test_decisions import COUNSELLING
+from tests.factories import insert_case
 
 Auth = Callable[[str], dict[str, str]]
 ANONYMOUS = {"Authorization": ""}  # the api fixture signs in as the caseworker otherwise
@@ -175,3 +178,30 @@ async def test_concurrent_writes_each_leave_their_audit_row_before_the_answer(
     assert len(request_ids) == 20
     # ... and requests finishing together shared transactions (group commit).
     assert len(commits) < 20
+
+
+async def test_a_request_failing_unexpectedly_leaves_an_error_in_the_audit_trail(
+    settings: Settings, engine: Engine, users: dict[str, User], auth: Auth
+) -> None:
+    class Unreachable:
+        def get_workflow_handle(self, *_: object) -> None:
+            raise RuntimeError("the Temporal frontend went away")
+
+    app = create_app(settings)
+    app.state.engine = engine
+    app.state.temporal = Unreachable()
+    case = insert_case(engine)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+        transport=transport, base_url="http://homeward.test"
+    ) as api:
+        r = await api.post(f"/cases/{case.id}/counselling-sessions", json=COUNSELLING,
+                           headers=auth("caseworker"))
+        assert r.status_code == 500
+        trail = (await api.get("/audit", params={"outcome": "error"},
+                               headers=auth("auditor"))).json()
+    assert trail["count"] == 1
+    entry = trail["data"][0]
+    assert entry["action"] == "POST /cases/{case_id}/counselling-sessions"
+    assert (entry["case_id"], entry["actor_id"], entry["status_code"]) == (
+        case.id, users["caseworker"].id, 500)

@@ -77,13 +77,16 @@ def test_a_second_writer_waits_for_the_first_to_commit(engine: Engine) -> None:
 
 def test_a_failed_write_leaves_nothing_and_does_not_hold_up_the_next(engine: Engine) -> None:
     _seed(engine)
-    with pytest.raises(RuntimeError, match="refused"):
-        with Session(engine) as session, write_transaction(session):
-            row = session.exec(select(ReferenceCounter)).one()
-            row.last = 99
-            session.add(row)
-            session.flush()
-            raise RuntimeError("refused half-way")
+    with (
+        pytest.raises(RuntimeError, match="refused"),
+        Session(engine) as session,
+        write_transaction(session),
+    ):
+        row = session.exec(select(ReferenceCounter)).one()
+        row.last = 99
+        session.add(row)
+        session.flush()
+        raise RuntimeError("refused half-way")
     assert _counter(engine) == 0
 
     done = threading.Event()
