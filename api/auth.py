@@ -9,6 +9,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 
 from api.policy import PUBLIC, allowed
+from api.user_service import signed_out
 from api.web.security import SESSION_COOKIE, is_ui_path
 from core.security import InvalidToken, decode_access_token
 from models.payloads import Actor
@@ -40,13 +41,15 @@ def current_user(
         raise _unauthorized("not signed in: send a bearer token from POST /auth/token")
     settings = request.app.state.settings
     try:
-        user_id = decode_access_token(settings, token)
+        claims = decode_access_token(settings, token)
     except InvalidToken as err:
         raise _unauthorized(str(err)) from err
     with Session(request.app.state.engine, expire_on_commit=False) as session:
-        user = session.get(User, user_id)
+        user = session.get(User, claims.user_id)
     if user is None or not user.is_active:
         raise _unauthorized("this account is disabled")
+    if signed_out(user, claims.issued_at):
+        raise _unauthorized("signed out: sign in again")
     request.state.user = user
     return user
 

@@ -22,6 +22,7 @@ PUBLIC: frozenset[tuple[str, str]] = frozenset({
 
 POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/auth/me"): frozenset(Role),
+    ("POST", "/auth/logout"): frozenset(Role),
     ("POST", "/cases"): STAFF,
     ("GET", "/cases"): STAFF | {AUDITOR},
     ("GET", "/cases/{case_id}"): STAFF,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import structlog
 from sqlalchemy.engine import Engine
@@ -33,6 +33,24 @@ class LoginRefused(Exception):
     retry_after: int | None = None
     # The account whose password was wrong, for the audit trail.
     user: User | None = None
+
+
+def sign_out(session: Session, user: User, now: datetime) -> None:
+    """End every session of the user: the tokens issued until now stop counting (a token is
+    otherwise valid until it expires). Signing in again gives a new one."""
+    user.signed_out_at = now
+    session.add(user)
+    session.commit()
+
+
+def signed_out(user: User, issued_at: datetime) -> bool:
+    """Whether a token issued at that moment was ended by signing out."""
+    at = user.signed_out_at
+    if at is None:
+        return False
+    if at.tzinfo is None:  # SQLite gives back naive datetimes
+        at = at.replace(tzinfo=UTC)
+    return issued_at <= at
 
 
 def authenticate(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -33,7 +34,9 @@ def create_access_token(
     """A token for the user, and how many seconds it lives."""
     now = now or datetime.now(UTC)
     ttl = timedelta(minutes=settings.access_token_minutes)
-    claims = {"sub": user_id, "role": role.value, "iat": now, "exp": now + ttl}
+    # iat to the microsecond (a NumericDate may have a fraction): a sign-in in the same second
+    # as a sign-out must give a token that counts.
+    claims = {"sub": user_id, "role": role.value, "iat": now.timestamp(), "exp": now + ttl}
     token = jwt.encode(claims, settings.secret_key.get_secret_value(), algorithm=ALGORITHM)
     return token, int(ttl.total_seconds())
 
@@ -42,8 +45,15 @@ class InvalidToken(Exception):
     pass
 
 
-def decode_access_token(settings: Settings, token: str) -> str:
-    """The user id the token was issued to; InvalidToken when forged, malformed or expired."""
+@dataclass(frozen=True)
+class TokenClaims:
+    user_id: str
+    issued_at: datetime
+
+
+def decode_access_token(settings: Settings, token: str) -> TokenClaims:
+    """Whom the token was issued to, and when; InvalidToken when forged, malformed or
+    expired."""
     try:
         claims = jwt.decode(
             token, settings.secret_key.get_secret_value(), algorithms=[ALGORITHM],
@@ -53,4 +63,4 @@ def decode_access_token(settings: Settings, token: str) -> str:
         raise InvalidToken("the token has expired: sign in again") from err
     except jwt.PyJWTError as err:
         raise InvalidToken("the token is not valid") from err
-    return str(claims["sub"])
+    return TokenClaims(str(claims["sub"]), datetime.fromtimestamp(float(claims["iat"]), UTC))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from models.enums import Role
@@ -26,6 +27,8 @@ class User(SQLModel, table=True):
     is_active: bool = True
     failed_logins: int = 0
     locked_until: datetime | None = None
+    # Signing out ends every session of the user: tokens issued before this are refused.
+    signed_out_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -1,4 +1,4 @@
-"""Sign in for a bearer token; who am I."""
+"""Sign in for a bearer token, sign out; who am I."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 import structlog
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
 from api.auth import CurrentUser
 from api.deps import SessionDep, SettingsDep
-from api.user_service import LoginRefused, authenticate
+from api.user_service import LoginRefused, authenticate, sign_out
 from core.security import create_access_token
 from models.schemas_users import TokenPublic, UserPublic
 from models.users import User
@@ -38,6 +38,14 @@ def login(
     request.state.user = user
     token, ttl = create_access_token(settings, user.id, user.role, now)
     return TokenPublic(access_token=token, expires_in=ttl)
+
+
+@router.post("/logout", status_code=204)
+def logout(session: SessionDep, user: CurrentUser) -> Response:
+    """Sign out: every token of this user issued until now stops working, in every browser
+    and client (a token is otherwise valid until it expires)."""
+    sign_out(session, user, datetime.now(UTC))
+    return Response(status_code=204)
 
 
 @router.get("/me", response_model=UserPublic)

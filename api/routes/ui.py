@@ -22,7 +22,7 @@ from api.report_formats import to_csv, to_xlsx
 from api.reports import Window, build_report
 from api.routes.reports import XLSX
 from api.stuck import Filters, stuck_cases
-from api.user_service import LoginRefused, authenticate
+from api.user_service import LoginRefused, authenticate, sign_out
 from api.web import catalogue, queries
 from api.web.charts import bar_chart, funnel
 from api.web.live import live_state
@@ -79,8 +79,10 @@ async def login(request: Request, session: SessionDep, settings: SettingsDep) ->
 
 
 @router.post("/logout", dependencies=[Depends(verify_csrf)])
-def logout(settings: SettingsDep, user: CurrentUser) -> Response:
-    """Sign out: the browser forgets the session cookie."""
+def logout(settings: SettingsDep, session: SessionDep, user: CurrentUser) -> Response:
+    """Sign out: the user's sessions end (here and in any other browser or client) and the
+    browser forgets the session cookie."""
+    sign_out(session, user, datetime.now(UTC))
     response = RedirectResponse("/ui/login", status_code=303)
     clear_session(response, settings)
     return response

@@ -30,6 +30,7 @@ EXPECTED: dict[tuple[str, str], set[str] | None] = {  # None: public
     ("GET", "/metrics"): None,
     ("POST", "/auth/token"): None,
     ("GET", "/auth/me"): ANYONE_SIGNED_IN,
+    ("POST", "/auth/logout"): ANYONE_SIGNED_IN,
     ("POST", "/cases"): STAFF,
     ("GET", "/cases"): STAFF | {A},
     ("GET", "/cases/{case_id}"): STAFF,

@@ -43,6 +43,31 @@ async def test_sign_in_and_who_am_i(api: httpx.AsyncClient, users: dict[str, Use
     assert "password_hash" not in me.json()
 
 
+async def test_signing_out_ends_every_token_of_the_user_and_a_new_sign_in_works(
+    api: httpx.AsyncClient, users: dict[str, User], auth: Auth
+) -> None:
+    def bearer_of(r: httpx.Response) -> dict[str, str]:
+        return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+    laptop = bearer_of(await login(api, "supervisor", DEMO_PASSWORD))
+    phone = bearer_of(await login(api, "supervisor", DEMO_PASSWORD))
+    assert (await api.get("/auth/me", headers=phone)).status_code == 200
+
+    assert (await api.post("/auth/logout", headers=laptop)).status_code == 204
+    for headers in (laptop, phone):  # both sessions end, not only the one signing out
+        r = await api.get("/auth/me", headers=headers)
+        assert r.status_code == 401 and r.json()["detail"] == "signed out: sign in again"
+    assert (await api.get("/auth/me", headers=auth("caseworker"))).status_code == 200
+
+    # Signing in again, within the same second, gives a token that counts.
+    again = bearer_of(await login(api, "supervisor", DEMO_PASSWORD))
+    assert (await api.get("/auth/me", headers=again)).json()["username"] == "supervisor"
+    trail = (await api.get("/audit", params={"action": "POST /auth/logout"},
+                           headers=auth("auditor"))).json()
+    assert [(e["actor_id"], e["outcome"]) for e in trail["data"]] == [
+        (users["supervisor"].id, "success")]
+
+
 async def test_wrong_password_and_unknown_user_look_the_same(
     api: httpx.AsyncClient, users: dict[str, User]
 ) -> None:

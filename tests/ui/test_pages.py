@@ -67,6 +67,9 @@ async def test_sign_in_sets_a_strict_cookie_that_only_the_pages_accept(browser: 
     r = await anon.post("/ui/logout", data={"csrf_token": anon.cookies[CSRF_COOKIE]})
     assert r.status_code == 303 and r.headers["location"] == "/ui/login"
     assert (await anon.get("/ui")).status_code == 401
+    # A copy of the old cookie (kept by someone else) no longer opens a page either.
+    r = await anon.get("/ui", headers={"Cookie": f"{SESSION_COOKIE}={session}"})
+    assert r.status_code == 401 and "Please sign in" in r.text
 
 
 async def test_case_page_offers_only_valid_decisions_and_shows_the_workflows_refusal(
