@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import Any
 
 import structlog
 from fastapi import Request
+from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from api.policy import PERSONAL_DATA_READS, PUBLIC
 from core.db import write_transaction
+from models.tables import utcnow
 from models.users import AuditEntry
 
 log = structlog.get_logger(__name__)
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_COLUMNS = AuditEntry.__table__.c  # type: ignore[attr-defined]
+CASE_ID_LENGTH: int = _COLUMNS.case_id.type.length
+REQUEST_ID_LENGTH: int = _COLUMNS.request_id.type.length
 
 
 def outcome_of(status: int) -> str:
@@ -39,29 +45,33 @@ def should_audit(method: str, path: str) -> bool:
     return (method, path) not in PUBLIC or path in ("/auth/token", "/ui/login")
 
 
-def entry_for(request: Request, status: int, request_id: str) -> AuditEntry | None:
-    """The audit row for this request, or None if the request is not audited."""
+def entry_for(request: Request, status: int, request_id: str) -> dict[str, Any] | None:
+    """The audit row (an ``audit_entries`` row's values) for this request, or None if the
+    request is not audited. Plain values, inserted without the ORM: building and flushing an
+    ORM object cost ~0.4 ms of every audited request."""
     route = request.scope.get("route")
     path = getattr(route, "path", None)
     if path is None or not should_audit(request.method, path):
         return None
     user = getattr(request.state, "user", None)
     case_id = request.path_params.get("case_id") or getattr(request.state, "audit_case_id", None)
-    return AuditEntry(
-        actor_id=getattr(user, "id", None),
-        actor_role=str(user.role) if user is not None else None,
-        case_id=case_id,
-        action=f"{request.method} {path}",
-        request_id=request_id,
-        outcome=outcome_of(status),
-        status_code=status,
-    )
+    return {
+        "at": utcnow(),
+        "actor_id": getattr(user, "id", None),
+        "actor_role": str(user.role) if user is not None else None,
+        # The caller's path: a 300-character "id" is refused (404), and audited cut to fit.
+        "case_id": case_id[:CASE_ID_LENGTH] if case_id else None,
+        "action": f"{request.method} {path}",
+        "request_id": request_id,
+        "outcome": outcome_of(status),
+        "status_code": status,
+    }
 
 
-def write(engine: Engine, entries: list[AuditEntry]) -> None:
+def write(engine: Engine, entries: list[dict[str, Any]]) -> None:
     """Insert the rows in one transaction."""
     with Session(engine) as session, write_transaction(session):
-        session.add_all(entries)
+        session.execute(insert(AuditEntry), entries)
         session.commit()
 
 
@@ -73,10 +83,10 @@ class AuditWriter:
 
     def __init__(self, engine: Callable[[], Engine]) -> None:
         self._engine = engine
-        self._pending: list[tuple[AuditEntry, asyncio.Future[None]]] = []
+        self._pending: list[tuple[dict[str, Any], asyncio.Future[None]]] = []
         self._flusher: asyncio.Task[None] | None = None
 
-    async def record(self, entry: AuditEntry) -> None:
+    async def record(self, entry: dict[str, Any]) -> None:
         loop = asyncio.get_running_loop()
         done = loop.create_future()
         self._pending.append((entry, done))
@@ -93,7 +103,7 @@ class AuditWriter:
             try:
                 await run_in_threadpool(write, self._engine(), [e for e, _ in batch])
             except Exception as err:
-                log.exception("audit write failed", actions=[e.action for e, _ in batch])
+                log.exception("audit write failed", actions=[e["action"] for e, _ in batch])
                 for _, done in batch:
                     if not done.done():
                         done.set_exception(err)

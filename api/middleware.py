@@ -32,7 +32,9 @@ class RequestContext:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
+        # The caller's own id is kept (cut to what the audit trail stores), or one is made.
+        sent = request.headers.get("x-request-id", "")[: audit.REQUEST_ID_LENGTH]
+        request_id = sent or str(uuid.uuid4())
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()

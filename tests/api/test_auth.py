@@ -230,3 +230,20 @@ async def test_a_request_failing_unexpectedly_leaves_an_error_in_the_audit_trail
     assert entry["action"] == "POST /cases/{case_id}/counselling-sessions"
     assert (entry["case_id"], entry["actor_id"], entry["status_code"]) == (
         case.id, users["caseworker"].id, 500)
+
+
+async def test_an_overlong_request_id_or_case_id_is_cut_to_fit_the_audit_trail(
+    api: httpx.AsyncClient, users: dict[str, User], auth: Auth
+) -> None:
+    """Both come from the caller; neither may turn a refusal into a server error."""
+    sent = "r" * 200
+    r = await api.post("/users", json={}, headers=auth("caseworker") | {"X-Request-ID": sent})
+    assert r.status_code == 403
+    assert r.headers["x-request-id"] == sent[:64]
+    r = await api.post(f"/cases/{'c' * 300}/counselling-sessions", json=COUNSELLING)
+    assert r.status_code == 404
+    trail = (await api.get("/audit", headers=auth("auditor"))).json()["data"]
+    by_action = {e["action"]: e for e in trail}
+    assert by_action["POST /users"]["request_id"] == sent[:64]
+    assert by_action["POST /cases/{case_id}/counselling-sessions"]["case_id"] == "c" * 36
+    assert by_action["POST /cases/{case_id}/counselling-sessions"]["outcome"] == "rejected"
