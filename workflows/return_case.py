@@ -15,6 +15,11 @@ from decimal import Decimal
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    # Not "from workflows import calls, ...": the sandbox would load those modules afresh
+    # for every workflow run (~25 ms each time) instead of passing them through.
+    import workflows.calls as calls  # noqa: PLR0402
+    import workflows.checks as checks  # noqa: PLR0402
+    import workflows.rules as rules  # noqa: PLR0402
     from models.decisions import (
         AssessDocumentsInput,
         AssignInput,
@@ -59,7 +64,6 @@ with workflow.unsafe.imports_passed_through():
         Grant,
     )
     from models.policy import grant_lines
-    from workflows import calls, checks, rules
     from workflows.aftercare import AftercareUpdates
     from workflows.budget import BUDGET_CHECK_PATCH, require_budget
     from workflows.case import CaseRun

@@ -46,3 +46,27 @@ async def test_history_replays(path: Path) -> None:
     replayer = Replayer(workflows=[ReturnCaseWorkflow], data_converter=build_data_converter())
     result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
     assert result.replay_failure is None
+
+
+async def test_a_case_run_loads_only_its_workflow_module_afresh_in_the_sandbox(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The sandbox executes anew, for every workflow run, each module it does not pass
+    through: a helper module imported the wrong way ("from workflows import calls") cost
+    ~25 ms of worker CPU for every case opened or taken back into the cache."""
+    import importlib._bootstrap as bootstrap
+
+    loaded: list[str] = []
+    load = bootstrap._load_unlocked  # type: ignore[attr-defined]
+
+    def spy(spec: object) -> object:
+        loaded.append(spec.name)  # type: ignore[attr-defined]
+        return load(spec)
+
+    path = next(p for p in HISTORIES if p.stem.startswith("consent_moves"))
+    history = WorkflowHistory.from_json("replay-imports", path.read_text())
+    replayer = Replayer(workflows=[ReturnCaseWorkflow], data_converter=build_data_converter())
+    await replayer.replay_workflow(history)  # anything imported for the first time, once
+    monkeypatch.setattr(bootstrap, "_load_unlocked", spy)
+    await replayer.replay_workflow(history, raise_on_replay_failure=True)
+    assert loaded and set(loaded) <= {"workflows", "workflows.return_case"}
