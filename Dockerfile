@@ -36,7 +36,11 @@ COPY activities/ activities/
 COPY api/ api/
 COPY migrations/ migrations/
 COPY worker.py alembic.ini ./
+# Bytecode compiled once here (nothing writes it at run time: PYTHONDONTWRITEBYTECODE, and
+# /app is not the service user's): otherwise the worker's sandbox compiles the case
+# workflow's module from source for every workflow run it creates.
 RUN pip install . \
+    && python -m compileall -q core models workflows activities api worker.py \
     && rm -rf build ./*.egg-info \
     && mkdir -p /app/data \
     && chown homeward:homeward /app/data
