@@ -13,7 +13,7 @@ from datetime import timedelta
 import structlog
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
-from temporalio.worker import Worker, WorkflowRunner
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker, WorkflowRunner
 
 from activities.authorities import AuthorityActivities
 from activities.booking import BookingActivities
@@ -86,8 +86,10 @@ def build_worker(
     clients: ExternalClients | None = None,
     workflow_runner: WorkflowRunner | None = None,
 ) -> Worker:
-    # workflow_runner: the sandbox by default; benchmarks that start thousands of cases pass
-    # UnsandboxedWorkflowRunner() to skip the per-instance re-import (same workflow code).
+    # workflow_runner: the SDK's sandbox unless settings.workflow_sandbox is off; tests that
+    # reach outside the workflow on purpose pass UnsandboxedWorkflowRunner().
+    if workflow_runner is None and not settings.workflow_sandbox:
+        workflow_runner = UnsandboxedWorkflowRunner()
     extra = {"workflow_runner": workflow_runner} if workflow_runner is not None else {}
     return Worker(
         client,

@@ -18,7 +18,16 @@ from typing import Any
 import httpx
 
 from bench.baseline import TASK_QUEUE, TrivialWorkflow, baseline_worker
-from bench.stack import CASE_JSON, bounded, percentiles, run_bench, running_stack, write_result
+from bench.stack import (
+    CASE_JSON,
+    add_set_option,
+    bounded,
+    percentiles,
+    run_bench,
+    running_stack,
+    settings_env,
+    write_result,
+)
 
 TARGET = 0.5
 
@@ -41,7 +50,7 @@ async def main(args: argparse.Namespace) -> None:
     rows: list[dict] = []
     async with running_stack(
         log_level=args.log_level, profile=args.profile, api_app=args.api_app,
-        database=args.database,
+        database=args.database, settings_env=settings_env(args),
     ) as stack, baseline_worker(stack.client), httpx.AsyncClient(
         base_url=stack.base_url, headers=stack.headers("caseworker"), timeout=60,
         limits=httpx.Limits(max_connections=args.concurrency + 5),
@@ -102,6 +111,7 @@ def parse() -> argparse.Namespace:
                    help="uvicorn factory of the API (bench.variants has experiments)")
     p.add_argument("--profile", type=Path, default=None,
                    help="directory for py-spy samples of the API and the worker")
+    add_set_option(p)
     p.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite",
                    help="the API's and worker's database (postgresql: a throw-away cluster)")
     p.add_argument("--quick", action="store_true", help="60 per phase, 10 concurrent, 1 round")

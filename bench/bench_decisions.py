@@ -24,10 +24,12 @@ from bench.stack import (
     CASE_JSON,
     COUNSELLING,
     RESULTS,
+    add_set_option,
     bounded,
     percentiles,
     run_bench,
     running_stack,
+    settings_env,
     write_result,
 )
 from models.decisions import RecordCounsellingInput
@@ -86,7 +88,7 @@ async def main(args: argparse.Namespace) -> None:
     rng = random.Random(args.seed)
     async with running_stack(
         log_level=args.log_level, profile=args.profile, api_app=args.api_app,
-        database=args.database,
+        database=args.database, settings_env=settings_env(args),
     ) as stack, baseline_worker(stack.client), httpx.AsyncClient(
         base_url=stack.base_url, headers=stack.headers("caseworker"), timeout=60,
         limits=httpx.Limits(max_connections=max(levels) + 5),
@@ -191,6 +193,7 @@ def parse() -> argparse.Namespace:
                    help="uvicorn factory of the API (bench.variants has experiments)")
     p.add_argument("--profile", type=Path, default=None,
                    help="directory for py-spy samples of the API and the worker")
+    add_set_option(p)
     p.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite",
                    help="the API's and worker's database (postgresql: a throw-away cluster)")
     p.add_argument("--quick", action="store_true", help="100 cases, 100/60 requests per phase")

@@ -42,10 +42,12 @@ from bench.stack import (
     COUNSELLING,
     ROOT,
     Stack,
+    add_set_option,
     bounded,
     percentiles,
     run_bench,
     running_stack,
+    settings_env,
     wait_for_pollers,
     write_result,
 )
@@ -189,7 +191,8 @@ async def main(args: argparse.Namespace) -> None:
     rows: list[dict[str, Any]] = []
     counted: dict[str, Any] = {}
     async with running_stack(log_level=args.log_level, profile=args.profile,
-                                   database=args.database) as stack, httpx.AsyncClient(
+                                   database=args.database,
+                                   settings_env=settings_env(args)) as stack, httpx.AsyncClient(
                 base_url=stack.base_url, timeout=120,
                 limits=httpx.Limits(max_connections=args.concurrency + 5)) as http:
         # The baseline's worker is a process of its own, as the case worker is: an in-process
@@ -237,6 +240,7 @@ def parse() -> argparse.Namespace:
     p.add_argument("--log-level", default="WARNING", help="HOMEWARD_LOG_LEVEL of the API")
     p.add_argument("--timeout", type=float, default=1800, help="hard limit of the whole run")
     p.add_argument("--name", default="bench_path", help="results/<name>.json")
+    add_set_option(p)
     p.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite",
                    help="the API's and worker's database (postgresql: a throw-away cluster)")
     p.add_argument("--quick", action="store_true", help="30 cases, 10 concurrent, 1 round")

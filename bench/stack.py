@@ -12,6 +12,7 @@ deadline so a benchmark always stops by itself.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import atexit
 import compileall
@@ -154,6 +155,21 @@ async def wait_for_pollers(client: Client, task_queue: str, n: int = 1) -> bool:
     return len({p.identity for p in described.pollers}) >= n
 
 
+def add_set_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--set", dest="settings_env", action="append", default=[], metavar="HOMEWARD_X=VALUE",
+        help="a setting for the worker and the API, e.g. HOMEWARD_WORKFLOW_SANDBOX=false",
+    )
+
+
+def settings_env(args: argparse.Namespace) -> dict[str, str]:
+    pairs = [item.partition("=") for item in args.settings_env]
+    bad = [key for key, eq, _ in pairs if not eq or not key.startswith("HOMEWARD_")]
+    if bad:
+        raise SystemExit(f"--set takes HOMEWARD_NAME=value, not {bad[0]!r}")
+    return {key: value for key, _, value in pairs}
+
+
 def compile_to_bytecode() -> None:
     """Compile the code to __pycache__ as the image build does (Dockerfile): with
     PYTHONDONTWRITEBYTECODE set (as on the benchmark machine) nothing else writes it, and the
@@ -167,7 +183,7 @@ def compile_to_bytecode() -> None:
 @asynccontextmanager
 async def running_stack(
     log_level: str = "INFO", profile: Path | None = None, api_app: str = "api.main:app_factory",
-    database: str = "sqlite", temporal_db: bool = False,
+    database: str = "sqlite", temporal_db: bool = False, settings_env: dict[str, str] | None = None,
 ) -> AsyncIterator[Stack]:
     """The stack; with `profile`, py-spy samples the API and the worker into that directory
     (flat `--format raw` stacks, for flamegraph.pl or speedscope) until the stack stops.
@@ -175,7 +191,8 @@ async def running_stack(
     throw-away cluster from the machine's binaries with PostgreSQL's default durability, as
     in production). `temporal_db`: the dev server keeps its state in an SQLite file in the temp
     dir instead of in memory (at ~50,000-75,000 open workflows the in-memory server grew past
-    20 GB on a 24 GB machine)."""
+    20 GB on a 24 GB machine). `settings_env`: more HOMEWARD_* settings for the worker and
+    the API (`--set` of the benchmarks)."""
     procs: list[subprocess.Popen[bytes]] = []
     spies: list[subprocess.Popen[bytes]] = []
     pg: PgCluster | None = None
@@ -243,6 +260,7 @@ async def running_stack(
                 "HOMEWARD_API_PORT": str(api_port),
                 "HOMEWARD_WORKER_METRICS_PORT": "0",
                 "PYTHONUNBUFFERED": "1",
+                **(settings_env or {}),
             }
             worker = _spawn("worker", [sys.executable, "-m", "worker"], env, tmp)
             procs.append(worker)

@@ -89,6 +89,10 @@ class Settings(BaseSettings):
         default=9464, ge=0, description="Prometheus /metrics of the worker; 0 turns it off"
     )
     worker_graceful_shutdown_seconds: float = Field(default=20, ge=0)
+    workflow_sandbox: bool = Field(
+        default=True,
+        description="Run workflow code in the SDK's sandbox (see README: what it costs)",
+    )
 
     secret_key: SecretStr = Field(
         default=SecretStr(DEV_SECRET_KEY),

@@ -9,10 +9,16 @@ from typing import Any
 import httpx
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import UnsandboxedWorkflowRunner
 
+from api.main import create_app
+from core.settings import Settings
 from models.tables import HouseholdMember
+from models.users import User
 from tests.factories import CASE_JSON
 from tests.tokens import bearer
+from worker import build_worker
 
 COUNSELLING = {"held_on": "2026-01-05", "place": "Mucenieki", "language": "ka"}
 CASEWORKER = bearer("caseworker")
@@ -289,3 +295,24 @@ async def test_grant_four_eyes_and_travel_endpoints_through_the_api(api: httpx.A
         json={"booking_ref": "BK-1", "departed_on": "2020-01-01"},
     )
     assert r.status_code == 409
+
+
+async def test_with_the_workflow_sandbox_turned_off_cases_run_the_same(
+    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine, users: dict[str, User]
+) -> None:
+    unsandboxed = settings.model_copy(update={"workflow_sandbox": False})
+    app = create_app(unsandboxed)
+    app.state.engine, app.state.temporal = engine, dev_env.client
+    worker = build_worker(dev_env.client, unsandboxed, engine)
+    assert isinstance(worker.config()["workflow_runner"], UnsandboxedWorkflowRunner)
+    assert not isinstance(
+        build_worker(dev_env.client, settings, engine, task_queue="by-default")
+        .config()["workflow_runner"],
+        UnsandboxedWorkflowRunner,
+    )
+    async with worker, app.router.lifespan_context(app), httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://homeward.test",
+        headers=CASEWORKER,
+    ) as api:
+        case_id = await case_in_eligibility(api)
+        assert (await api.get(f"/cases/{case_id}")).json()["live"]["stage"] == "eligibility"
