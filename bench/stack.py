@@ -214,6 +214,9 @@ async def running_stack(
                 temporal_address=address,
                 temporal_task_queue="bench-cases",
                 secret_key=secret,
+                # The demo users' tokens are minted once: they must outlive the longest run
+                # (a 100,000-case scale run takes over an hour; the default is 60 minutes).
+                access_token_minutes=24 * 60,
                 _env_file=None,  # type: ignore[call-arg]
             )
             temporal = _spawn("temporal", [
