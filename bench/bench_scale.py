@@ -259,8 +259,11 @@ def chart(points: list[dict[str, Any]], path: Path) -> None:
     fig, (ax, mem) = plt.subplots(1, 2, figsize=(11, 4.5))
     xs = [p["open_cases"] for p in points]
     for label in sorted({label for p in points for label in p["lists"]}):
+        # A list that answered with errors at a checkpoint has no latency there.
+        measured = [p for p in points if not p["lists"][label]["errors"]]
         for q, style in (("p50", ":"), ("p95", "-")):
-            ax.plot(xs, [p["lists"][label][q] for p in points], style, marker="o",
+            ax.plot([p["open_cases"] for p in measured],
+                    [p["lists"][label][q] for p in measured], style, marker="o",
                     label=f"{label} {q}")
     ax.axhline(P95_TARGET_MS, color="red", linewidth=0.8, label="p95 target")
     ax.set_xlabel("open cases")
