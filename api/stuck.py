@@ -32,7 +32,7 @@ from temporalio.service import RPCError
 from core.db import read_snapshot
 from models.enums import Severity, Stage, StuckReason
 from models.schemas_queue import StuckCasePublic, StuckReasonPublic
-from models.tables import Case
+from models.tables import Case, utc
 from models.tasks import ActivityRetry, CaseDeadline, CaseTask
 from workflows.return_case import workflow_id
 from workflows.tasks import HUMAN_ROLES
@@ -47,11 +47,6 @@ PROBLEMS_QUERY = (
 )
 
 
-def utc(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every time here is UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 @dataclass
 class Filters:
     stage: Stage | None = None
@@ -63,19 +58,22 @@ class Filters:
     def wants(self, reason: StuckReason) -> bool:
         return self.reason is None or self.reason == reason
 
-    def on_case(self) -> bool:
-        """Whether any filter is on the case itself (stage, assignee, country, project)."""
-        return self.case_query(select(Case.id)).whereclause is not None
-
-    def case_query(self, query):  # type: ignore[no-untyped-def]
-        for column, value in (
+    def _on_case(self) -> list[tuple[Any, Any]]:
+        """The filters on the case row itself, as (column, value)."""
+        return [(column, value) for column, value in (
             (Case.stage, self.stage),
             (Case.assignee_id, self.assignee_id),
             (Case.country_of_origin, self.country),
             (Case.project_id, self.project_id),
-        ):
-            if value is not None:
-                query = query.where(column == value)
+        ) if value is not None]
+
+    def on_case(self) -> bool:
+        """Whether any filter is on the case itself (stage, assignee, country, project)."""
+        return bool(self._on_case())
+
+    def case_query(self, query):  # type: ignore[no-untyped-def]
+        for column, value in self._on_case():
+            query = query.where(column == value)
         return query
 
     def matches(self, case: Any) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import structlog
 from sqlalchemy.engine import Engine
@@ -14,6 +14,7 @@ from core.security import hash_password, verify_password
 from core.settings import Settings
 from models.enums import Role
 from models.schemas_users import UserCreate
+from models.tables import utc
 from models.users import User
 
 log = structlog.get_logger(__name__)
@@ -45,12 +46,7 @@ def sign_out(session: Session, user: User, now: datetime) -> None:
 
 def signed_out(user: User, issued_at: datetime) -> bool:
     """Whether a token issued at that moment was ended by signing out."""
-    at = user.signed_out_at
-    if at is None:
-        return False
-    if at.tzinfo is None:  # SQLite gives back naive datetimes
-        at = at.replace(tzinfo=UTC)
-    return issued_at <= at
+    return user.signed_out_at is not None and issued_at <= utc(user.signed_out_at)
 
 
 def authenticate(

@@ -25,6 +25,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def utc(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 def enum_type(enum: type) -> sa.Enum:
     """Enums stored as their values in a plain string column, so new members need no ALTER TYPE."""
     return sa.Enum(

@@ -10,11 +10,10 @@ from sqlalchemy import case as when
 from sqlmodel import col, func, select
 
 from api.deps import CurrentActor, SessionDep
-from api.stuck import utc
 from core.db import read_snapshot
 from models.enums import Role, Stage, TaskKind
 from models.schemas_queue import StageCount, TaskCounts, TaskPublic, TasksPublic
-from models.tables import Case
+from models.tables import Case, utc
 from models.tasks import CaseTask
 
 router = APIRouter(prefix="/tasks", tags=["work queue"])
