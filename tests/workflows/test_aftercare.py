@@ -14,6 +14,7 @@ from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from activities.partners import SimulatedPartners
+from api.decisions import execute_update
 from core.settings import Settings
 from models.costs import Cost
 from models.decisions import (
@@ -448,13 +449,17 @@ async def test_two_hundred_updates_and_a_year_of_timers_continue_as_new_and_keep
         visits = state.monitoring.visits
         updates = 3  # arrival, plan, decision
         # 100 extra visits a supervisor adds and 100 reports: 200 more updates.
+        # Sent as the API sends them: one that meets a run as it continues as new goes on to
+        # the new run.
         for i in range(100):
-            await handle.execute_update(
+            await execute_update(
+                handle,
                 ReturnCaseWorkflow.add_monitoring_visit,
                 AddVisitInput(actor=SUPERVISOR, due_on=await today(time_env) + timedelta(days=1),
                               reason=f"check {i}"),
             )
-            await handle.execute_update(
+            await execute_update(
+                handle,
                 ReturnCaseWorkflow.report_monitoring,
                 ReportMonitoringInput(actor=PARTNER, held_on=await today(time_env),
                                       indicators=GOOD),
