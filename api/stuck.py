@@ -17,6 +17,8 @@ Fast with many cases because each reason starts from a narrow, indexed source:
 from __future__ import annotations
 
 import asyncio
+import time
+import weakref
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -236,15 +238,32 @@ def _retrying(
         session.commit()
 
 
+# Temporal's visibility answers PROBLEMS_QUERY by looking through the running workflows, which
+# grows with the number of open cases (on the dev server ~170 ms at 75,000). A workflow task is
+# reported as a problem only after failing again for several seconds, so an answer a few seconds
+# old loses nothing a supervisor could act on, and the query is asked once per few seconds per
+# API process, not on every look at the stuck list.
+PROBLEMS_FRESH_FOR = 5.0  # seconds
+_problems_seen: weakref.WeakKeyDictionary[Client, tuple[float, list[str]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 async def _problem_cases(client: Client) -> list[str]:
+    seen = _problems_seen.get(client)
+    if seen is not None and time.monotonic() - seen[0] < PROBLEMS_FRESH_FOR:
+        return seen[1]
+    asked_at = time.monotonic()
     try:
-        return [
+        found = [
             w.id.removeprefix("case-")
             async for w in client.list_workflows(PROBLEMS_QUERY, limit=1000)
         ]
     except RPCError as err:  # a server without visibility queries (the time-skipping one)
         log.info("reported problems not available", error=str(err))
         return []
+    _problems_seen[client] = (asked_at, found)
+    return found
 
 
 def _failing(

@@ -7,12 +7,22 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from activities.projection import refresh_due_columns
-from api.stuck import Filters, _ranked_in_tables, _ranking_for
+from api.stuck import (
+    PROBLEMS_FRESH_FOR,
+    PROBLEMS_QUERY,
+    Filters,
+    _problem_cases,
+    _ranked_in_tables,
+    _ranking_for,
+)
 from models.enums import DeadlineKind, Role, Stage, TaskKind
 from models.tasks import CaseDeadline, CaseTask
 from tests.factories import insert_case
@@ -59,3 +69,38 @@ def test_both_rankings_give_the_same_cases_in_the_same_order(engine: Engine) -> 
             assert _ranking_for(f)(session, NOW, f, leave_out, first) == (
                 _ranked_in_tables(session, NOW, f, leave_out, first)
             ), (f, first)
+
+
+class Visibility:
+    """A Temporal client whose visibility reports the failing workflows in `failing`."""
+
+    def __init__(self) -> None:
+        self.failing: list[str] = []
+        self.asked = 0
+
+    async def list_workflows(self, query: str, limit: int) -> Any:
+        assert query == PROBLEMS_QUERY
+        self.asked += 1
+        for case_id in self.failing:
+            yield SimpleNamespace(id=f"case-{case_id}")
+
+
+async def test_failing_workflows_are_asked_of_temporal_once_per_few_seconds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = [1000.0]
+    monkeypatch.setattr("api.stuck.time.monotonic", lambda: clock[0])
+    temporal = Visibility()
+    temporal.failing = ["a"]
+    assert await _problem_cases(temporal) == ["a"]  # type: ignore[arg-type]
+    temporal.failing = ["a", "b"]
+    clock[0] += PROBLEMS_FRESH_FOR - 1  # supervisors looking again and again: one query
+    assert await _problem_cases(temporal) == ["a"]  # type: ignore[arg-type]
+    assert temporal.asked == 1
+    clock[0] += 1  # a few seconds on, the new failure shows
+    assert await _problem_cases(temporal) == ["a", "b"]  # type: ignore[arg-type]
+    assert temporal.asked == 2
+    # Another API process (another client) asks for itself.
+    other = Visibility()
+    assert await _problem_cases(other) == []  # type: ignore[arg-type]
+    assert other.asked == 1
