@@ -43,9 +43,8 @@ async def execute_update(handle: WorkflowHandle[Any, Any], update: Any, arg: Any
         try:
             return await handle.execute_update(update, arg)
         except RPCError as err:
-            if err.status != RPCStatusCode.NOT_FOUND or not attempts_left:
-                raise
-            if not await _running(handle):
+            if (err.status != RPCStatusCode.NOT_FOUND or not attempts_left
+                    or not await _running(handle)):
                 raise
             log.info("decision sent again to the case's new run", workflow_id=handle.id)
 

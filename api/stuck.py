@@ -79,15 +79,7 @@ class Filters:
         return query
 
     def matches(self, case: Any) -> bool:
-        return all(
-            value is None or getattr(case, name) == value
-            for name, value in (
-                ("stage", self.stage),
-                ("assignee_id", self.assignee_id),
-                ("country_of_origin", self.country),
-                ("project_id", self.project_id),
-            )
-        )
+        return all(getattr(case, column.key) == value for column, value in self._on_case())
 
 
 @dataclass
