@@ -26,7 +26,9 @@ from bench.stack import (
     RESULTS,
     add_set_option,
     bounded,
+    cpu_per_op,
     percentiles,
+    print_cpu,
     run_bench,
     running_stack,
     settings_env,
@@ -144,8 +146,10 @@ async def main(args: argparse.Namespace) -> None:
         for i, conc in enumerate(levels):
             n = args.requests_single if conc == 1 else args.requests
             for name, op in phases if i % 2 == 0 else phases[::-1]:
+                before = stack.cpu()
                 lat, wall, errors = await bounded(n, conc, op)
-                rows.append(row(name, conc, lat, wall, errors))
+                rows.append(row(name, conc, lat, wall, errors) |
+                            {"cpu_ms_per_op": cpu_per_op(before, stack.cpu(), len(lat))})
 
     verdicts = {}
     for conc in levels:
@@ -159,6 +163,7 @@ async def main(args: argparse.Namespace) -> None:
             "throughput_met": api["per_s"] >= THROUGHPUT_FACTOR * raw["per_s"],
         }
     print_table(rows)
+    print_cpu(rows)
     print()
     for conc, v in verdicts.items():
         line = (f"{conc:>3} clients: p99 API/raw = {v['p99_ratio']} (target <= {P99_FACTOR}) "

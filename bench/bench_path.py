@@ -44,7 +44,9 @@ from bench.stack import (
     Stack,
     add_set_option,
     bounded,
+    cpu_per_op,
     percentiles,
+    print_cpu,
     run_bench,
     running_stack,
     settings_env,
@@ -177,9 +179,11 @@ async def run_phases(args: argparse.Namespace, stack: Stack, http: httpx.AsyncCl
     phases = [("API intake to departure", path.walk), ("baseline PathWorkflow", baseline)]
     for round_no in range(args.rounds):
         for name, op in phases if round_no % 2 == 0 else phases[::-1]:
+            before = stack.cpu()
             lat, wall, errors = await bounded(args.cases, args.concurrency, op)
             r = row(name, args.cases, args.concurrency, lat, wall, errors)
-            rows.append({**r, "round": round_no + 1})
+            rows.append({**r, "round": round_no + 1,
+                         "cpu_ms_per_op": cpu_per_op(before, stack.cpu(), len(lat))})
             print(f"round {round_no + 1} {name}: {r['ok']}/{r['n']} in {r['wall_s']}s "
                   f"= {r['per_s']}/s, errors {r['errors']} {r['first_errors'][:1]}",
                   flush=True)
@@ -198,6 +202,7 @@ async def main(args: argparse.Namespace) -> None:
         # The baseline's worker is a process of its own, as the case worker is: an in-process
         # one would share this process's event loop (and one core) with the load generator.
         base = spawn_baseline(stack)
+        stack.cpu_pids["baseline worker"] = base.pid
         try:
             while not await wait_for_pollers(stack.client, TASK_QUEUE):
                 assert base.poll() is None, (stack.tmp / "baseline.log").read_text()[-2000:]
@@ -220,6 +225,7 @@ async def main(args: argparse.Namespace) -> None:
     for r in rows:
         print(f"{r['phase']:<24}{r['round']:>6}{r['n']:>6}{r['ok']:>6}{r['errors']:>5}"
               f"{r['wall_s']:>9}{r['per_s']:>8}{r['p50']:>13}{r['p95']:>13}")
+    print_cpu(rows)
     print(f"\nintake to departure {api_rate:.2f} cases/s, baseline {raw_rate:.2f}/s: ratio "
           f"{ratio:.2f} (target >= {TARGET}) -> {'MET' if ratio >= TARGET else 'MISSED'}")
     out = write_result(args.name, {

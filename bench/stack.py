@@ -112,11 +112,78 @@ class Stack:
     # The HOMEWARD_* environment the worker and API run with (for more processes alike).
     worker_env: dict[str, str] = field(default_factory=dict)
 
+    # More processes whose CPU time `cpu()` reports (a baseline worker of its own, PostgreSQL).
+    cpu_pids: dict[str, int] = field(default_factory=dict)
+
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds (user + system) used so far by each process of the stack, with its
+        children, and by this process ("bench": the load and any in-process baseline worker).
+        Subtract two readings for what a phase cost; see `cpu_per_op`."""
+        pids = {name: p.pid for name, p in self.procs.items()} | self.cpu_pids
+        tree = _process_tree_times()
+        own = os.times()
+        return {name: _tree_seconds(tree, pid) for name, pid in pids.items()} | {
+            "bench": own.user + own.system}
+
     def headers(self, username: str = "caseworker") -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[username]}"}
 
     def log(self, name: str) -> Path:
         return self.tmp / f"{name}.log"
+
+
+def _process_tree_times() -> dict[int, tuple[int, int]]:
+    """pid -> (parent pid, CPU clock ticks of the process and of its reaped children)."""
+    table: dict[int, tuple[int, int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:  # gone meanwhile
+            continue
+        fields = stat.rsplit(")", 1)[1].split()  # after the command name, from field 3 on
+        # ppid is field 4; utime, stime, cutime, cstime are fields 14-17 (proc(5)).
+        table[int(entry)] = (int(fields[1]), sum(int(x) for x in fields[11:15]))
+    return table
+
+
+def _tree_seconds(table: dict[int, tuple[int, int]], root: int) -> float:
+    """CPU seconds of `root` and its descendants: a live one counts its own time, one that
+    ended is in its parent's reaped-children time (PostgreSQL's backends, for instance)."""
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    ticks, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        if pid in table:
+            ticks += table[pid][1]
+            todo.extend(children.get(pid, []))
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_per_op(before: dict[str, float], after: dict[str, float], n: int) -> dict[str, float]:
+    """Milliseconds of CPU per operation, by process and in total, between two `Stack.cpu()`
+    readings. Unlike a rate, this hardly moves with what else the machine is doing."""
+    if n <= 0:
+        return {}
+    per = {name: round((after[name] - before.get(name, 0.0)) * 1000 / n, 2) for name in after}
+    return per | {"total": round(sum(per.values()), 2)}
+
+
+def print_cpu(rows: list[dict[str, Any]]) -> None:
+    """The rows' CPU milliseconds per operation, one column per process."""
+    rows = [r for r in rows if r.get("cpu_ms_per_op")]
+    if not rows:
+        return
+    names = sorted({k for r in rows for k in r["cpu_ms_per_op"]} - {"total"}) + ["total"]
+    width = {n: max(10, len(n) + 2) for n in names}
+    print(f"\n{'CPU ms per operation':<30}" + "".join(f"{n:>{width[n]}}" for n in names))
+    for r in rows:
+        label = f"{r['phase']} ({r['concurrency']})"
+        print(f"{label:<30}" + "".join(
+            f"{r['cpu_ms_per_op'].get(n, 0.0):>{width[n]}}" for n in names))
 
 
 def _spawn(name: str, args: list[str], env: dict[str, str], tmp: Path) -> subprocess.Popen[bytes]:
@@ -292,7 +359,8 @@ async def running_stack(
                     _live.append(spies[-1])
             yield Stack(base_url, address, settings, client, tokens, tmp,
                         {"temporal": temporal, "worker": worker, "api": api},
-                        {k: v for k, v in env.items() if k.startswith("HOMEWARD_")})
+                        {k: v for k, v in env.items() if k.startswith("HOMEWARD_")},
+                        {"postgresql": pg.postmaster_pid()} if pg is not None else {})
         finally:
             for spy in spies:  # SIGINT makes py-spy write its samples
                 if spy.poll() is None:
