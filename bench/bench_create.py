@@ -28,6 +28,7 @@ from bench.stack import (
     run_bench,
     running_stack,
     settings_env,
+    until_quiet,
     write_result,
 )
 
@@ -81,7 +82,7 @@ async def main(args: argparse.Namespace) -> None:
                 lat, wall, errors = await bounded(args.total, args.concurrency, op)
                 # Let the worker finish the projections/workflow tasks the phase left behind
                 # (their CPU time is part of what the phase cost).
-                await asyncio.sleep(args.settle)
+                await until_quiet(stack, args.settle)
                 rows.append(row(name, args.total, args.concurrency, lat, wall, errors) | {
                     "round": round_no + 1,
                     "cpu_ms_per_op": cpu_per_op(before, stack.cpu(), len(lat))})

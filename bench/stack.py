@@ -163,6 +163,21 @@ def _tree_seconds(table: dict[int, tuple[int, int]], root: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+async def until_quiet(stack: Stack, at_least: float, limit: float = 60.0) -> None:
+    """Wait `at_least` seconds, then until the worker is idle (under 5% of a core over half a
+    second; at most `limit` seconds): work a phase left behind (projections of the cases it
+    opened) is then counted in that phase's CPU time, not in the next one's."""
+    await asyncio.sleep(at_least)
+    deadline = time.monotonic() + limit
+    last = stack.cpu()["worker"]
+    while time.monotonic() < deadline:
+        await asyncio.sleep(0.5)
+        now = stack.cpu()["worker"]
+        if now - last < 0.025:
+            return
+        last = now
+
+
 def cpu_per_op(before: dict[str, float], after: dict[str, float], n: int) -> dict[str, float]:
     """Milliseconds of CPU per operation, by process and in total, between two `Stack.cpu()`
     readings. Unlike a rate, this hardly moves with what else the machine is doing."""
