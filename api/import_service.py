@@ -321,6 +321,15 @@ def import_cases(
             report.refused.append(RefusedCase(lines=lines, external_ref=group.external_ref,
                                               reasons=reasons))
             continue
+        if data.has_costs and data.cost_currency not in (None, project.currency):
+            report.refused.append(RefusedCase(
+                lines=lines, external_ref=group.external_ref,
+                reasons=[(f"line {lines[0]}: cost_currency: the costs are in "
+                          f"{data.cost_currency}, but project {project.code} keeps its "
+                          f"accounts in {project.currency}; convert them to "
+                          f"{project.currency} first (Homeward does not convert currencies)")],
+            ))
+            continue
         existing = session.exec(select(Case).where(Case.external_ref == group.external_ref)).first()
         partner_id = None
         if existing is None and not data.closed and data.stage in AFTER_ARRIVAL_STAGES:

@@ -28,6 +28,7 @@ CASE_COLUMNS = (
     "return_decision_date", "voluntary_departure_deadline", "preferred_language",
     "destination_city", "intake_date", "stage", "consent_signed_on", "departure_date",
     "arrival_date", "reintegration_date", "closure_date", "closure_reason", *COST_COLUMNS,
+    "cost_currency",
 )
 REQUIRED_COLUMNS = ("external_ref", "relationship", "given_name", "family_name",
                     "date_of_birth", "sex", "nationality", "country_of_origin",
@@ -70,6 +71,14 @@ class ImportCase(CaseBase):
     cost_post_arrival: ImportCost | None = None
     cost_reintegration: ImportCost | None = None
     cost_other: ImportCost | None = None
+    cost_currency: str | None = Field(
+        default=None, pattern="^[A-Z]{3}$",
+        description="ISO 4217 code of the cost amounts; it must be the project's currency",
+    )
+
+    @property
+    def has_costs(self) -> bool:
+        return any(getattr(self, column) is not None for column in COST_COLUMNS)
 
     @property
     def closed(self) -> bool:

@@ -207,3 +207,37 @@ async def test_a_file_that_cannot_be_read_is_refused_whole(
     assert r.status_code == 403
     assert counts(engine) == before
     assert (await upload(api, "nope", EXAMPLE.read_bytes())).status_code == 404
+
+
+async def test_costs_in_another_currency_than_the_projects_are_refused(
+    api: httpx.AsyncClient, engine: Engine
+) -> None:
+    project = await create_project(api, code="CUR", period_start="2026-01-01",
+                                   period_end="2026-12-31")
+    assert project["currency"] == "EUR"
+    header = ("external_ref,relationship,given_name,family_name,date_of_birth,sex,nationality,"
+              "country_of_origin,legal_situation,location_type,intake_date,departure_date,"
+              "closure_date,cost_ticket,cost_currency\n")
+
+    def line(ref: str, ticket: str, currency: str) -> str:
+        return (f"{ref},principal,Oleh,Bondar,1979-11-30,male,UA,UA,irregular_stay,community,"
+                f"2026-02-01,2026-03-01,2026-03-02,{ticket},{currency}\n")
+
+    before = counts(engine)
+    content = header + line("CUR-USD", "500.00", "USD") + line("CUR-EUR", "400.00", "EUR") + \
+        line("CUR-NONE", "300.00", "") + line("CUR-BAD", "200.00", "euro")
+    r = await upload(api, project["id"], content.encode())
+    assert r.status_code == 200, r.text
+    report = r.json()
+    assert {c["external_ref"] for c in report["imported"]} == {"CUR-EUR", "CUR-NONE"}
+    refused = {c["external_ref"]: c["reasons"] for c in report["refused"]}
+    assert refused["CUR-USD"] == [(
+        "line 2: cost_currency: the costs are in USD, but project CUR keeps its accounts in "
+        "EUR; convert them to EUR first (Homeward does not convert currencies)")]
+    assert refused["CUR-BAD"][0].startswith("line 5: cost_currency: String should match")
+    # Only the two accepted cases and their costs, in the project's currency.
+    assert counts(engine) == (before[0] + 2, before[1] + 2, before[2] + 2)
+    with Session(engine) as session:
+        costs = session.exec(select(Cost).where(col(Cost.project_id) == project["id"])).all()
+    assert sorted((str(c.amount), c.currency) for c in costs) == [
+        ("300.00", "EUR"), ("400.00", "EUR")]
