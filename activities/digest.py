@@ -14,7 +14,7 @@ from activities.notifications import active_users
 from models.digest import DigestInput, DigestMails
 from models.enums import CaseStatus, Role, Stage
 from models.external import Mail
-from models.tables import Case
+from models.tables import Case, utc
 from models.tasks import CaseDeadline, CaseTask
 
 log = structlog.get_logger(__name__)
@@ -88,17 +88,17 @@ class DigestActivities:
                 active.where(col(Case.updated_at) < now - timedelta(days=data.stalled_after_days))
                 .order_by(col(Case.updated_at))
             ).all())
-        late = [(t, ref) for t, ref in tasks if t.due_at is not None and _utc(t.due_at) < now]
+        late = [(t, ref) for t, ref in tasks if t.due_at is not None and utc(t.due_at) < now]
         today = [(t, ref) for t, ref in tasks if (t, ref) not in late]
         return (
             _section("Awaiting your decision", list(awaiting), "- {c.reference}: {c.awaiting}")
             + _lines("Your tasks overdue", [
-                f"- {ref}: {t.summary} (due {_utc(t.due_at):%Y-%m-%d %H:%M})" for t, ref in late
+                f"- {ref}: {t.summary} (due {utc(t.due_at):%Y-%m-%d %H:%M})" for t, ref in late
             ])
             + _lines("Your tasks due today", [f"- {ref}: {t.summary}" for t, ref in today])
             + _lines("Deadlines missed or at risk", [
-                f"- {ref}: {d.detail} ({'missed' if _utc(d.due_at) < now else 'due'} "
-                f"{_utc(d.due_at):%Y-%m-%d})" for d, ref in deadlines
+                f"- {ref}: {d.detail} ({'missed' if utc(d.due_at) < now else 'due'} "
+                f"{utc(d.due_at):%Y-%m-%d})" for d, ref in deadlines
             ])
             + _section(
                 "Departure day passed, departure not confirmed", list(overdue),
@@ -109,12 +109,6 @@ class DigestActivities:
                 "- {c.reference}: {c.stage}, last change {c.updated_at:%Y-%m-%d}",
             )
         )
-
-
-def _utc(moment: datetime | None) -> datetime:
-    """SQLite gives naive datetimes back; every stored time is UTC."""
-    assert moment is not None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _lines(title: str, lines: list[str]) -> list[str]:
