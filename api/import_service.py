@@ -371,6 +371,6 @@ def import_cases(
 def _entry(line: int, case: Case) -> ImportedCase:
     return ImportedCase(line=line, external_ref=case.external_ref or "", case_id=case.id,
                         reference=case.reference, closed=case.status == CaseStatus.CLOSED,
-                        stage=case.stage)
+                        stage=case.stage, project_id=case.project_id)
 
 

@@ -161,6 +161,9 @@ class ImportedCase(BaseModel):
     reference: str
     closed: bool = Field(description="Stored as history; no workflow runs")
     stage: Stage
+    project_id: str = Field(
+        description="The case's project: for a case imported before, maybe another project"
+    )
 
 
 class RefusedCase(BaseModel):

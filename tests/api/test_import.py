@@ -241,3 +241,10 @@ async def test_costs_in_another_currency_than_the_projects_are_refused(
         costs = session.exec(select(Cost).where(col(Cost.project_id) == project["id"])).all()
     assert sorted((str(c.amount), c.currency) for c in costs) == [
         ("300.00", "EUR"), ("400.00", "EUR")]
+    # The same case in a file of another project: already imported, and the report says where.
+    other = await create_project(api, code="CUR2")
+    r = await upload(api, other["id"], (header + line("CUR-EUR", "400.00", "EUR")).encode())
+    assert r.status_code == 200, r.text
+    [entry] = r.json()["already_imported"]
+    assert (entry["external_ref"], entry["project_id"]) == ("CUR-EUR", project["id"])
+    assert counts(engine) == (before[0] + 2, before[1] + 2, before[2] + 2)
