@@ -119,10 +119,8 @@ class Stack:
         """CPU seconds (user + system) used so far by each process of the stack, with its
         children, and by this process ("bench": the load and any in-process baseline worker).
         Subtract two readings for what a phase cost; see `cpu_per_op`."""
-        pids = {name: p.pid for name, p in self.procs.items()} | self.cpu_pids
-        tree = _process_tree_times()
         own = os.times()
-        return {name: _tree_seconds(tree, pid) for name, pid in pids.items()} | {
+        return cpu_of_trees({name: p.pid for name, p in self.procs.items()} | self.cpu_pids) | {
             "bench": own.user + own.system}
 
     def headers(self, username: str = "caseworker") -> dict[str, str]:
@@ -132,9 +130,12 @@ class Stack:
         return self.tmp / f"{name}.log"
 
 
-def _process_tree_times() -> dict[int, tuple[int, int]]:
-    """pid -> (parent pid, CPU clock ticks of the process and of its reaped children)."""
-    table: dict[int, tuple[int, int]] = {}
+def cpu_of_trees(roots: dict[str, int]) -> dict[str, float]:
+    """CPU seconds (user + system) of each root process with its descendants, from one scan
+    of /proc: a live process counts its own time, one that ended is in its parent's
+    reaped-children time (PostgreSQL's backends, for instance)."""
+    ticks: dict[int, int] = {}
+    children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -144,23 +145,20 @@ def _process_tree_times() -> dict[int, tuple[int, int]]:
             continue
         fields = stat.rsplit(")", 1)[1].split()  # after the command name, from field 3 on
         # ppid is field 4; utime, stime, cutime, cstime are fields 14-17 (proc(5)).
-        table[int(entry)] = (int(fields[1]), sum(int(x) for x in fields[11:15]))
-    return table
+        ticks[int(entry)] = sum(int(x) for x in fields[11:15])
+        children.setdefault(int(fields[1]), []).append(int(entry))
 
+    def tree(root: int) -> int:
+        total, todo = 0, [root]
+        while todo:
+            pid = todo.pop()
+            if pid in ticks:
+                total += ticks[pid]
+                todo.extend(children.get(pid, []))
+        return total
 
-def _tree_seconds(table: dict[int, tuple[int, int]], root: int) -> float:
-    """CPU seconds of `root` and its descendants: a live one counts its own time, one that
-    ended is in its parent's reaped-children time (PostgreSQL's backends, for instance)."""
-    children: dict[int, list[int]] = {}
-    for pid, (ppid, _) in table.items():
-        children.setdefault(ppid, []).append(pid)
-    ticks, todo = 0, [root]
-    while todo:
-        pid = todo.pop()
-        if pid in table:
-            ticks += table[pid][1]
-            todo.extend(children.get(pid, []))
-    return ticks / os.sysconf("SC_CLK_TCK")
+    hz = os.sysconf("SC_CLK_TCK")
+    return {name: tree(pid) / hz for name, pid in roots.items()}
 
 
 async def until_quiet(stack: Stack, at_least: float, limit: float = 60.0) -> None:

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from bench.stack import _process_tree_times, _tree_seconds, cpu_per_op
+from bench.stack import cpu_of_trees, cpu_per_op
 
 BURN = 0.4  # CPU seconds a child spends
 
@@ -27,21 +27,19 @@ def test_a_process_tree_counts_its_children_live_and_ended() -> None:
         "print('started', flush=True)\n"
         "time.sleep(60)\n"
     )
-    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                              start_new_session=True)  # its own process group, killed whole
     try:
         assert parent.stdout is not None and parent.stdout.readline().strip() == "started"
         deadline = time.monotonic() + 20
         while True:
-            seconds = _tree_seconds(_process_tree_times(), parent.pid)
+            seconds = cpu_of_trees({"parent": parent.pid})["parent"]
             if seconds >= 2 * BURN or time.monotonic() > deadline:
                 break
             time.sleep(0.1)
         assert 2 * BURN <= seconds < 2 * BURN + 3  # both children, plus interpreter start-ups
     finally:
-        for pid, (ppid, _) in _process_tree_times().items():
-            if ppid == parent.pid:
-                os.kill(pid, 9)
-        parent.kill()
+        os.killpg(parent.pid, 9)
         parent.wait()
 
 
