@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import structlog
 from fastapi import HTTPException
-from pydantic import BaseModel
+from sqlalchemy import Engine
+from sqlmodel import Session
 from temporalio.client import (
     Client,
     WorkflowExecutionStatus,
@@ -15,8 +17,12 @@ from temporalio.client import (
 )
 from temporalio.service import RPCError, RPCStatusCode
 
+from models.enums import Role
 from models.payloads import Actor, CaseState
-from workflows.return_case import workflow_id
+from models.users import User
+from workflows.decision import Decision
+from workflows.phases.supervision import ASSIGN
+from workflows.return_case import ReturnCaseWorkflow, workflow_id
 
 log = structlog.get_logger(__name__)
 
@@ -73,14 +79,30 @@ async def decide(client: Client, case_id: str, update: Any, arg: Any) -> Any:
         raise HTTPException(status_code=503, detail="Temporal is unreachable") from err
 
 
-async def act(
-    client: Any,
-    case_id: str,
-    update: Any,
-    model: type[BaseModel],
-    actor: Actor,
-    body: BaseModel | None,
+async def take(
+    client: Client, engine: Engine, case_id: str, decision: Decision, actor: Actor,
+    fields: dict[str, Any],
 ) -> CaseState:
-    """Build the update's input from the body and the acting user, and run it."""
-    fields = body.model_dump() if body is not None else {}
-    return await decide(client, case_id, update, model(actor=actor, **fields))  # type: ignore[no-any-return]
+    """Take a declared decision on a case as ``actor``: the API route and the web form both
+    come here, so a check that needs the database holds for both."""
+    precondition = PRECONDITIONS.get(decision.update)
+    if precondition is not None:
+        with Session(engine) as session:
+            precondition(session, fields)
+    update = getattr(ReturnCaseWorkflow, decision.update)
+    return await decide(client, case_id, update, decision.to_input(actor, fields))  # type: ignore[no-any-return]
+
+
+def _active_caseworker(session: Session, fields: dict[str, Any]) -> None:
+    user = session.get(User, fields["assignee_id"])
+    if user is None or not user.is_active or user.role != Role.CASEWORKER:
+        raise HTTPException(status_code=422, detail=[{
+            "loc": ["body", "assignee_id"], "type": "value_error",
+            "msg": f"{fields['assignee_id']} is not an active caseworker",
+        }])
+
+
+# What a decision needs that only the database knows, checked before the workflow is asked.
+PRECONDITIONS: dict[str, Callable[[Session, dict[str, Any]], None]] = {
+    ASSIGN.update: _active_caseworker,
+}

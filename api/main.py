@@ -31,7 +31,6 @@ from api.routes import (
     reports,
     supervision,
     timeline,
-    travel,
     ui,
     ui_cases,
     users,
@@ -82,7 +81,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(audit_routes.router, dependencies=guarded)
     app.include_router(cases.router, dependencies=guarded)
     app.include_router(decisions.router, dependencies=guarded)
-    app.include_router(travel.router, dependencies=guarded)
     app.include_router(privacy.router, dependencies=guarded)
     app.include_router(timeline.router, dependencies=guarded)
     app.include_router(notifications.router, dependencies=guarded)

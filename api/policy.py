@@ -1,8 +1,13 @@
-"""Who may call which route: one table, deny by default. A route missing here is closed."""
+"""Who may call which route: one table, deny by default. A route missing here is closed.
+
+A decision's rule comes from its declaration (workflows/phases): the roles its route admits
+are the roles its workflow update accepts.
+"""
 
 from __future__ import annotations
 
 from models.enums import Role
+from workflows.phases import DECISIONS
 
 CW, SUP, PARTNER, AUDITOR, ADMIN = (
     Role.CASEWORKER, Role.SUPERVISOR, Role.PARTNER, Role.AUDITOR, Role.ADMIN
@@ -27,23 +32,6 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/cases"): STAFF | {AUDITOR},
     ("GET", "/cases/{case_id}"): STAFF,
     ("GET", "/cases/{case_id}/household"): STAFF,
-    ("POST", "/cases/{case_id}/counselling-sessions"): STAFF,
-    ("POST", "/cases/{case_id}/intake/complete"): STAFF,
-    ("POST", "/cases/{case_id}/eligibility/assessment"): STAFF,
-    ("POST", "/cases/{case_id}/eligibility/decision"): frozenset({SUP}),
-    ("POST", "/cases/{case_id}/consent"): STAFF,
-    ("POST", "/cases/{case_id}/vulnerability-steps"): STAFF,
-    ("POST", "/cases/{case_id}/grant/proposal"): STAFF,
-    ("POST", "/cases/{case_id}/grant/decision"): frozenset({SUP}),
-    ("POST", "/cases/{case_id}/grant/payment-retry"): STAFF,
-    ("POST", "/cases/{case_id}/withdrawal"): STAFF,
-    ("POST", "/cases/{case_id}/travel-documents/assessment"): STAFF,
-    ("POST", "/cases/{case_id}/travel-documents/embassy-answer"): STAFF | {Role.EMBASSY_LIAISON},
-    ("POST", "/cases/{case_id}/travel-documents/decision"): STAFF,
-    ("POST", "/cases/{case_id}/clearance"): STAFF | {Role.BORDER_GUARD, Role.MIGRATION_OFFICE},
-    ("POST", "/cases/{case_id}/bookings"): STAFF,
-    ("POST", "/cases/{case_id}/departure"): frozenset({Role.BORDER_GUARD, Role.ESCORT}),
-    ("POST", "/cases/{case_id}/no-show/decision"): STAFF,
     ("GET", "/cases/{case_id}/timeline"): STAFF | {AUDITOR},
     ("GET", "/notifications"): frozenset(Role),
     ("POST", "/notifications/{notification_id}/read"): frozenset(Role),
@@ -64,17 +52,6 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/projects/{project_id}/report"): frozenset({SUP, AUDITOR, ADMIN}),
     # After departure. Partners: only cases handed over to them (api/deps.PartnerCaseDep).
     ("GET", "/cases/{case_id}/reintegration"): STAFF | {PARTNER, AUDITOR},
-    ("POST", "/cases/{case_id}/handover"): STAFF,
-    ("POST", "/cases/{case_id}/arrival"): STAFF | {PARTNER},
-    ("POST", "/cases/{case_id}/arrival/assistance"): STAFF | {PARTNER},
-    ("POST", "/cases/{case_id}/reintegration-plan"): STAFF | {PARTNER},
-    ("POST", "/cases/{case_id}/reintegration-plan/decision"): frozenset({SUP}),
-    ("POST", "/cases/{case_id}/reintegration-plan/deliveries"): STAFF | {PARTNER},
-    ("POST", "/cases/{case_id}/monitoring/reports"): STAFF | {PARTNER},
-    ("POST", "/cases/{case_id}/monitoring/visits"): frozenset({SUP}),
-    ("POST", "/cases/{case_id}/monitoring/end"): frozenset({SUP}),
-    ("POST", "/cases/{case_id}/closure/proposal"): STAFF,
-    ("POST", "/cases/{case_id}/closure/decision"): frozenset({SUP}),
     ("GET", "/partners"): STAFF | {ADMIN},
     ("POST", "/partners"): frozenset({ADMIN}),
     ("PATCH", "/partners/{partner_id}"): frozenset({ADMIN}),
@@ -82,14 +59,11 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/cases/{case_id}/costs"): STAFF,
     ("GET", "/projects/{project_id}/budget"): STAFF | {AUDITOR, ADMIN},
     ("POST", "/projects/{project_id}/import"): frozenset({SUP, ADMIN}),
-    # Work queue and supervision (issue #5).
+    # Work queue and supervision.
     ("GET", "/tasks"): STAFF,
     ("GET", "/tasks/approvals"): frozenset({SUP}),
     ("GET", "/tasks/counts"): STAFF,
     ("GET", "/supervision/stuck"): frozenset({SUP}),
-    ("POST", "/cases/{case_id}/assignment"): frozenset({SUP}),
-    ("POST", "/cases/{case_id}/reminder"): frozenset({SUP}),
-    ("POST", "/cases/{case_id}/cancellation"): frozenset({SUP}),
     ("POST", "/cases/{case_id}/external-call-retry"): frozenset({SUP}),
     # Decrypting workflow payloads shows personal data: supervisors only.
     ("POST", "/codec/decode"): frozenset({SUP}),
@@ -101,7 +75,7 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/ui/cases/new"): STAFF,
     ("POST", "/ui/cases/new"): STAFF,
     ("GET", "/ui/cases/{case_id}"): STAFF,
-    # Each action is checked again against its API route's rule (api/web/actions.py).
+    # Each action is checked again against its decision's declared roles (api/web/catalogue.py).
     # A partner only on the cases handed over to its organisation (PartnerCaseDep).
     ("POST", "/ui/cases/{case_id}/actions/{action}"): STAFF | AUTHORITIES | {PARTNER},
     ("GET", "/ui/partner"): frozenset({PARTNER}),
@@ -110,6 +84,7 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/ui/departures"): STAFF | {Role.BORDER_GUARD, Role.ESCORT},
     ("GET", "/ui/reports"): frozenset({SUP, AUDITOR, ADMIN}),
     ("GET", "/ui/reports/download"): frozenset({SUP, AUDITOR, ADMIN}),
+    **{("POST", decision.path): decision.roles for decision in DECISIONS},
 }
 
 # Reads of a case's personal data: each one is written to the audit trail.

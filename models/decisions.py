@@ -25,12 +25,12 @@ Reason = Annotated[str, Field(min_length=1, max_length=2000)]
 
 class RecordCounsellingInput(BaseModel):
     session: CounsellingSession
-    # Optional while intake endpoints accept calls without the X-Actor headers.
+    # Optional: histories recorded before intake decisions named their actor lack it.
     actor: Actor | None = None
 
 
 class CompleteIntakeInput(BaseModel):
-    actor: Actor | None = None
+    actor: Actor | None = None  # as above
 
 
 class SubmitEligibilityInput(BaseModel):

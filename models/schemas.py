@@ -110,7 +110,7 @@ class DependantIn(PersonIn):
 
 
 class HouseholdMemberPublic(PersonIn):
-    """A household member as the case view shows it (personal data: staff only, later issue)."""
+    """A household member as the case view shows it (personal data: staff only)."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -269,15 +269,3 @@ class NoShowDecisionIn(DecisionIn):
 
 class GrantProposalIn(DecisionIn):
     """Nothing to send: the workflow computes the grant from the project's policy."""
-
-
-class WithdrawalIn(DecisionIn):
-    reason: ClosureReason = ClosureReason.WITHDRAWN
-    note: Text
-
-    @field_validator("reason")
-    @classmethod
-    def _pre_departure_reason(cls, v: ClosureReason) -> ClosureReason:
-        if v not in (ClosureReason.WITHDRAWN, ClosureReason.ABSCONDED):
-            raise ValueError("must be 'withdrawn' or 'absconded'")
-        return v

@@ -8,7 +8,6 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from models.enums import (
-    ClosureReason,
     DeadlineKind,
     Role,
     Severity,
@@ -90,11 +89,6 @@ class AssignmentIn(BaseModel):
 
 class ReminderIn(BaseModel):
     message: Text
-
-
-class CancellationIn(BaseModel):
-    reason: ClosureReason = ClosureReason.WITHDRAWN
-    note: Text
 
 
 class RetryResult(BaseModel):

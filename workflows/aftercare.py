@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from temporalio import workflow
 from temporalio.exceptions import ActivityError
 
+import workflows.phases as phases  # noqa: PLR0402
 from models.decisions import (
     AddVisitInput,
     ClosureDecisionInput,
@@ -41,7 +42,6 @@ from models.reintegration import (
     PlanComponent,
     ReintegrationPlan,
 )
-from workflows import aftercare_checks as checks
 from workflows import calls, score
 from workflows.aftercare_checks import plan_cap
 from workflows.budget import require_budget
@@ -241,7 +241,7 @@ class AftercareUpdates:
 
     @hand_over.validator
     def _validate_hand_over(self, data: HandOverInput) -> None:
-        checks.hand_over(self._run.state, data, self._today())
+        phases.arrival.HAND_OVER.validate(self._run.state, data, self._today())
 
     @workflow.update
     async def confirm_arrival(self, data: ConfirmArrivalInput) -> CaseState:
@@ -255,7 +255,7 @@ class AftercareUpdates:
 
     @confirm_arrival.validator
     def _validate_arrival(self, data: ConfirmArrivalInput) -> None:
-        checks.arrival(self._run.state, data, self._today())
+        phases.arrival.CONFIRM_ARRIVAL.validate(self._run.state, data, self._today())
 
     @workflow.update
     async def record_assistance(self, data: RecordAssistanceInput) -> CaseState:
@@ -292,7 +292,7 @@ class AftercareUpdates:
 
     @record_assistance.validator
     def _validate_assistance(self, data: RecordAssistanceInput) -> None:
-        checks.assistance(self._run.state, data, self._today())
+        phases.arrival.RECORD_ASSISTANCE.validate(self._run.state, data, self._today())
 
     @workflow.update
     async def propose_plan(self, data: ProposePlanInput) -> CaseState:
@@ -329,7 +329,7 @@ class AftercareUpdates:
 
     @propose_plan.validator
     def _validate_propose_plan(self, data: ProposePlanInput) -> None:
-        checks.propose_plan(self._run.state, data, self._today())
+        phases.reintegration.PROPOSE_PLAN.validate(self._run.state, data, self._today())
 
     @workflow.update
     async def decide_plan(self, data: PlanDecisionInput) -> CaseState:
@@ -365,7 +365,7 @@ class AftercareUpdates:
 
     @decide_plan.validator
     def _validate_decide_plan(self, data: PlanDecisionInput) -> None:
-        checks.decide_plan(self._run.state, data, self._today())
+        phases.reintegration.DECIDE_PLAN.validate(self._run.state, data, self._today())
 
     @workflow.update
     async def report_delivery(self, data: ReportDeliveryInput) -> CaseState:
@@ -407,7 +407,7 @@ class AftercareUpdates:
 
     @report_delivery.validator
     def _validate_delivery(self, data: ReportDeliveryInput) -> None:
-        checks.delivery(self._run.state, data, self._today())
+        phases.reintegration.REPORT_DELIVERY.validate(self._run.state, data, self._today())
 
     @workflow.update
     async def report_monitoring(self, data: ReportMonitoringInput) -> CaseState:
@@ -434,7 +434,7 @@ class AftercareUpdates:
 
     @report_monitoring.validator
     def _validate_monitoring(self, data: ReportMonitoringInput) -> None:
-        checks.monitoring_report(self._run.state, data, self._today())
+        phases.monitoring.REPORT_MONITORING.validate(self._run.state, data, self._today())
 
     @workflow.update
     async def add_monitoring_visit(self, data: AddVisitInput) -> CaseState:
@@ -454,7 +454,7 @@ class AftercareUpdates:
 
     @add_monitoring_visit.validator
     def _validate_add_visit(self, data: AddVisitInput) -> None:
-        checks.add_visit(self._run.state, data, self._today())
+        phases.monitoring.ADD_VISIT.validate(self._run.state, data, self._today())
 
     @workflow.update
     async def end_monitoring(self, data: EndMonitoringInput) -> CaseState:
@@ -474,7 +474,7 @@ class AftercareUpdates:
 
     @end_monitoring.validator
     def _validate_end_monitoring(self, data: EndMonitoringInput) -> None:
-        checks.end_monitoring(self._run.state, data, self._today())
+        phases.monitoring.END_MONITORING.validate(self._run.state, data, self._today())
 
     @workflow.update
     async def propose_closure(self, data: ProposeClosureInput) -> CaseState:
@@ -494,7 +494,7 @@ class AftercareUpdates:
 
     @propose_closure.validator
     def _validate_propose_closure(self, data: ProposeClosureInput) -> None:
-        checks.propose_closure(self._run.state, data, self._today())
+        phases.closure.PROPOSE_CLOSURE.validate(self._run.state, data, self._today())
 
     @workflow.update
     async def decide_closure(self, data: ClosureDecisionInput) -> CaseState:
@@ -519,4 +519,4 @@ class AftercareUpdates:
 
     @decide_closure.validator
     def _validate_decide_closure(self, data: ClosureDecisionInput) -> None:
-        checks.decide_closure(self._run.state, data, self._today())
+        phases.closure.DECIDE_CLOSURE.validate(self._run.state, data, self._today())

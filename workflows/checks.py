@@ -1,7 +1,8 @@
 """What each decision requires: the checks behind the workflow's update validators.
 
 One function per update, ``(state, input, today) -> None``, raising a ``DecisionRefused``
-ApplicationError with a reason a caseworker can act on. Pure: no clock, no I/O.
+ApplicationError with a reason a caseworker can act on. Pure: no clock, no I/O. Who may take
+a decision is not checked here: its declaration's roles are (workflows/phases).
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ from models.enums import (
     DocumentStatus,
     GrantStatus,
     NoShowChoice,
-    Role,
     Stage,
     StepKind,
 )
@@ -70,16 +70,12 @@ def departure_date(s: CaseState, today: date, departure: date) -> None:
 
 def counselling(s: CaseState, data: RecordCounsellingInput, today: date) -> None:
     stage(s, Stage.INTAKE, "record a counselling session")
-    if data.actor is not None:
-        rules.require_role(data.actor, rules.STAFF, "record a counselling session")
     if data.session.held_on > today:
         raise rules.refuse("a counselling session cannot be in the future")
 
 
 def complete_intake(s: CaseState, data: CompleteIntakeInput, today: date) -> None:
     stage(s, Stage.INTAKE, "complete intake")
-    if data.actor is not None:
-        rules.require_role(data.actor, rules.STAFF, "complete intake")
     if not s.counselling_sessions:
         raise rules.refuse(
             "intake cannot be completed before at least one counselling session is recorded"
@@ -88,7 +84,6 @@ def complete_intake(s: CaseState, data: CompleteIntakeInput, today: date) -> Non
 
 def submit_eligibility(s: CaseState, data: SubmitEligibilityInput, today: date) -> None:
     stage(s, Stage.ELIGIBILITY, "submit an eligibility assessment")
-    rules.require_role(data.actor, rules.STAFF, "submit an eligibility assessment")
     e = s.eligibility
     if e is not None and e.approved is None:
         raise rules.refuse("an eligibility assessment is already waiting for approval")
@@ -106,7 +101,6 @@ def decide_eligibility(s: CaseState, data: EligibilityDecisionInput, today: date
 
 def consent(s: CaseState, data: RecordConsentInput, today: date) -> None:
     stage(s, Stage.CONSENT, "record consent")
-    rules.require_role(data.actor, rules.STAFF, "record consent")
     rules.require_not_future(data.declaration_signed_on, today, "declaration_signed_on")
     if not data.share_with_authorities:
         raise rules.refuse(
@@ -116,7 +110,6 @@ def consent(s: CaseState, data: RecordConsentInput, today: date) -> None:
 
 def step(s: CaseState, data: RecordStepInput, today: date) -> None:
     stage(s, rules.AFTER_CONSENT, "record a vulnerability step")
-    rules.require_role(data.actor, rules.STAFF, "record a vulnerability step")
     rules.find_step(s, data.member_id, data.kind)
     rules.require_not_future(data.completed_on, today, "completed_on")
     if data.kind == StepKind.FIT_TO_TRAVEL:
@@ -130,7 +123,6 @@ def step(s: CaseState, data: RecordStepInput, today: date) -> None:
 
 def assess(s: CaseState, data: AssessDocumentsInput, today: date) -> None:
     stage(s, (Stage.VULNERABILITY, Stage.TRAVEL_DOCUMENTS), "assess travel documents")
-    rules.require_role(data.actor, rules.STAFF, "assess travel documents")
     if s.documents.status != DocumentStatus.NOT_ASSESSED:
         raise rules.refuse("travel documents were already assessed")
     if data.planned_departure <= today:
@@ -141,9 +133,6 @@ def assess(s: CaseState, data: AssessDocumentsInput, today: date) -> None:
 
 def embassy_answer(s: CaseState, data: EmbassyAnswerInput, today: date) -> None:
     stage(s, Stage.TRAVEL_DOCUMENTS, "record the embassy's answer")
-    rules.require_role(
-        data.actor, (*rules.STAFF, Role.EMBASSY_LIAISON), "record the embassy's answer"
-    )
     docs = s.documents
     if docs.status not in (DocumentStatus.REQUESTED, DocumentStatus.DEADLINE_REACHED):
         raise rules.refuse(f"no embassy answer is expected: the request is '{docs.status}'")
@@ -159,7 +148,6 @@ def embassy_answer(s: CaseState, data: EmbassyAnswerInput, today: date) -> None:
 
 def document_decision(s: CaseState, data: DocumentDecisionInput, today: date) -> None:
     stage(s, Stage.TRAVEL_DOCUMENTS, "decide on the travel document")
-    rules.require_role(data.actor, rules.STAFF, "decide on the travel document")
     status = s.documents.status
     if status not in (DocumentStatus.REFUSED, DocumentStatus.DEADLINE_REACHED):
         raise rules.refuse(
@@ -172,11 +160,6 @@ def document_decision(s: CaseState, data: DocumentDecisionInput, today: date) ->
 
 def clearance(s: CaseState, data: ConfirmClearanceInput, today: date) -> None:
     stage(s, Stage.CLEARANCE, "record a clearance")
-    rules.require_role(
-        data.actor,
-        (Role.CASEWORKER, Role.BORDER_GUARD, Role.MIGRATION_OFFICE),
-        "record a clearance",
-    )
     rules.require_not_future(data.confirmed_on, today, "confirmed_on")
     if data.kind not in rules.clearance_required(s):
         raise rules.refuse(f"'{data.kind}' is not required for this case")
@@ -186,7 +169,6 @@ def clearance(s: CaseState, data: ConfirmClearanceInput, today: date) -> None:
 
 def booking(s: CaseState, data: RequestBookingInput, today: date) -> None:
     stage(s, Stage.TRAVEL, "request a booking")
-    rules.require_role(data.actor, rules.STAFF, "request a booking")
     if s.active_booking is not None:
         raise rules.refuse(f"booking {s.active_booking.booking_ref} is still active")
     departure_date(s, today, data.departure_date)
@@ -196,7 +178,6 @@ def booking(s: CaseState, data: RequestBookingInput, today: date) -> None:
 
 def departure(s: CaseState, data: ConfirmDepartureInput, today: date) -> None:
     stage(s, Stage.TRAVEL, "confirm departure")
-    rules.require_role(data.actor, (Role.BORDER_GUARD, Role.ESCORT), "confirm departure")
     booking = s.active_booking
     if booking is None or booking.booking_ref != data.booking_ref:
         raise rules.refuse(f"booking {data.booking_ref} is not the case's active booking")
@@ -215,7 +196,6 @@ def departure(s: CaseState, data: ConfirmDepartureInput, today: date) -> None:
 
 def no_show(s: CaseState, data: NoShowDecisionInput, today: date) -> None:
     stage(s, Stage.TRAVEL, "decide on a no-show")
-    rules.require_role(data.actor, rules.STAFF, "decide on a no-show")
     booking = s.active_booking
     if booking is None or booking.status != BookingStatus.NO_SHOW:
         raise rules.refuse("no no-show is waiting for a decision")
@@ -227,7 +207,6 @@ def no_show(s: CaseState, data: NoShowDecisionInput, today: date) -> None:
 
 def propose_grant(s: CaseState, data: ProposeGrantInput, today: date) -> None:
     stage(s, rules.AFTER_CONSENT, "propose a cash grant")
-    rules.require_role(data.actor, rules.STAFF, "propose a cash grant")
     if not s.household:
         raise rules.refuse("the case has no household members to compute a grant for")
     grant = s.grant
@@ -256,13 +235,11 @@ def retry_payment(s: CaseState, data: RetryPaymentInput, today: date) -> None:
         (Stage.DEPARTED, Stage.ARRIVAL, Stage.REINTEGRATION, Stage.MONITORING, Stage.CLOSURE),
         "retry the grant payment",
     )
-    rules.require_role(data.actor, rules.STAFF, "retry the grant payment")
     if s.grant is None or s.grant.status != GrantStatus.PAYMENT_FAILED:
         raise rules.refuse("no declined grant payment is waiting for a retry")
 
 
 def assign(s: CaseState, data: AssignInput, today: date) -> None:
-    rules.require_role(data.actor, (Role.SUPERVISOR,), "reassign the case")
     if s.status == CaseStatus.CLOSED:
         raise rules.refuse("cannot reassign the case: it is closed")
     if data.assignee_id == s.assignee_id:
@@ -270,6 +247,5 @@ def assign(s: CaseState, data: AssignInput, today: date) -> None:
 
 
 def remind_assignee(s: CaseState, data: RemindAssigneeInput, today: date) -> None:
-    rules.require_role(data.actor, (Role.SUPERVISOR,), "remind the assignee")
     if s.status == CaseStatus.CLOSED:
         raise rules.refuse("cannot remind the assignee: the case is closed")

@@ -1,7 +1,8 @@
 """ReturnCaseWorkflow: one household's return, from first counselling to departure.
 
 Caseworkers, supervisors and authorities drive it through updates whose validators refuse
-decisions that make no sense (wrong stage, wrong role, same person twice; see checks.py).
+decisions that make no sense (wrong stage, wrong role, same person twice): each validator is
+its decision's declaration (workflows/phases), the roles it names and its check.
 Activities reach the external systems and timers in the run loop chase embassies and
 detect no-shows (see case.py). After departure the run ends in stage DEPARTED; arrival,
 reintegration and monitoring are a later issue and will continue from there.
@@ -19,6 +20,7 @@ with workflow.unsafe.imports_passed_through():
     # for every workflow run (~25 ms each time) instead of passing them through.
     import workflows.calls as calls  # noqa: PLR0402
     import workflows.checks as checks  # noqa: PLR0402
+    import workflows.phases as phases  # noqa: PLR0402
     import workflows.rules as rules  # noqa: PLR0402
     from models.decisions import (
         AssessDocumentsInput,
@@ -167,7 +169,7 @@ class ReturnCaseWorkflow(AftercareUpdates):
 
     @record_counselling.validator
     def _validate_counselling(self, data: RecordCounsellingInput) -> None:
-        checks.counselling(self._case.state, data, self._case.today())
+        phases.intake.RECORD_COUNSELLING.validate(self._case.state, data, self._case.today())
 
     @workflow.update
     async def complete_intake(self, data: CompleteIntakeInput) -> CaseState:
@@ -177,7 +179,7 @@ class ReturnCaseWorkflow(AftercareUpdates):
 
     @complete_intake.validator
     def _validate_complete_intake(self, data: CompleteIntakeInput) -> None:
-        checks.complete_intake(self._case.state, data, self._case.today())
+        phases.intake.COMPLETE_INTAKE.validate(self._case.state, data, self._case.today())
 
     # ---- 2. eligibility (four eyes) ----------------------------------------------------
 
@@ -197,7 +199,7 @@ class ReturnCaseWorkflow(AftercareUpdates):
 
     @submit_eligibility.validator
     def _validate_submit_eligibility(self, data: SubmitEligibilityInput) -> None:
-        checks.submit_eligibility(self._case.state, data, self._case.today())
+        phases.intake.SUBMIT_ELIGIBILITY.validate(self._case.state, data, self._case.today())
 
     @workflow.update
     async def decide_eligibility(self, data: EligibilityDecisionInput) -> CaseState:
@@ -218,7 +220,7 @@ class ReturnCaseWorkflow(AftercareUpdates):
 
     @decide_eligibility.validator
     def _validate_decide_eligibility(self, data: EligibilityDecisionInput) -> None:
-        checks.decide_eligibility(self._case.state, data, self._case.today())
+        phases.intake.DECIDE_ELIGIBILITY.validate(self._case.state, data, self._case.today())
 
     # ---- 3. informed consent -----------------------------------------------------------
 
@@ -242,7 +244,7 @@ class ReturnCaseWorkflow(AftercareUpdates):
 
     @record_consent.validator
     def _validate_consent(self, data: RecordConsentInput) -> None:
-        checks.consent(self._case.state, data, self._case.today())
+        phases.intake.RECORD_CONSENT.validate(self._case.state, data, self._case.today())
 
     # ---- 4. vulnerability steps --------------------------------------------------------
 
@@ -261,7 +263,7 @@ class ReturnCaseWorkflow(AftercareUpdates):
 
     @record_vulnerability_step.validator
     def _validate_step(self, data: RecordStepInput) -> None:
-        checks.step(self._case.state, data, self._case.today())
+        phases.vulnerability.RECORD_STEP.validate(self._case.state, data, self._case.today())
 
     # ---- 5. travel documents -----------------------------------------------------------
 
@@ -290,7 +292,7 @@ class ReturnCaseWorkflow(AftercareUpdates):
 
     @assess_travel_documents.validator
     def _validate_assess(self, data: AssessDocumentsInput) -> None:
-        checks.assess(self._case.state, data, self._case.today())
+        phases.documents.ASSESS_DOCUMENTS.validate(self._case.state, data, self._case.today())
 
     @workflow.update
     async def record_embassy_answer(self, data: EmbassyAnswerInput) -> CaseState:
@@ -313,7 +315,7 @@ class ReturnCaseWorkflow(AftercareUpdates):
 
     @record_embassy_answer.validator
     def _validate_embassy_answer(self, data: EmbassyAnswerInput) -> None:
-        checks.embassy_answer(self._case.state, data, self._case.today())
+        phases.documents.RECORD_EMBASSY_ANSWER.validate(self._case.state, data, self._case.today())
 
     @workflow.update
     async def decide_travel_documents(self, data: DocumentDecisionInput) -> CaseState:
@@ -337,7 +339,7 @@ class ReturnCaseWorkflow(AftercareUpdates):
 
     @decide_travel_documents.validator
     def _validate_document_decision(self, data: DocumentDecisionInput) -> None:
-        checks.document_decision(self._case.state, data, self._case.today())
+        phases.documents.DECIDE_DOCUMENTS.validate(self._case.state, data, self._case.today())
 
     # ---- 6. clearance ------------------------------------------------------------------
 
@@ -361,7 +363,7 @@ class ReturnCaseWorkflow(AftercareUpdates):
 
     @confirm_clearance.validator
     def _validate_clearance(self, data: ConfirmClearanceInput) -> None:
-        checks.clearance(self._case.state, data, self._case.today())
+        phases.travel.CONFIRM_CLEARANCE.validate(self._case.state, data, self._case.today())
 
     # ---- 7. travel ---------------------------------------------------------------------
 
@@ -377,7 +379,7 @@ class ReturnCaseWorkflow(AftercareUpdates):
 
     @request_booking.validator
     def _validate_booking(self, data: RequestBookingInput) -> None:
-        checks.booking(self._case.state, data, self._case.today())
+        phases.travel.REQUEST_BOOKING.validate(self._case.state, data, self._case.today())
 
     @workflow.update
     async def confirm_departure(self, data: ConfirmDepartureInput) -> CaseState:
@@ -400,7 +402,7 @@ class ReturnCaseWorkflow(AftercareUpdates):
 
     @confirm_departure.validator
     def _validate_departure(self, data: ConfirmDepartureInput) -> None:
-        checks.departure(self._case.state, data, self._case.today())
+        phases.travel.CONFIRM_DEPARTURE.validate(self._case.state, data, self._case.today())
 
     @workflow.update
     async def decide_no_show(self, data: NoShowDecisionInput) -> CaseState:
@@ -426,7 +428,7 @@ class ReturnCaseWorkflow(AftercareUpdates):
 
     @decide_no_show.validator
     def _validate_no_show(self, data: NoShowDecisionInput) -> None:
-        checks.no_show(self._case.state, data, self._case.today())
+        phases.travel.DECIDE_NO_SHOW.validate(self._case.state, data, self._case.today())
 
     # ---- 8. cash grant (four eyes, paid once) ------------------------------------------
 
@@ -452,7 +454,7 @@ class ReturnCaseWorkflow(AftercareUpdates):
 
     @propose_grant.validator
     def _validate_propose_grant(self, data: ProposeGrantInput) -> None:
-        checks.propose_grant(self._case.state, data, self._case.today())
+        phases.grant.PROPOSE_GRANT.validate(self._case.state, data, self._case.today())
 
     @workflow.update
     async def decide_grant(self, data: GrantDecisionInput) -> CaseState:
@@ -487,7 +489,7 @@ class ReturnCaseWorkflow(AftercareUpdates):
 
     @decide_grant.validator
     def _validate_decide_grant(self, data: GrantDecisionInput) -> None:
-        checks.decide_grant(self._case.state, data, self._case.today())
+        phases.grant.DECIDE_GRANT.validate(self._case.state, data, self._case.today())
 
     @workflow.update
     async def retry_grant_payment(self, data: RetryPaymentInput) -> CaseState:
@@ -507,7 +509,7 @@ class ReturnCaseWorkflow(AftercareUpdates):
 
     @retry_grant_payment.validator
     def _validate_retry_payment(self, data: RetryPaymentInput) -> None:
-        checks.retry_payment(self._case.state, data, self._case.today())
+        phases.grant.RETRY_PAYMENT.validate(self._case.state, data, self._case.today())
 
     def _after_departure(self) -> None:
         """With the partner consent the run loop hands the case over next; without it the
@@ -556,7 +558,7 @@ class ReturnCaseWorkflow(AftercareUpdates):
 
     @assign.validator
     def _validate_assign(self, data: AssignInput) -> None:
-        checks.assign(self._case.state, data, self._case.today())
+        phases.supervision.ASSIGN.validate(self._case.state, data, self._case.today())
 
     @workflow.update
     async def remind_assignee(self, data: RemindAssigneeInput) -> CaseState:
@@ -569,4 +571,4 @@ class ReturnCaseWorkflow(AftercareUpdates):
 
     @remind_assignee.validator
     def _validate_remind(self, data: RemindAssigneeInput) -> None:
-        checks.remind_assignee(self._case.state, data, self._case.today())
+        phases.supervision.REMIND_ASSIGNEE.validate(self._case.state, data, self._case.today())

@@ -72,7 +72,7 @@ def require_role(actor: Actor, roles: Iterable[Role], action: str) -> None:
 
 
 def require_four_eyes(actor: Actor, first: str, action: str) -> None:
-    require_role(actor, (Role.SUPERVISOR,), action)
+    """A second person: not who proposed (who may decide at all is the declaration's)."""
     if actor.id == first:
         raise refuse(f"cannot {action}: the same person cannot propose and approve (four eyes)")
 

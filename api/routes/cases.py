@@ -19,18 +19,15 @@ from api.case_service import (
     start_case_workflow,
     workflow_input,
 )
-from api.decisions import decide
 from api.deps import CaseDep, CurrentActor, SessionDep, SettingsDep, TemporalDep
 from api.project_service import ProjectRefused, project_for_new_case
-from models.decisions import CompleteIntakeInput, RecordCounsellingInput
 from models.enums import CaseStatus, ClosureReason, Role, Stage
-from models.payloads import CaseState, CaseWorkflowInput, CounsellingSession
+from models.payloads import CaseState, CaseWorkflowInput
 from models.schemas import (
     CaseCreate,
     CaseDetail,
     CasePublic,
     CasesPublic,
-    CounsellingSessionIn,
     HouseholdMemberPublic,
 )
 from models.tables import Case, HouseholdMember
@@ -176,25 +173,3 @@ def read_household(case: CaseDep, session: SessionDep) -> list[HouseholdMember]:
         .order_by(col(HouseholdMember.position))
     )
     return list(session.exec(query).all())
-
-
-@router.post("/{case_id}/counselling-sessions", response_model=CaseState)
-async def record_counselling(
-    case: CaseDep, data: CounsellingSessionIn, client: TemporalDep, actor: CurrentActor
-) -> CaseState:
-    """Record a counselling session held with the migrant during intake."""
-    session = CounsellingSession(**data.model_dump())
-    return await decide(  # type: ignore[no-any-return]
-        client,
-        case.id,
-        ReturnCaseWorkflow.record_counselling,
-        RecordCounsellingInput(session=session, actor=actor),
-    )
-
-
-@router.post("/{case_id}/intake/complete", response_model=CaseState)
-async def complete_intake(case: CaseDep, client: TemporalDep, actor: CurrentActor) -> CaseState:
-    """Close intake and move the case on to the eligibility assessment."""
-    return await decide(  # type: ignore[no-any-return]
-        client, case.id, ReturnCaseWorkflow.complete_intake, CompleteIntakeInput(actor=actor)
-    )

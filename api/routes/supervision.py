@@ -14,24 +14,18 @@ from temporalio.api.workflowservice.v1 import ResetActivityRequest
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.decisions import act
 from api.deps import CaseDep, CurrentActor, SessionDep, SettingsDep, TemporalDep
 from api.stuck import Filters, stuck_cases
 from core.settings import Settings
-from models.decisions import AssignInput, ProposeClosureInput, RemindAssigneeInput
-from models.enums import Role, Stage, StuckReason
-from models.payloads import Actor, CaseState
+from models.enums import Stage, StuckReason
+from models.payloads import Actor
 from models.schemas_queue import (
-    AssignmentIn,
-    CancellationIn,
-    ReminderIn,
     RetryResult,
     StuckCasesPublic,
 )
 from models.tables import Case
 from models.tasks import ActivityRetry
-from models.users import User
-from workflows.return_case import ReturnCaseWorkflow, workflow_id
+from workflows.return_case import workflow_id
 
 router = APIRouter(tags=["supervision"])
 log = structlog.get_logger(__name__)
@@ -54,45 +48,6 @@ async def list_stuck(
                       country=country.upper() if country else None, project_id=project_id)
     page, count = await stuck_cases(session, client, datetime.now(UTC), filters, offset, limit)
     return StuckCasesPublic(data=page, count=count)
-
-
-@router.post("/cases/{case_id}/assignment", response_model=CaseState)
-async def assign(
-    case: CaseDep, body: AssignmentIn, session: SessionDep, actor: CurrentActor,
-    client: TemporalDep,
-) -> CaseState:
-    """Reassign the case to another caseworker, with the reason (recorded in the timeline)."""
-    user = session.get(User, body.assignee_id)
-    session.close()
-    if user is None or not user.is_active or user.role != Role.CASEWORKER:
-        raise HTTPException(status_code=422, detail=[{
-            "loc": ["body", "assignee_id"], "type": "value_error",
-            "msg": f"{body.assignee_id} is not an active caseworker",
-        }])
-    return await act(client, case.id, ReturnCaseWorkflow.assign, AssignInput, actor, body)
-
-
-@router.post("/cases/{case_id}/reminder", response_model=CaseState)
-async def remind(
-    case: CaseDep, body: ReminderIn, actor: CurrentActor, client: TemporalDep
-) -> CaseState:
-    """Remind the case's assignee (in-app notification and e-mail; all caseworkers when the
-    case has none)."""
-    return await act(
-        client, case.id, ReturnCaseWorkflow.remind_assignee, RemindAssigneeInput, actor, body
-    )
-
-
-@router.post("/cases/{case_id}/cancellation", response_model=CaseState)
-async def cancel(
-    case: CaseDep, body: CancellationIn, actor: CurrentActor, client: TemporalDep
-) -> CaseState:
-    """Propose closing a stuck case, with the reason (four eyes on every closure: a different
-    supervisor approves it with `POST /cases/{id}/closure/decision`, then the workflow undoes
-    what was set up, as for a withdrawal)."""
-    return await act(
-        client, case.id, ReturnCaseWorkflow.propose_closure, ProposeClosureInput, actor, body
-    )
 
 
 @router.post("/cases/{case_id}/external-call-retry", response_model=RetryResult)

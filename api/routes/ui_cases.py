@@ -22,9 +22,8 @@ from temporalio.service import RPCError
 
 from api.auth import CurrentUser, actor_of
 from api.case_service import insert_case, start_case_workflow, workflow_input
-from api.decisions import decide
+from api.decisions import take
 from api.deps import CaseDep, PartnerCaseDep, SessionDep, SettingsDep, TemporalDep
-from api.policy import allowed
 from api.project_service import ProjectRefused, project_for_new_case
 from api.routes.supervision import retry_failing_calls
 from api.routes.ui import departures_page, partner_page, safe_next
@@ -158,9 +157,9 @@ async def act(
     chosen = catalogue.BY_KEY.get(action)
     if chosen is None:
         raise HTTPException(status_code=404, detail=f"no action {action!r}")
-    if not allowed("POST", chosen.api_path, user.role):
+    if user.role not in chosen.roles:
         raise HTTPException(
-            status_code=403, detail=f"the {user.role} role may not {chosen.title.lower()}"
+            status_code=403, detail=f"the {user.role} role may not {chosen.action}"
         )
     form = await request.form()
     values = {k: str(v) for k, v in form.items()}
@@ -168,7 +167,7 @@ async def act(
     state: dict[str, Any] = {"action": action, "case_id": case.id, "values": values, "errors": {}}
     body = catalogue.parse_form(chosen, values)
     try:
-        fields = chosen.schema.model_validate(body).model_dump() if chosen.schema else {}
+        fields = chosen.body.model_validate(body).model_dump() if chosen.body else {}
     except ValidationError as err:
         for e in err.errors():
             loc = [str(part) for part in e["loc"]]
@@ -178,10 +177,14 @@ async def act(
                 name = f"ind-{loc[1]}"
             state["errors"].setdefault(name, str(e["msg"]).removeprefix("Value error, "))
         return await _again(request, case, user, client, next_path, state, 422)
-    actor = actor_of(user)
     try:
-        await decide(client, case.id, chosen.update, chosen.to_input(actor, fields))
+        await take(client, request.app.state.engine, case.id, chosen, actor_of(user), fields)
     except HTTPException as err:
+        if err.status_code == 422 and isinstance(err.detail, list):
+            # What only the database knows (an assignee who is no active caseworker).
+            for e in err.detail:
+                state["errors"].setdefault(str(e["loc"][-1]), str(e["msg"]))
+            return await _again(request, case, user, client, next_path, state, 422)
         if err.status_code not in (409, 503):
             raise
         state["refusal"] = str(err.detail)

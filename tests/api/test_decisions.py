@@ -171,8 +171,8 @@ async def test_bad_input_422_wrong_stage_409_unknown_case_404(api: httpx.AsyncCl
     r = await api.post("/cases/nope/consent", json=consent, headers=CASEWORKER)
     assert r.status_code == 404
     r = await api.post(
-        f"/cases/{case_id}/withdrawal",
-        json={"reason": "not_eligible", "note": "x"},
+        f"/cases/{case_id}/closure/proposal",
+        json={"reason": "gone", "note": "x"},
         headers=CASEWORKER,
     )
     assert r.status_code == 422
@@ -182,8 +182,8 @@ async def test_bad_input_422_wrong_stage_409_unknown_case_404(api: httpx.AsyncCl
 async def test_withdrawal_closes_and_later_decisions_are_refused(api: httpx.AsyncClient) -> None:
     case_id = await case_in_eligibility(api)
     r = await api.post(
-        f"/cases/{case_id}/withdrawal",
-        json={"note": "wants to stay with family"},
+        f"/cases/{case_id}/closure/proposal",
+        json={"reason": "withdrawn", "note": "wants to stay with family"},
         headers=CASEWORKER,
     )
     assert r.status_code == 200, r.text

@@ -118,7 +118,7 @@ async def test_queue_assignment_reminder_and_cancellation(
 
     # Cancel with a reason: a closure proposal (the approval becomes a supervisor's task),
     # approved by a second supervisor (four eyes); the case closes and its tasks go.
-    r = await api.post(f"/cases/{case_id}/cancellation", headers=SUPERVISOR,
+    r = await api.post(f"/cases/{case_id}/closure/proposal", headers=SUPERVISOR,
                        json={"reason": "absconded", "note": "not seen for a month"})
     assert r.status_code == 200, r.text
     assert r.json()["closure_proposal"]["reason"] == "absconded"

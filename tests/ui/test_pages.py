@@ -80,7 +80,7 @@ async def test_case_page_offers_only_valid_decisions_and_shows_the_workflows_ref
     page = await cw.get(url)
     assert page.status_code == 200
     offered = re.findall(r'data-action="([a-z-]+)"', page.text)
-    assert offered == ["counselling", "withdrawal"]  # intake: no completion before counselling
+    assert offered == ["counselling", "closure-proposal"]  # intake: no completion before counselling
     token = csrf_of(page.text)
 
     # Sent anyway: the workflow refuses and its reason is on the page.
@@ -104,7 +104,7 @@ async def test_case_page_offers_only_valid_decisions_and_shows_the_workflows_ref
     })
     assert r.status_code == 303 and r.headers["location"].endswith("?done=counselling")
     offered = re.findall(r'data-action="([a-z-]+)"', (await cw.get(url)).text)
-    assert offered == ["counselling", "complete-intake", "withdrawal"]
+    assert offered == ["counselling", "complete-intake", "closure-proposal"]
 
     # Roles: the border guard may not record counselling; the auditor may not read the page.
     guard = await browser("borderguard")
@@ -124,7 +124,7 @@ async def test_case_page_offers_only_valid_decisions_and_shows_the_workflows_ref
     assert (await partner.get(url)).status_code == 403
 
     # Closing before departure is a proposal; only a different supervisor is offered the decision.
-    r = await cw.post(f"{url}/actions/withdrawal", data={
+    r = await cw.post(f"{url}/actions/closure-proposal", data={
         "csrf_token": token, "reason": "withdrawn", "note": "changed her mind",
     })
     assert r.status_code == 303

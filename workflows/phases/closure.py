@@ -1,0 +1,72 @@
+"""Closing a case, before or after departure: proposed with a reason, decided by a second
+supervisor (four eyes on every closure); the workflow then undoes what was set up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models import decisions as inputs
+from models import schemas
+from models import schemas_aftercare as aftercare_schemas
+from models.enums import ClosureReason, Stage, TaskKind
+from models.payloads import CaseState
+from workflows import aftercare_checks as ac
+from workflows.decision import Decision, Field, Form
+from workflows.phases.common import APPROVAL_FIELDS, STAFF, SUPERVISORS, human
+
+# Before departure a caseworker closes a case because the person withdrew or absconded; the
+# other pre-departure reasons come from decisions (eligibility, travel documents).
+BEFORE_DEPARTURE_REASONS = (ClosureReason.WITHDRAWN, ClosureReason.ABSCONDED)
+
+
+def _reasons(state: CaseState) -> tuple[ClosureReason, ...]:
+    if state.departed_on is None:
+        return BEFORE_DEPARTURE_REASONS
+    return tuple(r for r in ClosureReason if r not in ac.PRE_DEPARTURE_ONLY)
+
+
+def _proposal_fields(state: CaseState) -> tuple[Field, ...]:
+    return (
+        Field("reason", "Reason", "select", human(_reasons(state))),
+        Field("note", "Note", "textarea"),
+    )
+
+
+def _parse_proposal(form: dict[str, str]) -> dict[str, Any]:
+    return {k: form[k].strip() for k in ("reason", "note") if form.get(k, "").strip()}
+
+
+def _probe_reason(state: CaseState) -> ClosureReason:
+    if state.stage == Stage.CLOSURE:
+        return ClosureReason.COMPLETED
+    return ClosureReason.LOST_CONTACT if state.departed_on else ClosureReason.WITHDRAWN
+
+
+PROPOSE_CLOSURE = Decision(
+    update="propose_closure", path="/cases/{case_id}/closure/proposal", roles=STAFF,
+    action="propose closing the case", input=inputs.ProposeClosureInput, check=ac.propose_closure,
+    body=aftercare_schemas.ClosureProposalIn,
+    doc="Propose closing the case with a reason (withdrawn, absconded, completed, ...); a "
+        "different supervisor decides, then the workflow undoes what was set up.",
+    form=Form(
+        "closure-proposal", "Propose closing the case",
+        lambda st, actor, today, o: inputs.ProposeClosureInput(
+            actor=actor, reason=_probe_reason(st), note="-"),
+        more_fields=_proposal_fields, parse=_parse_proposal, button="Propose closure",
+    ),
+)
+
+DECIDE_CLOSURE = Decision(
+    update="decide_closure", path="/cases/{case_id}/closure/decision", roles=SUPERVISORS,
+    action="decide on the closure", input=inputs.ClosureDecisionInput, check=ac.decide_closure,
+    body=schemas.ApprovalIn,
+    doc="Approve the closure (the case then accepts no further decisions) or send it back.",
+    answers=(TaskKind.APPROVE_CLOSURE,),
+    form=Form(
+        "closure-decision", "Decide on closing the case",
+        lambda st, actor, today, o: inputs.ClosureDecisionInput(actor=actor, approve=True, reason="-"),
+        fields=APPROVAL_FIELDS, button="Decide",
+    ),
+)
+
+DECISIONS = (PROPOSE_CLOSURE, DECIDE_CLOSURE)
