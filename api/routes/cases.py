@@ -9,7 +9,6 @@ import structlog
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
 from sqlmodel import col, func, select
 from starlette.concurrency import run_in_threadpool
-from temporalio.client import WorkflowQueryFailedError
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
@@ -21,6 +20,7 @@ from api.case_service import (
 )
 from api.decisions import decide
 from api.deps import CaseDep, CurrentActor, SessionDep, SettingsDep, TemporalDep
+from api.live import LiveStateUnavailable, read_live_state
 from api.project_service import ProjectRefused, project_for_new_case
 from models.decisions import CompleteIntakeInput, RecordCounsellingInput
 from models.enums import CaseStatus, ClosureReason, Role, Stage
@@ -34,7 +34,7 @@ from models.schemas import (
     HouseholdMemberPublic,
 )
 from models.tables import Case, HouseholdMember
-from workflows.return_case import ReturnCaseWorkflow, workflow_id
+from workflows.return_case import ReturnCaseWorkflow
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 log = structlog.get_logger(__name__)
@@ -157,11 +157,9 @@ async def read_case(case: CaseDep, client: TemporalDep) -> CaseDetail:
     """One case: the projection plus the workflow's live state."""
     live: CaseState | None = None
     try:
-        live = await client.get_workflow_handle(workflow_id(case.id)).query(
-            ReturnCaseWorkflow.state
-        )
-    except (RPCError, WorkflowQueryFailedError) as err:
-        log.warning("live state unavailable", error=str(err))
+        live = await read_live_state(client, case.id)
+    except LiveStateUnavailable:
+        pass  # the projection alone, with live empty (logged by the reader)
     detail = CaseDetail.model_validate(case, from_attributes=True)
     detail.live = live
     return detail
