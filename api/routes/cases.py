@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import structlog
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
 from sqlmodel import col, func, select
-from starlette.concurrency import run_in_threadpool
-from temporalio.exceptions import WorkflowAlreadyStartedError
-from temporalio.service import RPCError
 
-from api.case_service import (
-    find_by_idempotency_key,
-    insert_case,
-    start_case_workflow,
-    workflow_input,
-)
+from api.case_service import WorkflowNotStarted, open_case
 from api.decisions import decide
 from api.deps import CaseDep, CurrentActor, SessionDep, SettingsDep, TemporalDep
 from api.live import LiveStateUnavailable, read_live_state
-from api.project_service import ProjectRefused, project_for_new_case
+from api.project_service import ProjectRefused
 from models.decisions import CompleteIntakeInput, RecordCounsellingInput
-from models.enums import CaseStatus, ClosureReason, Role, Stage
-from models.payloads import CaseState, CaseWorkflowInput, CounsellingSession
+from models.enums import CaseStatus, ClosureReason, Stage
+from models.payloads import CaseState, CounsellingSession
 from models.schemas import (
     CaseCreate,
     CaseDetail,
@@ -57,51 +48,23 @@ async def create_case(
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> Case:
     """Open a case and start its workflow; a repeated Idempotency-Key returns the same case."""
-
-    def record() -> tuple[Case, bool, CaseWorkflowInput]:
-        # Synchronous database work: run in the thread pool, off the event loop.
-        existing = find_by_idempotency_key(session, idempotency_key) if idempotency_key else None
-        if existing is not None:
-            case, created = existing, False
-        else:
-            try:
-                project = project_for_new_case(session, data.project_id, settings, date.today())
-            except ProjectRefused as err:
-                raise HTTPException(
-                    status_code=422,
-                    detail=[{"loc": ["body", "project_id"], "msg": str(err),
-                             "type": "value_error"}],
-                ) from err
-            # The creating caseworker takes the case; a supervisor's new case waits to be
-            # assigned.
-            assignee = actor.id if actor.role == Role.CASEWORKER else None
-            case, created = insert_case(
-                session, data, settings, idempotency_key, project.id, assignee
-            )
-        wf_input = workflow_input(session, case, settings)
-        session.close()  # hold no pooled connection while awaiting Temporal
-        return case, created, wf_input
-
-    case, created, wf_input = await run_in_threadpool(record)
+    try:
+        case, created = await open_case(session, client, settings, data, actor, idempotency_key)
+    except ProjectRefused as err:
+        raise HTTPException(
+            status_code=422,
+            detail=[{"loc": ["body", "project_id"], "msg": str(err), "type": "value_error"}],
+        ) from err
+    except WorkflowNotStarted as err:
+        request.state.audit_case_id = err.case.id
+        raise HTTPException(
+            status_code=503,
+            detail=f"{err}; repeat the request with the same Idempotency-Key",
+        ) from err
     structlog.contextvars.bind_contextvars(case_id=case.id)
     request.state.audit_case_id = case.id
     if not created:
         response.status_code = status.HTTP_200_OK
-    try:
-        await start_case_workflow(client, settings, case, wf_input)
-    except WorkflowAlreadyStartedError:
-        pass  # the case's workflow ran and closed before: nothing to start
-    except RPCError as err:
-        log.warning("workflow start failed", error=str(err))
-        raise HTTPException(
-            status_code=503,
-            detail=(
-                f"case {case.reference} was recorded but its workflow could not be started "
-                "(Temporal unreachable); repeat the request with the same Idempotency-Key"
-            ),
-        ) from err
-    if created:
-        log.info("case opened", reference=case.reference)
     return case
 
 
