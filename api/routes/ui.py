@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse
 
 from activities.costs import budget_figures
 from api.auth import CurrentUser, actor_of
+from api.case_list import CaseFilters, list_cases
 from api.deps import SessionDep, SettingsDep, TemporalDep
 from api.policy import allowed
 from api.report_formats import to_csv, to_xlsx
@@ -113,8 +114,12 @@ def dashboard(request: Request, session: SessionDep, user: CurrentUser) -> Respo
     return render(request, "dashboard.html", context)
 
 
-def _filters(request: Request) -> tuple[queries.CaseFilters, dict[str, str]]:
-    """The list's filters from the query string; a value that is not an option is ignored."""
+PAGE_SIZE = 25
+
+
+def _filters(request: Request) -> tuple[CaseFilters, int, dict[str, str]]:
+    """The list's filters and page from the query string; a value that is not an option is
+    ignored."""
     p = request.query_params
 
     def pick(enum: type, value: str | None) -> Any:
@@ -127,37 +132,37 @@ def _filters(request: Request) -> tuple[queries.CaseFilters, dict[str, str]]:
         page = max(int(p.get("page", "1")), 1)
     except ValueError:
         page = 1
-    f = queries.CaseFilters(
-        q=p.get("q", "")[:40],
+    f = CaseFilters(
+        reference=p.get("q", "")[:40],
         stage=pick(Stage, p.get("stage")),
         status=pick(CaseStatus, p.get("status")),
         country=p.get("country", "")[:2],
         project_id=p.get("project_id", "")[:36],
         vulnerability=pick(Vulnerability, p.get("vulnerability")),
         assignee_id=p.get("caseworker", "")[:100],
-        page=page,
     )
     shown = {
-        "q": f.q, "stage": f.stage.value if f.stage else "", "status": f.status.value if f.status else "",
-        "country": f.country, "project_id": f.project_id,
+        "q": f.reference or "", "stage": f.stage.value if f.stage else "",
+        "status": f.status.value if f.status else "",
+        "country": f.country or "", "project_id": f.project_id or "",
         "vulnerability": f.vulnerability.value if f.vulnerability else "",
-        "caseworker": f.assignee_id,
+        "caseworker": f.assignee_id or "",
     }
-    return f, shown
+    return f, page, shown
 
 
 @router.get("/cases")
 def case_list(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """Cases, newest first: search by reference, filter, page."""
-    f, shown = _filters(request)
-    rows, total = queries.list_cases(session, f)
-    pages = max((total + queries.PAGE_SIZE - 1) // queries.PAGE_SIZE, 1)
+    f, page, shown = _filters(request)
+    rows, total = list_cases(session, f, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     query = urlencode({k: v for k, v in shown.items() if v})
     projects = queries.projects(session)
     caseworkers = queries.caseworkers(session, active_only=False)
     return render(request, "cases.html", {
         "caseworker_options": [(u.id, u.full_name) for u in caseworkers],
-        "cases": rows, "total": total, "page": f.page, "pages": pages, "filters": shown,
+        "cases": rows, "total": total, "page": page, "pages": pages, "filters": shown,
         "query": query, "stages": list(Stage), "statuses": list(CaseStatus),
         "vulnerabilities": list(Vulnerability),
         "projects_options": [(p.id, f"{p.code}: {p.title}") for p in projects],
