@@ -25,7 +25,8 @@ from api.deps import CaseDep, PartnerCaseDep, SessionDep, SettingsDep, TemporalD
 from api.policy import allowed
 from api.project_service import ProjectRefused
 from api.routes.supervision import retry_failing_calls
-from api.routes.ui import departures_page, partner_page, safe_next
+from api.routes.ui import safe_next
+from api.routes.ui_worklists import departures_page, partner_page
 from api.web import case_form, catalogue, queries
 from api.web.charts import process_map
 from api.web.live import live_state
