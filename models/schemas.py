@@ -110,7 +110,7 @@ class DependantIn(PersonIn):
 
 
 class HouseholdMemberPublic(PersonIn):
-    """A household member as the case view shows it (personal data: staff only, later issue)."""
+    """A household member as the case view shows it: personal data, so staff only (api/policy.py)."""
 
     model_config = ConfigDict(extra="ignore")
 
