@@ -29,7 +29,6 @@ from models.tables import Case, HouseholdMember
 from workflows.return_case import ReturnCaseWorkflow
 
 router = APIRouter(prefix="/cases", tags=["cases"])
-log = structlog.get_logger(__name__)
 
 
 @router.post(

@@ -1,7 +1,8 @@
 """Web pages of cases: open a case for a household, the case page, and its decisions.
 
-A decision posted here runs the same workflow update as its API route, as the signed-in
-user, under that route's rule in api/policy.py; the workflow's refusal is shown on the page.
+A case is opened as POST /cases opens it (api.case_service.open_case). A decision posted here
+runs the same workflow update as its API route, as the signed-in user, under that route's
+rule in api/policy.py; the workflow's refusal is shown on the page.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-import structlog
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
@@ -40,7 +40,6 @@ from models.tables import Case, HouseholdMember, Project
 from models.timeline import TimelineEntry
 
 router = APIRouter(prefix="/ui/cases", tags=["web"], include_in_schema=False)
-log = structlog.get_logger(__name__)
 
 
 def _new_case_page(
