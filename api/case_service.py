@@ -1,26 +1,47 @@
-"""Opening a case: the record, its reference, and its workflow, idempotently."""
+"""Opening a case: the record, its reference, and its workflow, idempotently.
+
+``open_case`` is the one way in, for the JSON API and the web form alike.
+"""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
 
+import structlog
 from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
+from starlette.concurrency import run_in_threadpool
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError
 
-from api.project_service import project_policy
+from api.project_service import project_for_new_case, project_policy
 from core.db import write_transaction
 from core.search_attributes import at_start
 from core.settings import Settings
-from models.enums import Relationship, Vulnerability
-from models.payloads import CaseWorkflowInput, Traveller
+from models.enums import Relationship, Role, Vulnerability
+from models.payloads import Actor, CaseWorkflowInput, Traveller
 from models.policy import CasePolicy
 from models.schemas import ADULT_AGE, CaseCreate, age_on
 from models.tables import Case, HouseholdMember, Project, ReferenceCounter
 from workflows.return_case import ReturnCaseWorkflow, workflow_id
+
+log = structlog.get_logger(__name__)
+
+
+class WorkflowNotStarted(Exception):
+    """The case is recorded but Temporal could not be reached to start its workflow: the
+    same request again (same idempotency key) starts it."""
+
+    def __init__(self, case: Case) -> None:
+        super().__init__(
+            f"case {case.reference} was recorded but its workflow could not be started "
+            "(Temporal unreachable)"
+        )
+        self.case = case
 
 
 def next_reference(session: Session, office: str, year: int) -> str:
@@ -185,3 +206,47 @@ async def start_case_workflow(
             case.stage.value, case.country_of_origin, case.assignee_id, case.project_id
         ),
     )
+
+
+async def open_case(
+    session: Session,
+    client: Client,
+    settings: Settings,
+    data: CaseCreate,
+    opener: Actor,
+    idempotency_key: str | None,
+) -> tuple[Case, bool]:
+    """Record the case and start its workflow; returns (case, created). A repeated key gives
+    the case it opened (and starts its workflow if that failed the first time).
+
+    Raises ProjectRefused (nothing recorded) or WorkflowNotStarted (recorded, not started).
+    """
+
+    def record() -> tuple[Case, bool, CaseWorkflowInput]:
+        # Synchronous database work: run in the thread pool, off the event loop.
+        existing = find_by_idempotency_key(session, idempotency_key) if idempotency_key else None
+        if existing is not None:
+            case, created = existing, False
+        else:
+            project = project_for_new_case(session, data.project_id, settings, date.today())
+            # The caseworker who opens a case takes it; a supervisor's new case waits to be
+            # assigned.
+            assignee = opener.id if opener.role == Role.CASEWORKER else None
+            case, created = insert_case(
+                session, data, settings, idempotency_key, project.id, assignee
+            )
+        wf_input = workflow_input(session, case, settings)
+        session.close()  # hold no pooled connection while awaiting Temporal
+        return case, created, wf_input
+
+    case, created, wf_input = await run_in_threadpool(record)
+    try:
+        await start_case_workflow(client, settings, case, wf_input)
+    except WorkflowAlreadyStartedError:
+        pass  # the case's workflow ran and closed before: nothing to start
+    except RPCError as err:
+        log.warning("workflow start failed", case_id=case.id, error=str(err))
+        raise WorkflowNotStarted(case) from err
+    if created:
+        log.info("case opened", case_id=case.id, reference=case.reference)
+    return case, created

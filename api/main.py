@@ -32,7 +32,10 @@ from api.routes import (
     supervision,
     timeline,
     ui,
+    ui_case_list,
     ui_cases,
+    ui_reports,
+    ui_worklists,
     users,
 )
 from api.routes import audit as audit_routes
@@ -98,6 +101,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(supervision.router, dependencies=guarded)
     # The web interface: same login, same policy; its pages answer errors as HTML.
     app.include_router(ui.router, dependencies=guarded)
+    app.include_router(ui_case_list.router, dependencies=guarded)
+    app.include_router(ui_worklists.router, dependencies=guarded)
+    app.include_router(ui_reports.router, dependencies=guarded)
     app.include_router(ui_cases.router, dependencies=guarded)
     app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")
     install_page_errors(app)

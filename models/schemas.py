@@ -21,7 +21,7 @@ from models.enums import (
     StepKind,
     Vulnerability,
 )
-from models.payloads import CaseState
+from models.schemas_case import CaseView
 
 
 class CaseBase(BaseModel):
@@ -110,7 +110,7 @@ class DependantIn(PersonIn):
 
 
 class HouseholdMemberPublic(PersonIn):
-    """A household member as the case view shows it (personal data: staff only)."""
+    """A household member as the case view shows it: personal data, so staff only (api/policy.py)."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -167,7 +167,7 @@ class CasePublic(CaseBase):
 
 
 class CaseDetail(CasePublic):
-    live: CaseState | None = Field(
+    live: CaseView | None = Field(  # type: ignore[valid-type]
         default=None, description="The workflow's own state; null when Temporal is unreachable"
     )
 

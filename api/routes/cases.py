@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import structlog
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
-from sqlmodel import col, func, select
-from starlette.concurrency import run_in_threadpool
-from temporalio.client import WorkflowQueryFailedError
-from temporalio.exceptions import WorkflowAlreadyStartedError
-from temporalio.service import RPCError
+from sqlmodel import col, select
 
-from api.case_service import (
-    find_by_idempotency_key,
-    insert_case,
-    start_case_workflow,
-    workflow_input,
-)
+from api import case_list
+from api.case_service import WorkflowNotStarted, open_case
 from api.deps import CaseDep, CurrentActor, SessionDep, SettingsDep, TemporalDep
-from api.project_service import ProjectRefused, project_for_new_case
-from models.enums import CaseStatus, ClosureReason, Role, Stage
-from models.payloads import CaseState, CaseWorkflowInput
+from api.live import LiveStateUnavailable, read_live_state
+from api.project_service import ProjectRefused
+from models.enums import CaseStatus, ClosureReason, Stage
 from models.schemas import (
     CaseCreate,
     CaseDetail,
@@ -30,11 +21,10 @@ from models.schemas import (
     CasesPublic,
     HouseholdMemberPublic,
 )
+from models.schemas_case import CaseView
 from models.tables import Case, HouseholdMember
-from workflows.return_case import ReturnCaseWorkflow, workflow_id
 
 router = APIRouter(prefix="/cases", tags=["cases"])
-log = structlog.get_logger(__name__)
 
 
 @router.post(
@@ -54,51 +44,23 @@ async def create_case(
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> Case:
     """Open a case and start its workflow; a repeated Idempotency-Key returns the same case."""
-
-    def record() -> tuple[Case, bool, CaseWorkflowInput]:
-        # Synchronous database work: run in the thread pool, off the event loop.
-        existing = find_by_idempotency_key(session, idempotency_key) if idempotency_key else None
-        if existing is not None:
-            case, created = existing, False
-        else:
-            try:
-                project = project_for_new_case(session, data.project_id, settings, date.today())
-            except ProjectRefused as err:
-                raise HTTPException(
-                    status_code=422,
-                    detail=[{"loc": ["body", "project_id"], "msg": str(err),
-                             "type": "value_error"}],
-                ) from err
-            # The creating caseworker takes the case; a supervisor's new case waits to be
-            # assigned.
-            assignee = actor.id if actor.role == Role.CASEWORKER else None
-            case, created = insert_case(
-                session, data, settings, idempotency_key, project.id, assignee
-            )
-        wf_input = workflow_input(session, case, settings)
-        session.close()  # hold no pooled connection while awaiting Temporal
-        return case, created, wf_input
-
-    case, created, wf_input = await run_in_threadpool(record)
+    try:
+        case, created = await open_case(session, client, settings, data, actor, idempotency_key)
+    except ProjectRefused as err:
+        raise HTTPException(
+            status_code=422,
+            detail=[{"loc": ["body", "project_id"], "msg": str(err), "type": "value_error"}],
+        ) from err
+    except WorkflowNotStarted as err:
+        request.state.audit_case_id = err.case.id
+        raise HTTPException(
+            status_code=503,
+            detail=f"{err}; repeat the request with the same Idempotency-Key",
+        ) from err
     structlog.contextvars.bind_contextvars(case_id=case.id)
     request.state.audit_case_id = case.id
     if not created:
         response.status_code = status.HTTP_200_OK
-    try:
-        await start_case_workflow(client, settings, case, wf_input)
-    except WorkflowAlreadyStartedError:
-        pass  # the case's workflow ran and closed before: nothing to start
-    except RPCError as err:
-        log.warning("workflow start failed", error=str(err))
-        raise HTTPException(
-            status_code=503,
-            detail=(
-                f"case {case.reference} was recorded but its workflow could not be started "
-                "(Temporal unreachable); repeat the request with the same Idempotency-Key"
-            ),
-        ) from err
-    if created:
-        log.info("case opened", reference=case.reference)
     return case
 
 
@@ -114,36 +76,10 @@ def list_cases(
 ) -> CasesPublic:
     """List cases from the projection, newest first, optionally by stage, status, closure,
     project."""
-    # The total rides on each row as a scalar subquery, so a page and its count come from the
-    # same statement (two statements could straddle a projection write and disagree). Not a
-    # window function: COUNT(*) OVER () materialises every matching row before the LIMIT
-    # (bench/bench_scale.py: p95 over 250 ms at 10,000 cases on SQLite).
-    filters = [
-        column == value
-        for column, value in (
-            (Case.stage, stage),
-            (Case.status, status),
-            (Case.closure_reason, closure_reason),
-            (Case.project_id, project_id),
-        )
-        if value is not None
-    ]
-    count_query = select(func.count()).select_from(Case)
-    for condition in filters:
-        count_query = count_query.where(condition)
-    query = select(Case, count_query.scalar_subquery().label("total"))
-    for condition in filters:
-        query = query.where(condition)
-    page = session.exec(
-        query.order_by(col(Case.created_at).desc(), col(Case.id)).offset(offset).limit(limit)
-    ).all()
-    rows = [row[0] for row in page]
-    if page:
-        count = page[0][1]
-    elif offset == 0:
-        count = 0
-    else:  # past the last page: the total still tells the client where the end is
-        count = session.exec(count_query).one()
+    f = case_list.CaseFilters(
+        stage=stage, status=status, closure_reason=closure_reason, project_id=project_id
+    )
+    rows, count = case_list.list_cases(session, f, offset, limit)
     return CasesPublic(
         data=[CasePublic.model_validate(r, from_attributes=True) for r in rows], count=count
     )
@@ -152,15 +88,11 @@ def list_cases(
 @router.get("/{case_id}", response_model=CaseDetail)
 async def read_case(case: CaseDep, client: TemporalDep) -> CaseDetail:
     """One case: the projection plus the workflow's live state."""
-    live: CaseState | None = None
-    try:
-        live = await client.get_workflow_handle(workflow_id(case.id)).query(
-            ReturnCaseWorkflow.state
-        )
-    except (RPCError, WorkflowQueryFailedError) as err:
-        log.warning("live state unavailable", error=str(err))
     detail = CaseDetail.model_validate(case, from_attributes=True)
-    detail.live = live
+    try:
+        detail.live = CaseView.of(await read_live_state(client, case.id))
+    except LiveStateUnavailable:
+        pass  # the projection alone, with live empty (logged by the reader)
     return detail
 
 

@@ -6,10 +6,9 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, HTTPException, Request
 from sqlmodel import col, func, select
-from temporalio.client import WorkflowQueryFailedError
-from temporalio.service import RPCError
 
 from api.deps import CaseDep, SessionDep, TemporalDep
+from api.live import LiveStateUnavailable, read_live_state
 from models.payloads import CaseState
 from models.privacy import Anonymisation
 from models.schemas import CasePublic, HouseholdMemberPublic
@@ -17,7 +16,6 @@ from models.schemas_privacy import SubjectAccessExport
 from models.schemas_users import AuditEntriesPublic, AuditEntryPublic
 from models.tables import Case, HouseholdMember
 from models.users import AuditEntry
-from workflows.return_case import ReturnCaseWorkflow, workflow_id
 
 router = APIRouter(tags=["data protection"])
 
@@ -57,11 +55,9 @@ async def subject_access_export(
     session.close()  # hold no connection while awaiting Temporal
     state: CaseState | None = None
     try:
-        state = await client.get_workflow_handle(workflow_id(case.id)).query(
-            ReturnCaseWorkflow.state
-        )
-    except (RPCError, WorkflowQueryFailedError):
-        state = None
+        state = await read_live_state(client, case.id)
+    except LiveStateUnavailable:
+        pass  # the export still holds everything the database has
     return SubjectAccessExport(
         exported_at=datetime.now(UTC),
         person=HouseholdMemberPublic.model_validate(member, from_attributes=True),

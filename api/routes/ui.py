@@ -1,38 +1,29 @@
-"""Web pages: sign in and out, the dashboard, the case list, departures and reports.
+"""Web pages: sign in and out, and the dashboard.
 
 Every page route has its rule in api/policy.py like the API's; the pages call the same
-services the API routes call (never the API over HTTP). Case pages are in ui_cases.py.
+services the API routes call (never the API over HTTP). The other pages are in the ui_*
+modules: ui_case_list (the case list), ui_cases (a case and its decisions), ui_worklists
+(departures, a partner's cases, stuck cases) and ui_reports.
 """
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, date, datetime
 from typing import Any
-from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
 
-from activities.costs import budget_figures
-from api.auth import CurrentUser, actor_of
-from api.deps import SessionDep, SettingsDep, TemporalDep
+from api.auth import CurrentUser
+from api.deps import SessionDep, SettingsDep
 from api.policy import allowed
-from api.report_formats import to_csv, to_xlsx
-from api.reports import Window, build_report
-from api.routes.reports import XLSX
-from api.stuck import Filters, stuck_cases
 from api.user_service import LoginRefused, authenticate, sign_out
-from api.web import catalogue, queries
+from api.web import queries
 from api.web.charts import bar_chart, funnel
-from api.web.live import live_state
 from api.web.panels import DASHBOARD_PANELS
 from api.web.security import clear_session, set_session, verify_csrf
 from api.web.templating import render
 from core.security import create_access_token
-from models.enums import CaseStatus, Stage, StuckReason, Vulnerability
-from models.schemas_aftercare import ReintegrationView
-from models.tables import Project
 
 router = APIRouter(prefix="/ui", tags=["web"], include_in_schema=False)
 
@@ -111,230 +102,3 @@ def dashboard(request: Request, session: SessionDep, user: CurrentUser) -> Respo
             ),
         }
     return render(request, "dashboard.html", context)
-
-
-def _filters(request: Request) -> tuple[queries.CaseFilters, dict[str, str]]:
-    """The list's filters from the query string; a value that is not an option is ignored."""
-    p = request.query_params
-
-    def pick(enum: type, value: str | None) -> Any:
-        try:
-            return enum(value) if value else None
-        except ValueError:
-            return None
-
-    try:
-        page = max(int(p.get("page", "1")), 1)
-    except ValueError:
-        page = 1
-    f = queries.CaseFilters(
-        q=p.get("q", "")[:40],
-        stage=pick(Stage, p.get("stage")),
-        status=pick(CaseStatus, p.get("status")),
-        country=p.get("country", "")[:2],
-        project_id=p.get("project_id", "")[:36],
-        vulnerability=pick(Vulnerability, p.get("vulnerability")),
-        assignee_id=p.get("caseworker", "")[:100],
-        page=page,
-    )
-    shown = {
-        "q": f.q, "stage": f.stage.value if f.stage else "", "status": f.status.value if f.status else "",
-        "country": f.country, "project_id": f.project_id,
-        "vulnerability": f.vulnerability.value if f.vulnerability else "",
-        "caseworker": f.assignee_id,
-    }
-    return f, shown
-
-
-@router.get("/cases")
-def case_list(request: Request, session: SessionDep, user: CurrentUser) -> Response:
-    """Cases, newest first: search by reference, filter, page."""
-    f, shown = _filters(request)
-    rows, total = queries.list_cases(session, f)
-    pages = max((total + queries.PAGE_SIZE - 1) // queries.PAGE_SIZE, 1)
-    query = urlencode({k: v for k, v in shown.items() if v})
-    projects = queries.projects(session)
-    caseworkers = queries.caseworkers(session, active_only=False)
-    return render(request, "cases.html", {
-        "caseworker_options": [(u.id, u.full_name) for u in caseworkers],
-        "cases": rows, "total": total, "page": f.page, "pages": pages, "filters": shown,
-        "query": query, "stages": list(Stage), "statuses": list(CaseStatus),
-        "vulnerabilities": list(Vulnerability),
-        "projects_options": [(p.id, f"{p.code}: {p.title}") for p in projects],
-        "can_open": allowed("GET", "/ui/cases/{case_id}", user.role),
-    })
-
-
-@router.get("/departures")
-async def departures(
-    request: Request, session: SessionDep, client: TemporalDep, user: CurrentUser
-) -> Response:
-    """Booked departures to confirm (border guard) or follow (staff): no personal data."""
-    return await departures_page(request, session, client, user)
-
-
-async def _with_live_states(
-    client: Any, user: Any, rows: list[Any], session: Any
-) -> tuple[list[dict[str, Any]], date]:
-    """Each case with its workflow's live state and the actions the user may take on it now
-    (the session is closed first: no connection is held while Temporal answers)."""
-    session.close()
-    states = await asyncio.gather(*(live_state(client, c.id) for c in rows))
-    actor, today = actor_of(user), date.today()
-    return [
-        {"case": case, "state": state,
-         "offered": catalogue.available(state, actor, today) if state else []}
-        for case, state in zip(rows, states, strict=True)
-    ], today
-
-
-async def departures_page(
-    request: Request, session: Any, client: Any, user: Any,
-    form_state: dict[str, Any] | None = None, status: int = 200,
-) -> Response:
-    items, today = await _with_live_states(client, user, queries.booked(session), session)
-    for item in items:
-        item["offered"] = [a for a in item["offered"] if a.action.key == "departure"]
-    return render(request, "departures.html", {
-        "items": items, "form_state": form_state or {}, "today": today,
-        "can_open": allowed("GET", "/ui/cases/{case_id}", user.role),
-    }, status)
-
-
-@router.get("/partner")
-async def partner_cases(
-    request: Request, session: SessionDep, client: TemporalDep, user: CurrentUser
-) -> Response:
-    """A partner's cases (handed over to its organisation) and what it can report on each."""
-    return await partner_page(request, session, client, user)
-
-
-async def partner_page(
-    request: Request, session: Any, client: Any, user: Any,
-    form_state: dict[str, Any] | None = None, status: int = 200,
-) -> Response:
-    rows = queries.handed_over_to(session, user.partner_org)
-    items, today = await _with_live_states(client, user, rows, session)
-    for item in items:
-        item["view"] = ReintegrationView.of(item["state"]) if item["state"] else None
-    return render(request, "partner.html", {
-        "items": items, "form_state": form_state or {}, "today": today,
-    }, status)
-
-
-@router.get("/supervision/stuck")
-async def stuck(
-    request: Request, session: SessionDep, client: TemporalDep, user: CurrentUser
-) -> Response:
-    """Stuck cases with their reasons, most severe first; reassign, remind, open to cancel."""
-    p = request.query_params
-
-    def pick(enum: type, value: str | None) -> Any:
-        try:
-            return enum(value) if value else None
-        except ValueError:
-            return None
-
-    filters = Filters(
-        stage=pick(Stage, p.get("stage")), reason=pick(StuckReason, p.get("reason")),
-        country=(p.get("country") or "").upper()[:2] or None,
-    )
-    found, count = await stuck_cases(session, client, datetime.now(UTC), filters, limit=100)
-    caseworkers = queries.caseworkers(session)
-    return render(request, "stuck.html", {
-        "cases": found, "count": count, "caseworkers": caseworkers,
-        "filters": {"stage": p.get("stage", ""), "reason": p.get("reason", ""),
-                    "country": p.get("country", "")},
-        "stages": list(Stage), "reasons": list(StuckReason),
-    })
-
-
-def _report_window(p: Any) -> tuple[Window | None, dict[str, str]]:
-    errors: dict[str, str] = {}
-
-    def day(name: str) -> date | None:
-        raw = p.get(name) or ""
-        if not raw:
-            return None
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            errors[name] = "not a date (YYYY-MM-DD)"
-            return None
-
-    start, end, as_of = day("start"), day("end"), day("as_of")
-    if errors:
-        return None, errors
-    if as_of is not None:
-        if start or end:
-            errors["as_of"] = "give either as of, or start and end, not both"
-            return None, errors
-        return Window(start=None, end=as_of), errors
-    if start is None or end is None:
-        errors["start" if start is None else "end"] = "give start and end, or as of"
-        return None, errors
-    if end < start:
-        errors["end"] = "end is before start"
-        return None, errors
-    return Window(start=start, end=end), errors
-
-
-@router.get("/reports")
-def reports(request: Request, session: SessionDep, user: CurrentUser) -> Response:
-    """A project's figures for a period or as of a day, charts, and CSV/XLSX downloads."""
-    p = request.query_params
-    today = date.today()
-    projects = queries.projects(session)
-    chosen = p.get("project_id") or (projects[0].id if projects else "")
-    values = {
-        "project_id": chosen,
-        "start": p.get("start", "" if p.get("as_of") else f"{today.year}-01-01"),
-        "end": p.get("end", "" if p.get("as_of") else today.isoformat()),
-        "as_of": p.get("as_of", ""),
-    }
-    window, errors = _report_window(values)
-    report, charts, status, budget = None, {}, 200, None
-    project = session.get(Project, chosen) if chosen else None
-    if chosen and project is None:
-        errors["project_id"] = "no such project"
-    if errors:
-        status = 422
-    elif project is not None and window is not None:
-        report = build_report(session, project, window)
-        budget = budget_figures(session, project)
-        charts = {
-            "country": bar_chart(
-                "Persons returned by country of origin",
-                list(report.persons_returned_by_country_of_origin.items()) or [("none", 0)],
-            ),
-            "age": bar_chart("Persons returned by age band",
-                             list(report.persons_returned_by_age_band.items())),
-        }
-    download = urlencode({k: v for k, v in values.items() if v})
-    return render(request, "reports.html", {
-        "project_options": [(p.id, f"{p.code}: {p.title}") for p in projects],
-        "values": values, "errors": errors, "report": report, "budget": budget,
-        "charts": charts, "download": download,
-    }, status)
-
-
-@router.get("/reports/download")
-def report_download(request: Request, session: SessionDep) -> Response:
-    """The report as a CSV or XLSX file, the same as the API's."""
-    p = request.query_params
-    fmt = p.get("format")
-    if fmt not in ("csv", "xlsx"):
-        raise HTTPException(status_code=422, detail="format must be csv or xlsx")
-    window, errors = _report_window(p)
-    project = session.get(Project, p.get("project_id") or "")
-    if project is None:
-        raise HTTPException(status_code=404, detail="no such project")
-    if window is None:
-        raise HTTPException(status_code=422, detail="; ".join(f"{k}: {v}" for k, v in errors.items()))
-    report = build_report(session, project, window)
-    span = f"as-of-{window.end}" if window.start is None else f"{window.start}_{window.end}"
-    filename = f"report-{project.code.replace('/', '-')}-{span}.{fmt}"
-    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
-    if fmt == "csv":
-        return Response(to_csv(report), media_type="text/csv; charset=utf-8", headers=headers)
-    return Response(to_xlsx(report), media_type=XLSX, headers=headers)

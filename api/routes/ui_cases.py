@@ -1,7 +1,8 @@
 """Web pages of cases: open a case for a household, the case page, and its decisions.
 
-A decision posted here runs the same workflow update as its API route, as the signed-in
-user, under that route's rule in api/policy.py; the workflow's refusal is shown on the page.
+A case is opened as POST /cases opens it (api.case_service.open_case). A decision posted here
+runs the same workflow update as its API route, as the signed-in user, under that route's
+rule in api/policy.py; the workflow's refusal is shown on the page.
 """
 
 from __future__ import annotations
@@ -11,22 +12,20 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-import structlog
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
-from temporalio.exceptions import WorkflowAlreadyStartedError
-from temporalio.service import RPCError
 
 from api.auth import CurrentUser, actor_of
-from api.case_service import insert_case, start_case_workflow, workflow_input
+from api.case_service import WorkflowNotStarted, open_case
 from api.decisions import take
 from api.deps import CaseDep, PartnerCaseDep, SessionDep, SettingsDep, TemporalDep
-from api.project_service import ProjectRefused, project_for_new_case
+from api.project_service import ProjectRefused
 from api.routes.supervision import retry_failing_calls
-from api.routes.ui import departures_page, partner_page, safe_next
+from api.routes.ui import safe_next
+from api.routes.ui_worklists import departures_page, partner_page
 from api.web import case_form, catalogue, queries
 from api.web.charts import process_map
 from api.web.live import live_state
@@ -40,7 +39,6 @@ from models.tables import Case, HouseholdMember, Project
 from models.timeline import TimelineEntry
 
 router = APIRouter(prefix="/ui/cases", tags=["web"], include_in_schema=False)
-log = structlog.get_logger(__name__)
 
 
 def _new_case_page(
@@ -71,38 +69,28 @@ def new_case_form(request: Request, session: SessionDep) -> Response:
 
 @router.post("/new", dependencies=[Depends(verify_csrf)])
 async def create_case(
-    request: Request, session: SessionDep, settings: SettingsDep, client: TemporalDep
+    request: Request, session: SessionDep, settings: SettingsDep, client: TemporalDep,
+    user: CurrentUser,
 ) -> Response:
     """Open the case and start its workflow; on an error the form comes back as typed."""
     form = await request.form()
     data, errors, numbers = case_form.validate(form)
     if data is None:
         return _new_case_page(request, session, form, errors, numbers, 422)
+    # The form carries its key, so the same form sent twice opens one case.
     key = str(form.get("idempotency_key") or "")[:200] or None
-    existing = session.exec(select(Case).where(Case.idempotency_key == key)).first() if key else None
-    if existing is None:
-        try:
-            project = project_for_new_case(session, data.project_id, settings, date.today())
-        except ProjectRefused as err:
-            return _new_case_page(
-                request, session, form, {"project_id": str(err)}, numbers, 422
-            )
-        case, _ = insert_case(session, data, settings, key, project.id)
-    else:
-        case = existing  # the same form sent twice: one case
-    wf_input = workflow_input(session, case)
-    session.close()
-    request.state.audit_case_id = case.id
     try:
-        await start_case_workflow(client, settings, case, wf_input)
-    except WorkflowAlreadyStartedError:
-        pass
-    except RPCError as err:
-        log.warning("workflow start failed", error=str(err))
-        return _new_case_page(request, Session(request.app.state.engine), form, {
-            "_form": f"case {case.reference} was recorded but its workflow could not be started "
-                     "(Temporal unreachable): send the form again",
-        }, numbers, 503)
+        case, _ = await open_case(session, client, settings, data, actor_of(user), key)
+    except ProjectRefused as err:
+        return _new_case_page(request, session, form, {"project_id": str(err)}, numbers, 422)
+    except WorkflowNotStarted as err:
+        request.state.audit_case_id = err.case.id
+        # open_case gave the request's connection back: the page reads with a new one.
+        with Session(request.app.state.engine) as fresh:
+            return _new_case_page(
+                request, fresh, form, {"_form": f"{err}: send the form again"}, numbers, 503
+            )
+    request.state.audit_case_id = case.id
     return RedirectResponse(f"/ui/cases/{case.id}?done=opened", status_code=303)
 
 

@@ -1,22 +1,15 @@
-"""The workflow's live state of a case, for pages; None when Temporal cannot answer."""
+"""The live state for pages: a page shows the projection alone when Temporal cannot answer."""
 
 from __future__ import annotations
 
-import structlog
-from temporalio.client import Client, WorkflowQueryFailedError
-from temporalio.service import RPCError
+from temporalio.client import Client
 
+from api.live import LiveStateUnavailable, read_live_state
 from models.payloads import CaseState
-from workflows.return_case import ReturnCaseWorkflow, workflow_id
-
-log = structlog.get_logger(__name__)
 
 
 async def live_state(client: Client, case_id: str) -> CaseState | None:
     try:
-        return await client.get_workflow_handle(workflow_id(case_id)).query(  # type: ignore[no-any-return]
-            ReturnCaseWorkflow.state
-        )
-    except (RPCError, WorkflowQueryFailedError) as err:
-        log.warning("live state unavailable", case_id=case_id, error=str(err))
+        return await read_live_state(client, case_id)
+    except LiveStateUnavailable:  # logged by the reader
         return None

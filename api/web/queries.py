@@ -1,67 +1,18 @@
-"""What the dashboard and the case list read: the case projection and the timeline."""
+"""What the dashboard and the other pages read: the case projection and the timeline (the
+case list is api/case_list.py, shared with the API)."""
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
-import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from models.enums import CaseStatus, Role, Stage, TimelineKind, Vulnerability
+from models.enums import CaseStatus, Role, Stage, TimelineKind
 from models.tables import Case, HouseholdMember, Project
 from models.timeline import TimelineEntry
 from models.users import User
 from workflows.rules import BEFORE_DEPARTURE
-
-PAGE_SIZE = 25
-
-
-@dataclass(frozen=True)
-class CaseFilters:
-    q: str = ""
-    stage: Stage | None = None
-    status: CaseStatus | None = None
-    country: str = ""
-    project_id: str = ""
-    vulnerability: Vulnerability | None = None
-    assignee_id: str = ""  # "me" is resolved by the page to the signed-in user
-    page: int = 1
-
-
-def list_cases(session: Session, f: CaseFilters) -> tuple[list[Case], int]:
-    """One page of cases, newest first, and how many match."""
-    conditions: list[Any] = []
-    if f.q:
-        conditions.append(func.upper(Case.reference).contains(f.q.strip().upper()))
-    if f.stage:
-        conditions.append(col(Case.stage) == f.stage)
-    if f.status:
-        conditions.append(col(Case.status) == f.status)
-    if f.country:
-        conditions.append(col(Case.country_of_origin) == f.country.strip().upper())
-    if f.project_id:
-        conditions.append(col(Case.project_id) == f.project_id)
-    if f.assignee_id:
-        conditions.append(col(Case.assignee_id) == f.assignee_id)
-    if f.vulnerability:
-        # The flags are a JSON list; its text holds each flag quoted, on SQLite and PostgreSQL.
-        flagged = select(HouseholdMember.case_id).where(
-            sa.cast(HouseholdMember.vulnerabilities, sa.String).contains(
-                f'"{f.vulnerability.value}"'
-            )
-        )
-        conditions.append(col(Case.id).in_(flagged))
-    query = select(Case).where(*conditions)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(
-        query.order_by(col(Case.created_at).desc(), col(Case.id))
-        .offset((max(f.page, 1) - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-    ).all()
-    return list(rows), total
 
 
 def cases_by_stage(session: Session) -> list[tuple[Stage, int]]:

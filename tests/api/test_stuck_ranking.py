@@ -15,14 +15,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from activities.projection import refresh_due_columns
-from api.stuck import (
-    PROBLEMS_FRESH_FOR,
-    PROBLEMS_QUERY,
-    Filters,
-    _problem_cases,
-    _ranked_in_tables,
-    _ranking_for,
-)
+from api.stuck import Filters
+from api.stuck.ranking import ranked_in_tables, ranking_for
+from api.stuck.temporal import PROBLEMS_FRESH_FOR, PROBLEMS_QUERY, problem_cases
 from models.enums import DeadlineKind, Role, Stage, TaskKind
 from models.tasks import CaseDeadline, CaseTask
 from tests.factories import insert_case
@@ -58,7 +53,7 @@ def test_both_rankings_give_the_same_cases_in_the_same_order(engine: Engine) -> 
         session.commit()
 
     with Session(engine) as session:
-        everything = _ranked_in_tables(session, NOW, Filters(), [], None)
+        everything = ranked_in_tables(session, NOW, Filters(), [], None)
         assert everything[1] > 10  # the mix has stuck cases of every kind
         for f, leave_out, first in (
             (Filters(), [], None),
@@ -66,8 +61,8 @@ def test_both_rankings_give_the_same_cases_in_the_same_order(engine: Engine) -> 
             (Filters(country="UA"), [], 5),
             (Filters(), everything[0][:3], 10),
         ):
-            assert _ranking_for(f)(session, NOW, f, leave_out, first) == (
-                _ranked_in_tables(session, NOW, f, leave_out, first)
+            assert ranking_for(f)(session, NOW, f, leave_out, first) == (
+                ranked_in_tables(session, NOW, f, leave_out, first)
             ), (f, first)
 
 
@@ -89,18 +84,18 @@ async def test_failing_workflows_are_asked_of_temporal_once_per_few_seconds(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     clock = [1000.0]
-    monkeypatch.setattr("api.stuck.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("api.stuck.temporal.time.monotonic", lambda: clock[0])
     temporal = Visibility()
     temporal.failing = ["a"]
-    assert await _problem_cases(temporal) == ["a"]  # type: ignore[arg-type]
+    assert await problem_cases(temporal) == ["a"]  # type: ignore[arg-type]
     temporal.failing = ["a", "b"]
     clock[0] += PROBLEMS_FRESH_FOR - 1  # supervisors looking again and again: one query
-    assert await _problem_cases(temporal) == ["a"]  # type: ignore[arg-type]
+    assert await problem_cases(temporal) == ["a"]  # type: ignore[arg-type]
     assert temporal.asked == 1
     clock[0] += 1  # a few seconds on, the new failure shows
-    assert await _problem_cases(temporal) == ["a", "b"]  # type: ignore[arg-type]
+    assert await problem_cases(temporal) == ["a", "b"]  # type: ignore[arg-type]
     assert temporal.asked == 2
     # Another API process (another client) asks for itself.
     other = Visibility()
-    assert await _problem_cases(other) == []  # type: ignore[arg-type]
+    assert await problem_cases(other) == []  # type: ignore[arg-type]
     assert other.asked == 1

@@ -1,0 +1,76 @@
+"""The case list from the projection, newest first: one query for the API's list and the web
+page's, so both filter, page and count the same way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select
+
+from models.enums import CaseStatus, ClosureReason, Stage, Vulnerability
+from models.tables import Case, HouseholdMember
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """What a list asks for; an empty or None filter is no filter."""
+
+    reference: str | None = None  # part of a reference, in any case
+    stage: Stage | None = None
+    status: CaseStatus | None = None
+    closure_reason: ClosureReason | None = None
+    country: str | None = None
+    project_id: str | None = None
+    vulnerability: Vulnerability | None = None  # of anyone in the household
+    assignee_id: str | None = None
+
+    def conditions(self) -> list[Any]:
+        found: list[Any] = [
+            col(column) == value
+            for column, value in (
+                (Case.stage, self.stage),
+                (Case.status, self.status),
+                (Case.closure_reason, self.closure_reason),
+                (Case.project_id, self.project_id),
+                (Case.assignee_id, self.assignee_id),
+            )
+            if value
+        ]
+        if self.reference and self.reference.strip():
+            found.append(func.upper(Case.reference).contains(self.reference.strip().upper()))
+        if self.country and self.country.strip():
+            found.append(col(Case.country_of_origin) == self.country.strip().upper())
+        if self.vulnerability:
+            # The flags are a JSON list; its text holds each flag quoted, on SQLite and
+            # PostgreSQL.
+            flagged = select(HouseholdMember.case_id).where(
+                sa.cast(HouseholdMember.vulnerabilities, sa.String).contains(
+                    f'"{self.vulnerability.value}"'
+                )
+            )
+            found.append(col(Case.id).in_(flagged))
+        return found
+
+
+def list_cases(
+    session: Session, f: CaseFilters, offset: int, limit: int
+) -> tuple[list[Case], int]:
+    """One page of the matching cases, newest first, and how many match in all."""
+    # The total rides on each row as a scalar subquery, so a page and its count come from the
+    # same statement (two statements could straddle a projection write and disagree). Not a
+    # window function: COUNT(*) OVER () materialises every matching row before the LIMIT
+    # (bench/bench_scale.py: p95 over 250 ms at 10,000 cases on SQLite).
+    conditions = f.conditions()
+    count_query = select(func.count()).select_from(Case).where(*conditions)
+    query = select(Case, count_query.scalar_subquery().label("total")).where(*conditions)
+    page = session.exec(
+        query.order_by(col(Case.created_at).desc(), col(Case.id)).offset(offset).limit(limit)
+    ).all()
+    if page:
+        return [row[0] for row in page], page[0][1]
+    if offset == 0:
+        return [], 0
+    # Past the last page: the total still tells the reader where the end is.
+    return [], session.exec(count_query).one()
