@@ -15,6 +15,7 @@ class TimelineEntryPublic(BaseModel):
     at: datetime
     kind: TimelineKind
     actor_id: str | None
+    actor_name: str | None = None  # the user's full name when the user is known
     actor_role: str | None
     summary: str
     details: dict[str, Any]

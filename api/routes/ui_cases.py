@@ -20,6 +20,7 @@ from starlette.datastructures import FormData
 
 from api.auth import CurrentUser, actor_of
 from api.case_service import WorkflowNotStarted, open_case
+from api.case_timeline import read_timeline
 from api.decisions import take
 from api.deps import CaseDep, PartnerCaseDep, SessionDep, SettingsDep, TemporalDep
 from api.project_service import ProjectRefused
@@ -36,7 +37,6 @@ from api.web.templating import render
 from models.enums import LegalSituation, LocationType, Relationship, Sex, Vulnerability
 from models.schemas_aftercare import ReintegrationView
 from models.tables import Case, HouseholdMember, Project
-from models.timeline import TimelineEntry
 
 router = APIRouter(prefix="/ui/cases", tags=["web"], include_in_schema=False)
 
@@ -104,10 +104,7 @@ async def case_page(
             select(HouseholdMember).where(HouseholdMember.case_id == case.id)
             .order_by(col(HouseholdMember.position))
         ).all())
-        timeline = list(session.exec(
-            select(TimelineEntry).where(TimelineEntry.case_id == case.id)
-            .order_by(col(TimelineEntry.seq).desc())
-        ).all())
+        timeline = read_timeline(session, case.id, newest_first=True)
         project = session.get(Project, case.project_id)
         panels = [
             (p.title, p.template, data) for p in CASE_PANELS

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from models.timeline import Notification
+from api.case_timeline import read_timeline
+from models.enums import Role, TimelineKind
+from models.timeline import Notification, TimelineEntry
+from models.users import User
 from tests.api.test_decisions import case_in_eligibility
 from tests.tokens import bearer
 
@@ -27,7 +31,9 @@ async def timeline_until(api: httpx.AsyncClient, case_id: str, n: int) -> list[d
     raise AssertionError(r.json())
 
 
-async def test_the_timeline_shows_who_decided_what_when_and_why(api: httpx.AsyncClient) -> None:
+async def test_the_timeline_shows_who_decided_what_when_and_why(
+    api: httpx.AsyncClient, users: dict[str, User]
+) -> None:
     case_id = await case_in_eligibility(api)
     r = await api.post(
         f"/cases/{case_id}/eligibility/assessment", json={"eligible": True, "notes": "rejected"}
@@ -51,6 +57,7 @@ async def test_the_timeline_shows_who_decided_what_when_and_why(api: httpx.Async
     ]
     approval = entries[5]
     assert approval["actor_role"] == "supervisor"
+    assert approval["actor_name"] == users["supervisor"].full_name
     assert approval["details"] == {"reason": "meets the criteria"}
     assert entries[0]["at"] <= approval["at"]
     assert "Beridze" not in str(entries) and "Giorgi" not in str(entries)
@@ -89,3 +96,25 @@ async def test_each_user_sees_and_marks_read_only_their_own_notifications(
     assert (await api.post("/notifications/999999/read")).status_code == 404
     other = (await api.get("/notifications", headers=bearer("caseworker2"))).json()
     assert [(n["id"], n["read_at"]) for n in other["data"]] == [(theirs, None)]
+
+
+def test_the_timeline_names_the_people_a_summary_refers_to(engine: Engine) -> None:
+    # Real user ids are uuids; the workflow writes them into summaries it cannot name.
+    with Session(engine, expire_on_commit=False) as session:
+        anna = User(username="anna", full_name="Anna Ozola", role=Role.CASEWORKER,
+                    password_hash="x")
+        boss = User(username="boss", full_name="Ilze Kalniņa", role=Role.SUPERVISOR,
+                    password_hash="x")
+        session.add_all([anna, boss])
+        session.add(TimelineEntry(
+            case_id="c1", seq=1, entry_key="c1:1", at=datetime.now(UTC),
+            kind=TimelineKind.DECISION, actor_id=boss.id, actor_role="supervisor",
+            summary=f"case assigned to {anna.id} (was {UNKNOWN})",
+        ))
+        session.commit()
+        [entry] = read_timeline(session, "c1")
+    assert entry.actor_name == "Ilze Kalniņa"
+    assert entry.summary == f"case assigned to Anna Ozola (was {UNKNOWN})"
+
+
+UNKNOWN = "0b1e7d3c-5f2a-4c1d-9e8f-123456789abc"  # a user id no longer in the database
