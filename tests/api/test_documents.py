@@ -4,6 +4,7 @@ encrypted at rest, key rotation, type from content, size limit, case scoping, au
 from __future__ import annotations
 
 import base64
+import io
 import os
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -18,6 +19,7 @@ from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from api import document_service as service
 from api.main import create_app
 from core.filecrypt import MAGIC, key_id_of
 from core.settings import Settings
@@ -173,11 +175,13 @@ async def test_the_type_comes_from_the_content_not_the_name(
     case_id, _ = household(engine)
     r = await upload(api, case_id, PNG, "photo.pdf")
     assert r.status_code == 201 and r.json()["versions"][0]["content_type"] == "image/png"
+    r = await upload(api, case_id, b"\xff\xd8\xff\xe0" + PNG[8:], "ticket.png")
+    assert r.status_code == 201 and r.json()["versions"][0]["content_type"] == "image/jpeg"
     r = await upload(api, case_id, b"just some text, honest", "contract.pdf")
     assert r.status_code == 422
     assert r.json()["detail"][0]["loc"] == ["body", "file"]
     assert "not a PDF, JPEG or PNG" in r.json()["detail"][0]["msg"]
-    assert len(stored(engine)) == 1 and len(files_at_rest(settings)) == 1
+    assert len(stored(engine)) == 2 and len(files_at_rest(settings)) == 2
 
 
 async def test_bad_input_is_refused_with_its_field_and_stores_nothing(
@@ -259,3 +263,23 @@ async def test_a_download_is_audited_as_a_read_of_personal_data(
         "GET /cases/{case_id}/documents/{document_id}", case_id, "supervisor", "success")
     with Session(engine) as session:
         assert session.get(Document, doc["id"]) is not None
+
+
+async def test_a_replacement_that_lost_a_race_keeps_nothing(
+    api: httpx.AsyncClient, engine: Engine, settings: Settings
+) -> None:
+    case_id, _ = household(engine)
+    doc = (await upload(api, case_id, PDF)).json()
+    with Session(engine, expire_on_commit=False) as session:
+        stale = session.get(Document, doc["id"])
+    assert stale is not None
+    r = await api.post(f"/cases/{case_id}/documents/{doc['id']}/versions",
+                       files={"file": ("v2.png", PNG)})
+    assert r.status_code == 201
+    # A second replacement read the document before the first one committed: it loses.
+    vault = service.build_vault(settings)
+    with Session(engine) as session, pytest.raises(service.DocumentConflict):
+        service.add_version(session, vault, stale, "caseworker2",
+                            service.Upload(io.BytesIO(PNG), "v2b.png", len(PNG)), 10**6)
+    assert sorted(v.version for v in stored(engine)) == [1, 2]
+    assert len(files_at_rest(settings)) == 2

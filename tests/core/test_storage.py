@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import tracemalloc
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +13,7 @@ import pytest
 from pydantic import SecretStr, ValidationError
 
 from core.converter import payload_key_ring
+from core.filecrypt import FileCipher
 from core.settings import DocumentStorage, Settings
 from core.storage import LocalStore, ObjectStore, S3Store, build_store
 from tests.seaweed import ACCESS_KEY, BUCKET, SECRET_KEY, SeaweedS3
@@ -59,6 +62,28 @@ def test_a_local_file_appears_only_once_written(tmp_path: Path) -> None:
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
     with pytest.raises(ValueError, match="bad storage key"):
         store.put("cases/../../etc/passwd", blocks(b"x"))
+
+
+def test_a_large_file_is_sealed_and_opened_in_bounded_memory(tmp_path: Path) -> None:
+    source, size, digest = tmp_path / "scan.pdf", 32 * 1024 * 1024, hashlib.sha256()
+    with source.open("wb") as f:
+        for _ in range(size // (1024 * 1024)):
+            block = os.urandom(1024 * 1024)
+            digest.update(block)
+            f.write(block)
+    cipher, store, key = FileCipher({"k1": os.urandom(32)}, "k1"), LocalStore(tmp_path), "c/d/v"
+    tracemalloc.start()
+    try:
+        with source.open("rb") as f:
+            store.put(key, cipher.encrypt(f, key.encode()))
+        opened = hashlib.sha256()
+        for chunk in cipher.decrypt(store.get(key), key.encode()):
+            opened.update(chunk)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert opened.hexdigest() == digest.hexdigest()
+    assert peak < 2 * 1024 * 1024, f"{peak} bytes at the peak for a {size}-byte file"
 
 
 def test_settings_choose_the_store(tmp_path: Path, s3_server: SeaweedS3) -> None:
