@@ -29,7 +29,7 @@ def test_round_trip_at_chunk_boundaries(size: int) -> None:
     plain = os.urandom(size)
     sealed = seal(cipher, plain)
     assert sealed.startswith(MAGIC) and key_id_of(sealed) == "k1"
-    assert plain not in sealed or size == 0
+    assert plain not in sealed or size < 16  # (a byte or two occur anywhere by chance)
     assert unseal(cipher, sealed) == plain
 
 
