@@ -1,5 +1,5 @@
-"""A case's documents: the type from the content, the file sealed into object storage, the
-rows written after it (a refused or failed upload leaves neither), versions on replacement."""
+"""A case's documents kept: the file sealed into object storage first, its rows written after
+it (a refused or failed upload leaves neither), a new version on each replacement."""
 
 from __future__ import annotations
 
@@ -15,32 +15,15 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from api.document_checks import Attachment, Upload, check_member, check_upload, clean_filename
 from core.converter import payload_key_ring
 from core.db import write_transaction
 from core.filecrypt import FileCipher
 from core.settings import Settings
 from core.storage import ObjectStore, build_store
-from models.documents import Document, DocumentKind, DocumentVersion
-from models.enums import StepKind
+from models.documents import Document, DocumentVersion
 from models.schemas_documents import DocumentPublic, DocumentVersionPublic
-from models.tables import HouseholdMember, utcnow
-
-# First bytes of each accepted type. The name's extension and the client's content type are
-# not trusted: a PNG named .pdf is a PNG, a text file named .pdf is refused.
-SIGNATURES = {
-    b"%PDF-": "application/pdf",
-    b"\xff\xd8\xff": "image/jpeg",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-}
-HEAD = max(len(s) for s in SIGNATURES)
-
-
-class DocumentRefused(ValueError):
-    """Bad input, with the form field it concerns; nothing was stored."""
-
-    def __init__(self, field: str, msg: str) -> None:
-        super().__init__(msg)
-        self.field = field
+from models.tables import utcnow
 
 
 class DocumentConflict(RuntimeError):
@@ -63,65 +46,6 @@ async def get_vault(request: Request) -> Vault:
     if getattr(state, "document_vault", None) is None:
         state.document_vault = build_vault(state.settings)
     return state.document_vault  # type: ignore[no-any-return]
-
-
-@dataclass(frozen=True)
-class Upload:
-    file: BinaryIO  # seekable: Starlette spools an upload to a temporary file past 1 MB
-    filename: str | None
-    size: int | None
-
-
-@dataclass(frozen=True)
-class Attachment:
-    kind: DocumentKind
-    member_id: str | None = None
-    step: StepKind | None = None
-    component_id: str | None = None
-    payment_id: str | None = None
-
-
-def sniff(head: bytes) -> str | None:
-    return next((t for sig, t in SIGNATURES.items() if head.startswith(sig)), None)
-
-
-def check_upload(upload: Upload, max_bytes: int) -> str:
-    """The content type, or DocumentRefused (before anything is stored)."""
-    size = upload.size
-    if size is None:
-        size = upload.file.seek(0, 2)
-    if size > max_bytes:
-        raise DocumentRefused(
-            "file", f"the file is {size} bytes; the largest accepted is {max_bytes} bytes"
-        )
-    upload.file.seek(0)
-    head = upload.file.read(HEAD)
-    upload.file.seek(0)
-    content_type = sniff(head)
-    if content_type is None:
-        raise DocumentRefused(
-            "file", "the content is not a PDF, JPEG or PNG (checked from the file's first "
-            "bytes, whatever its name says)",
-        )
-    return content_type
-
-
-def check_member(session: Session, case_id: str, member_id: str | None) -> None:
-    if member_id is None:
-        return
-    found = session.exec(
-        select(HouseholdMember.id).where(
-            HouseholdMember.id == member_id, HouseholdMember.case_id == case_id
-        )
-    ).first()
-    if found is None:
-        raise DocumentRefused("member_id", f"{member_id} is not a member of this case's household")
-
-
-def clean_filename(name: str | None) -> str:
-    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    base = "".join(ch for ch in base if ch.isprintable()).strip()
-    return base[:255] or "document"
 
 
 class _Hashing:

@@ -13,6 +13,7 @@ from fastapi.routing import APIRoute
 from sqlmodel import Session, col, select
 from starlette.types import Message
 
+from api import document_checks as checks
 from api import document_service as service
 from api.deps import CurrentActor, PartnerCaseDep, SessionDep, SettingsDep
 from core.filecrypt import DocumentKeyError
@@ -79,8 +80,8 @@ def _document_or_404(session: Session, case_id: str, document_id: str) -> Docume
     return document
 
 
-def _upload(file: UploadFile) -> service.Upload:
-    return service.Upload(file=file.file, filename=file.filename, size=file.size)
+def _upload(file: UploadFile) -> checks.Upload:
+    return checks.Upload(file=file.file, filename=file.filename, size=file.size)
 
 
 @router.post("", response_model=DocumentPublic, status_code=201)
@@ -97,14 +98,14 @@ def upload_document(
     component_id: Annotated[str | None, Form(max_length=20)] = None,
     payment_id: Annotated[str | None, Form(max_length=100)] = None,
 ) -> DocumentPublic:
-    """Upload a PDF, JPEG or PNG to the case, optionally of one person, step, delivery or payment."""
-    attachment = service.Attachment(kind, member_id, step, component_id, payment_id)
+    """Upload a PDF, JPEG or PNG to the case, optionally of a person, step, delivery or payment."""
+    attachment = checks.Attachment(kind, member_id, step, component_id, payment_id)
     try:
         document = service.add_document(
             session, vault, case.id, actor.id, attachment, _upload(file),
             settings.document_max_bytes,
         )
-    except service.DocumentRefused as err:
+    except checks.DocumentRefused as err:
         raise _refusal(err.field, str(err)) from err
     log.info("document uploaded", document_id=document.id, kind=kind)
     return service.public(session, [document])[0]
@@ -137,7 +138,7 @@ def replace_document(
         document = service.add_version(
             session, vault, document, actor.id, _upload(file), settings.document_max_bytes
         )
-    except service.DocumentRefused as err:
+    except checks.DocumentRefused as err:
         raise _refusal(err.field, str(err)) from err
     except service.DocumentConflict as err:
         raise HTTPException(status_code=409, detail=str(err)) from err
@@ -150,7 +151,7 @@ def replace_document(
     response_class=StreamingResponse,
     responses={200: {
         "description": "The file, decrypted",
-        "content": {t: {} for t in service.SIGNATURES.values()},
+        "content": {t: {} for t in checks.SIGNATURES.values()},
     }},
 )
 def download_document(

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from api import document_service as service
+from api.document_checks import Upload
 from api.main import create_app
 from core.filecrypt import MAGIC, key_id_of
 from core.settings import Settings
@@ -280,6 +281,6 @@ async def test_a_replacement_that_lost_a_race_keeps_nothing(
     vault = service.build_vault(settings)
     with Session(engine) as session, pytest.raises(service.DocumentConflict):
         service.add_version(session, vault, stale, "caseworker2",
-                            service.Upload(io.BytesIO(PNG), "v2b.png", len(PNG)), 10**6)
+                            Upload(io.BytesIO(PNG), "v2b.png", len(PNG)), 10**6)
     assert sorted(v.version for v in stored(engine)) == [1, 2]
     assert len(files_at_rest(settings)) == 2
