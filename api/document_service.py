@@ -91,6 +91,9 @@ def add_document(session: Session, vault: Vault, case_id: str, actor_id: str,
         component_id=attachment.component_id, payment_id=attachment.payment_id,
     )
     version = _new_version(vault, document, 1, upload, content_type, actor_id)
+    # End the checks' read transaction: no connection waits idle in one while the file goes
+    # to storage, which can take long.
+    session.commit()
     _seal(vault, upload, version)
     try:
         with write_transaction(session):
@@ -109,6 +112,7 @@ def add_version(session: Session, vault: Vault, document: Document, actor_id: st
     content_type = check_upload(upload, max_bytes)
     previous = document.current_version
     version = _new_version(vault, document, previous + 1, upload, content_type, actor_id)
+    session.commit()  # (as in add_document)
     _seal(vault, upload, version)
     try:
         with write_transaction(session):
