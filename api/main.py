@@ -20,6 +20,7 @@ from api.routes import (
     codec,
     costs,
     decisions,
+    documents,
     health,
     imports,
     notifications,
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(imports.router, dependencies=guarded)
     app.include_router(queue.router, dependencies=guarded)
     app.include_router(supervision.router, dependencies=guarded)
+    app.include_router(documents.router, dependencies=guarded)
     # The web interface: same login, same policy; its pages answer errors as HTML.
     app.include_router(ui.router, dependencies=guarded)
     app.include_router(ui_case_list.router, dependencies=guarded)

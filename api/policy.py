@@ -84,6 +84,11 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/ui/departures"): STAFF | {Role.BORDER_GUARD, Role.ESCORT},
     ("GET", "/ui/reports"): frozenset({SUP, AUDITOR, ADMIN}),
     ("GET", "/ui/reports/download"): frozenset({SUP, AUDITOR, ADMIN}),
+    # A case's documents (encrypted at rest): staff only.
+    ("POST", "/cases/{case_id}/documents"): STAFF,
+    ("GET", "/cases/{case_id}/documents"): STAFF,
+    ("GET", "/cases/{case_id}/documents/{document_id}"): STAFF,
+    ("POST", "/cases/{case_id}/documents/{document_id}/versions"): STAFF,
     **{("POST", decision.path): decision.roles for decision in DECISIONS},
 }
 
@@ -93,6 +98,9 @@ PERSONAL_DATA_READS: frozenset[tuple[str, str]] = frozenset({
     ("GET", "/cases/{case_id}/household"),
     ("GET", "/people/{member_id}/export"),
     ("GET", "/ui/cases/{case_id}"),
+    ("GET", "/cases/{case_id}/documents/{document_id}"),
+    # Filenames may name the person ("passport Beridze.pdf").
+    ("GET", "/cases/{case_id}/documents"),
 })
 
 

@@ -30,12 +30,22 @@ class PartnersMode(StrEnum):
     WEBHOOK = "webhook"
 
 
+class DocumentStorage(StrEnum):
+    LOCAL = "local"
+    S3 = "s3"
+
+
 class Environment(StrEnum):
     DEVELOPMENT = "development"
     PRODUCTION = "production"
 
 
 DEV_SECRET_KEY = "dev-insecure-secret-key-do-not-use-in-production"
+# S3 credentials found in documentation and default installs; production refuses them.
+PLACEHOLDER_S3_SECRETS = frozenset({
+    "", "minioadmin", "changeme", "change-me", "secret", "password", "test", "testsecret",
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AKIAIOSFODNN7EXAMPLE",
+})
 
 
 class Settings(BaseSettings):
@@ -79,6 +89,24 @@ class Settings(BaseSettings):
     codec_cors_origin: str = Field(
         default="http://127.0.0.1:8233",
         description="Origin of the Temporal web UI allowed to call /codec (remote codec server)",
+    )
+
+    document_storage: DocumentStorage = Field(
+        default=DocumentStorage.LOCAL,
+        description="Where case documents are kept (encrypted): a local directory, or S3",
+    )
+    document_dir: Path | None = Field(
+        default=None, description="Local document storage; unset: data_dir/documents"
+    )
+    document_s3_endpoint_url: str = Field(
+        default="", description="S3-compatible endpoint, e.g. https://s3.example.org; empty: AWS"
+    )
+    document_s3_bucket: str = Field(default="homeward-documents", min_length=3, max_length=63)
+    document_s3_region: str = "us-east-1"
+    document_s3_access_key_id: str = ""
+    document_s3_secret_access_key: SecretStr = SecretStr("")
+    document_max_bytes: int = Field(
+        default=20 * 1024 * 1024, ge=1, description="Largest document upload, in bytes"
     )
 
     api_host: str = "127.0.0.1"
@@ -190,6 +218,22 @@ class Settings(BaseSettings):
             raise ValueError(
                 "HOMEWARD_SECRET_KEY must be set to a random value of at least 32 characters "
                 "in production (the development placeholder is refused)"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _document_storage(self) -> Settings:
+        if self.document_dir is None:
+            self.document_dir = self.data_dir / "documents"
+        if self.environment == Environment.PRODUCTION and self.document_storage == (
+            DocumentStorage.S3
+        ) and (
+            self.document_s3_access_key_id in PLACEHOLDER_S3_SECRETS
+            or self.document_s3_secret_access_key.get_secret_value() in PLACEHOLDER_S3_SECRETS
+        ):
+            raise ValueError(
+                "HOMEWARD_DOCUMENT_S3_ACCESS_KEY_ID and HOMEWARD_DOCUMENT_S3_SECRET_ACCESS_KEY "
+                "must be set to real credentials in production (placeholders are refused)"
             )
         return self
 

@@ -28,6 +28,7 @@ from core.security import hash_password
 from core.settings import Settings
 from models.users import User
 from tests.pgcluster import PgCluster
+from tests.seaweed import BUCKET, SeaweedS3
 
 # Every database-touching test runs against each of these; CI runs both.
 DATABASES = os.environ.get("HOMEWARD_TEST_DATABASES", "sqlite,postgresql").split(",")
@@ -71,6 +72,17 @@ def pg_cluster() -> Iterator[PgCluster]:
     cluster.start()
     yield cluster
     cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[SeaweedS3]:
+    """One S3 server (SeaweedFS, tests/seaweed.py) for the session, with the bucket
+    BUCKET; tests keep apart by their keys (each case's documents under its own id)."""
+    server = SeaweedS3()
+    server.start()
+    server.client().create_bucket(Bucket=BUCKET)
+    yield server
+    server.stop()
 
 
 @pytest.fixture(params=DATABASES)
