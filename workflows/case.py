@@ -48,12 +48,8 @@ from models.payloads import (
     TaskInfo,
     TimelineEntryInput,
 )
-from workflows import aftercare, calls, deadlines, rules, tasks
+from workflows import aftercare, calls, deadlines, patches, rules, tasks
 from workflows.aftercare import AftercareRun
-
-# The timeline entries and the projection are written by one activity (record_and_project),
-# and search attributes are upserted only when they change.
-ONE_WRITE_PATCH = "one-projection-write"
 
 PROJECTION_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
@@ -335,14 +331,14 @@ class CaseRun(AftercareRun):
         Not a local activity: that one writes before its workflow task is recorded, and a
         worker killed in between leaves rows from a run of the task that never happened (the
         worker-kill fault test found timeline entries with another decision's text).
-        Histories recorded before ONE_WRITE_PATCH wrote them with two activities (timeline
+        Histories recorded before patches.ONE_PROJECTION_WRITE wrote them with two activities (timeline
         first) and replay that way.
         """
         s = self.state
         if s.updated_at is None:
             await self.write_timeline(PROJECTION_RETRY)
             return
-        if workflow.patched(ONE_WRITE_PATCH):
+        if workflow.patched(patches.ONE_PROJECTION_WRITE):
             entries, s.pending_timeline = s.pending_timeline, []
             data = self._projection(entries)
             self.upsert_search_attributes(data.tasks, data.deadlines, only_changed=True)
@@ -401,10 +397,10 @@ class CaseRun(AftercareRun):
         """Stage, waiting-on, next due, assignee, country, project: for Temporal's lists.
 
         Behind a patch: histories recorded before the attributes existed replay unchanged.
-        only_changed (with ONE_WRITE_PATCH) skips the upsert, a visibility write on the
+        only_changed (with patches.ONE_PROJECTION_WRITE) skips the upsert, a visibility write on the
         server, when the values are those this run last upserted.
         """
-        if not workflow.patched("case-search-attributes"):
+        if not workflow.patched(patches.CASE_SEARCH_ATTRIBUTES):
             return
         s = self.state
         dues = [t.due_at for t in open_tasks if t.due_at is not None]

@@ -19,6 +19,7 @@ with workflow.unsafe.imports_passed_through():
     # for every workflow run (~25 ms each time) instead of passing them through.
     import workflows.calls as calls  # noqa: PLR0402
     import workflows.checks as checks  # noqa: PLR0402
+    import workflows.patches as patches  # noqa: PLR0402
     import workflows.rules as rules  # noqa: PLR0402
     from models.decisions import (
         AssessDocumentsInput,
@@ -65,16 +66,12 @@ with workflow.unsafe.imports_passed_through():
     )
     from models.policy import grant_lines
     from workflows.aftercare import AftercareUpdates
-    from workflows.budget import BUDGET_CHECK_PATCH, require_budget
+    from workflows.budget import require_budget
     from workflows.case import CaseRun
 
 
 def workflow_id(case_id: str) -> str:
     return f"case-{case_id}"
-
-
-# Histories recorded before the phase after departure existed end at departure.
-AFTERCARE_PATCH = "aftercare"
 
 
 @workflow.defn
@@ -392,7 +389,7 @@ class ReturnCaseWorkflow(AftercareUpdates):
             self._case.state.awaiting = None
             await self._case.pay_grant()
             self._case.change_stage(Stage.DEPARTED)
-            if workflow.patched(AFTERCARE_PATCH):
+            if workflow.patched(patches.AFTERCARE):
                 self._after_departure()
             else:
                 self._case.done = not self._grant_declined()
@@ -458,7 +455,7 @@ class ReturnCaseWorkflow(AftercareUpdates):
     async def decide_grant(self, data: GrantDecisionInput) -> CaseState:
         grant = self._case.state.grant
         assert grant is not None
-        if data.approve and workflow.patched(BUDGET_CHECK_PATCH):
+        if data.approve and workflow.patched(patches.BUDGET_CHECK):
             async with self._lock:
                 self._validate_decide_grant(data)  # again: another decision may have won
                 grant = self._case.state.grant
@@ -501,7 +498,7 @@ class ReturnCaseWorkflow(AftercareUpdates):
             self._case.state.awaiting = None
             await self._case.pay_grant()
             self._case.touch()
-            if not workflow.patched(AFTERCARE_PATCH):
+            if not workflow.patched(patches.AFTERCARE):
                 self._case.done = not self._grant_declined()
         return self._case.state
 
