@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from models.enums import (
+from models.enums import (  # HUMAN_ROLES: api/stuck.py imports it from here
+    HUMAN_ROLES,  # noqa: F401
     BookingStatus,
     CaseStatus,
     DocumentStatus,
@@ -168,10 +169,6 @@ RULES: dict[TaskKind, Rule] = {
     TaskKind.APPROVE_PLAN: _approve_plan,
     TaskKind.REPORT_MONITORING_VISIT: _monitoring_visit,
 }
-
-# Roles whose tasks are people's decisions in Homeward (queues, SLAs); the others are
-# answers from outside (embassy, authorities) and are chased by deadlines instead.
-HUMAN_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.PARTNER})
 
 
 def _open(state: CaseState) -> dict[TaskKind, tuple[Role, str]]:
