@@ -42,7 +42,7 @@ from models.schemas_import import (
     RefusedCase,
 )
 from models.tables import Case, HouseholdMember, Project
-from workflows import rules
+from workflows import rules, tasks
 from workflows.aftercare import add_months
 from workflows.aftercare_checks import plan_cap
 
@@ -219,6 +219,7 @@ def _state(
     elif data.stage in AFTER_ARRIVAL_STAGES:
         _after_arrival(state, data, partner_id or "", actor_id, now)
     # The first run projects the imported state (partner, awaiting) at once.
+    state.awaiting = tasks.awaiting(state)
     state.unprojected = True
     return state
 
@@ -234,7 +235,6 @@ def _after_arrival(
                               partner_ref="imported")
     state.arrival.confirmed_on, state.arrival.confirmed_by = data.arrival_date, actor_id
     if data.stage == Stage.REINTEGRATION:
-        state.awaiting = "a reintegration plan proposal"
         return
     cap, _ = plan_cap(state)
     total = data.cost_reintegration.quantize(CENT) if data.cost_reintegration else CENT * 0
@@ -250,12 +250,8 @@ def _after_arrival(
         for i, m in enumerate(months)
         if add_months(data.arrival_date, m) >= today
     ]
-    if state.monitoring.visits:
-        first = state.monitoring.visits[0]
-        state.awaiting = f"monitoring visit {first.number}, due on {first.due_on}"
-    else:
+    if not state.monitoring.visits:
         state.stage = Stage.CLOSURE
-        state.awaiting = "a closure proposal (monitoring is over)"
 
 
 def _insert(

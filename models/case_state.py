@@ -94,6 +94,7 @@ class CaseState(BaseModel):
     # After departure (models/reintegration.py).
     handover_due: bool = False  # the run loop hands the case over to the partner next
     handover: Handover | None = None
+    handover_refused: str | None = None  # why the last handover found no partner
     arrival: Arrival = Field(default_factory=Arrival)
     plan: ReintegrationPlan | None = None
     monitoring: Monitoring = Field(default_factory=Monitoring)

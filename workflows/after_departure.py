@@ -41,18 +41,10 @@ from workflows.budget import require_budget
 from workflows.run import CaseRun
 
 
-def next_visit_note(state: CaseState) -> str:
-    visits = state.monitoring.open_visits()
-    if not visits:
-        return "a closure proposal (monitoring is over)"
-    return f"monitoring visit {visits[0].number}, due on {visits[0].due_on}"
-
-
 def confirm_arrival(case: CaseRun, data: ConfirmArrivalInput) -> CaseState:
     state = case.state
     state.arrival.confirmed_on, state.arrival.confirmed_by = data.arrived_on, data.actor.id
     case.decided(data.actor, f"arrival confirmed on {data.arrived_on}")
-    state.awaiting = "a reintegration plan proposal"
     case.change_stage(Stage.REINTEGRATION)
     return state
 
@@ -111,7 +103,6 @@ def propose_plan(case: CaseRun, data: ProposePlanInput) -> CaseState:
         f"reintegration plan proposed: {len(components)} component(s), {total} "
         f"{state.plan.currency} (cap {cap})",
     )
-    state.awaiting = "supervisor approval of the reintegration plan"
     case.touch()
     return state
 
@@ -127,7 +118,6 @@ async def decide_plan(case: CaseRun, data: PlanDecisionInput) -> CaseState:
     if not data.approve:
         plan.status = PlanStatus.SENT_BACK
         case.decided(data.actor, "reintegration plan sent back", data.reason)
-        state.awaiting = "a new reintegration plan (the last one was sent back)"
         case.touch()
         return state
     plan.status = PlanStatus.APPROVED
@@ -136,7 +126,6 @@ async def decide_plan(case: CaseRun, data: PlanDecisionInput) -> CaseState:
     state.monitoring.visits = visits_after(
         state.arrival.confirmed_on, state.policy.aftercare.monitoring_months
     )
-    state.awaiting = next_visit_note(state)
     case.change_stage(Stage.MONITORING)
     return state
 
@@ -182,7 +171,6 @@ def report_monitoring(case: CaseRun, data: ReportMonitoringInput) -> CaseState:
         f"(economic {visit.score.economic}, social {visit.score.social}, "
         f"psychosocial {visit.score.psychosocial})",
     )
-    state.awaiting = next_visit_note(state)
     if state.monitoring.open_visits():
         case.touch()
     else:
@@ -197,7 +185,6 @@ def add_monitoring_visit(case: CaseRun, data: AddVisitInput) -> CaseState:
         MonitoringVisit(number=len(visits) + 1, due_on=data.due_on, extra_reason=data.reason)
     )
     case.decided(data.actor, f"extra monitoring visit added, due {data.due_on}", data.reason)
-    state.awaiting = next_visit_note(state)
     if state.stage == Stage.CLOSURE:
         case.change_stage(Stage.MONITORING)
     else:
@@ -215,7 +202,6 @@ def end_monitoring(case: CaseRun, data: EndMonitoringInput) -> CaseState:
         f"monitoring ended early (visits {', '.join(map(str, dropped)) or 'none'} dropped)",
         data.reason,
     )
-    state.awaiting = "a closure proposal (monitoring is over)"
     case.change_stage(Stage.CLOSURE)
     return state
 
@@ -230,7 +216,6 @@ def propose_closure(case: CaseRun, data: ProposeClosureInput) -> CaseState:
         from_stage=state.stage,
     )
     case.decided(data.actor, f"closure proposed: {data.reason}", data.note)
-    state.awaiting = "supervisor approval of the closure"
     case.touch()
     return state
 
@@ -242,7 +227,6 @@ async def decide_closure(case: CaseRun, data: ClosureDecisionInput) -> CaseState
     if not data.approve:
         state.closure_proposal = None
         case.decided(data.actor, f"closure ({proposal.reason}) sent back", data.reason)
-        state.awaiting = "a decision on how the case continues (closure was sent back)"
         case.touch()
         return state
     case.decided(data.actor, f"closure approved: {proposal.reason}", data.reason)

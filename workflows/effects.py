@@ -59,7 +59,6 @@ async def request_document(case: CaseRun) -> None:
             raise
         case.call_outcome("travel document request refused by the embassy", reason=reason)
         docs.status, docs.refusal_reason, docs.request_ref = DocumentStatus.REFUSED, reason, None
-        state.awaiting = "decision on the embassy's refusal: request again, escalate or close"
         case.touch()
         return
     docs.status, docs.request_ref, docs.refusal_reason = (
@@ -70,7 +69,6 @@ async def request_document(case: CaseRun) -> None:
     docs.requested_at = workflow.now()
     case.call_outcome("travel document requested from the embassy", request_ref=result.request_ref)
     start_chasing(case)
-    state.awaiting = f"the embassy's answer to request {result.request_ref}"
     case.touch()
 
 
@@ -106,7 +104,6 @@ async def enter_clearance(case: CaseRun) -> None:
         border_guard_ref=border_guard.reference,
         migration_office_ref=migration_office.reference,
     )
-    state.awaiting = "clearance by the authorities"
     case.change_stage(Stage.CLEARANCE)
 
 
@@ -176,7 +173,6 @@ async def pay_grant(case: CaseRun) -> None:
             raise
         grant.status, grant.reason = GrantStatus.PAYMENT_FAILED, reason
         case.call_outcome("cash grant payment declined", reason=reason)
-        state.awaiting = "decision on the declined grant payment: retry it"
 
 
 async def close_with_compensation(case: CaseRun, reason: ClosureReason, note: str) -> None:

@@ -38,7 +38,7 @@ async def hand_over(case: CaseRun) -> None:
         if reason is None:
             raise
         case.call_outcome("handover to a partner failed", reason=reason)
-        state.awaiting = f"a reintegration partner: {reason}; add one, then hand over again"
+        state.handover_refused = reason
         case.touch()
         return
     state.handover = Handover(
@@ -56,6 +56,5 @@ async def hand_over(case: CaseRun) -> None:
     state.arrival.escalate_at = state.arrival.expected_by + timedelta(
         days=policy.arrival_escalation_days
     )
-    if state.awaiting is None or state.awaiting.startswith("a reintegration partner"):
-        state.awaiting = f"the partner's confirmation of the arrival (partner {result.partner_id})"
+    state.handover_refused = None
     case.change_stage(Stage.ARRIVAL)

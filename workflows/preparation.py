@@ -55,7 +55,6 @@ def submit_eligibility(case: CaseRun, data: SubmitEligibilityInput) -> CaseState
     )
     verdict = "eligible" if data.eligible else "not eligible"
     case.decided(data.actor, f"eligibility assessed: {verdict}", data.notes)
-    case.state.awaiting = "supervisor approval of the eligibility assessment"
     case.touch()
     return case.state
 
@@ -66,9 +65,7 @@ def decide_eligibility(case: CaseRun, data: EligibilityDecisionInput) -> CaseSta
     e.decided_by, e.approved, e.reason = data.actor.id, data.approve, data.reason
     verdict = "approved" if data.approve else "sent back"
     case.decided(data.actor, f"eligibility assessment {verdict}", data.reason)
-    case.state.awaiting = None
     if not data.approve:
-        case.state.awaiting = "a new eligibility assessment (the last one was sent back)"
         case.touch()
     elif e.eligible:
         case.change_stage(Stage.CONSENT)
@@ -129,13 +126,11 @@ async def record_embassy_answer(case: CaseRun, data: EmbassyAnswerInput) -> Case
     answer = "issued" if data.issued else "refused"
     case.decided(data.actor, f"embassy answer recorded: {answer}", data.reason)
     docs = case.state.documents
-    case.state.awaiting = None
     if data.issued:
         docs.status, docs.valid_until = DocumentStatus.ISSUED, data.valid_until
         await effects.enter_clearance(case)
     else:
         docs.status, docs.refusal_reason = DocumentStatus.REFUSED, data.reason
-        case.state.awaiting = "decision on the embassy's refusal: request again, escalate or close"
         case.touch()
     return case.state
 
@@ -143,7 +138,6 @@ async def record_embassy_answer(case: CaseRun, data: EmbassyAnswerInput) -> Case
 async def decide_travel_documents(case: CaseRun, data: DocumentDecisionInput) -> CaseState:
     case.decided(data.actor, f"travel document: {data.choice}", data.reason)
     docs = case.state.documents
-    case.state.awaiting = None
     if data.choice == DocumentChoice.REQUEST_AGAIN:
         await effects.request_document(case)
     elif data.choice == DocumentChoice.ESCALATE:
@@ -167,7 +161,6 @@ def confirm_clearance(case: CaseRun, data: ConfirmClearanceInput) -> CaseState:
     )
     case.decided(data.actor, f"clearance confirmed: {data.kind}", data.reference)
     if rules.clearance_done(case.state):
-        case.state.awaiting = None
         case.change_stage(Stage.TRAVEL)
     else:
         case.touch()

@@ -71,6 +71,7 @@ class CaseRun:
         state.updated_at = now
         state.warnings = rules.warnings(state, self.today()) + aftercare.warnings(state, now)
         tasks.track(state, now)
+        state.awaiting = tasks.awaiting(state)
         self.dirty = True
 
     def change_stage(self, stage: Stage) -> None:
@@ -86,6 +87,5 @@ class CaseRun:
         state.status = CaseStatus.CLOSED
         state.closed_at = workflow.now()
         state.closure_proposal = None
-        state.awaiting = None
         self.change_stage(Stage.CLOSED)
         self.done = True

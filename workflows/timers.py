@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from temporalio import workflow
 
-from models.enums import BookingStatus, DocumentStatus, Role, Stage
+from models.enums import BookingStatus, DocumentStatus, Role, Stage, TaskKind
 from models.payloads import CaseState
-from workflows import effects, handover
+from workflows import effects, handover, tasks
 from workflows.aftercare import at_midnight
 from workflows.run import CaseRun
 
@@ -62,8 +62,8 @@ async def fire(case: CaseRun) -> None:
     if docs.status == DocumentStatus.REQUESTED and docs.deadline_at and docs.last_chased_at:
         if now >= docs.deadline_at:
             docs.status = DocumentStatus.DEADLINE_REACHED
-            state.awaiting = "decision on the travel document: the embassy's deadline has passed"
-            await effects.notify(case, Role.CASEWORKER, "embassy deadline reached", state.awaiting)
+            body = tasks.waits_for(state, TaskKind.DOCUMENT_DECISION)
+            await effects.notify(case, Role.CASEWORKER, "embassy deadline reached", body)
             case.touch()
         elif now >= docs.last_chased_at + timedelta(
             days=state.policy.chasing.reminder_every_days
@@ -84,10 +84,8 @@ async def fire(case: CaseRun) -> None:
         and now >= no_show_at(state, booking.departure_date)
     ):
         booking.status = BookingStatus.NO_SHOW
-        state.awaiting = (
-            f"decision on the no-show of booking {booking.booking_ref}: rebook or suspend"
-        )
-        await effects.notify(case, Role.CASEWORKER, "no-show", state.awaiting)
+        body = tasks.waits_for(state, TaskKind.NO_SHOW_DECISION)
+        await effects.notify(case, Role.CASEWORKER, "no-show", body)
         case.touch()
     await _fire_after_departure(case)
 

@@ -44,7 +44,6 @@ async def confirm_departure(case: CaseRun, data: ConfirmDepartureInput) -> CaseS
     booking.status = BookingStatus.FLOWN
     state.departed_on = data.departed_on
     state.departure_confirmed_by = data.actor.id
-    state.awaiting = None
     await effects.pay_grant(case)
     case.change_stage(Stage.DEPARTED)
     if workflow.patched(patches.AFTERCARE):
@@ -60,8 +59,6 @@ def _after_departure(case: CaseRun) -> None:
     state = case.state
     if state.consent is not None and state.consent.share_with_partner:
         state.handover_due = True
-    elif state.awaiting is None:
-        state.awaiting = "a closure proposal: no consent to share data with a reintegration partner"
 
 
 def _grant_declined(state: CaseState) -> bool:
@@ -79,7 +76,6 @@ async def decide_no_show(case: CaseRun, data: NoShowDecisionInput) -> CaseState:
         case.state.status = CaseStatus.SUSPENDED
     # The new booking is made first, so a refused rebooking keeps the case as it was.
     await effects.cancel_booking(case, old)
-    case.state.awaiting = None
     case.touch()
     return case.state
 
@@ -97,7 +93,6 @@ def propose_grant(case: CaseRun, data: ProposeGrantInput) -> CaseState:
     )
     case.state.grant = grant
     case.decided(data.actor, f"cash grant proposed: {grant.amount} {policy.currency}")
-    case.state.awaiting = "supervisor approval of the cash grant"
     case.touch()
     return case.state
 
@@ -122,7 +117,6 @@ def decide_grant(case: CaseRun, data: GrantDecisionInput) -> CaseState:
         grant.payment_id = str(workflow.uuid4())
     else:
         grant.status = GrantStatus.REJECTED
-    case.state.awaiting = None
     case.touch()
     return case.state
 
@@ -133,7 +127,6 @@ async def retry_grant_payment(case: CaseRun, data: RetryPaymentInput) -> CaseSta
     assert grant is not None
     # A new payment: a declined one may be cached under its key by the provider.
     grant.status, grant.payment_id = GrantStatus.APPROVED, str(workflow.uuid4())
-    case.state.awaiting = None
     await effects.pay_grant(case)
     case.touch()
     if not workflow.patched(patches.AFTERCARE):
