@@ -5,6 +5,7 @@ the ``state`` query. No personal data.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
@@ -125,6 +126,20 @@ class CaseState(BaseModel):
             b for b in self.bookings if b.status in (BookingStatus.BOOKED, BookingStatus.NO_SHOW)
         ]
         return live[-1] if live else None
+
+
+class PriorHistory(BaseModel):
+    """What happened to a case before Homeward ran it (an import): the stage its workflow
+    starts at, and the facts that stage implies."""
+
+    stage: Stage
+    intake_date: date
+    consent_signed_on: date | None = None
+    departed_on: date | None = None
+    arrived_on: date | None = None
+    reintegration_spent: Decimal | None = None  # becomes the approved plan's total
+    partner_id: str | None = None  # the partner it was handed over to, once arrived
+    recorded_by: str  # the user who imported it, recorded as having decided what it implies
 
 
 CaseWorkflowInput.model_rebuild()

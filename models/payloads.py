@@ -7,7 +7,7 @@ Decision inputs (updates) are in ``models/decisions.py``, external-system payloa
 
 from __future__ import annotations
 
-from models.case_state import CaseState, CaseWorkflowInput, StageChange
+from models.case_state import CaseState, CaseWorkflowInput, PriorHistory, StageChange
 from models.departure import (
     Booking,
     Clearance,
@@ -41,6 +41,7 @@ __all__ = [
     "DeadlineInfo",
     "Eligibility",
     "Grant",
+    "PriorHistory",
     "ProjectCaseInput",
     "ProjectCaseResult",
     "RecordTimelineInput",
