@@ -57,14 +57,8 @@ def _at(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
 
 
-def _closure_reason(case: ImportCase) -> ClosureReason | None:
-    reason = case.closure_reason or "completed"
-    if reason != "completed":
-        return ClosureReason(reason)
-    # "completed" (or empty): stored as none, which reports count as completed, until the
-    # after-arrival phase's ClosureReason.COMPLETED exists.
-    known = {r.value for r in ClosureReason}
-    return ClosureReason("completed") if "completed" in known else None
+def _closure_reason(case: ImportCase) -> ClosureReason:
+    return ClosureReason(case.closure_reason or "completed")
 
 
 def _state(

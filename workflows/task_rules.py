@@ -3,9 +3,9 @@
 Pure functions of the state. A rule returns who may take the task, its line in the work
 queue and what the case waits for (no personal data), or None when the task is not open:
 
-    def _consent(s: CaseState) -> Open | None:
-        if s.stage == Stage.CONSENT:
-            return Open(Role.CASEWORKER, "record informed consent", "the returnee's consent")
+    def _consent(state: CaseState) -> Open | None:
+        if state.stage == Stage.CONSENT:
+            return Open(Role.CASEWORKER, "record informed consent", "the returnee's informed consent")
         return None
 
 ``workflows/tasks.py`` turns them into the case's open tasks and its ``awaiting`` sentence.
@@ -41,15 +41,15 @@ class Open(NamedTuple):
 Rule = Callable[[CaseState], Open | None]
 
 
-def _intake(s: CaseState) -> Open | None:
-    if s.stage == Stage.INTAKE:
+def _intake(state: CaseState) -> Open | None:
+    if state.stage == Stage.INTAKE:
         return Open(Role.CASEWORKER, "complete the intake", "completion of the intake")
     return None
 
 
-def _assess_eligibility(s: CaseState) -> Open | None:
-    e = s.eligibility
-    if s.stage != Stage.ELIGIBILITY or (e is not None and e.approved is not False):
+def _assess_eligibility(state: CaseState) -> Open | None:
+    e = state.eligibility
+    if state.stage != Stage.ELIGIBILITY or (e is not None and e.approved is not False):
         return None
     if e is None:
         return Open(Role.CASEWORKER, "assess eligibility", "an eligibility assessment")
@@ -57,127 +57,127 @@ def _assess_eligibility(s: CaseState) -> Open | None:
                 "a new eligibility assessment (the last one was sent back)")
 
 
-def _approve_eligibility(s: CaseState) -> Open | None:
-    e = s.eligibility
-    if s.stage == Stage.ELIGIBILITY and e is not None and e.approved is None:
+def _approve_eligibility(state: CaseState) -> Open | None:
+    e = state.eligibility
+    if state.stage == Stage.ELIGIBILITY and e is not None and e.approved is None:
         return Open(Role.SUPERVISOR, "approve the eligibility assessment",
                     "supervisor approval of the eligibility assessment")
     return None
 
 
-def _consent(s: CaseState) -> Open | None:
-    if s.stage == Stage.CONSENT:
+def _consent(state: CaseState) -> Open | None:
+    if state.stage == Stage.CONSENT:
         return Open(Role.CASEWORKER, "record informed consent", "the returnee's informed consent")
     return None
 
 
-def _steps(s: CaseState) -> Open | None:
-    open_steps = [step for step in s.steps if not step.done]
-    if open_steps and s.stage in rules.AFTER_CONSENT:
+def _steps(state: CaseState) -> Open | None:
+    open_steps = [step for step in state.steps if not step.done]
+    if open_steps and state.stage in rules.AFTER_CONSENT:
         n = len(open_steps)
         return Open(Role.CASEWORKER, f"complete {n} vulnerability step(s)",
                     f"{n} vulnerability step(s) to complete before departure")
     return None
 
 
-def _assess_documents(s: CaseState) -> Open | None:
+def _assess_documents(state: CaseState) -> Open | None:
     if (
-        s.stage in (Stage.VULNERABILITY, Stage.TRAVEL_DOCUMENTS)
-        and s.documents.status == DocumentStatus.NOT_ASSESSED
+        state.stage in (Stage.VULNERABILITY, Stage.TRAVEL_DOCUMENTS)
+        and state.documents.status == DocumentStatus.NOT_ASSESSED
     ):
         return Open(Role.CASEWORKER, "assess the household's travel documents",
                     "an assessment of the household's travel documents")
     return None
 
 
-def _embassy_answer(s: CaseState) -> Open | None:
-    if s.documents.status == DocumentStatus.REQUESTED:
-        ref = s.documents.request_ref
+def _embassy_answer(state: CaseState) -> Open | None:
+    if state.documents.status == DocumentStatus.REQUESTED:
+        ref = state.documents.request_ref
         return Open(Role.EMBASSY_LIAISON, f"the embassy's answer to request {ref}",
                     f"the embassy's answer to request {ref}")
     return None
 
 
-def _document_decision(s: CaseState) -> Open | None:
+def _document_decision(state: CaseState) -> Open | None:
     summary = "decide on the travel document: request again, escalate or close"
-    if s.documents.status == DocumentStatus.REFUSED:
+    if state.documents.status == DocumentStatus.REFUSED:
         return Open(Role.CASEWORKER, summary,
                     "decision on the embassy's refusal: request again, escalate or close")
-    if s.documents.status == DocumentStatus.DEADLINE_REACHED:
+    if state.documents.status == DocumentStatus.DEADLINE_REACHED:
         return Open(Role.CASEWORKER, summary,
                     "decision on the travel document: the embassy's deadline has passed")
     return None
 
 
-def _clearance(s: CaseState) -> Open | None:
-    if s.stage == Stage.CLEARANCE and not rules.clearance_done(s):
+def _clearance(state: CaseState) -> Open | None:
+    if state.stage == Stage.CLEARANCE and not rules.clearance_done(state):
         return Open(Role.BORDER_GUARD, "clearance by the authorities",
                     "clearance by the authorities")
     return None
 
 
-def _book(s: CaseState) -> Open | None:
-    if s.stage == Stage.TRAVEL and s.active_booking is None:
+def _book(state: CaseState) -> Open | None:
+    if state.stage == Stage.TRAVEL and state.active_booking is None:
         return Open(Role.CASEWORKER, "book the travel", "the travel booking")
     return None
 
 
-def _departure(s: CaseState) -> Open | None:
-    b = s.active_booking
-    if s.stage == Stage.TRAVEL and b is not None and b.status == BookingStatus.BOOKED:
+def _departure(state: CaseState) -> Open | None:
+    b = state.active_booking
+    if state.stage == Stage.TRAVEL and b is not None and b.status == BookingStatus.BOOKED:
         return Open(Role.BORDER_GUARD, f"confirm the departure on {b.departure_date}",
                     f"the border guard's confirmation of the departure on {b.departure_date}")
     return None
 
 
-def _no_show(s: CaseState) -> Open | None:
-    b = s.active_booking
+def _no_show(state: CaseState) -> Open | None:
+    b = state.active_booking
     if b is not None and b.status == BookingStatus.NO_SHOW:
         return Open(Role.CASEWORKER, f"decide on the no-show of booking {b.booking_ref}",
                     f"decision on the no-show of booking {b.booking_ref}: rebook or suspend")
     return None
 
 
-def _approve_grant(s: CaseState) -> Open | None:
-    if s.grant is not None and s.grant.status == GrantStatus.PROPOSED:
+def _approve_grant(state: CaseState) -> Open | None:
+    if state.grant is not None and state.grant.status == GrantStatus.PROPOSED:
         return Open(Role.SUPERVISOR, "approve the cash grant",
                     "supervisor approval of the cash grant")
     return None
 
 
-def _retry_payment(s: CaseState) -> Open | None:
-    if s.grant is not None and s.grant.status == GrantStatus.PAYMENT_FAILED:
+def _retry_payment(state: CaseState) -> Open | None:
+    if state.grant is not None and state.grant.status == GrantStatus.PAYMENT_FAILED:
         return Open(Role.CASEWORKER, "retry the declined grant payment",
                     "decision on the declined grant payment: retry it")
     return None
 
 
-def _approve_closure(s: CaseState) -> Open | None:
-    if s.closure_proposal is not None:
-        return Open(Role.SUPERVISOR, f"approve closing the case ({s.closure_proposal.reason})",
+def _approve_closure(state: CaseState) -> Open | None:
+    if state.closure_proposal is not None:
+        return Open(Role.SUPERVISOR, f"approve closing the case ({state.closure_proposal.reason})",
                     "supervisor approval of the closure")
     return None
 
 
-def _confirm_arrival(s: CaseState) -> Open | None:
-    if s.stage == Stage.ARRIVAL and s.arrival.confirmed_on is None:
-        partner = f" (partner {s.handover.partner_id})" if s.handover else ""
+def _confirm_arrival(state: CaseState) -> Open | None:
+    if state.stage == Stage.ARRIVAL and state.arrival.confirmed_on is None:
+        partner = f" (partner {state.handover.partner_id})" if state.handover else ""
         return Open(Role.PARTNER, "confirm the household's arrival",
                     f"the partner's confirmation of the arrival{partner}")
     return None
 
 
-def _approve_plan(s: CaseState) -> Open | None:
-    if s.plan is not None and s.plan.status == PlanStatus.PROPOSED:
+def _approve_plan(state: CaseState) -> Open | None:
+    if state.plan is not None and state.plan.status == PlanStatus.PROPOSED:
         return Open(Role.SUPERVISOR, "approve the reintegration plan",
                     "supervisor approval of the reintegration plan")
     return None
 
 
-def _monitoring_visit(s: CaseState) -> Open | None:
-    if s.stage != Stage.MONITORING:
+def _monitoring_visit(state: CaseState) -> Open | None:
+    if state.stage != Stage.MONITORING:
         return None
-    due = s.monitoring.open_visits()
+    due = state.monitoring.open_visits()
     if not due:
         return None
     return Open(Role.PARTNER, f"report monitoring visit {due[0].number} (due {due[0].due_on})",

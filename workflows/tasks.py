@@ -26,29 +26,29 @@ from workflows.task_rules import RULES, Open
 
 # What a case can wait for that is in no work queue yet: a proposal nobody was asked for
 # (adding these as tasks would change the WaitingOn search attribute of running cases).
-def _partner_missing(s: CaseState) -> str | None:
-    if s.stage == Stage.DEPARTED and s.handover is None and s.handover_refused:
-        return f"a reintegration partner: {s.handover_refused}; add one, then hand over again"
+def _partner_missing(state: CaseState) -> str | None:
+    if state.stage == Stage.DEPARTED and state.handover is None and state.handover_refused:
+        return f"a reintegration partner: {state.handover_refused}; add one, then hand over again"
     return None
 
 
-def _plan_proposal(s: CaseState) -> str | None:
-    if s.stage != Stage.REINTEGRATION:
+def _plan_proposal(state: CaseState) -> str | None:
+    if state.stage != Stage.REINTEGRATION:
         return None
-    if s.plan is None:
+    if state.plan is None:
         return "a reintegration plan proposal"
-    if s.plan.status == PlanStatus.SENT_BACK:
+    if state.plan.status == PlanStatus.SENT_BACK:
         return "a new reintegration plan (the last one was sent back)"
     return None
 
 
-def _closure_proposal(s: CaseState) -> str | None:
-    if s.closure_proposal is not None:
+def _closure_proposal(state: CaseState) -> str | None:
+    if state.closure_proposal is not None:
         return None
-    if s.stage == Stage.CLOSURE:
+    if state.stage == Stage.CLOSURE:
         return "a closure proposal (monitoring is over)"
-    consent = s.consent
-    if s.stage == Stage.DEPARTED and (consent is None or not consent.share_with_partner):
+    consent = state.consent
+    if state.stage == Stage.DEPARTED and (consent is None or not consent.share_with_partner):
         return "a closure proposal: no consent to share data with a reintegration partner"
     return None
 
