@@ -60,6 +60,10 @@ WAITS: list[Callable[[CaseState], str | None]] = [
 ]
 
 
+# The projection's column (models/tables.py Case.awaiting); PostgreSQL refuses longer.
+AWAITING_MAX = 300
+
+
 def waits_for(state: CaseState, kind: TaskKind) -> str:
     """What the case waits for on one open task (the body of the reminder that opened it)."""
     task = RULES[kind](state)
@@ -74,7 +78,10 @@ def awaiting(state: CaseState) -> str | None:
         return None
     said = [task.awaiting for task in _open(state).values()]
     said += [text for wait in WAITS if (text := wait(state)) is not None]
-    return "; ".join(said) or None
+    sentence = "; ".join(said)
+    if len(sentence) > AWAITING_MAX:
+        sentence = sentence[: AWAITING_MAX - 1] + "…"
+    return sentence or None
 
 
 def _open(state: CaseState) -> dict[TaskKind, Open]:

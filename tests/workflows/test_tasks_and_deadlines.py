@@ -173,3 +173,7 @@ def test_what_a_case_awaits_is_said_by_its_open_tasks_then_by_what_no_queue_hold
     )
     assert tasks.awaiting(state(stage=Stage.REINTEGRATION)) == "a reintegration plan proposal"
     assert tasks.awaiting(state(stage=Stage.CLOSED, status="closed")) is None
+    # However many tasks are open, the sentence fits the projection's column.
+    long = state(stage=Stage.DEPARTED, grant=failed, handover_refused="no partner " * 40)
+    said = tasks.awaiting(long)
+    assert said is not None and len(said) == tasks.AWAITING_MAX and said.endswith("…")
