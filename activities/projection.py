@@ -13,12 +13,11 @@ from temporalio.exceptions import ApplicationError
 
 from activities.timeline import insert_ignoring_duplicates, timeline_rows
 from core.db import write_transaction
-from models.enums import CaseStatus
+from models.enums import HUMAN_ROLES, CaseStatus
 from models.payloads import ProjectCaseInput, ProjectCaseResult
 from models.tables import Case
 from models.tasks import CaseDeadline, CaseTask
 from models.timeline import TimelineEntry
-from workflows.tasks import HUMAN_ROLES
 
 log = structlog.get_logger(__name__)
 

@@ -3,7 +3,7 @@
 No personal data: the stage, who the case waits on (a role), the next due time, the
 assignee's user id, the country of origin (ISO code) and the project id. Registered by the
 run command and the test fixtures (``ensure_search_attributes``), set when a case starts
-and upserted by the workflow on every projection (workflows/case.py ``project``), e.g.
+and upserted by the workflow on every projection (workflows/projection.py), e.g.
 
     temporal workflow list --query 'CaseStage="travel" AND WaitingOn="caseworker"'
 """

@@ -56,6 +56,11 @@ class Role(StrEnum):
     EMBASSY_LIAISON = "embassy_liaison"
 
 
+# Roles whose tasks are people's decisions in Homeward (queues, SLAs); the others are
+# answers from outside (embassy, authorities) and are chased by deadlines instead.
+HUMAN_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.PARTNER})
+
+
 class Sex(StrEnum):
     FEMALE = "female"
     MALE = "male"

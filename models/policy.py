@@ -64,7 +64,7 @@ class ChasingPolicy(BaseModel):
     - "travel document escalated" (to supervisors): at once, on the caseworker's decision.
 
     Each stops as soon as the case moves on (an answer, a departure, a closure): the workflow's
-    timers are computed from its current state, see ``CaseRun.next_due``.
+    timers are computed from its current state, see ``workflows/timers.py`` ``next_due``.
     """
 
     reminder_every_days: int = Field(default=7, ge=1)

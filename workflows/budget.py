@@ -17,9 +17,6 @@ with workflow.unsafe.imports_passed_through():
     from models.funding import BudgetCheckInput, BudgetFigures
     from workflows import calls, rules
 
-# Marks histories recorded with the check, so cases approved before it replay unchanged.
-BUDGET_CHECK_PATCH = "budget-check"
-
 
 async def require_budget(case_id: str, category: CostCategory, amount: Decimal) -> BudgetFigures:
     """Commit ``amount`` of the project's budget to the case, or refuse (DecisionRefused ->

@@ -1,14 +1,11 @@
-"""The case's open tasks: every decision its workflow waits for, derived from its state.
+"""The case's open tasks and what it waits for: every decision its workflow waits for,
+derived from its state by the rules in ``task_rules.py``.
 
-Pure (no I/O, no clock but the ``now`` passed in), so the workflow projects them, the tests
-check them without Temporal, and a new kind is one small rule in ``RULES``:
-
-    def _arrival(s: CaseState) -> Open:
-        return (Role.PARTNER, "confirm the household's arrival") if s.stage == Stage.ARRIVAL else None
-
-A rule returns who may take the task and a summary (no personal data), or None when the
-task is not open. When it opened is kept in ``CaseState.task_since`` (see ``track``), its
-due time is that plus the SLA of its kind in the case's policy.
+Pure (no I/O, no clock but the ``now`` passed in), so the workflow projects them and the
+tests check them without Temporal. When a task opened is kept in ``CaseState.task_since``
+(see ``track``), its due time is that plus the SLA of its kind in the case's policy.
+``awaiting`` says in one sentence what the case waits for: its open tasks, then what
+``WAITS`` finds that is in no work queue.
 """
 
 from __future__ import annotations
@@ -16,165 +13,78 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from models.enums import (
-    BookingStatus,
+from models.enums import (  # HUMAN_ROLES: api/stuck.py imports it from here
+    HUMAN_ROLES,  # noqa: F401
     CaseStatus,
-    DocumentStatus,
-    GrantStatus,
     PlanStatus,
-    Role,
     Stage,
     TaskKind,
 )
 from models.payloads import CaseState, TaskInfo
-from workflows import rules
-
-Open = tuple[Role, str] | None
-Rule = Callable[[CaseState], Open]
+from workflows.task_rules import RULES, Open
 
 
-def _intake(s: CaseState) -> Open:
-    return (Role.CASEWORKER, "complete the intake") if s.stage == Stage.INTAKE else None
-
-
-def _assess_eligibility(s: CaseState) -> Open:
-    e = s.eligibility
-    if s.stage == Stage.ELIGIBILITY and (e is None or e.approved is False):
-        return Role.CASEWORKER, "assess eligibility"
+# What a case can wait for that is in no work queue yet: a proposal nobody was asked for
+# (adding these as tasks would change the WaitingOn search attribute of running cases).
+def _partner_missing(state: CaseState) -> str | None:
+    if state.stage == Stage.DEPARTED and state.handover is None and state.handover_refused:
+        return f"a reintegration partner: {state.handover_refused}; add one, then hand over again"
     return None
 
 
-def _approve_eligibility(s: CaseState) -> Open:
-    e = s.eligibility
-    if s.stage == Stage.ELIGIBILITY and e is not None and e.approved is None:
-        return Role.SUPERVISOR, "approve the eligibility assessment"
-    return None
-
-
-def _consent(s: CaseState) -> Open:
-    return (Role.CASEWORKER, "record informed consent") if s.stage == Stage.CONSENT else None
-
-
-def _steps(s: CaseState) -> Open:
-    open_steps = [step for step in s.steps if not step.done]
-    if open_steps and s.stage in rules.AFTER_CONSENT:
-        return Role.CASEWORKER, f"complete {len(open_steps)} vulnerability step(s)"
-    return None
-
-
-def _assess_documents(s: CaseState) -> Open:
-    if (
-        s.stage in (Stage.VULNERABILITY, Stage.TRAVEL_DOCUMENTS)
-        and s.documents.status == DocumentStatus.NOT_ASSESSED
-    ):
-        return Role.CASEWORKER, "assess the household's travel documents"
-    return None
-
-
-def _embassy_answer(s: CaseState) -> Open:
-    if s.documents.status == DocumentStatus.REQUESTED:
-        return Role.EMBASSY_LIAISON, f"the embassy's answer to request {s.documents.request_ref}"
-    return None
-
-
-def _document_decision(s: CaseState) -> Open:
-    if s.documents.status in (DocumentStatus.REFUSED, DocumentStatus.DEADLINE_REACHED):
-        return Role.CASEWORKER, "decide on the travel document: request again, escalate or close"
-    return None
-
-
-def _clearance(s: CaseState) -> Open:
-    if s.stage == Stage.CLEARANCE and not rules.clearance_done(s):
-        return Role.BORDER_GUARD, "clearance by the authorities"
-    return None
-
-
-def _book(s: CaseState) -> Open:
-    if s.stage == Stage.TRAVEL and s.active_booking is None:
-        return Role.CASEWORKER, "book the travel"
-    return None
-
-
-def _departure(s: CaseState) -> Open:
-    b = s.active_booking
-    if s.stage == Stage.TRAVEL and b is not None and b.status == BookingStatus.BOOKED:
-        return Role.BORDER_GUARD, f"confirm the departure on {b.departure_date}"
-    return None
-
-
-def _no_show(s: CaseState) -> Open:
-    b = s.active_booking
-    if b is not None and b.status == BookingStatus.NO_SHOW:
-        return Role.CASEWORKER, f"decide on the no-show of booking {b.booking_ref}"
-    return None
-
-
-def _approve_grant(s: CaseState) -> Open:
-    if s.grant is not None and s.grant.status == GrantStatus.PROPOSED:
-        return Role.SUPERVISOR, "approve the cash grant"
-    return None
-
-
-def _retry_payment(s: CaseState) -> Open:
-    if s.grant is not None and s.grant.status == GrantStatus.PAYMENT_FAILED:
-        return Role.CASEWORKER, "retry the declined grant payment"
-    return None
-
-
-def _approve_closure(s: CaseState) -> Open:
-    if s.closure_proposal is not None:
-        return Role.SUPERVISOR, f"approve closing the case ({s.closure_proposal.reason})"
-    return None
-
-
-def _confirm_arrival(s: CaseState) -> Open:
-    if s.stage == Stage.ARRIVAL and s.arrival.confirmed_on is None:
-        return Role.PARTNER, "confirm the household's arrival"
-    return None
-
-
-def _approve_plan(s: CaseState) -> Open:
-    if s.plan is not None and s.plan.status == PlanStatus.PROPOSED:
-        return Role.SUPERVISOR, "approve the reintegration plan"
-    return None
-
-
-def _monitoring_visit(s: CaseState) -> Open:
-    if s.stage != Stage.MONITORING:
+def _plan_proposal(state: CaseState) -> str | None:
+    if state.stage != Stage.REINTEGRATION:
         return None
-    due = [v for v in s.monitoring.open_visits()]
-    if not due:
+    if state.plan is None:
+        return "a reintegration plan proposal"
+    if state.plan.status == PlanStatus.SENT_BACK:
+        return "a new reintegration plan (the last one was sent back)"
+    return None
+
+
+def _closure_proposal(state: CaseState) -> str | None:
+    if state.closure_proposal is not None:
         return None
-    return Role.PARTNER, f"report monitoring visit {due[0].number} (due {due[0].due_on})"
+    if state.stage == Stage.CLOSURE:
+        return "a closure proposal (monitoring is over)"
+    consent = state.consent
+    if state.stage == Stage.DEPARTED and (consent is None or not consent.share_with_partner):
+        return "a closure proposal: no consent to share data with a reintegration partner"
+    return None
 
 
-RULES: dict[TaskKind, Rule] = {
-    TaskKind.COMPLETE_INTAKE: _intake,
-    TaskKind.ASSESS_ELIGIBILITY: _assess_eligibility,
-    TaskKind.APPROVE_ELIGIBILITY: _approve_eligibility,
-    TaskKind.RECORD_CONSENT: _consent,
-    TaskKind.VULNERABILITY_STEPS: _steps,
-    TaskKind.ASSESS_TRAVEL_DOCUMENTS: _assess_documents,
-    TaskKind.EMBASSY_ANSWER: _embassy_answer,
-    TaskKind.DOCUMENT_DECISION: _document_decision,
-    TaskKind.CLEARANCE: _clearance,
-    TaskKind.BOOK_TRAVEL: _book,
-    TaskKind.CONFIRM_DEPARTURE: _departure,
-    TaskKind.NO_SHOW_DECISION: _no_show,
-    TaskKind.APPROVE_GRANT: _approve_grant,
-    TaskKind.RETRY_PAYMENT: _retry_payment,
-    TaskKind.APPROVE_CLOSURE: _approve_closure,
-    TaskKind.CONFIRM_ARRIVAL: _confirm_arrival,
-    TaskKind.APPROVE_PLAN: _approve_plan,
-    TaskKind.REPORT_MONITORING_VISIT: _monitoring_visit,
-}
-
-# Roles whose tasks are people's decisions in Homeward (queues, SLAs); the others are
-# answers from outside (embassy, authorities) and are chased by deadlines instead.
-HUMAN_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.PARTNER})
+WAITS: list[Callable[[CaseState], str | None]] = [
+    _partner_missing,
+    _plan_proposal,
+    _closure_proposal,
+]
 
 
-def _open(state: CaseState) -> dict[TaskKind, tuple[Role, str]]:
+# The projection's column (models/tables.py Case.awaiting); PostgreSQL refuses longer.
+AWAITING_MAX = 300
+
+
+def waits_for(state: CaseState, kind: TaskKind) -> str:
+    """What the case waits for on one open task (the body of the reminder that opened it)."""
+    task = RULES[kind](state)
+    assert task is not None
+    return task.awaiting
+
+
+def awaiting(state: CaseState) -> str | None:
+    """What the case waits for, in the order of the process: its open tasks, then what no
+    queue holds. ``CaseState.awaiting`` keeps it (set on every change, see run.py)."""
+    if state.status != CaseStatus.ACTIVE:
+        return None
+    said = [task.awaiting for task in _open(state).values()]
+    said += [text for wait in WAITS if (text := wait(state)) is not None]
+    sentence = "; ".join(said)
+    if len(sentence) > AWAITING_MAX:
+        sentence = sentence[: AWAITING_MAX - 1] + "…"
+    return sentence or None
+
+
+def _open(state: CaseState) -> dict[TaskKind, Open]:
     if state.status != CaseStatus.ACTIVE:
         return {}
     found = {kind: rule(state) for kind, rule in RULES.items()}
@@ -191,7 +101,7 @@ def open_tasks(state: CaseState, now: datetime) -> list[TaskInfo]:
     """The case's open tasks, oldest first; due = opened + the kind's SLA (if it has one)."""
     out = []
     sla = state.policy.task_sla_hours
-    for kind, (role, summary) in _open(state).items():
+    for kind, (role, summary, _) in _open(state).items():
         since = state.task_since.get(kind, now)
         hours = sla.get(kind)
         if kind == TaskKind.EMBASSY_ANSWER:

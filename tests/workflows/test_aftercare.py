@@ -492,3 +492,57 @@ async def test_two_hundred_updates_and_a_year_of_timers_continue_as_new_and_keep
     with Session(engine) as session:
         case = session.get(Case, case_id)
         assert case is not None and case.stage == Stage.MONITORING
+
+
+async def test_a_paid_grant_and_a_handover_lead_into_monitoring(
+    time_env: WorkflowEnvironment, settings: Settings, engine: Engine
+) -> None:
+    """Recorded before the case workflow became collaborators instead of mixins: a case left
+    running in monitoring (grant paid, handed over, a plan sent back then approved, a visit
+    announced and reported, an extra one added) replays on the refactored code."""
+    add_partners(engine)
+    async with build_worker(time_env.client, settings, engine, clients=clients()):
+        handle = await departed(time_env, settings, engine)
+        state = await until(handle, lambda s: s.stage == Stage.ARRIVAL)
+        assert state.grant is not None and state.grant.receipt_ref is not None
+        state = await handle.execute_update(
+            ReturnCaseWorkflow.confirm_arrival,
+            ConfirmArrivalInput(actor=PARTNER, arrived_on=state.departed_on),
+        )
+        arrived = state.arrival.confirmed_on
+        assert arrived is not None
+        await handle.execute_update(
+            ReturnCaseWorkflow.record_assistance,
+            RecordAssistanceInput(actor=PARTNER, kind=AssistanceKind.AIRPORT_PICK_UP,
+                                  provided_on=arrived, cost=Decimal("40.00")),
+        )
+        plan = ProposePlanInput(actor=PARTNER, components=[
+            ComponentIn(kind=ComponentKind.BUSINESS_START_UP, description="grocery stall",
+                        budget=Decimal("900.00")),
+        ])
+        await handle.execute_update(ReturnCaseWorkflow.propose_plan, plan)
+        state = await handle.execute_update(
+            ReturnCaseWorkflow.decide_plan,
+            PlanDecisionInput(actor=SUPERVISOR, approve=False, reason="too vague"),
+        )
+        assert state.plan is not None and state.plan.status == PlanStatus.SENT_BACK
+        await handle.execute_update(ReturnCaseWorkflow.propose_plan, plan)
+        state = await handle.execute_update(
+            ReturnCaseWorkflow.decide_plan,
+            PlanDecisionInput(actor=SUPERVISOR, approve=True, reason="clearer now"),
+        )
+        assert state.stage == Stage.MONITORING
+        first = state.monitoring.visits[0]
+        await time_env.sleep(first.due_on - await today(time_env) + timedelta(hours=1))
+        state = await until(handle, lambda s: s.monitoring.visits[0].reminded)
+        state = await handle.execute_update(
+            ReturnCaseWorkflow.report_monitoring,
+            ReportMonitoringInput(actor=PARTNER, held_on=await today(time_env), indicators=GOOD),
+        )
+        extra = await today(time_env) + timedelta(days=20)
+        state = await handle.execute_update(
+            ReturnCaseWorkflow.add_monitoring_visit,
+            AddVisitInput(actor=SUPERVISOR, due_on=extra, reason="asked for by the family"),
+        )
+        assert state.stage == Stage.MONITORING and len(state.monitoring.visits) == 4
+        assert state.status == CaseStatus.ACTIVE

@@ -33,6 +33,8 @@ def test_histories_are_recorded() -> None:
         # Recorded after the timeline and the projection became one activity.
         "single_adult_from_intake_to_departure_with_the_grant_paid_once-one-write",
         "from_arrival_through_three_visits_to_closure_with_the_score-one-write",
+        # Recorded before the case workflow's mixins became collaborators (issue 18).
+        "a_paid_grant_and_a_handover_lead_into_monitoring",
     ):
         assert scenario in names
 

@@ -151,3 +151,29 @@ def test_after_departure_the_partner_confirms_arrival_and_reports_visits() -> No
     s.monitoring.visits[0].reported_on = date(2026, 6, 2)
     assert [d.detail for d in deadlines.case_deadlines(s)] == [
         "monitoring visit 2 due 2026-09-01 not reported"]
+
+
+def test_what_a_case_awaits_is_said_by_its_open_tasks_then_by_what_no_queue_holds() -> None:
+    submitted = Eligibility(assessed_by="cw", eligible=True, notes="n", assessed_at=NOW)
+    s = state(stage=Stage.ELIGIBILITY, eligibility=submitted)
+    assert tasks.awaiting(s) == "supervisor approval of the eligibility assessment"
+    grant = Grant(lines=[], amount=Decimal(300), currency="EUR", proposed_by="cw")
+    assert tasks.awaiting(state(stage=Stage.TRAVEL, grant=grant)) == (
+        "the travel booking; supervisor approval of the cash grant"
+    )
+    # Departed without the partner consent: a closure proposal, which no task asks for yet.
+    failed = grant.model_copy(update={"status": GrantStatus.PAYMENT_FAILED})
+    assert tasks.awaiting(state(stage=Stage.DEPARTED, grant=failed)) == (
+        "decision on the declined grant payment: retry it; a closure proposal: no consent to "
+        "share data with a reintegration partner"
+    )
+    assert tasks.awaiting(state(stage=Stage.DEPARTED, handover_refused="no partner for GE")) == (
+        "a reintegration partner: no partner for GE; add one, then hand over again; a closure "
+        "proposal: no consent to share data with a reintegration partner"
+    )
+    assert tasks.awaiting(state(stage=Stage.REINTEGRATION)) == "a reintegration plan proposal"
+    assert tasks.awaiting(state(stage=Stage.CLOSED, status="closed")) is None
+    # However many tasks are open, the sentence fits the projection's column.
+    long = state(stage=Stage.DEPARTED, grant=failed, handover_refused="no partner " * 40)
+    said = tasks.awaiting(long)
+    assert said is not None and len(said) == tasks.AWAITING_MAX and said.endswith("…")

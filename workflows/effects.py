@@ -1,0 +1,237 @@
+"""The case's effects on the outside world, each with its compensation written out.
+
+Module functions given the running case: they call the external systems through
+``workflows/calls.py``, record each outcome in the timeline and change the state; a domain
+refusal (embassy, booking) becomes state or a refused decision, anything else is retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, timedelta
+
+from temporalio import workflow
+from temporalio.exceptions import ActivityError
+
+from models.enums import (
+    BookingStatus,
+    ClosureReason,
+    DocumentStatus,
+    GrantStatus,
+    Role,
+    Stage,
+    TimelineKind,
+)
+from models.external import (
+    BOOKING_REFUSED,
+    EMBASSY_REFUSED,
+    PAYMENT_DECLINED,
+    Authority,
+    AuthorityNotice,
+    BookingRequest,
+    CancelBooking,
+    DocumentRequest,
+    PaymentRequest,
+    Reminder,
+    WithdrawDocumentRequest,
+)
+from models.payloads import Booking
+from workflows import calls, rules
+from workflows.run import CaseRun
+
+
+async def request_document(case: CaseRun) -> None:
+    """File (or re-file) the emergency travel document request and start chasing it."""
+    state, docs = case.state, case.state.documents
+    case.require_consent()
+    docs.attempts += 1
+    request = DocumentRequest(
+        case_id=state.case_id,
+        request_key=f"{state.case_id}:etd:{docs.attempts}",
+        country_of_origin=state.country_of_origin,
+        member_ids=docs.member_ids,
+    )
+    try:
+        result = await calls.request_document(request)
+    except ActivityError as err:
+        reason = calls.refusal_of(err, EMBASSY_REFUSED)
+        if reason is None:
+            raise
+        case.call_outcome("travel document request refused by the embassy", reason=reason)
+        docs.status, docs.refusal_reason, docs.request_ref = DocumentStatus.REFUSED, reason, None
+        case.touch()
+        return
+    docs.status, docs.request_ref, docs.refusal_reason = (
+        DocumentStatus.REQUESTED,
+        result.request_ref,
+        None,
+    )
+    docs.requested_at = workflow.now()
+    case.call_outcome("travel document requested from the embassy", request_ref=result.request_ref)
+    start_chasing(case)
+    case.touch()
+
+
+def start_chasing(case: CaseRun) -> None:
+    docs, chasing = case.state.documents, case.state.policy.chasing
+    docs.status = DocumentStatus.REQUESTED
+    docs.last_chased_at = workflow.now()
+    docs.deadline_at = workflow.now() + timedelta(days=chasing.deadline_days)
+
+
+async def enter_clearance(case: CaseRun) -> None:
+    """Notify both authorities of the planned departure, then wait for their clearance."""
+    state = case.state
+    case.require_consent()
+    assert state.documents.planned_departure is not None
+    notices = [
+        AuthorityNotice(
+            case_id=state.case_id,
+            authority=authority,
+            travellers=len(state.household),
+            planned_departure=state.documents.planned_departure,
+            location_type=state.location_type,
+        )
+        for authority in (Authority.BORDER_GUARD, Authority.MIGRATION_OFFICE)
+    ]
+    border_guard, migration_office = await asyncio.gather(
+        *(calls.notify_authority(n) for n in notices)
+    )
+    state.clearance.border_guard_ref = border_guard.reference
+    state.clearance.migration_office_ref = migration_office.reference
+    case.call_outcome(
+        "border guard and migration office notified of the planned departure",
+        border_guard_ref=border_guard.reference,
+        migration_office_ref=migration_office.reference,
+    )
+    case.change_stage(Stage.CLEARANCE)
+
+
+async def book(case: CaseRun, departure: date, escort: bool, transit: bool) -> None:
+    """Book the travel; a refusal by the booking system refuses the decision that asked."""
+    state = case.state
+    case.require_consent()
+    request = BookingRequest(
+        case_id=state.case_id,
+        booking_key=f"{state.case_id}:booking:{len(state.bookings) + 1}",
+        country_of_origin=state.country_of_origin,
+        destination_city=state.destination_city,
+        departure_date=departure,
+        travellers=len(state.household),
+        escort=escort,
+        transit_assistance=transit,
+    )
+    try:
+        result = await calls.book(request)
+    except ActivityError as err:
+        reason = calls.refusal_of(err, BOOKING_REFUSED)
+        if reason is None:
+            raise
+        case.call_outcome("booking refused", reason=reason)
+        raise rules.refuse(f"the booking system refused: {reason}") from err
+    case.call_outcome(f"travel booked for {result.departure_date}", booking_ref=result.booking_ref)
+    state.bookings.append(
+        Booking(
+            booking_ref=result.booking_ref,
+            departure_date=result.departure_date,
+            flight=result.flight,
+            escort=escort,
+            transit_assistance=transit,
+            requested_on=case.today(),
+        )
+    )
+
+
+async def cancel_booking(case: CaseRun, booking: Booking) -> None:
+    await calls.cancel_booking(
+        CancelBooking(case_id=case.state.case_id, booking_ref=booking.booking_ref)
+    )
+    booking.status = BookingStatus.CANCELLED
+    case.call_outcome("booking cancelled", booking_ref=booking.booking_ref)
+
+
+async def pay_grant(case: CaseRun) -> None:
+    """Pay an approved grant once; the key is case id + payment id, never the run id."""
+    state, grant = case.state, case.state.grant
+    if grant is None or grant.status != GrantStatus.APPROVED:
+        return
+    assert grant.payment_id is not None
+    payment = PaymentRequest(
+        case_id=state.case_id,
+        payment_id=grant.payment_id,
+        idempotency_key=f"{state.case_id}:{grant.payment_id}",
+        amount=grant.amount,
+        currency=grant.currency,
+    )
+    try:
+        grant.receipt_ref = (await calls.pay(payment)).receipt_ref
+        grant.status = GrantStatus.PAID
+        case.call_outcome("cash grant paid", receipt_ref=grant.receipt_ref)
+    except ActivityError as err:
+        reason = calls.refusal_of(err, PAYMENT_DECLINED)
+        if reason is None:
+            raise
+        grant.status, grant.reason = GrantStatus.PAYMENT_FAILED, reason
+        case.call_outcome("cash grant payment declined", reason=reason)
+
+
+async def close_with_compensation(case: CaseRun, reason: ClosureReason, note: str) -> None:
+    """Undo what was set in motion, newest first, then close the case."""
+    state = case.state
+    booking = state.active_booking
+    if booking is not None:
+        await cancel_booking(case, booking)
+    docs = state.documents
+    if docs.request_ref and docs.status in (
+        DocumentStatus.REQUESTED,
+        DocumentStatus.DEADLINE_REACHED,
+    ):
+        await calls.withdraw_document_request(
+            WithdrawDocumentRequest(case_id=state.case_id, request_ref=docs.request_ref)
+        )
+        docs.status = DocumentStatus.WITHDRAWN
+        case.call_outcome("travel document request withdrawn", request_ref=docs.request_ref)
+    # Nothing is paid before departure, so releasing the grant moves no money.
+    if state.grant is not None and state.grant.status in (
+        GrantStatus.PROPOSED,
+        GrantStatus.APPROVED,
+    ):
+        state.grant.status = GrantStatus.RELEASED
+    case.close(reason, note)
+
+
+async def notify(case: CaseRun, role: Role, subject: str, body: str) -> None:
+    """Remind staff with ``role``: e-mail and in-app notification, and a timeline entry."""
+    state = case.state
+    key = case.record(TimelineKind.REMINDER, f"{role} reminded: {subject}", awaited=body)
+    await calls.remind(
+        Reminder(
+            case_id=state.case_id,
+            reference=state.reference,
+            recipient_role=role,
+            subject=f"{state.reference}: {subject}",
+            body=body,
+            key=key,
+            # A caseworker reminder goes to the case's caseworker, once it has one.
+            recipient_id=state.assignee_id if role == Role.CASEWORKER else None,
+        )
+    )
+
+
+async def remind_partner(case: CaseRun, subject: str, body: str) -> None:
+    """Remind the partner the case was handed over to (nothing before the handover)."""
+    state = case.state
+    if state.handover is None:
+        return
+    key = case.record(TimelineKind.REMINDER, f"partner reminded: {subject}", awaited=body)
+    await calls.remind(
+        Reminder(
+            case_id=state.case_id,
+            reference=state.reference,
+            recipient_role=Role.PARTNER,
+            partner_org=state.handover.partner_id,
+            subject=f"{state.reference}: {subject}",
+            body=body,
+            key=key,
+        )
+    )

@@ -1,0 +1,60 @@
+"""The handover of a departed case to the reintegration partner for its country.
+
+Run by the run loop once the departure is confirmed with the partner consent, or by the
+``hand_over`` update after a failed attempt; then the case waits for the arrival.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.exceptions import ActivityError
+
+from models.enums import Stage
+from models.external import NO_PARTNER, HandoverRequest
+from models.reintegration import Handover
+from workflows import calls
+from workflows.aftercare import at_midnight
+from workflows.run import CaseRun
+
+
+async def hand_over(case: CaseRun) -> None:
+    """Hand the case to the partner for its country; then wait for the arrival."""
+    state = case.state
+    if state.consent is None or not state.consent.share_with_partner:
+        return  # the validator refuses it; a guard here too, nothing leaves without consent
+    assert state.departed_on is not None
+    request = HandoverRequest(
+        case_id=state.case_id,
+        handover_key=f"{state.case_id}:handover:{state.timeline_seq}",
+        country_of_origin=state.country_of_origin,
+        departed_on=state.departed_on,
+    )
+    try:
+        result = await calls.hand_over(request)
+    except ActivityError as err:
+        reason = calls.refusal_of(err, NO_PARTNER)
+        if reason is None:
+            raise
+        case.call_outcome("handover to a partner failed", reason=reason)
+        state.handover_refused = reason
+        case.touch()
+        return
+    state.handover = Handover(
+        partner_id=result.partner_id,
+        handed_over_at=workflow.now(),
+        partner_ref=result.partner_ref,
+    )
+    case.call_outcome(
+        f"case handed over to partner {result.partner_id}", partner_ref=result.partner_ref
+    )
+    policy = state.policy.aftercare
+    state.arrival.expected_by = at_midnight(state.departed_on) + timedelta(
+        days=policy.arrival_confirmation_days
+    )
+    state.arrival.escalate_at = state.arrival.expected_by + timedelta(
+        days=policy.arrival_escalation_days
+    )
+    state.handover_refused = None
+    case.change_stage(Stage.ARRIVAL)

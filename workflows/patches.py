@@ -1,0 +1,57 @@
+"""The case workflow's patches: each id, the recorded history that still takes its old path,
+and when it may be retired.
+
+A patch stays while a case started before it can still be open: its history replays the old
+branch. Retire one by making the new path unconditional (``workflow.deprecate_patch`` first,
+then nothing), deleting its history file and its entry here. Find such cases with
+``temporal workflow list --query 'ExecutionStatus="Running" AND StartTime < "<date>"'``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Patch:
+    id: str
+    why: str
+    history: str  # in tests/workflows/histories/: a case recorded before the patch
+    retire_when: str
+
+
+# Histories recorded before the phase after departure existed end at departure.
+AFTERCARE = "aftercare"
+# The budget is reserved before a grant (or plan) approval; older approvals did not ask.
+BUDGET_CHECK = "budget-check"
+# Search attributes (stage, waiting on, next due, ...) upserted on every projection.
+CASE_SEARCH_ATTRIBUTES = "case-search-attributes"
+# Timeline and projection written by one activity; search attributes upserted on change only.
+ONE_PROJECTION_WRITE = "one-projection-write"
+
+REGISTER: tuple[Patch, ...] = (
+    Patch(
+        AFTERCARE,
+        "the run continues after departure (handover, arrival, plan, monitoring, closure)",
+        "single_adult_from_intake_to_departure_with_the_grant_paid_once.json",
+        "once no case started before 2026-11-23 (commit 5b20930) is open",
+    ),
+    Patch(
+        BUDGET_CHECK,
+        "approving a grant reserves the project's budget first (reserve_budget activity)",
+        "single_adult_from_intake_to_departure_with_the_grant_paid_once.json",
+        "once no case started before 2026-11-23 (commit cdd79eb) is open",
+    ),
+    Patch(
+        CASE_SEARCH_ATTRIBUTES,
+        "each projection upserts the case's search attributes",
+        "from_arrival_through_three_visits_to_closure_with_the_score.json",
+        "once no case started before 2026-11-23 (commit 5691ecd) is open",
+    ),
+    Patch(
+        ONE_PROJECTION_WRITE,
+        "record_and_project writes timeline and projection at once; upserts only on change",
+        "from_arrival_through_three_visits_to_closure_with_the_score.json",
+        "once no case started before 2026-11-24 (commit 264990f) is open",
+    ),
+)
