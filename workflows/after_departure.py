@@ -12,18 +12,7 @@ from decimal import Decimal
 
 from temporalio import workflow
 
-from models.decisions import (
-    AddVisitInput,
-    ClosureDecisionInput,
-    ConfirmArrivalInput,
-    EndMonitoringInput,
-    PlanDecisionInput,
-    ProposeClosureInput,
-    ProposePlanInput,
-    RecordAssistanceInput,
-    ReportDeliveryInput,
-    ReportMonitoringInput,
-)
+from models import decisions as inputs
 from models.enums import DIMENSION_OF, CostCategory, PlanStatus, Stage
 from models.funding import CostLine
 from models.payloads import CaseState
@@ -41,7 +30,7 @@ from workflows.budget import require_budget
 from workflows.run import CaseRun
 
 
-def confirm_arrival(case: CaseRun, data: ConfirmArrivalInput) -> CaseState:
+def confirm_arrival(case: CaseRun, data: inputs.ConfirmArrivalInput) -> CaseState:
     state = case.state
     state.arrival.confirmed_on, state.arrival.confirmed_by = data.arrived_on, data.actor.id
     case.decided(data.actor, f"arrival confirmed on {data.arrived_on}")
@@ -49,7 +38,7 @@ def confirm_arrival(case: CaseRun, data: ConfirmArrivalInput) -> CaseState:
     return state
 
 
-async def record_assistance(case: CaseRun, data: RecordAssistanceInput) -> CaseState:
+async def record_assistance(case: CaseRun, data: inputs.RecordAssistanceInput) -> CaseState:
     state = case.state
     number = len(state.arrival.assistance) + 1
     await calls.book_costs(
@@ -76,7 +65,7 @@ async def record_assistance(case: CaseRun, data: RecordAssistanceInput) -> CaseS
     return state
 
 
-def propose_plan(case: CaseRun, data: ProposePlanInput) -> CaseState:
+def propose_plan(case: CaseRun, data: inputs.ProposePlanInput) -> CaseState:
     state = case.state
     cap, _ = plan_cap(state)
     components = [
@@ -107,7 +96,7 @@ def propose_plan(case: CaseRun, data: ProposePlanInput) -> CaseState:
     return state
 
 
-async def decide_plan(case: CaseRun, data: PlanDecisionInput) -> CaseState:
+async def decide_plan(case: CaseRun, data: inputs.PlanDecisionInput) -> CaseState:
     state = case.state
     plan = state.plan
     assert plan is not None
@@ -130,7 +119,7 @@ async def decide_plan(case: CaseRun, data: PlanDecisionInput) -> CaseState:
     return state
 
 
-async def report_delivery(case: CaseRun, data: ReportDeliveryInput) -> CaseState:
+async def report_delivery(case: CaseRun, data: inputs.ReportDeliveryInput) -> CaseState:
     state, plan = case.state, case.state.plan
     assert plan is not None
     component = next(c for c in plan.components if c.component_id == data.component_id)
@@ -157,7 +146,7 @@ async def report_delivery(case: CaseRun, data: ReportDeliveryInput) -> CaseState
     return state
 
 
-def report_monitoring(case: CaseRun, data: ReportMonitoringInput) -> CaseState:
+def report_monitoring(case: CaseRun, data: inputs.ReportMonitoringInput) -> CaseState:
     state = case.state
     visit = state.monitoring.open_visits()[0]
     visit.reported_on, visit.reported_by = data.held_on, data.actor.id
@@ -178,7 +167,7 @@ def report_monitoring(case: CaseRun, data: ReportMonitoringInput) -> CaseState:
     return state
 
 
-def add_monitoring_visit(case: CaseRun, data: AddVisitInput) -> CaseState:
+def add_monitoring_visit(case: CaseRun, data: inputs.AddVisitInput) -> CaseState:
     state = case.state
     visits = state.monitoring.visits
     visits.append(
@@ -192,7 +181,7 @@ def add_monitoring_visit(case: CaseRun, data: AddVisitInput) -> CaseState:
     return state
 
 
-def end_monitoring(case: CaseRun, data: EndMonitoringInput) -> CaseState:
+def end_monitoring(case: CaseRun, data: inputs.EndMonitoringInput) -> CaseState:
     state = case.state
     dropped = [v.number for v in state.monitoring.open_visits()]
     state.monitoring.visits = [v for v in state.monitoring.visits if v.reported_on is not None]
@@ -206,7 +195,7 @@ def end_monitoring(case: CaseRun, data: EndMonitoringInput) -> CaseState:
     return state
 
 
-def propose_closure(case: CaseRun, data: ProposeClosureInput) -> CaseState:
+def propose_closure(case: CaseRun, data: inputs.ProposeClosureInput) -> CaseState:
     state = case.state
     state.closure_proposal = ClosureProposal(
         reason=data.reason,
@@ -220,7 +209,7 @@ def propose_closure(case: CaseRun, data: ProposeClosureInput) -> CaseState:
     return state
 
 
-async def decide_closure(case: CaseRun, data: ClosureDecisionInput) -> CaseState:
+async def decide_closure(case: CaseRun, data: inputs.ClosureDecisionInput) -> CaseState:
     state = case.state
     proposal = state.closure_proposal
     assert proposal is not None

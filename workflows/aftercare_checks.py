@@ -10,19 +10,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from models.decisions import (
-    AddVisitInput,
-    ClosureDecisionInput,
-    ConfirmArrivalInput,
-    EndMonitoringInput,
-    HandOverInput,
-    PlanDecisionInput,
-    ProposeClosureInput,
-    ProposePlanInput,
-    RecordAssistanceInput,
-    ReportDeliveryInput,
-    ReportMonitoringInput,
-)
+from models import decisions as inputs
 from models.enums import CaseStatus, ClosureReason, PlanStatus, Role, Stage
 from models.payloads import Actor, CaseState
 from models.policy import working_days_between
@@ -58,7 +46,7 @@ def _not_before_arrival(s: CaseState, day: date, field: str) -> None:
         raise rules.refuse(f"{field} {day} is before the arrival on {arrived}")
 
 
-def hand_over(s: CaseState, data: HandOverInput, today: date) -> None:
+def hand_over(s: CaseState, data: inputs.HandOverInput, today: date) -> None:
     _stage(s, (Stage.DEPARTED,), "hand the case over")
     if s.handover is not None:
         raise rules.refuse(f"the case is already handed over to {s.handover.partner_id}")
@@ -68,7 +56,7 @@ def hand_over(s: CaseState, data: HandOverInput, today: date) -> None:
         )
 
 
-def arrival(s: CaseState, data: ConfirmArrivalInput, today: date) -> None:
+def arrival(s: CaseState, data: inputs.ConfirmArrivalInput, today: date) -> None:
     partner_or_staff(s, data.actor, "confirm the arrival")
     _stage(s, (Stage.ARRIVAL,), "confirm the arrival")
     _not_future(data.arrived_on, today, "arrived_on")
@@ -76,7 +64,7 @@ def arrival(s: CaseState, data: ConfirmArrivalInput, today: date) -> None:
         raise rules.refuse(f"arrived_on {data.arrived_on} is before the departure {s.departed_on}")
 
 
-def assistance(s: CaseState, data: RecordAssistanceInput, today: date) -> None:
+def assistance(s: CaseState, data: inputs.RecordAssistanceInput, today: date) -> None:
     partner_or_staff(s, data.actor, "record post-arrival assistance")
     _stage(s, (Stage.REINTEGRATION, Stage.MONITORING), "record post-arrival assistance")
     _not_future(data.provided_on, today, "provided_on")
@@ -102,7 +90,7 @@ def plan_cap(s: CaseState) -> tuple[Decimal, str]:
     return cap, how
 
 
-def propose_plan(s: CaseState, data: ProposePlanInput, today: date) -> None:
+def propose_plan(s: CaseState, data: inputs.ProposePlanInput, today: date) -> None:
     partner_or_staff(s, data.actor, "propose a reintegration plan")
     _stage(s, (Stage.REINTEGRATION,), "propose a reintegration plan")
     if s.plan is not None and s.plan.status != PlanStatus.SENT_BACK:
@@ -116,14 +104,14 @@ def propose_plan(s: CaseState, data: ProposePlanInput, today: date) -> None:
         )
 
 
-def decide_plan(s: CaseState, data: PlanDecisionInput, today: date) -> None:
+def decide_plan(s: CaseState, data: inputs.PlanDecisionInput, today: date) -> None:
     _stage(s, (Stage.REINTEGRATION,), "decide on the reintegration plan")
     if s.plan is None or s.plan.status != PlanStatus.PROPOSED:
         raise rules.refuse("there is no reintegration plan waiting for a decision")
     rules.require_four_eyes(data.actor, s.plan.proposed_by, "decide on the reintegration plan")
 
 
-def delivery(s: CaseState, data: ReportDeliveryInput, today: date) -> None:
+def delivery(s: CaseState, data: inputs.ReportDeliveryInput, today: date) -> None:
     partner_or_staff(s, data.actor, "report a delivery")
     _stage(s, (Stage.REINTEGRATION, Stage.MONITORING, Stage.CLOSURE), "report a delivery")
     if s.plan is None or s.plan.status != PlanStatus.APPROVED:
@@ -141,7 +129,7 @@ def delivery(s: CaseState, data: ReportDeliveryInput, today: date) -> None:
     _not_before_arrival(s, data.delivered_on, "delivered_on")
 
 
-def monitoring_report(s: CaseState, data: ReportMonitoringInput, today: date) -> None:
+def monitoring_report(s: CaseState, data: inputs.ReportMonitoringInput, today: date) -> None:
     partner_or_staff(s, data.actor, "report a monitoring visit")
     _stage(s, (Stage.MONITORING,), "report a monitoring visit")
     if not s.monitoring.open_visits():
@@ -153,7 +141,7 @@ def monitoring_report(s: CaseState, data: ReportMonitoringInput, today: date) ->
         raise rules.refuse("the monitoring report's indicators are not valid: " + "; ".join(wrong))
 
 
-def add_visit(s: CaseState, data: AddVisitInput, today: date) -> None:
+def add_visit(s: CaseState, data: inputs.AddVisitInput, today: date) -> None:
     _stage(s, (Stage.MONITORING, Stage.CLOSURE), "add a monitoring visit")
     if s.closure_proposal is not None:
         raise rules.refuse("cannot add a monitoring visit: a closure proposal is pending")
@@ -163,11 +151,11 @@ def add_visit(s: CaseState, data: AddVisitInput, today: date) -> None:
         raise rules.refuse(f"the extra visit's due date {data.due_on} must be in the future")
 
 
-def end_monitoring(s: CaseState, data: EndMonitoringInput, today: date) -> None:
+def end_monitoring(s: CaseState, data: inputs.EndMonitoringInput, today: date) -> None:
     _stage(s, (Stage.MONITORING,), "end monitoring early")
 
 
-def propose_closure(s: CaseState, data: ProposeClosureInput, today: date) -> None:
+def propose_closure(s: CaseState, data: inputs.ProposeClosureInput, today: date) -> None:
     _stage(s, OPEN_STAGES, "propose closing the case")
     if s.closure_proposal is not None:
         raise rules.refuse(
@@ -183,7 +171,7 @@ def propose_closure(s: CaseState, data: ProposeClosureInput, today: date) -> Non
         )
 
 
-def decide_closure(s: CaseState, data: ClosureDecisionInput, today: date) -> None:
+def decide_closure(s: CaseState, data: inputs.ClosureDecisionInput, today: date) -> None:
     if s.status == CaseStatus.CLOSED:
         raise rules.refuse("the case is closed")
     if s.closure_proposal is None:

@@ -6,8 +6,9 @@ Only call these from workflow code (they use ``workflow.execute_activity_method`
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -43,11 +44,14 @@ from models.external import (
 )
 from models.funding import BookCostsInput, BookCostsResult, CostLine
 
+T = TypeVar("T")
+
 # One attempt at an external call: the real clients give up after 30 s (HTTP, SMTP) and the
 # simulators' latency is capped below that, so 45 s is never hit by a call that is merely slow;
 # it is how long the server waits before retrying the call elsewhere when the worker running
 # it died (2 minutes before: the fault suite's kills waited that long).
 TIMEOUT = timedelta(seconds=45)
+
 
 
 def retry(*domain_errors: str) -> RetryPolicy:
@@ -58,6 +62,17 @@ def retry(*domain_errors: str) -> RetryPolicy:
         maximum_interval=timedelta(minutes=10),
         non_retryable_error_types=list(domain_errors),
     )
+
+
+async def unless_refused(call: Awaitable[T], error_type: str) -> tuple[T | None, str | None]:
+    """The call's result, or the reason of the named domain refusal (anything else raises)."""
+    try:
+        return await call, None
+    except ActivityError as err:
+        reason = refusal_of(err, error_type)
+        if reason is None:
+            raise
+        return None, reason
 
 
 def refusal_of(err: ActivityError, error_type: str) -> str | None:

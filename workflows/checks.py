@@ -9,27 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from models.decisions import (
-    AssessDocumentsInput,
-    AssignInput,
-    CompleteIntakeInput,
-    ConfirmClearanceInput,
-    ConfirmDepartureInput,
-    DocumentDecisionInput,
-    EligibilityDecisionInput,
-    EmbassyAnswerInput,
-    GrantDecisionInput,
-    NoShowDecisionInput,
-    ProposeGrantInput,
-    RecordConsentInput,
-    RecordCounsellingInput,
-    RecordStepInput,
-    RemindAssigneeInput,
-    RequestBookingInput,
-    RetryPaymentInput,
-    SubmitEligibilityInput,
-    WithdrawInput,
-)
+from models import decisions as inputs
 from models.enums import (
     BookingStatus,
     CaseStatus,
@@ -68,13 +48,13 @@ def departure_date(s: CaseState, today: date, departure: date) -> None:
             )
 
 
-def counselling(s: CaseState, data: RecordCounsellingInput, today: date) -> None:
+def counselling(s: CaseState, data: inputs.RecordCounsellingInput, today: date) -> None:
     stage(s, Stage.INTAKE, "record a counselling session")
     if data.session.held_on > today:
         raise rules.refuse("a counselling session cannot be in the future")
 
 
-def complete_intake(s: CaseState, data: CompleteIntakeInput, today: date) -> None:
+def complete_intake(s: CaseState, data: inputs.CompleteIntakeInput, today: date) -> None:
     stage(s, Stage.INTAKE, "complete intake")
     if not s.counselling_sessions:
         raise rules.refuse(
@@ -82,14 +62,14 @@ def complete_intake(s: CaseState, data: CompleteIntakeInput, today: date) -> Non
         )
 
 
-def submit_eligibility(s: CaseState, data: SubmitEligibilityInput, today: date) -> None:
+def submit_eligibility(s: CaseState, data: inputs.SubmitEligibilityInput, today: date) -> None:
     stage(s, Stage.ELIGIBILITY, "submit an eligibility assessment")
     e = s.eligibility
     if e is not None and e.approved is None:
         raise rules.refuse("an eligibility assessment is already waiting for approval")
 
 
-def decide_eligibility(s: CaseState, data: EligibilityDecisionInput, today: date) -> None:
+def decide_eligibility(s: CaseState, data: inputs.EligibilityDecisionInput, today: date) -> None:
     stage(s, Stage.ELIGIBILITY, "decide on eligibility")
     e = s.eligibility
     if e is None or e.approved is not None:
@@ -99,7 +79,7 @@ def decide_eligibility(s: CaseState, data: EligibilityDecisionInput, today: date
     )
 
 
-def consent(s: CaseState, data: RecordConsentInput, today: date) -> None:
+def consent(s: CaseState, data: inputs.RecordConsentInput, today: date) -> None:
     stage(s, Stage.CONSENT, "record consent")
     rules.require_not_future(data.declaration_signed_on, today, "declaration_signed_on")
     if not data.share_with_authorities:
@@ -108,7 +88,7 @@ def consent(s: CaseState, data: RecordConsentInput, today: date) -> None:
         )
 
 
-def step(s: CaseState, data: RecordStepInput, today: date) -> None:
+def step(s: CaseState, data: inputs.RecordStepInput, today: date) -> None:
     stage(s, rules.AFTER_CONSENT, "record a vulnerability step")
     rules.find_step(s, data.member_id, data.kind)
     rules.require_not_future(data.completed_on, today, "completed_on")
@@ -121,7 +101,7 @@ def step(s: CaseState, data: RecordStepInput, today: date) -> None:
         raise rules.refuse("an escort decision must say whether an escort is required")
 
 
-def assess(s: CaseState, data: AssessDocumentsInput, today: date) -> None:
+def assess(s: CaseState, data: inputs.AssessDocumentsInput, today: date) -> None:
     stage(s, (Stage.VULNERABILITY, Stage.TRAVEL_DOCUMENTS), "assess travel documents")
     if s.documents.status != DocumentStatus.NOT_ASSESSED:
         raise rules.refuse("travel documents were already assessed")
@@ -131,7 +111,7 @@ def assess(s: CaseState, data: AssessDocumentsInput, today: date) -> None:
         raise rules.refuse("the case has no household members to travel")
 
 
-def embassy_answer(s: CaseState, data: EmbassyAnswerInput, today: date) -> None:
+def embassy_answer(s: CaseState, data: inputs.EmbassyAnswerInput, today: date) -> None:
     stage(s, Stage.TRAVEL_DOCUMENTS, "record the embassy's answer")
     docs = s.documents
     if docs.status not in (DocumentStatus.REQUESTED, DocumentStatus.DEADLINE_REACHED):
@@ -146,7 +126,7 @@ def embassy_answer(s: CaseState, data: EmbassyAnswerInput, today: date) -> None:
         raise rules.refuse("a refusal needs the embassy's reason")
 
 
-def document_decision(s: CaseState, data: DocumentDecisionInput, today: date) -> None:
+def document_decision(s: CaseState, data: inputs.DocumentDecisionInput, today: date) -> None:
     stage(s, Stage.TRAVEL_DOCUMENTS, "decide on the travel document")
     status = s.documents.status
     if status not in (DocumentStatus.REFUSED, DocumentStatus.DEADLINE_REACHED):
@@ -158,7 +138,7 @@ def document_decision(s: CaseState, data: DocumentDecisionInput, today: date) ->
         raise rules.refuse("nothing to escalate: the embassy refused before filing a request")
 
 
-def clearance(s: CaseState, data: ConfirmClearanceInput, today: date) -> None:
+def clearance(s: CaseState, data: inputs.ConfirmClearanceInput, today: date) -> None:
     stage(s, Stage.CLEARANCE, "record a clearance")
     rules.require_not_future(data.confirmed_on, today, "confirmed_on")
     if data.kind not in rules.clearance_required(s):
@@ -167,7 +147,7 @@ def clearance(s: CaseState, data: ConfirmClearanceInput, today: date) -> None:
         raise rules.refuse(f"'{data.kind}' is already recorded")
 
 
-def booking(s: CaseState, data: RequestBookingInput, today: date) -> None:
+def booking(s: CaseState, data: inputs.RequestBookingInput, today: date) -> None:
     stage(s, Stage.TRAVEL, "request a booking")
     if s.active_booking is not None:
         raise rules.refuse(f"booking {s.active_booking.booking_ref} is still active")
@@ -176,7 +156,7 @@ def booking(s: CaseState, data: RequestBookingInput, today: date) -> None:
         raise rules.refuse("an escort is required for this household (escort decision)")
 
 
-def departure(s: CaseState, data: ConfirmDepartureInput, today: date) -> None:
+def departure(s: CaseState, data: inputs.ConfirmDepartureInput, today: date) -> None:
     stage(s, Stage.TRAVEL, "confirm departure")
     booking = s.active_booking
     if booking is None or booking.booking_ref != data.booking_ref:
@@ -194,7 +174,7 @@ def departure(s: CaseState, data: ConfirmDepartureInput, today: date) -> None:
         raise rules.refuse("departure is blocked: " + "; ".join(blockers))
 
 
-def no_show(s: CaseState, data: NoShowDecisionInput, today: date) -> None:
+def no_show(s: CaseState, data: inputs.NoShowDecisionInput, today: date) -> None:
     stage(s, Stage.TRAVEL, "decide on a no-show")
     booking = s.active_booking
     if booking is None or booking.status != BookingStatus.NO_SHOW:
@@ -205,7 +185,7 @@ def no_show(s: CaseState, data: NoShowDecisionInput, today: date) -> None:
         departure_date(s, today, data.new_departure_date)
 
 
-def propose_grant(s: CaseState, data: ProposeGrantInput, today: date) -> None:
+def propose_grant(s: CaseState, data: inputs.ProposeGrantInput, today: date) -> None:
     stage(s, rules.AFTER_CONSENT, "propose a cash grant")
     if not s.household:
         raise rules.refuse("the case has no household members to compute a grant for")
@@ -214,7 +194,7 @@ def propose_grant(s: CaseState, data: ProposeGrantInput, today: date) -> None:
         raise rules.refuse(f"a cash grant is already {grant.status}")
 
 
-def decide_grant(s: CaseState, data: GrantDecisionInput, today: date) -> None:
+def decide_grant(s: CaseState, data: inputs.GrantDecisionInput, today: date) -> None:
     stage(s, rules.AFTER_CONSENT, "decide on the cash grant")
     grant = s.grant
     if grant is None or grant.status != GrantStatus.PROPOSED:
@@ -222,14 +202,14 @@ def decide_grant(s: CaseState, data: GrantDecisionInput, today: date) -> None:
     rules.require_four_eyes(data.actor, grant.proposed_by, "approve or reject the cash grant")
 
 
-def withdraw(s: CaseState, data: WithdrawInput, today: date) -> None:
+def withdraw(s: CaseState, data: inputs.WithdrawInput, today: date) -> None:
     stage(s, rules.BEFORE_DEPARTURE, "withdraw or record absconding")
     rules.require_role(data.actor, rules.STAFF, "withdraw or record absconding")
     if data.reason not in (ClosureReason.WITHDRAWN, ClosureReason.ABSCONDED):
         raise rules.refuse("the reason must be 'withdrawn' or 'absconded'")
 
 
-def retry_payment(s: CaseState, data: RetryPaymentInput, today: date) -> None:
+def retry_payment(s: CaseState, data: inputs.RetryPaymentInput, today: date) -> None:
     stage(
         s,
         (Stage.DEPARTED, Stage.ARRIVAL, Stage.REINTEGRATION, Stage.MONITORING, Stage.CLOSURE),
@@ -239,13 +219,13 @@ def retry_payment(s: CaseState, data: RetryPaymentInput, today: date) -> None:
         raise rules.refuse("no declined grant payment is waiting for a retry")
 
 
-def assign(s: CaseState, data: AssignInput, today: date) -> None:
+def assign(s: CaseState, data: inputs.AssignInput, today: date) -> None:
     if s.status == CaseStatus.CLOSED:
         raise rules.refuse("cannot reassign the case: it is closed")
     if data.assignee_id == s.assignee_id:
         raise rules.refuse(f"the case is already assigned to {data.assignee_id}")
 
 
-def remind_assignee(s: CaseState, data: RemindAssigneeInput, today: date) -> None:
+def remind_assignee(s: CaseState, data: inputs.RemindAssigneeInput, today: date) -> None:
     if s.status == CaseStatus.CLOSED:
         raise rules.refuse("cannot remind the assignee: the case is closed")

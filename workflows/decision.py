@@ -60,13 +60,15 @@ def _no_fields(state: CaseState) -> tuple[Field, ...]:
 
 @dataclass(frozen=True)
 class Form:
-    """How the web interface offers a decision. ``probe`` builds the most permissive input
-    the form could send: the form is shown when the decision's validation accepts it."""
+    """How the web interface offers a decision. Its probe is the most permissive input the
+    form could send (``sample`` values, or ``probe`` where they depend on the case): the form
+    is shown when the decision's validation accepts it."""
 
     key: str
     title: str
-    probe: Probe
+    probe: Probe | None = None
     fields: tuple[Field, ...] = ()
+    sample: dict[str, Any] = field(default_factory=dict)
     offers: Callable[[CaseState], list[Offer]] = _one_offer
     button: str = "Record"
     # The day the probe is run as (the workflow's clock may run ahead of this server's).
@@ -105,6 +107,13 @@ class Decision:
         if self.make_input is not None:
             return self.make_input(actor, body)
         return self.input(actor=actor, **body)
+
+    def probe(self, state: CaseState, actor: Actor, today: date, offer: Offer) -> BaseModel:
+        """The input the web form is probed with (see ``Form``)."""
+        assert self.form is not None
+        if self.form.probe is not None:
+            return self.form.probe(state, actor, today, offer)
+        return self.input(actor=actor, **self.form.sample)
 
     def validate(self, state: CaseState, data: Any, today: date) -> None:
         """The update's validator: the declared roles, then the decision's own check."""

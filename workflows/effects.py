@@ -11,7 +11,6 @@ import asyncio
 from datetime import date, timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError
 
 from models.enums import (
     BookingStatus,
@@ -51,12 +50,8 @@ async def request_document(case: CaseRun) -> None:
         country_of_origin=state.country_of_origin,
         member_ids=docs.member_ids,
     )
-    try:
-        result = await calls.request_document(request)
-    except ActivityError as err:
-        reason = calls.refusal_of(err, EMBASSY_REFUSED)
-        if reason is None:
-            raise
+    result, reason = await calls.unless_refused(calls.request_document(request), EMBASSY_REFUSED)
+    if result is None:
         case.call_outcome("travel document request refused by the embassy", reason=reason)
         docs.status, docs.refusal_reason, docs.request_ref = DocumentStatus.REFUSED, reason, None
         case.touch()
@@ -121,14 +116,10 @@ async def book(case: CaseRun, departure: date, escort: bool, transit: bool) -> N
         escort=escort,
         transit_assistance=transit,
     )
-    try:
-        result = await calls.book(request)
-    except ActivityError as err:
-        reason = calls.refusal_of(err, BOOKING_REFUSED)
-        if reason is None:
-            raise
+    result, reason = await calls.unless_refused(calls.book(request), BOOKING_REFUSED)
+    if result is None:
         case.call_outcome("booking refused", reason=reason)
-        raise rules.refuse(f"the booking system refused: {reason}") from err
+        raise rules.refuse(f"the booking system refused: {reason}")
     case.call_outcome(f"travel booked for {result.departure_date}", booking_ref=result.booking_ref)
     state.bookings.append(
         Booking(
@@ -163,16 +154,13 @@ async def pay_grant(case: CaseRun) -> None:
         amount=grant.amount,
         currency=grant.currency,
     )
-    try:
-        grant.receipt_ref = (await calls.pay(payment)).receipt_ref
-        grant.status = GrantStatus.PAID
-        case.call_outcome("cash grant paid", receipt_ref=grant.receipt_ref)
-    except ActivityError as err:
-        reason = calls.refusal_of(err, PAYMENT_DECLINED)
-        if reason is None:
-            raise
+    result, reason = await calls.unless_refused(calls.pay(payment), PAYMENT_DECLINED)
+    if result is None:
         grant.status, grant.reason = GrantStatus.PAYMENT_FAILED, reason
         case.call_outcome("cash grant payment declined", reason=reason)
+        return
+    grant.receipt_ref, grant.status = result.receipt_ref, GrantStatus.PAID
+    case.call_outcome("cash grant paid", receipt_ref=grant.receipt_ref)
 
 
 async def close_with_compensation(case: CaseRun, reason: ClosureReason, note: str) -> None:

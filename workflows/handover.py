@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError
 
 from models.enums import Stage
 from models.external import NO_PARTNER, HandoverRequest
@@ -31,12 +30,8 @@ async def hand_over(case: CaseRun) -> None:
         country_of_origin=state.country_of_origin,
         departed_on=state.departed_on,
     )
-    try:
-        result = await calls.hand_over(request)
-    except ActivityError as err:
-        reason = calls.refusal_of(err, NO_PARTNER)
-        if reason is None:
-            raise
+    result, reason = await calls.unless_refused(calls.hand_over(request), NO_PARTNER)
+    if result is None:
         case.call_outcome("handover to a partner failed", reason=reason)
         state.handover_refused = reason
         case.touch()

@@ -9,25 +9,14 @@ from __future__ import annotations
 
 from temporalio import workflow
 
-from models.decisions import (
-    AssessDocumentsInput,
-    CompleteIntakeInput,
-    ConfirmClearanceInput,
-    DocumentDecisionInput,
-    EligibilityDecisionInput,
-    EmbassyAnswerInput,
-    RecordConsentInput,
-    RecordCounsellingInput,
-    RecordStepInput,
-    SubmitEligibilityInput,
-)
+from models import decisions as inputs
 from models.enums import ClosureReason, DocumentChoice, DocumentStatus, Role, Stage, TimelineKind
 from models.payloads import CaseState, ClearanceConfirmation, Consent, Eligibility
 from workflows import effects, rules
 from workflows.run import CaseRun
 
 
-def record_counselling(case: CaseRun, data: RecordCounsellingInput) -> CaseState:
+def record_counselling(case: CaseRun, data: inputs.RecordCounsellingInput) -> CaseState:
     case.state.counselling_sessions.append(data.session)
     case.record(
         TimelineKind.NOTE,
@@ -40,13 +29,13 @@ def record_counselling(case: CaseRun, data: RecordCounsellingInput) -> CaseState
     return case.state
 
 
-def complete_intake(case: CaseRun, data: CompleteIntakeInput) -> CaseState:
+def complete_intake(case: CaseRun, data: inputs.CompleteIntakeInput) -> CaseState:
     case.decided(data.actor, "intake completed")
     case.change_stage(Stage.ELIGIBILITY)
     return case.state
 
 
-def submit_eligibility(case: CaseRun, data: SubmitEligibilityInput) -> CaseState:
+def submit_eligibility(case: CaseRun, data: inputs.SubmitEligibilityInput) -> CaseState:
     case.state.eligibility = Eligibility(
         assessed_by=data.actor.id,
         eligible=data.eligible,
@@ -59,7 +48,7 @@ def submit_eligibility(case: CaseRun, data: SubmitEligibilityInput) -> CaseState
     return case.state
 
 
-def decide_eligibility(case: CaseRun, data: EligibilityDecisionInput) -> CaseState:
+def decide_eligibility(case: CaseRun, data: inputs.EligibilityDecisionInput) -> CaseState:
     e = case.state.eligibility
     assert e is not None
     e.decided_by, e.approved, e.reason = data.actor.id, data.approve, data.reason
@@ -74,7 +63,7 @@ def decide_eligibility(case: CaseRun, data: EligibilityDecisionInput) -> CaseSta
     return case.state
 
 
-def record_consent(case: CaseRun, data: RecordConsentInput) -> CaseState:
+def record_consent(case: CaseRun, data: inputs.RecordConsentInput) -> CaseState:
     case.state.consent = Consent(
         declaration_signed_on=data.declaration_signed_on,
         share_with_authorities=data.share_with_authorities,
@@ -92,7 +81,7 @@ def record_consent(case: CaseRun, data: RecordConsentInput) -> CaseState:
     return case.state
 
 
-def record_vulnerability_step(case: CaseRun, data: RecordStepInput) -> CaseState:
+def record_vulnerability_step(case: CaseRun, data: inputs.RecordStepInput) -> CaseState:
     step = rules.find_step(case.state, data.member_id, data.kind)
     step.done, step.completed_on, step.completed_by = True, data.completed_on, data.actor.id
     step.valid_until, step.escort_required, step.notes = (
@@ -105,7 +94,7 @@ def record_vulnerability_step(case: CaseRun, data: RecordStepInput) -> CaseState
     return case.state
 
 
-async def assess_travel_documents(case: CaseRun, data: AssessDocumentsInput) -> CaseState:
+async def assess_travel_documents(case: CaseRun, data: inputs.AssessDocumentsInput) -> CaseState:
     case.decided(data.actor, f"travel documents assessed for departure on {data.planned_departure}")
     docs = case.state.documents
     docs.planned_departure = data.planned_departure
@@ -122,7 +111,7 @@ async def assess_travel_documents(case: CaseRun, data: AssessDocumentsInput) -> 
     return case.state
 
 
-async def record_embassy_answer(case: CaseRun, data: EmbassyAnswerInput) -> CaseState:
+async def record_embassy_answer(case: CaseRun, data: inputs.EmbassyAnswerInput) -> CaseState:
     answer = "issued" if data.issued else "refused"
     case.decided(data.actor, f"embassy answer recorded: {answer}", data.reason)
     docs = case.state.documents
@@ -135,7 +124,7 @@ async def record_embassy_answer(case: CaseRun, data: EmbassyAnswerInput) -> Case
     return case.state
 
 
-async def decide_travel_documents(case: CaseRun, data: DocumentDecisionInput) -> CaseState:
+async def decide_travel_documents(case: CaseRun, data: inputs.DocumentDecisionInput) -> CaseState:
     case.decided(data.actor, f"travel document: {data.choice}", data.reason)
     docs = case.state.documents
     if data.choice == DocumentChoice.REQUEST_AGAIN:
@@ -150,7 +139,7 @@ async def decide_travel_documents(case: CaseRun, data: DocumentDecisionInput) ->
     return case.state
 
 
-def confirm_clearance(case: CaseRun, data: ConfirmClearanceInput) -> CaseState:
+def confirm_clearance(case: CaseRun, data: inputs.ConfirmClearanceInput) -> CaseState:
     case.state.clearance.confirmations.append(
         ClearanceConfirmation(
             kind=data.kind,

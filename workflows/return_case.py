@@ -16,6 +16,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     # Not "from workflows import calls, ...": the sandbox would load those modules afresh
     # for every workflow run (~25 ms each time) instead of passing them through.
+    import models.decisions as inputs
     import workflows.checks as checks  # noqa: PLR0402
     import workflows.loop as loop  # noqa: PLR0402
     import workflows.patches as patches  # noqa: PLR0402
@@ -24,27 +25,6 @@ with workflow.unsafe.imports_passed_through():
     import workflows.rules as rules  # noqa: PLR0402
     import workflows.supervision as supervision  # noqa: PLR0402
     import workflows.travel as travel  # noqa: PLR0402
-    from models.decisions import (
-        AssessDocumentsInput,
-        AssignInput,
-        CompleteIntakeInput,
-        ConfirmClearanceInput,
-        ConfirmDepartureInput,
-        DocumentDecisionInput,
-        EligibilityDecisionInput,
-        EmbassyAnswerInput,
-        GrantDecisionInput,
-        NoShowDecisionInput,
-        ProposeGrantInput,
-        RecordConsentInput,
-        RecordCounsellingInput,
-        RecordStepInput,
-        RemindAssigneeInput,
-        RequestBookingInput,
-        RetryPaymentInput,
-        SubmitEligibilityInput,
-        WithdrawInput,
-    )
     from models.payloads import CaseState, CaseWorkflowInput
     from workflows.after_departure_updates import AfterDepartureUpdates
     from workflows.projection import Projection
@@ -82,135 +62,135 @@ class ReturnCaseWorkflow(AfterDepartureUpdates):
     # ---- intake, eligibility (four eyes), consent, vulnerability steps -------------------
 
     @workflow.update
-    async def record_counselling(self, data: RecordCounsellingInput) -> CaseState:
+    async def record_counselling(self, data: inputs.RecordCounsellingInput) -> CaseState:
         return preparation.record_counselling(self._case, data)
 
     @record_counselling.validator
-    def _validate_counselling(self, data: RecordCounsellingInput) -> None:
+    def _validate_counselling(self, data: inputs.RecordCounsellingInput) -> None:
         phases.intake.RECORD_COUNSELLING.validate(self._case.state, data, self._case.today())
 
     @workflow.update
-    async def complete_intake(self, data: CompleteIntakeInput) -> CaseState:
+    async def complete_intake(self, data: inputs.CompleteIntakeInput) -> CaseState:
         return preparation.complete_intake(self._case, data)
 
     @complete_intake.validator
-    def _validate_complete_intake(self, data: CompleteIntakeInput) -> None:
+    def _validate_complete_intake(self, data: inputs.CompleteIntakeInput) -> None:
         phases.intake.COMPLETE_INTAKE.validate(self._case.state, data, self._case.today())
 
     @workflow.update
-    async def submit_eligibility(self, data: SubmitEligibilityInput) -> CaseState:
+    async def submit_eligibility(self, data: inputs.SubmitEligibilityInput) -> CaseState:
         return preparation.submit_eligibility(self._case, data)
 
     @submit_eligibility.validator
-    def _validate_submit_eligibility(self, data: SubmitEligibilityInput) -> None:
+    def _validate_submit_eligibility(self, data: inputs.SubmitEligibilityInput) -> None:
         phases.intake.SUBMIT_ELIGIBILITY.validate(self._case.state, data, self._case.today())
 
     @workflow.update
-    async def decide_eligibility(self, data: EligibilityDecisionInput) -> CaseState:
+    async def decide_eligibility(self, data: inputs.EligibilityDecisionInput) -> CaseState:
         return preparation.decide_eligibility(self._case, data)
 
     @decide_eligibility.validator
-    def _validate_decide_eligibility(self, data: EligibilityDecisionInput) -> None:
+    def _validate_decide_eligibility(self, data: inputs.EligibilityDecisionInput) -> None:
         phases.intake.DECIDE_ELIGIBILITY.validate(self._case.state, data, self._case.today())
 
     @workflow.update
-    async def record_consent(self, data: RecordConsentInput) -> CaseState:
+    async def record_consent(self, data: inputs.RecordConsentInput) -> CaseState:
         return preparation.record_consent(self._case, data)
 
     @record_consent.validator
-    def _validate_consent(self, data: RecordConsentInput) -> None:
+    def _validate_consent(self, data: inputs.RecordConsentInput) -> None:
         phases.intake.RECORD_CONSENT.validate(self._case.state, data, self._case.today())
 
     @workflow.update
-    async def record_vulnerability_step(self, data: RecordStepInput) -> CaseState:
+    async def record_vulnerability_step(self, data: inputs.RecordStepInput) -> CaseState:
         return preparation.record_vulnerability_step(self._case, data)
 
     @record_vulnerability_step.validator
-    def _validate_step(self, data: RecordStepInput) -> None:
+    def _validate_step(self, data: inputs.RecordStepInput) -> None:
         phases.vulnerability.RECORD_STEP.validate(self._case.state, data, self._case.today())
 
     # ---- travel documents and clearance ------------------------------------------------
 
     @workflow.update
-    async def assess_travel_documents(self, data: AssessDocumentsInput) -> CaseState:
+    async def assess_travel_documents(self, data: inputs.AssessDocumentsInput) -> CaseState:
         async with self._lock:
             self._validate_assess(data)
             return await preparation.assess_travel_documents(self._case, data)
 
     @assess_travel_documents.validator
-    def _validate_assess(self, data: AssessDocumentsInput) -> None:
+    def _validate_assess(self, data: inputs.AssessDocumentsInput) -> None:
         phases.documents.ASSESS_DOCUMENTS.validate(self._case.state, data, self._case.today())
 
     @workflow.update
-    async def record_embassy_answer(self, data: EmbassyAnswerInput) -> CaseState:
+    async def record_embassy_answer(self, data: inputs.EmbassyAnswerInput) -> CaseState:
         async with self._lock:
             self._validate_embassy_answer(data)
             return await preparation.record_embassy_answer(self._case, data)
 
     @record_embassy_answer.validator
-    def _validate_embassy_answer(self, data: EmbassyAnswerInput) -> None:
+    def _validate_embassy_answer(self, data: inputs.EmbassyAnswerInput) -> None:
         phases.documents.RECORD_EMBASSY_ANSWER.validate(self._case.state, data, self._case.today())
 
     @workflow.update
-    async def decide_travel_documents(self, data: DocumentDecisionInput) -> CaseState:
+    async def decide_travel_documents(self, data: inputs.DocumentDecisionInput) -> CaseState:
         async with self._lock:
             self._validate_document_decision(data)
             return await preparation.decide_travel_documents(self._case, data)
 
     @decide_travel_documents.validator
-    def _validate_document_decision(self, data: DocumentDecisionInput) -> None:
+    def _validate_document_decision(self, data: inputs.DocumentDecisionInput) -> None:
         phases.documents.DECIDE_DOCUMENTS.validate(self._case.state, data, self._case.today())
 
     @workflow.update
-    async def confirm_clearance(self, data: ConfirmClearanceInput) -> CaseState:
+    async def confirm_clearance(self, data: inputs.ConfirmClearanceInput) -> CaseState:
         return preparation.confirm_clearance(self._case, data)
 
     @confirm_clearance.validator
-    def _validate_clearance(self, data: ConfirmClearanceInput) -> None:
+    def _validate_clearance(self, data: inputs.ConfirmClearanceInput) -> None:
         phases.travel.CONFIRM_CLEARANCE.validate(self._case.state, data, self._case.today())
 
     # ---- travel and the cash grant (four eyes, paid once) ------------------------------
 
     @workflow.update
-    async def request_booking(self, data: RequestBookingInput) -> CaseState:
+    async def request_booking(self, data: inputs.RequestBookingInput) -> CaseState:
         async with self._lock:
             self._validate_booking(data)
             return await travel.request_booking(self._case, data)
 
     @request_booking.validator
-    def _validate_booking(self, data: RequestBookingInput) -> None:
+    def _validate_booking(self, data: inputs.RequestBookingInput) -> None:
         phases.travel.REQUEST_BOOKING.validate(self._case.state, data, self._case.today())
 
     @workflow.update
-    async def confirm_departure(self, data: ConfirmDepartureInput) -> CaseState:
+    async def confirm_departure(self, data: inputs.ConfirmDepartureInput) -> CaseState:
         async with self._lock:
             self._validate_departure(data)
             return await travel.confirm_departure(self._case, data)
 
     @confirm_departure.validator
-    def _validate_departure(self, data: ConfirmDepartureInput) -> None:
+    def _validate_departure(self, data: inputs.ConfirmDepartureInput) -> None:
         phases.travel.CONFIRM_DEPARTURE.validate(self._case.state, data, self._case.today())
 
     @workflow.update
-    async def decide_no_show(self, data: NoShowDecisionInput) -> CaseState:
+    async def decide_no_show(self, data: inputs.NoShowDecisionInput) -> CaseState:
         async with self._lock:
             self._validate_no_show(data)
             return await travel.decide_no_show(self._case, data)
 
     @decide_no_show.validator
-    def _validate_no_show(self, data: NoShowDecisionInput) -> None:
+    def _validate_no_show(self, data: inputs.NoShowDecisionInput) -> None:
         phases.travel.DECIDE_NO_SHOW.validate(self._case.state, data, self._case.today())
 
     @workflow.update
-    async def propose_grant(self, data: ProposeGrantInput) -> CaseState:
+    async def propose_grant(self, data: inputs.ProposeGrantInput) -> CaseState:
         return travel.propose_grant(self._case, data)
 
     @propose_grant.validator
-    def _validate_propose_grant(self, data: ProposeGrantInput) -> None:
+    def _validate_propose_grant(self, data: inputs.ProposeGrantInput) -> None:
         phases.grant.PROPOSE_GRANT.validate(self._case.state, data, self._case.today())
 
     @workflow.update
-    async def decide_grant(self, data: GrantDecisionInput) -> CaseState:
+    async def decide_grant(self, data: inputs.GrantDecisionInput) -> CaseState:
         if data.approve and workflow.patched(patches.BUDGET_CHECK):
             async with self._lock:
                 self._validate_decide_grant(data)  # again: another decision may have won
@@ -218,21 +198,21 @@ class ReturnCaseWorkflow(AfterDepartureUpdates):
         return travel.decide_grant(self._case, data)
 
     @decide_grant.validator
-    def _validate_decide_grant(self, data: GrantDecisionInput) -> None:
+    def _validate_decide_grant(self, data: inputs.GrantDecisionInput) -> None:
         phases.grant.DECIDE_GRANT.validate(self._case.state, data, self._case.today())
 
     @workflow.update
-    async def retry_grant_payment(self, data: RetryPaymentInput) -> CaseState:
+    async def retry_grant_payment(self, data: inputs.RetryPaymentInput) -> CaseState:
         async with self._lock:
             self._validate_retry_payment(data)
             return await travel.retry_grant_payment(self._case, data)
 
     @retry_grant_payment.validator
-    def _validate_retry_payment(self, data: RetryPaymentInput) -> None:
+    def _validate_retry_payment(self, data: inputs.RetryPaymentInput) -> None:
         phases.grant.RETRY_PAYMENT.validate(self._case.state, data, self._case.today())
 
     @workflow.update
-    async def withdraw(self, data: WithdrawInput) -> CaseState:
+    async def withdraw(self, data: inputs.WithdrawInput) -> CaseState:
         """Superseded by propose_closure + decide_closure (four eyes on every closure); kept
         so that histories recorded before that change still replay. New calls are refused."""
         async with self._lock:
@@ -240,7 +220,7 @@ class ReturnCaseWorkflow(AfterDepartureUpdates):
             return await travel.withdraw(self._case, data)
 
     @withdraw.validator
-    def _validate_withdraw(self, data: WithdrawInput) -> None:
+    def _validate_withdraw(self, data: inputs.WithdrawInput) -> None:
         raise rules.refuse(
             "closing a case needs a supervisor's approval: propose the closure, "
             "then a supervisor decides on it"
@@ -249,19 +229,19 @@ class ReturnCaseWorkflow(AfterDepartureUpdates):
     # ---- assignment and supervision ----------------------------------------------------
 
     @workflow.update
-    async def assign(self, data: AssignInput) -> CaseState:
+    async def assign(self, data: inputs.AssignInput) -> CaseState:
         return supervision.assign(self._case, data)
 
     @assign.validator
-    def _validate_assign(self, data: AssignInput) -> None:
+    def _validate_assign(self, data: inputs.AssignInput) -> None:
         phases.supervision.ASSIGN.validate(self._case.state, data, self._case.today())
 
     @workflow.update
-    async def remind_assignee(self, data: RemindAssigneeInput) -> CaseState:
+    async def remind_assignee(self, data: inputs.RemindAssigneeInput) -> CaseState:
         async with self._lock:
             self._validate_remind(data)
             return await supervision.remind_assignee(self._case, data)
 
     @remind_assignee.validator
-    def _validate_remind(self, data: RemindAssigneeInput) -> None:
+    def _validate_remind(self, data: inputs.RemindAssigneeInput) -> None:
         phases.supervision.REMIND_ASSIGNEE.validate(self._case.state, data, self._case.today())

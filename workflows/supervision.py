@@ -3,14 +3,14 @@ project it runs under."""
 
 from __future__ import annotations
 
-from models.decisions import AssignInput, RemindAssigneeInput
+from models import decisions as inputs
 from models.enums import Role
 from models.payloads import CaseState
 from workflows import effects
 from workflows.run import CaseRun
 
 
-def assign(case: CaseRun, data: AssignInput) -> CaseState:
+def assign(case: CaseRun, data: inputs.AssignInput) -> CaseState:
     previous = case.state.assignee_id
     case.state.assignee_id = data.assignee_id
     case.decided(
@@ -22,7 +22,7 @@ def assign(case: CaseRun, data: AssignInput) -> CaseState:
     return case.state
 
 
-async def remind_assignee(case: CaseRun, data: RemindAssigneeInput) -> CaseState:
+async def remind_assignee(case: CaseRun, data: inputs.RemindAssigneeInput) -> CaseState:
     case.decided(data.actor, "assignee reminded by a supervisor", data.message)
     await effects.notify(case, Role.CASEWORKER, "reminder from a supervisor", data.message)
     case.touch()

@@ -11,15 +11,7 @@ from decimal import Decimal
 
 from temporalio import workflow
 
-from models.decisions import (
-    ConfirmDepartureInput,
-    GrantDecisionInput,
-    NoShowDecisionInput,
-    ProposeGrantInput,
-    RequestBookingInput,
-    RetryPaymentInput,
-    WithdrawInput,
-)
+from models import decisions as inputs
 from models.enums import BookingStatus, CaseStatus, CostCategory, GrantStatus, NoShowChoice, Stage
 from models.payloads import CaseState, Grant
 from models.policy import grant_lines
@@ -28,7 +20,7 @@ from workflows.budget import require_budget
 from workflows.run import CaseRun
 
 
-async def request_booking(case: CaseRun, data: RequestBookingInput) -> CaseState:
+async def request_booking(case: CaseRun, data: inputs.RequestBookingInput) -> CaseState:
     case.decided(data.actor, f"booking requested for {data.departure_date}")
     await effects.book(case, data.departure_date, data.escort, data.transit_assistance)
     case.state.status = CaseStatus.ACTIVE
@@ -36,7 +28,7 @@ async def request_booking(case: CaseRun, data: RequestBookingInput) -> CaseState
     return case.state
 
 
-async def confirm_departure(case: CaseRun, data: ConfirmDepartureInput) -> CaseState:
+async def confirm_departure(case: CaseRun, data: inputs.ConfirmDepartureInput) -> CaseState:
     state = case.state
     case.decided(data.actor, f"departure confirmed on {data.departed_on}")
     booking = state.active_booking
@@ -65,7 +57,7 @@ def _grant_declined(state: CaseState) -> bool:
     return state.grant is not None and state.grant.status == GrantStatus.PAYMENT_FAILED
 
 
-async def decide_no_show(case: CaseRun, data: NoShowDecisionInput) -> CaseState:
+async def decide_no_show(case: CaseRun, data: inputs.NoShowDecisionInput) -> CaseState:
     case.decided(data.actor, f"no-show: {data.choice}")
     old = case.state.active_booking
     assert old is not None
@@ -80,7 +72,7 @@ async def decide_no_show(case: CaseRun, data: NoShowDecisionInput) -> CaseState:
     return case.state
 
 
-def propose_grant(case: CaseRun, data: ProposeGrantInput) -> CaseState:
+def propose_grant(case: CaseRun, data: inputs.ProposeGrantInput) -> CaseState:
     policy = case.state.policy.grant
     lines = grant_lines(
         policy, [(m.member_id, m.is_minor, m.vulnerabilities) for m in case.state.household]
@@ -97,7 +89,7 @@ def propose_grant(case: CaseRun, data: ProposeGrantInput) -> CaseState:
     return case.state
 
 
-async def approve_grant_within_budget(case: CaseRun, data: GrantDecisionInput) -> CaseState:
+async def approve_grant_within_budget(case: CaseRun, data: inputs.GrantDecisionInput) -> CaseState:
     """Refused with the project's figures when the grant would exceed its budget."""
     grant = case.state.grant
     assert grant is not None
@@ -105,7 +97,7 @@ async def approve_grant_within_budget(case: CaseRun, data: GrantDecisionInput) -
     return decide_grant(case, data)
 
 
-def decide_grant(case: CaseRun, data: GrantDecisionInput) -> CaseState:
+def decide_grant(case: CaseRun, data: inputs.GrantDecisionInput) -> CaseState:
     grant = case.state.grant
     assert grant is not None
     grant.decided_by, grant.reason = data.actor.id, data.reason
@@ -121,7 +113,7 @@ def decide_grant(case: CaseRun, data: GrantDecisionInput) -> CaseState:
     return case.state
 
 
-async def retry_grant_payment(case: CaseRun, data: RetryPaymentInput) -> CaseState:
+async def retry_grant_payment(case: CaseRun, data: inputs.RetryPaymentInput) -> CaseState:
     case.decided(data.actor, "grant payment retried")
     grant = case.state.grant
     assert grant is not None
@@ -134,7 +126,7 @@ async def retry_grant_payment(case: CaseRun, data: RetryPaymentInput) -> CaseSta
     return case.state
 
 
-async def withdraw(case: CaseRun, data: WithdrawInput) -> CaseState:
+async def withdraw(case: CaseRun, data: inputs.WithdrawInput) -> CaseState:
     case.decided(data.actor, f"case closed: {data.reason}", data.note)
     await effects.close_with_compensation(case, data.reason, data.note)
     return case.state

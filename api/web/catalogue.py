@@ -43,7 +43,7 @@ def available(state: CaseState, actor: Actor, today: date) -> list[Available]:
         for offer in form.offers(state):
             try:
                 decision.validate(
-                    state, form.probe(state, actor, today, offer), form.probe_day(state, today)
+                    state, decision.probe(state, actor, today, offer), form.probe_day(state, today)
                 )
             except ApplicationError:
                 continue

@@ -28,10 +28,7 @@ HAND_OVER = Decision(
     update="hand_over", path="/cases/{case_id}/handover", roles=STAFF,
     action="hand the case over", input=inputs.HandOverInput, check=ac.hand_over,
     doc="Hand the case over to the partner for its country again (after adding a partner).",
-    form=Form(
-        "handover", "Hand the case over to the partner",
-        lambda st, actor, today, o: inputs.HandOverInput(actor=actor), button="Hand over",
-    ),
+    form=Form("handover", "Hand the case over to the partner", button="Hand over"),
 )
 
 CONFIRM_ARRIVAL = Decision(

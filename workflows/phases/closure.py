@@ -6,13 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from models import decisions as inputs
-from models import schemas
 from models import schemas_aftercare as aftercare_schemas
 from models.enums import ClosureReason, Stage, TaskKind
 from models.payloads import CaseState
 from workflows import aftercare_checks as ac
 from workflows.decision import Decision, Field, Form
-from workflows.phases.common import APPROVAL_FIELDS, STAFF, SUPERVISORS, human
+from workflows.phases.common import STAFF, approval, human
 
 # Before departure a caseworker closes a case because the person withdrew or absconded; the
 # other pre-departure reasons come from decisions (eligibility, travel documents).
@@ -56,17 +55,11 @@ PROPOSE_CLOSURE = Decision(
     ),
 )
 
-DECIDE_CLOSURE = Decision(
-    update="decide_closure", path="/cases/{case_id}/closure/decision", roles=SUPERVISORS,
-    action="decide on the closure", input=inputs.ClosureDecisionInput, check=ac.decide_closure,
-    body=schemas.ApprovalIn,
-    doc="Approve the closure (the case then accepts no further decisions) or send it back.",
-    answers=(TaskKind.APPROVE_CLOSURE,),
-    form=Form(
-        "closure-decision", "Decide on closing the case",
-        lambda st, actor, today, o: inputs.ClosureDecisionInput(actor=actor, approve=True, reason="-"),
-        fields=APPROVAL_FIELDS, button="Decide",
-    ),
+DECIDE_CLOSURE = approval(
+    "decide_closure", "/cases/{case_id}/closure/decision", "decide on the closure",
+    inputs.ClosureDecisionInput, ac.decide_closure,
+    "Approve the closure (the case then accepts no further decisions) or send it back.",
+    ("closure-decision", "Decide on closing the case"), answers=(TaskKind.APPROVE_CLOSURE,),
 )
 
 DECISIONS = (PROPOSE_CLOSURE, DECIDE_CLOSURE)

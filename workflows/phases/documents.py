@@ -62,8 +62,7 @@ DECIDE_DOCUMENTS = Decision(
     answers=(TaskKind.DOCUMENT_DECISION,),
     form=Form(
         "documents-decision", "Decide on the travel document",
-        lambda st, actor, today, o: inputs.DocumentDecisionInput(
-            actor=actor, choice=DocumentChoice.REQUEST_AGAIN, reason="-"),
+        sample={"choice": DocumentChoice.REQUEST_AGAIN, "reason": "-"},
         fields=(
             Field("choice", "Choice", "select", human(DocumentChoice)),
             Field("reason", "Reason", "textarea"),

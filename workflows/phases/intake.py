@@ -8,7 +8,7 @@ from models.enums import TaskKind
 from models.payloads import CounsellingSession
 from workflows import checks
 from workflows.decision import Decision, Field, Form
-from workflows.phases.common import APPROVAL_FIELDS, STAFF, SUPERVISORS, YES_NO, today_text
+from workflows.phases.common import STAFF, YES_NO, approval, today_text
 
 RECORD_COUNSELLING = Decision(
     update="record_counselling", path="/cases/{case_id}/counselling-sessions", roles=STAFF,
@@ -36,11 +36,7 @@ COMPLETE_INTAKE = Decision(
     action="complete intake", input=inputs.CompleteIntakeInput, check=checks.complete_intake,
     doc="Close intake once counselling is recorded; the case moves on to eligibility.",
     answers=(TaskKind.COMPLETE_INTAKE,),
-    form=Form(
-        "complete-intake", "Complete intake",
-        lambda st, actor, today, o: inputs.CompleteIntakeInput(actor=actor),
-        button="Complete intake",
-    ),
+    form=Form("complete-intake", "Complete intake", button="Complete intake"),
 )
 
 SUBMIT_ELIGIBILITY = Decision(
@@ -51,8 +47,7 @@ SUBMIT_ELIGIBILITY = Decision(
     answers=(TaskKind.ASSESS_ELIGIBILITY,),
     form=Form(
         "eligibility-assessment", "Submit the eligibility assessment",
-        lambda st, actor, today, o: inputs.SubmitEligibilityInput(
-            actor=actor, eligible=True, notes="-"),
+        sample={"eligible": True, "notes": "-"},
         fields=(
             Field("eligible", "Eligible", "select", YES_NO),
             Field("notes", "Notes", "textarea"),
@@ -61,18 +56,12 @@ SUBMIT_ELIGIBILITY = Decision(
     ),
 )
 
-DECIDE_ELIGIBILITY = Decision(
-    update="decide_eligibility", path="/cases/{case_id}/eligibility/decision",
-    roles=SUPERVISORS, action="decide on eligibility", input=inputs.EligibilityDecisionInput,
-    check=checks.decide_eligibility, body=schemas.ApprovalIn,
-    doc="Approve or send back the eligibility assessment (supervisor, not the assessor).",
+DECIDE_ELIGIBILITY = approval(
+    "decide_eligibility", "/cases/{case_id}/eligibility/decision", "decide on eligibility",
+    inputs.EligibilityDecisionInput, checks.decide_eligibility,
+    "Approve or send back the eligibility assessment (supervisor, not the assessor).",
+    ("eligibility-decision", "Decide on the eligibility assessment"),
     answers=(TaskKind.APPROVE_ELIGIBILITY,),
-    form=Form(
-        "eligibility-decision", "Decide on the eligibility assessment",
-        lambda st, actor, today, o: inputs.EligibilityDecisionInput(
-            actor=actor, approve=True, reason="-"),
-        fields=APPROVAL_FIELDS, button="Decide",
-    ),
 )
 
 RECORD_CONSENT = Decision(

@@ -73,8 +73,7 @@ END_MONITORING = Decision(
     action="end monitoring early", input=inputs.EndMonitoringInput, check=ac.end_monitoring,
     body=aftercare_schemas.EndMonitoringIn, doc="End monitoring early (supervisor, with a reason).",
     form=Form(
-        "monitoring-end", "End monitoring early",
-        lambda st, actor, today, o: inputs.EndMonitoringInput(actor=actor, reason="-"),
+        "monitoring-end", "End monitoring early", sample={"reason": "-"},
         fields=(Field("reason", "Reason", "textarea"),), button="End monitoring",
     ),
 )

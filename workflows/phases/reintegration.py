@@ -7,14 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 from models import decisions as inputs
-from models import schemas
 from models import schemas_aftercare as aftercare_schemas
 from models.enums import ComponentKind, TaskKind
 from models.payloads import CaseState
 from workflows import aftercare_checks as ac
 from workflows.decision import Decision, Field, Form, Offer
 from workflows.phases.arrival import since, since_text
-from workflows.phases.common import APPROVAL_FIELDS, STAFF_OR_PARTNER, SUPERVISORS, human
+from workflows.phases.common import STAFF_OR_PARTNER, approval, human
 
 PLAN_ROWS = 3
 
@@ -64,17 +63,11 @@ PROPOSE_PLAN = Decision(
     ),
 )
 
-DECIDE_PLAN = Decision(
-    update="decide_plan", path="/cases/{case_id}/reintegration-plan/decision",
-    roles=SUPERVISORS, action="decide on the reintegration plan", input=inputs.PlanDecisionInput,
-    check=ac.decide_plan, body=schemas.ApprovalIn,
-    doc="Approve or send back the plan (a supervisor who did not propose it).",
-    answers=(TaskKind.APPROVE_PLAN,),
-    form=Form(
-        "plan-decision", "Decide on the reintegration plan",
-        lambda st, actor, today, o: inputs.PlanDecisionInput(actor=actor, approve=True, reason="-"),
-        fields=APPROVAL_FIELDS, button="Decide",
-    ),
+DECIDE_PLAN = approval(
+    "decide_plan", "/cases/{case_id}/reintegration-plan/decision",
+    "decide on the reintegration plan", inputs.PlanDecisionInput, ac.decide_plan,
+    "Approve or send back the plan (a supervisor who did not propose it).",
+    ("plan-decision", "Decide on the reintegration plan"), answers=(TaskKind.APPROVE_PLAN,),
 )
 
 REPORT_DELIVERY = Decision(

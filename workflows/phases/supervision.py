@@ -15,7 +15,8 @@ ASSIGN = Decision(
     doc="Reassign the case to another active caseworker, with the reason.",
     form=Form(
         "assignment", "Reassign the case",
-        lambda st, actor, today, o: inputs.AssignInput(actor=actor, assignee_id="\x00", reason="-"),
+        # No user has this id: the probe never fails as "already assigned to them".
+        sample={"assignee_id": "\x00", "reason": "-"},
         fields=(
             Field("assignee_id", "Caseworker", "caseworker"),
             Field("reason", "Reason", "textarea"),
@@ -31,7 +32,7 @@ REMIND_ASSIGNEE = Decision(
     doc="Remind the case's assignee (in-app and e-mail; all caseworkers when it has none).",
     form=Form(
         "reminder", "Remind the assignee",
-        lambda st, actor, today, o: inputs.RemindAssigneeInput(actor=actor, message="-"),
+        sample={"message": "-"},
         fields=(Field("message", "Message", "textarea"),), button="Send reminder",
     ),
 )

@@ -103,8 +103,7 @@ DECIDE_NO_SHOW = Decision(
     answers=(TaskKind.NO_SHOW_DECISION,),
     form=Form(
         "no-show", "Decide after the no-show",
-        lambda st, actor, today, o: inputs.NoShowDecisionInput(
-            actor=actor, choice=NoShowChoice.SUSPEND, reason="-"),
+        sample={"choice": NoShowChoice.SUSPEND, "reason": "-"},
         fields=(
             Field("choice", "Choice", "select", tuple((c.value, c.value) for c in NoShowChoice)),
             Field("reason", "Reason", "textarea"),
