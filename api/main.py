@@ -20,6 +20,7 @@ from api.routes import (
     codec,
     costs,
     decisions,
+    embassies,
     health,
     imports,
     notifications,
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reports.router, dependencies=guarded)
     app.include_router(aftercare.router, dependencies=guarded)
     app.include_router(partners.router, dependencies=guarded)
+    app.include_router(embassies.router, dependencies=guarded)
     app.include_router(costs.router, dependencies=guarded)
     app.include_router(costs.case_router, dependencies=guarded)
     app.include_router(imports.router, dependencies=guarded)

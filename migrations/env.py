@@ -6,6 +6,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import models.costs
+import models.embassies
 import models.partners
 import models.privacy
 import models.projects

@@ -115,6 +115,9 @@ EXPECTED: dict[tuple[str, str], set[str] | None] = {  # None: public
     ("GET", "/ui/departures"): STAFF | {BG},
     ("GET", "/ui/reports"): {S, A, AD},
     ("GET", "/ui/reports/download"): {S, A, AD},
+    ("GET", "/embassies"): STAFF | {AD},
+    ("POST", "/embassies"): {AD},
+    ("PATCH", "/embassies/{country}"): {AD},
 }
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 import models.costs
+import models.embassies
 import models.partners
 import models.privacy
 import models.projects
