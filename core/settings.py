@@ -20,6 +20,7 @@ from core.modes import (
     check_modes,
     simulated_systems,
 )
+from models.embassies import LetterLanguage
 from models.enums import TaskKind
 
 
@@ -159,9 +160,8 @@ class Settings(BaseSettings):
         default="Homeward return office", min_length=1, max_length=200,
         description="Who signs the letters and notices sent to embassies and authorities",
     )
-    office_language: str = Field(
-        default="lv", pattern="^(lv|ru|en)$",
-        description="Language of letters and notices beside English",
+    office_language: LetterLanguage = Field(
+        default=LetterLanguage.LV, description="Language of letters and notices beside English"
     )
     office_email: str = Field(default="", description="Reply-To of letters and notices")
 
