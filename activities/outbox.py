@@ -2,9 +2,11 @@
 
 The key is claimed in ``sent_mail`` before the message goes out (with the Message-ID it will
 carry) and marked sent once the SMTP server accepted it. A retried activity finds the key sent
-and sends nothing; one whose earlier attempt died between the server's acceptance and the
-mark sends again with the same Message-ID, which the receiving mail system can recognise as a
-duplicate. That window (milliseconds) is the only one: SMTP has no idempotency of its own.
+and sends nothing. Two cases can still send twice, both with the same Message-ID, by which the
+receiving mail system can recognise the duplicate: a worker dying between the server's
+acceptance and the mark, and an attempt the Temporal server gave up on (its 45 s timeout)
+still talking to a slow SMTP server while its retry runs. SMTP has no idempotency of its own;
+sending once more is preferred to a letter never sent.
 """
 
 from __future__ import annotations
