@@ -19,6 +19,12 @@ RUN groupadd --system --gid 10001 homeward \
     && useradd --system --uid 10001 --gid homeward --home-dir /app --no-create-home \
         --shell /usr/sbin/nologin homeward
 
+# WeasyPrint (the embassy letters) draws with pango; DejaVu covers Latin, Cyrillic, Georgian.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+        fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 
 # Dependencies first, from pyproject.toml alone: this layer is rebuilt only when they change.

@@ -7,9 +7,14 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test install system-deps
 
-# PostgreSQL binaries for the throw-away test cluster and Chromium for the browser tests,
+# PostgreSQL binaries for the throw-away test cluster, Chromium for the browser tests, and
+# pango with the DejaVu fonts (Latin, Cyrillic, Georgian) for WeasyPrint's embassy letters,
 # from the distribution where missing.
 system-deps:
+	@if ! ldconfig -p | grep -q libpangoft2-1.0 || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+		echo "installing pango and fonts for the letters"; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; \
+	fi
 	@if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 		echo "installing PostgreSQL for the test cluster"; \
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \

@@ -110,7 +110,7 @@ async def main() -> None:
     configure_logging(settings)
     client = await connect(settings, runtime=worker_runtime(settings))
     engine = build_engine(settings)
-    worker = build_worker(client, settings, engine, clients=clients_from(settings))
+    worker = build_worker(client, settings, engine, clients=clients_from(settings, engine))
     await ensure_schedules(client, settings)
 
     stop = asyncio.Event()

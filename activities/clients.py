@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy.engine import Engine
+
 from activities.authorities import AuthoritiesClient, SimulatedAuthorities
+from activities.authorities_email import EmailAuthorities
 from activities.booking import BookingClient, SimulatedBooking
 from activities.embassy import EmbassyClient, SimulatedEmbassy
+from activities.embassy_email import EmailEmbassy
+from activities.letters import Office
 from activities.notifications import NotificationsClient, SimulatedNotifications
 from activities.partners import PartnersClient, SimulatedPartners, WebhookPartners
 from activities.payments import PaymentsClient, SimulatedPayments
 from activities.simulation import SimulatorConfig
 from activities.smtp import SmtpNotifications
+from core.modes import AuthoritiesMode, EmbassyMode
 from core.settings import NotificationsMode, PartnersMode, Settings
+from models.external import Authority
 
 
 @dataclass
@@ -51,18 +58,37 @@ def simulators_from(settings: Settings) -> dict[str, object]:
     }
 
 
-def clients_from(settings: Settings) -> ExternalClients:
-    """The clients the settings ask for: configured simulators, SMTP notifications."""
+def smtp_from(settings: Settings) -> SmtpNotifications:
+    return SmtpNotifications(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.smtp_from,
+        username=settings.smtp_username or None,
+        password=settings.smtp_password,
+        starttls=settings.smtp_starttls,
+    )
+
+
+def clients_from(settings: Settings, engine: Engine | None = None) -> ExternalClients:
+    """The clients the settings ask for: each system's real mode, or its configured simulator
+    (core/settings.py refuses modes without a client and, in production, simulators).
+    ``engine``: the database the e-mail modes read names and record sent mail in."""
     clients = ExternalClients(**simulators_from(settings))  # type: ignore[arg-type]
+    office = Office(settings.office_name, settings.office_language, settings.office_email)
     if settings.notifications == NotificationsMode.SMTP:
-        clients.notifications = SmtpNotifications(
-            host=settings.smtp_host,
-            port=settings.smtp_port,
-            sender=settings.smtp_from,
-            username=settings.smtp_username or None,
-            password=settings.smtp_password,
-            starttls=settings.smtp_starttls,
-        )
+        clients.notifications = smtp_from(settings)
     if settings.partners == PartnersMode.WEBHOOK:
         clients.partners = WebhookPartners()
+    mailing = (settings.embassy == EmbassyMode.EMAIL, settings.authorities == AuthoritiesMode.EMAIL)
+    if any(mailing) and engine is None:
+        raise ValueError("the e-mail modes of the embassy and the authorities need the database")
+    if settings.embassy == EmbassyMode.EMAIL:
+        assert engine is not None
+        clients.embassy = EmailEmbassy(engine, smtp_from(settings), office)
+    if settings.authorities == AuthoritiesMode.EMAIL:
+        assert engine is not None
+        clients.authorities = EmailAuthorities(engine, smtp_from(settings), office, {
+            Authority.BORDER_GUARD: settings.border_guard_emails,
+            Authority.MIGRATION_OFFICE: settings.migration_office_emails,
+        })
     return clients

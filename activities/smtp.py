@@ -1,4 +1,6 @@
-"""The SMTP notifications client (aiosmtplib): reminders and digests as plain-text e-mail."""
+"""The SMTP client (aiosmtplib): reminders and digests as plain-text e-mail, and the prepared
+messages (letters with attachments, notices) the e-mail modes of the embassy and the
+authorities send."""
 
 from __future__ import annotations
 
@@ -36,12 +38,21 @@ class SmtpNotifications:
             log.warning("mail not sent: no recipient has an e-mail address", subject=mail.subject)
             return ""
         message = EmailMessage()
-        message["From"] = self._sender
         message["To"] = ", ".join(mail.to)
         message["Subject"] = mail.subject
-        message_id = make_msgid(domain=self._sender.rpartition("@")[2] or None)
-        message["Message-ID"] = message_id
         message.set_content(mail.body)
+        return await self.send_message(message)
+
+    def new_message_id(self) -> str:
+        return make_msgid(domain=self._sender.rpartition("@")[2] or None)
+
+    async def send_message(self, message: EmailMessage) -> str:
+        """Send a prepared message from the configured sender; returns its Message-ID (the
+        message's own when it has one, so a re-sent letter keeps its id)."""
+        if "From" not in message:
+            message["From"] = self._sender
+        if "Message-ID" not in message:
+            message["Message-ID"] = self.new_message_id()
         # Connection errors and 4xx/5xx replies raise: the activity is retried with backoff.
         await aiosmtplib.send(
             message,
@@ -52,4 +63,4 @@ class SmtpNotifications:
             start_tls=self._starttls,
             timeout=self._timeout,
         )
-        return message_id
+        return str(message["Message-ID"])

@@ -21,6 +21,7 @@ from api.routes import (
     costs,
     decisions,
     documents,
+    embassies,
     health,
     imports,
     notifications,
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reports.router, dependencies=guarded)
     app.include_router(aftercare.router, dependencies=guarded)
     app.include_router(partners.router, dependencies=guarded)
+    app.include_router(embassies.router, dependencies=guarded)
     app.include_router(costs.router, dependencies=guarded)
     app.include_router(costs.case_router, dependencies=guarded)
     app.include_router(imports.router, dependencies=guarded)

@@ -90,6 +90,10 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/cases/{case_id}/documents/{document_id}"): STAFF,
     ("POST", "/cases/{case_id}/documents/{document_id}/versions"): STAFF,
     **{("POST", decision.path): decision.roles for decision in DECISIONS},
+    # The embassy directory: admins keep it, staff read where letters go.
+    ("GET", "/embassies"): STAFF | {ADMIN},
+    ("POST", "/embassies"): frozenset({ADMIN}),
+    ("PATCH", "/embassies/{country}"): frozenset({ADMIN}),
 }
 
 # Reads of a case's personal data: each one is written to the audit trail.

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BeforeValidator, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from core.codec import DEV_KEY, DEV_KEY_ID, parse_keys
+from core.modes import (
+    AuthoritiesMode,
+    BookingMode,
+    EmbassyMode,
+    PaymentsMode,
+    check_modes,
+    simulated_systems,
+)
+from models.embassies import LetterLanguage
 from models.enums import TaskKind
 
 
@@ -39,6 +49,15 @@ class Environment(StrEnum):
     DEVELOPMENT = "development"
     PRODUCTION = "production"
 
+
+def _addresses(value: Any) -> Any:
+    """``a@x, b@y`` or a JSON list."""
+    if isinstance(value, str):
+        value = json.loads(value) if value.lstrip().startswith("[") else value.split(",")
+    return [a.strip() for a in value if a.strip()] if isinstance(value, list) else value
+
+
+Addresses = Annotated[list[str], NoDecode, BeforeValidator(_addresses)]
 
 DEV_SECRET_KEY = "dev-insecure-secret-key-do-not-use-in-production"
 # S3 credentials found in documentation and default installs; production refuses them.
@@ -155,6 +174,25 @@ class Settings(BaseSettings):
         description="How handovers reach reintegration partners: simulated, or signed webhooks",
     )
 
+    # External systems: a real mode each, or its simulator (core/modes.py; README).
+    embassy: EmbassyMode = EmbassyMode.SIMULATOR
+    authorities: AuthoritiesMode = AuthoritiesMode.SIMULATOR
+    booking: BookingMode = BookingMode.SIMULATOR
+    payments: PaymentsMode = PaymentsMode.SIMULATOR
+    allow_simulators: bool = Field(
+        default=False, description="Production may run simulators (a training installation)"
+    )
+    border_guard_emails: Addresses = Field(default_factory=list)
+    migration_office_emails: Addresses = Field(default_factory=list)
+    office_name: str = Field(
+        default="Homeward return office", min_length=1, max_length=200,
+        description="Who signs the letters and notices sent to embassies and authorities",
+    )
+    office_language: LetterLanguage = Field(
+        default=LetterLanguage.LV, description="Language of letters and notices beside English"
+    )
+    office_email: str = Field(default="", description="Reply-To of letters and notices")
+
     simulators: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
         description=(
@@ -238,12 +276,13 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
-    def _smtp(self) -> Settings:
-        if self.notifications == NotificationsMode.SMTP and not (self.smtp_host and self.smtp_from):
-            raise ValueError(
-                "HOMEWARD_NOTIFICATIONS=smtp needs HOMEWARD_SMTP_HOST and HOMEWARD_SMTP_FROM"
-            )
+    def _external_systems(self) -> Settings:
+        check_modes(self)  # SMTP for the mailing modes; no simulator in production
         return self
+
+    @property
+    def simulated_systems(self) -> list[str]:
+        return simulated_systems(self)
 
     @property
     def is_sqlite(self) -> bool:

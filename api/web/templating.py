@@ -44,6 +44,8 @@ def render(
         "menu": menu,
         "path": request.url.path,
         "csrf": csrf_token(request),
+        # The banner: what is simulated here is not happening in the world.
+        "simulated": request.app.state.settings.simulated_systems,
         **(context or {}),
     }
     response = templates.TemplateResponse(request, name, ctx, status_code=status)

@@ -119,6 +119,9 @@ EXPECTED: dict[tuple[str, str], set[str] | None] = {  # None: public
     ("GET", "/cases/{case_id}/documents"): STAFF,
     ("GET", "/cases/{case_id}/documents/{document_id}"): STAFF,
     ("POST", "/cases/{case_id}/documents/{document_id}/versions"): STAFF,
+    ("GET", "/embassies"): STAFF | {AD},
+    ("POST", "/embassies"): {AD},
+    ("PATCH", "/embassies/{country}"): {AD},
 }
 
 

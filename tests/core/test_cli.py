@@ -63,6 +63,7 @@ def test_demo_users_once_and_never_in_production(
     assert len(roles) == len(DEMO_USERS)
 
     monkeypatch.setenv("HOMEWARD_ENVIRONMENT", "production")
+    monkeypatch.setenv("HOMEWARD_ALLOW_SIMULATORS", "true")  # a training installation
     monkeypatch.setenv("HOMEWARD_SECRET_KEY", "p" * 40)
     monkeypatch.setenv("HOMEWARD_PAYLOAD_KEYS", "prod-1:" + base64.b64encode(b"k" * 32).decode())
     get_settings.cache_clear()

@@ -138,11 +138,17 @@ def test_malformed_keys_are_refused() -> None:
 )
 def test_production_refuses_missing_or_development_keys(keys: str) -> None:
     with pytest.raises(ValidationError, match="HOMEWARD_PAYLOAD_KEYS"):
-        settings(environment="production", secret_key="x" * 40, payload_keys=keys)
+        settings(
+            environment="production", secret_key="x" * 40, payload_keys=keys,
+            allow_simulators=True,
+        )
 
 
 def test_production_accepts_real_keys() -> None:
-    prod = settings(environment="production", secret_key="x" * 40, payload_keys=entry("k1", K1))
+    prod = settings(
+        environment="production", secret_key="x" * 40, payload_keys=entry("k1", K1),
+        allow_simulators=True,
+    )
     assert build_payload_codec(prod).key_ids == ["k1"]
 
 

@@ -27,6 +27,12 @@ SCHEMA_FILE = Path(__file__).with_name("compose-spec.json")
 SECRETS = {
     "TEMPORAL_DB_PASSWORD", "HOMEWARD_DB_PASSWORD", "HOMEWARD_SECRET_KEY", "HOMEWARD_PAYLOAD_KEYS"
 }
+# Not secrets, but as required: the real modes of the embassy and the authorities mail them.
+MAIL_SETTINGS = {
+    "HOMEWARD_SMTP_HOST": "smtp.office.test", "HOMEWARD_SMTP_FROM": "homeward@office.test",
+    "HOMEWARD_BORDER_GUARD_EMAILS": "departures@border.test",
+    "HOMEWARD_MIGRATION_OFFICE_EMAILS": "notices@migration.test, duty@migration.test",
+}
 SECRET_KEY = re.compile(r"PASSWORD|PWD|SECRET|TOKEN|API_KEY", re.IGNORECASE)
 APP_SERVICES = ("migrate", "api", "worker")
 
@@ -173,7 +179,7 @@ def test_app_services_share_the_production_environment(services: dict[str, Any])
 
 
 # Values of the shape production needs (the settings refuse placeholders).
-SECRET_VALUES = {name: "s3cret" for name in SECRETS} | {
+SECRET_VALUES = {name: "s3cret" for name in SECRETS} | MAIL_SETTINGS | {
     "HOMEWARD_SECRET_KEY": "k" * 40,
     "HOMEWARD_PAYLOAD_KEYS": "prod-1:" + base64.b64encode(b"p" * 32).decode(),
 }
@@ -190,6 +196,8 @@ def test_resolved_environment_is_accepted_by_settings(services: dict[str, Any]) 
     assert settings.api_port == 8000
     assert not settings.is_sqlite
     assert settings.database_url == "postgresql+psycopg://homeward:s3cret@app-db:5432/homeward"
+    assert settings.embassy == "email" and settings.authorities == "email"
+    assert settings.migration_office_emails == ["notices@migration.test", "duty@migration.test"]
 
 
 def test_app_and_temporal_agree_on_the_namespace(services: dict[str, Any]) -> None:
@@ -268,7 +276,7 @@ def test_healthchecks_probe_the_right_things(services: dict[str, Any]) -> None:
 def test_secrets_are_required_variables(compose: dict[str, Any]) -> None:
     used = variables(compose)
     required = {name for name, ops in used.items() if ops & {":?", "?"}}
-    assert required == SECRETS
+    assert required == SECRETS | set(MAIL_SETTINGS)
     for name in SECRETS:
         assert used[name] == {":?"}, f"{name} must always be ${{{name}:?...}}"
     for name, ops in used.items():
@@ -287,7 +295,7 @@ def test_secret_values_are_interpolated_not_literal(services: dict[str, Any]) ->
 
 @pytest.mark.parametrize("missing", sorted(SECRETS))
 def test_unset_secret_fails_fast(compose: dict[str, Any], missing: str) -> None:
-    env = {name: "s3cret" for name in SECRETS if name != missing}
+    env = {name: "s3cret" for name in SECRETS if name != missing} | MAIL_SETTINGS
     with pytest.raises(MissingVariable, match=missing):
         interpolate(compose, env)
     with pytest.raises(MissingVariable, match=missing):
@@ -295,7 +303,7 @@ def test_unset_secret_fails_fast(compose: dict[str, Any], missing: str) -> None:
 
 
 def test_file_resolves_with_only_the_secrets_set(compose: dict[str, Any]) -> None:
-    resolved = interpolate(compose, {name: "s3cret" for name in SECRETS})
+    resolved = interpolate(compose, {name: "s3cret" for name in SECRETS} | MAIL_SETTINGS)
     assert "s3cret" in environment(resolved["services"]["app-db"])["POSTGRES_PASSWORD"]
     assert "s3cret" in environment(resolved["services"]["temporal"])["POSTGRES_PWD"]
 

@@ -1,0 +1,84 @@
+"""How each external system is reached: its real mode or a simulator, and the production rule."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from core.settings import Settings
+
+
+class EmbassyMode(StrEnum):
+    SIMULATOR = "simulator"
+    EMAIL = "email"  # a PDF request letter mailed to the embassy in the directory
+
+
+class AuthoritiesMode(StrEnum):
+    SIMULATOR = "simulator"
+    EMAIL = "email"  # the departure notice mailed to the configured addresses
+
+
+class BookingMode(StrEnum):
+    SIMULATOR = "simulator"
+    DESK = "desk"  # declared, not implemented yet: a travel desk books and records
+
+
+class PaymentsMode(StrEnum):
+    SIMULATOR = "simulator"
+    CASH = "cash"  # declared, not implemented yet: hand-over against a signed receipt
+    BANK_TRANSFER = "bank_transfer"  # declared, not implemented yet: pain.001 / camt.054
+
+
+# Modes a setting accepts but no client exists for yet: refused at start, never faked.
+NOT_IMPLEMENTED: list[tuple[str, StrEnum]] = [
+    ("booking", BookingMode.DESK),
+    ("payments", PaymentsMode.CASH),
+    ("payments", PaymentsMode.BANK_TRANSFER),
+]
+
+
+def simulated_systems(settings: Settings) -> list[str]:
+    """The external systems a simulator stands in for (the production rule, the banner)."""
+    modes = {
+        "embassy": settings.embassy == EmbassyMode.SIMULATOR,
+        "border guard and migration office": settings.authorities == AuthoritiesMode.SIMULATOR,
+        "booking": settings.booking == BookingMode.SIMULATOR,
+        "payments": settings.payments == PaymentsMode.SIMULATOR,
+        "notifications": settings.notifications == "simulated",
+        "partners": settings.partners == "simulated",
+    }
+    return [name for name, simulated in modes.items() if simulated]
+
+
+def check_modes(settings: Settings) -> None:
+    """Refuse a mode that is not implemented, a real mode missing what it needs, and, in
+    production, any simulator unless the installation is declared a training one."""
+    for system, mode in NOT_IMPLEMENTED:
+        if getattr(settings, system) == mode:
+            raise ValueError(
+                f"HOMEWARD_{system.upper()}={mode.value} is not implemented yet; "
+                f"only HOMEWARD_{system.upper()}=simulator runs today"
+            )
+    mailing = [
+        name for name, on in (
+            ("HOMEWARD_NOTIFICATIONS=smtp", settings.notifications == "smtp"),
+            ("HOMEWARD_EMBASSY=email", settings.embassy == EmbassyMode.EMAIL),
+            ("HOMEWARD_AUTHORITIES=email", settings.authorities == AuthoritiesMode.EMAIL),
+        ) if on
+    ]
+    if mailing and not (settings.smtp_host and settings.smtp_from):
+        raise ValueError(f"{' and '.join(mailing)} needs HOMEWARD_SMTP_HOST and HOMEWARD_SMTP_FROM")
+    if settings.authorities == AuthoritiesMode.EMAIL and not (
+        settings.border_guard_emails and settings.migration_office_emails
+    ):
+        raise ValueError(
+            "HOMEWARD_AUTHORITIES=email needs HOMEWARD_BORDER_GUARD_EMAILS and "
+            'HOMEWARD_MIGRATION_OFFICE_EMAILS (addresses, comma-separated)'
+        )
+    simulated = simulated_systems(settings)
+    if settings.environment == "production" and simulated and not settings.allow_simulators:
+        raise ValueError(
+            f"production refuses simulated external systems ({', '.join(simulated)}): set "
+            "their real modes, or HOMEWARD_ALLOW_SIMULATORS=true for a training installation"
+        )

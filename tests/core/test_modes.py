@@ -1,0 +1,67 @@
+"""Each external system's mode: production refuses simulators unless declared a training
+installation; modes without a client yet are refused at start, not faked."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from pydantic import ValidationError
+
+from core.settings import Settings
+
+PRODUCTION = {
+    "environment": "production", "secret_key": "k" * 40,
+    "payload_keys": "prod-1:" + base64.b64encode(b"p" * 32).decode(),
+}
+MAIL = {"smtp_host": "smtp.office.test", "smtp_from": "homeward@office.test"}
+REAL = {
+    **MAIL, "embassy": "email", "authorities": "email", "notifications": "smtp",
+    "partners": "webhook", "border_guard_emails": "bg@border.test",
+    "migration_office_emails": "mo@migration.test",
+}
+
+
+def settings(**values: object) -> Settings:
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg, arg-type]
+
+
+def test_development_runs_every_simulator_and_names_them() -> None:
+    assert settings().simulated_systems == [
+        "embassy", "border guard and migration office", "booking", "payments",
+        "notifications", "partners",
+    ]
+
+
+def test_production_with_a_simulator_refuses_to_start() -> None:
+    with pytest.raises(ValidationError, match=r"production refuses simulated external systems "
+                       r"\(booking, payments\).*HOMEWARD_ALLOW_SIMULATORS=true"):
+        settings(**PRODUCTION, **REAL)
+
+
+def test_a_training_installation_may_run_simulators_in_production() -> None:
+    training = settings(**PRODUCTION, **REAL, allow_simulators=True)
+    assert training.simulated_systems == ["booking", "payments"]
+
+
+@pytest.mark.parametrize(("system", "mode"), [
+    ("booking", "desk"), ("payments", "cash"), ("payments", "bank_transfer"),
+])
+def test_declared_modes_without_a_client_are_refused(system: str, mode: str) -> None:
+    with pytest.raises(ValidationError, match=f"HOMEWARD_{system.upper()}={mode} is not "
+                       "implemented yet"):
+        settings(**{system: mode})
+
+
+def test_mailing_modes_need_smtp_and_addresses() -> None:
+    with pytest.raises(ValidationError, match="HOMEWARD_EMBASSY=email needs HOMEWARD_SMTP_HOST"):
+        settings(embassy="email")
+    with pytest.raises(ValidationError, match="HOMEWARD_BORDER_GUARD_EMAILS"):
+        settings(**MAIL, authorities="email")
+
+
+def test_authority_addresses_are_comma_separated_in_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HOMEWARD_BORDER_GUARD_EMAILS", "a@border.test, b@border.test")
+    assert settings().border_guard_emails == ["a@border.test", "b@border.test"]
