@@ -1,9 +1,6 @@
 """The embassy directory (country -> embassy address, letter language, answer time) and the
 letters and notices mailed to embassies and authorities, under their business keys.
 
-Down-revision 0015: 0016 and 0017 are written at the same time on other branches; the chain
-is re-linked when they merge.
-
 Revision ID: 0017
 Revises: 0016
 Create Date: 2026-12-04 21:07:18.399473
