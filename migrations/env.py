@@ -6,6 +6,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import models.costs
+import models.notes
 import models.partners
 import models.privacy
 import models.projects
