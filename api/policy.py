@@ -85,6 +85,12 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/ui/reports"): frozenset({SUP, AUDITOR, ADMIN}),
     ("GET", "/ui/reports/download"): frozenset({SUP, AUDITOR, ADMIN}),
     **{("POST", decision.path): decision.roles for decision in DECISIONS},
+    # Case notes: staff; restricted notes and the author's own changes are checked in api/notes.py.
+    ("GET", "/cases/{case_id}/notes"): STAFF,
+    ("POST", "/cases/{case_id}/notes"): STAFF,
+    ("PATCH", "/cases/{case_id}/notes/{note_id}"): STAFF,
+    ("POST", "/ui/cases/{case_id}/notes"): STAFF,
+    ("POST", "/ui/cases/{case_id}/notes/{note_id}"): STAFF,
 }
 
 # Reads of a case's personal data: each one is written to the audit trail.
@@ -93,6 +99,7 @@ PERSONAL_DATA_READS: frozenset[tuple[str, str]] = frozenset({
     ("GET", "/cases/{case_id}/household"),
     ("GET", "/people/{member_id}/export"),
     ("GET", "/ui/cases/{case_id}"),
+    ("GET", "/cases/{case_id}/notes"),
 })
 
 

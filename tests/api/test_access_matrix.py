@@ -115,6 +115,11 @@ EXPECTED: dict[tuple[str, str], set[str] | None] = {  # None: public
     ("GET", "/ui/departures"): STAFF | {BG},
     ("GET", "/ui/reports"): {S, A, AD},
     ("GET", "/ui/reports/download"): {S, A, AD},
+    ("GET", "/cases/{case_id}/notes"): STAFF,
+    ("POST", "/cases/{case_id}/notes"): STAFF,
+    ("PATCH", "/cases/{case_id}/notes/{note_id}"): STAFF,
+    ("POST", "/ui/cases/{case_id}/notes"): STAFF,
+    ("POST", "/ui/cases/{case_id}/notes/{note_id}"): STAFF,
 }
 
 
