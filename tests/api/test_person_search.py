@@ -8,6 +8,8 @@ from typing import Any
 
 import httpx
 
+from tests.api.test_import import EXAMPLE, add_ge_partner, upload
+from tests.api.test_projects import create_project
 from tests.factories import CASE_JSON
 from tests.tokens import bearer
 
@@ -93,3 +95,24 @@ async def test_opening_a_case_names_the_earlier_cases_of_the_same_people(
     assert r2.json()["possible_earlier_cases"] == r.json()["possible_earlier_cases"]
     assert [c["case_id"] for c in r.json()["possible_earlier_cases"]] == [
         second["id"], first["id"]]
+
+
+async def test_an_imported_case_is_found_and_named_as_an_earlier_case(
+    api: httpx.AsyncClient,
+) -> None:
+    project = await create_project(api, code="IMP", period_start="2026-01-01",
+                                   period_end="2026-12-31", eu_share_percent="75",
+                                   national_share_percent="25")
+    await add_ge_partner(api)
+    r = await upload(api, project["id"], EXAMPLE.read_bytes())
+    assert r.status_code == 200, r.text
+    old = next(c for c in r.json()["imported"] if c["external_ref"] == "OLD-001")
+    assert await found(api, "Капанадзе Леван") == [old["case_id"]]
+    assert await found(api, "Tamar Kapanadze 14.07.1988") == [old["case_id"]]  # the spouse
+
+    # Levan comes back; his name typed in Georgian this time.
+    again = household({"given_name": "ლევან", "family_name": "კაპანაძე",
+                       "date_of_birth": "1985-03-02", "sex": "male", "nationality": "GE"})
+    earlier = (await opened(api, again))["possible_earlier_cases"]
+    assert earlier == [{"case_id": old["case_id"], "reference": old["reference"],
+                        "stage": "closed", "status": "closed"}]
