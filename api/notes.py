@@ -96,7 +96,7 @@ def edit_note(
     otherwise."""
     # Read and written under the write lock: two changes of one note never interleave.
     with write_transaction(session):
-        note = session.exec(
+        note = None if "\x00" in note_id else session.exec(
             select(CaseNote).where(*_visible(case, user)).where(col(CaseNote.id) == note_id)
         ).first()
         if note is None:

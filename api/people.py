@@ -20,6 +20,7 @@ from models.name_keys import document_key, fold_words, prefix_range
 from models.tables import Case, HouseholdMember
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
+# Words of a name searched: each cut between given and family name is two more index ranges.
 MAX_WORDS = 4
 
 

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
 
 def _not_blank(v: str | None) -> str | None:
-    if v is not None and not v.strip():
+    if v is None:
+        return None
+    if not v.strip():
         raise ValueError("a note needs some text")
-    return v.strip() if v is not None else None
+    if _CONTROL.search(v):  # (PostgreSQL refuses NUL in text; no one types the others)
+        raise ValueError("a note cannot hold control characters")
+    return v.strip()
 
 
 class NoteCreate(BaseModel):
