@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -33,8 +34,8 @@ def sees_restricted(case: Case, user: User) -> bool:
     )
 
 
-def _visible(case: Case, user: User) -> list[object]:
-    query = [col(CaseNote.case_id) == case.id]
+def _visible(case: Case, user: User) -> list[Any]:
+    query: list[Any] = [col(CaseNote.case_id) == case.id]
     if not sees_restricted(case, user):
         # To anyone else a restricted note is absent, not forbidden.
         query.append(sa.or_(~col(CaseNote.restricted), col(CaseNote.author_id) == user.id))
@@ -52,7 +53,7 @@ def public(note: CaseNote, author_name: str | None, minutes: int) -> NotePublic:
 
 
 def _with_authors(
-    session: Session, where: list[object], minutes: int, newest_first: bool = True
+    session: Session, where: list[Any], minutes: int, newest_first: bool = True
 ) -> list[NotePublic]:
     created = col(CaseNote.created_at)
     rows = session.exec(

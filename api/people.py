@@ -104,14 +104,15 @@ def earlier_cases_of(case_id: str) -> list[Any]:
     mine, other = aliased(HouseholdMember), aliased(HouseholdMember)
     same_person = sa.or_(
         sa.and_(
-            other.family_key == mine.family_key, other.given_key == mine.given_key,
-            other.date_of_birth == mine.date_of_birth,
+            col(other.family_key) == col(mine.family_key),
+            col(other.given_key) == col(mine.given_key),
+            col(other.date_of_birth) == col(mine.date_of_birth),
         ),
-        other.document_key == mine.document_key,
+        col(other.document_key) == col(mine.document_key),
     )
     people = (
         select(other.case_id).join(mine, same_person)
-        .where(mine.case_id == case_id).where(other.case_id != case_id)
+        .where(col(mine.case_id) == case_id).where(col(other.case_id) != case_id)
     )
     opened = select(Case.created_at).where(Case.id == case_id).scalar_subquery()
     return [col(Case.id).in_(people), col(Case.created_at) < opened]

@@ -21,7 +21,7 @@ NINO = {"given_name": "ნინო", "family_name": "ბერიძე", "date
 
 
 def household(principal: dict[str, Any], *dependants: dict[str, Any]) -> dict[str, Any]:
-    body = copy.deepcopy(CASE_JSON)
+    body: dict[str, Any] = copy.deepcopy(CASE_JSON)
     body["principal"] = principal
     body["dependants"] = list(dependants)
     return body

@@ -41,7 +41,7 @@ def test_document_numbers_compare_without_spaces_case_or_dashes() -> None:
 
 def test_a_prefix_is_a_range_of_keys() -> None:
     low, high = prefix_range("berz")
-    assert (low, high) == ("berz", "bes")
+    assert (low, high) == ("berz", "bes") and high is not None
     assert all(low <= k < high for k in ("berz", "berzins", "berzzz"))
     assert not any(low <= k < high for k in ("bery", "bes", "ber"))
     assert prefix_range("ab") == ("ab", "ac")

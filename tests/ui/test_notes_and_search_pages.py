@@ -33,9 +33,9 @@ async def test_notes_on_the_case_page(browser: Browser, engine: Engine) -> None:
         "csrf_token": token, "text": "safeguarding concern", "restricted": "on"})
     assert r.status_code == 303
 
-    page = (await cw.get(case)).text
-    assert page.index("safeguarding concern") < page.index("met the family")  # newest first
-    assert page.count("Anna Caseworker") >= 2 and page.count('data-testid="note-edit"') == 2
+    html = (await cw.get(case)).text
+    assert html.index("safeguarding concern") < html.index("met the family")  # newest first
+    assert html.count("Anna Caseworker") >= 2 and html.count('data-testid="note-edit"') == 2
 
     with Session(engine) as session:
         notes = {n.text: n.id for n in session.exec(select(CaseNote)).all()}
@@ -46,9 +46,9 @@ async def test_notes_on_the_case_page(browser: Browser, engine: Engine) -> None:
 
     # Another caseworker sees the open note only, and may not change it.
     other = await browser("caseworker2")
-    page = (await other.get(case)).text
-    assert "met the whole family" in page and "safeguarding concern" not in page
-    assert 'data-testid="note-edit"' not in page
+    html = (await other.get(case)).text
+    assert "met the whole family" in html and "safeguarding concern" not in html
+    assert 'data-testid="note-edit"' not in html
     sup = await browser("supervisor")
     assert "safeguarding concern" in (await sup.get(case)).text
 
@@ -56,8 +56,8 @@ async def test_notes_on_the_case_page(browser: Browser, engine: Engine) -> None:
         session.execute(update(CaseNote).where(col(CaseNote.id) == notes["met the family"])
                         .values(created_at=datetime.now(UTC) - timedelta(minutes=20)))
         session.commit()
-    page = (await cw.get(case)).text
-    assert page.count('data-testid="note-edit"') == 1  # the fixed note offers no change
+    html = (await cw.get(case)).text
+    assert html.count('data-testid="note-edit"') == 1  # the fixed note offers no change
     r = await cw.post(url, data={"csrf_token": token, "text": "rewritten"})
     assert r.status_code == 409 and "this note is fixed" in r.text
 
