@@ -1,15 +1,18 @@
-"""In Chromium: a caseworker writes a note on a case page, then finds the case from the case
-list by a Cyrillic spelling of the Latin-script name. Screenshots in test-artifacts/screenshots
-(notes-*.png, person-search-*.png). Reuses test_browser.py's stack and browser fixtures."""
+"""In Chromium: a caseworker writes a note on a case page, finds the case from the case list
+by a Cyrillic spelling of the Latin-script name, and opening a case for the same man (typed in
+Cyrillic) names the first as a possible earlier case. Screenshots in
+test-artifacts/screenshots (notes-*, person-search-*, earlier-case-*). Reuses test_browser.py's
+stack and browser fixtures."""
 
 from __future__ import annotations
 
 import pytest
-from playwright.async_api import Browser, expect
+from playwright.async_api import Browser, Page, expect
 
 from tests.conftest import DATABASES
 from tests.ui.test_browser import (  # noqa: F401  (fixtures)
     SHOTS,
+    WIDE,
     api_process,
     chromium,
     shoot,
@@ -23,22 +26,12 @@ pytestmark = [
 ]
 
 
-async def test_a_note_on_the_case_page_and_a_person_found_in_cyrillic(
+async def test_a_note_a_person_found_in_cyrillic_and_an_earlier_case_named(
     stack: str, chromium: Browser  # noqa: F811
 ) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     cw = await signed_in(chromium, stack, "caseworker")
-    await cw.get_by_role("navigation").get_by_role("link", name="New case").click()
-    await cw.get_by_label("Country of origin (2 letters)").fill("LV")
-    await cw.get_by_label("Legal situation").select_option("irregular_stay")
-    await cw.get_by_label("Where the household stays").select_option("community")
-    principal = cw.locator("fieldset.person").first
-    for label, value in {"Given name": "Jānis", "Family name": "Bērziņš",
-                         "Date of birth": "1980-02-01", "Nationality (2 letters)": "LV"}.items():
-        await principal.get_by_label(label, exact=True).fill(value)
-    await principal.get_by_label("Sex").select_option("male")
-    await cw.get_by_role("button", name="Open the case").click()
-    await expect(cw.get_by_test_id("done")).to_contain_text("opened")
+    await open_household(cw, "Jānis", "Bērziņš")
     reference = await cw.get_by_test_id("reference").inner_text()
 
     notes = cw.locator("#notes")
@@ -66,3 +59,26 @@ async def test_a_note_on_the_case_page_and_a_person_found_in_cyrillic(
     await shoot(cw, "person-search")
     await cw.get_by_role("link", name=reference).click()
     await expect(cw.get_by_test_id("reference")).to_have_text(reference)
+
+    # He comes back a year later; his name is typed from his Russian papers.
+    await open_household(cw, "Янис", "Берзиньш")
+    notice = cw.get_by_test_id("earlier-case")
+    await expect(notice).to_contain_text(f"Possible earlier case {reference} (active: intake)")
+    await shoot(cw, "earlier-case", (WIDE,))
+    await notice.get_by_role("link", name=reference).click()
+    await expect(cw.get_by_test_id("reference")).to_have_text(reference)
+
+
+async def open_household(cw: Page, given: str, family: str) -> None:
+    """Open a case for one man born on 1980-02-01 through the new-case form."""
+    await cw.get_by_role("navigation").get_by_role("link", name="New case").click()
+    await cw.get_by_label("Country of origin (2 letters)").fill("LV")
+    await cw.get_by_label("Legal situation").select_option("irregular_stay")
+    await cw.get_by_label("Where the household stays").select_option("community")
+    principal = cw.locator("fieldset.person").first
+    for label, value in {"Given name": given, "Family name": family,
+                         "Date of birth": "1980-02-01", "Nationality (2 letters)": "LV"}.items():
+        await principal.get_by_label(label, exact=True).fill(value)
+    await principal.get_by_label("Sex").select_option("male")
+    await cw.get_by_role("button", name="Open the case").click()
+    await expect(cw.get_by_test_id("done")).to_contain_text("opened")
