@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import structlog
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from temporalio import activity
 
 from models.enums import CaseStatus
+from models.notes import CaseNote
 from models.privacy import ANONYMISED, Anonymisation, RetentionInput, RetentionResult
 from models.tables import Case, HouseholdMember
 
@@ -22,9 +24,9 @@ class RetentionActivities:
 
     @activity.defn(name="anonymise_closed_cases")
     def anonymise_closed_cases(self, data: RetentionInput) -> RetentionResult:
-        """Names and document numbers go; sex, nationality, birth year, vulnerabilities and
-        every case fact stay, so reports still count the case. Idempotent: done cases are
-        marked and skipped."""
+        """Names, document numbers and the text of notes go; sex, nationality, birth year,
+        vulnerabilities, every case fact and who wrote a note when stay, so reports still
+        count the case. Idempotent: done cases are marked and skipped."""
         cutoff = datetime.now(UTC) - timedelta(days=data.retention_days)
         done: list[str] = []
         with Session(self._engine) as session:
@@ -47,6 +49,10 @@ class RetentionActivities:
                     # The birth year keeps age bands in reports; the day and month go.
                     m.date_of_birth = date(m.date_of_birth.year, 1, 1)
                     session.add(m)
+                session.execute(
+                    update(CaseNote).where(col(CaseNote.case_id) == case_id)
+                    .values(text=ANONYMISED)
+                )
                 session.add(Anonymisation(case_id=case_id, members=len(members)))
                 done.append(case_id)
             session.commit()

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from api.people import PersonQuery, cases_of_person, earlier_cases_of
 from models.enums import CaseStatus, ClosureReason, Stage, Vulnerability
 from models.tables import Case, HouseholdMember
 
@@ -25,6 +26,11 @@ class CaseFilters:
     project_id: str | None = None
     vulnerability: Vulnerability | None = None  # of anyone in the household
     assignee_id: str | None = None
+    # Someone in the household: a name in any spelling, a date of birth, a document number
+    # (api/people.py).
+    person: str | None = None
+    # Cases opened before this case (an id) that hold one of its people.
+    earlier_than: str | None = None
 
     def conditions(self) -> list[Any]:
         found: list[Any] = [
@@ -51,6 +57,12 @@ class CaseFilters:
                 )
             )
             found.append(col(Case.id).in_(flagged))
+        if self.person and self.person.strip():
+            query = PersonQuery.parse(self.person)
+            # Typed, but nothing in it to search by: nobody is found.
+            found.append(cases_of_person(query) if query else sa.false())
+        if self.earlier_than:
+            found.extend(earlier_cases_of(self.earlier_than))
         return found
 
 

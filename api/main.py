@@ -24,6 +24,7 @@ from api.routes import (
     embassies,
     health,
     imports,
+    notes,
     notifications,
     partners,
     privacy,
@@ -36,6 +37,7 @@ from api.routes import (
     ui,
     ui_case_list,
     ui_cases,
+    ui_notes,
     ui_reports,
     ui_worklists,
     users,
@@ -87,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(cases.router, dependencies=guarded)
     app.include_router(decisions.router, dependencies=guarded)
     app.include_router(privacy.router, dependencies=guarded)
+    app.include_router(notes.router, dependencies=guarded)
     app.include_router(timeline.router, dependencies=guarded)
     app.include_router(notifications.router, dependencies=guarded)
     app.include_router(codec.router, dependencies=guarded)
@@ -109,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ui_worklists.router, dependencies=guarded)
     app.include_router(ui_reports.router, dependencies=guarded)
     app.include_router(ui_cases.router, dependencies=guarded)
+    app.include_router(ui_notes.router, dependencies=guarded)
     app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")
     install_page_errors(app)
     return app

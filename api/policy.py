@@ -94,6 +94,12 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/embassies"): STAFF | {ADMIN},
     ("POST", "/embassies"): frozenset({ADMIN}),
     ("PATCH", "/embassies/{country}"): frozenset({ADMIN}),
+    # Case notes: staff; restricted notes and the author's own changes are checked in api/notes.py.
+    ("GET", "/cases/{case_id}/notes"): STAFF,
+    ("POST", "/cases/{case_id}/notes"): STAFF,
+    ("PATCH", "/cases/{case_id}/notes/{note_id}"): STAFF,
+    ("POST", "/ui/cases/{case_id}/notes"): STAFF,
+    ("POST", "/ui/cases/{case_id}/notes/{note_id}"): STAFF,
 }
 
 # Reads of a case's personal data: each one is written to the audit trail.
@@ -105,6 +111,7 @@ PERSONAL_DATA_READS: frozenset[tuple[str, str]] = frozenset({
     ("GET", "/cases/{case_id}/documents/{document_id}"),
     # Filenames may name the person ("passport Beridze.pdf").
     ("GET", "/cases/{case_id}/documents"),
+    ("GET", "/cases/{case_id}/notes"),
 })
 
 

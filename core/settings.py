@@ -213,6 +213,10 @@ class Settings(BaseSettings):
         description="An active case with no change for this long counts as stuck in /metrics",
     )
 
+    note_edit_minutes: int = Field(
+        default=15, ge=0, description="How long the author of a case note may still change it"
+    )
+
     log_format: LogFormat = LogFormat.AUTO
     log_level: str = "INFO"
 

@@ -19,6 +19,7 @@ from models.enums import (
     Sex,
     Stage,
 )
+from models.name_keys import document_key, name_key
 
 
 def utcnow() -> datetime:
@@ -146,6 +147,14 @@ class HouseholdMember(SQLModel, table=True):
     """One person of a case's household; the personal data the workflow never carries."""
 
     __tablename__ = "household_member"
+    # Finding a person (api/people.py): a name by its key's prefix, the same person by keys
+    # and date of birth, a passport by its key; each an index range, never a scan.
+    __table_args__ = (
+        sa.Index("ix_household_member_family_key", "family_key", "given_key"),
+        sa.Index("ix_household_member_given_key", "given_key"),
+        sa.Index("ix_household_member_date_of_birth", "date_of_birth"),
+        sa.Index("ix_household_member_document_key", "document_key"),
+    )
 
     id: str = Field(primary_key=True, max_length=36)
     case_id: str = Field(foreign_key="cases.id", index=True, max_length=36)
@@ -160,3 +169,19 @@ class HouseholdMember(SQLModel, table=True):
     passport_valid_until: date | None = None
     # Vulnerability flag values, e.g. ["medical_condition"].
     vulnerabilities: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    # Search keys (models/name_keys.py), kept in step with the names and the passport number
+    # by every ORM write (below): opening, import, correction, anonymisation.
+    family_key: str | None = Field(default=None, max_length=200)
+    given_key: str | None = Field(default=None, max_length=200)
+    document_key: str | None = Field(default=None, max_length=50)
+
+    def refresh_keys(self) -> None:
+        self.family_key = name_key(self.family_name)
+        self.given_key = name_key(self.given_name)
+        self.document_key = document_key(self.passport_number)
+
+
+@sa.event.listens_for(HouseholdMember, "before_insert")
+@sa.event.listens_for(HouseholdMember, "before_update")
+def _keys_follow_the_person(mapper: Any, connection: Any, member: HouseholdMember) -> None:
+    member.refresh_keys()

@@ -6,7 +6,9 @@ from typing import Annotated
 
 import structlog
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
-from sqlmodel import col, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+from starlette.concurrency import run_in_threadpool
 
 from api import case_list
 from api.case_service import WorkflowNotStarted, open_case
@@ -22,16 +24,17 @@ from models.schemas import (
     HouseholdMemberPublic,
 )
 from models.schemas_case import CaseView
-from models.tables import Case, HouseholdMember
+from models.schemas_people import CaseOpened, EarlierCase
+from models.tables import HouseholdMember
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
 
 @router.post(
     "",
-    response_model=CasePublic,
+    response_model=CaseOpened,
     status_code=status.HTTP_201_CREATED,
-    responses={200: {"model": CasePublic, "description": "Same Idempotency-Key: existing case"}},
+    responses={200: {"model": CaseOpened, "description": "Same Idempotency-Key: existing case"}},
 )
 async def create_case(
     data: CaseCreate,
@@ -42,8 +45,9 @@ async def create_case(
     client: TemporalDep,
     actor: CurrentActor,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
-) -> Case:
-    """Open a case and start its workflow; a repeated Idempotency-Key returns the same case."""
+) -> CaseOpened:
+    """Open a case and start its workflow; a repeated Idempotency-Key returns the same case.
+    Earlier cases of the same people come with it."""
     try:
         case, created = await open_case(session, client, settings, data, actor, idempotency_key)
     except ProjectRefused as err:
@@ -61,7 +65,24 @@ async def create_case(
     request.state.audit_case_id = case.id
     if not created:
         response.status_code = status.HTTP_200_OK
-    return case
+    opened = CaseOpened.model_validate(case, from_attributes=True)
+    opened.possible_earlier_cases = await run_in_threadpool(
+        _earlier_cases, request.app.state.engine, case.id
+    )
+    return opened
+
+
+def _earlier_cases(engine: Engine, case_id: str) -> list[EarlierCase]:
+    # open_case gave the request's connection back: a new one, through the list's query so
+    # the cases shown are the cases the user may see.
+    with Session(engine) as session:
+        rows, _ = case_list.list_cases(
+            session, case_list.CaseFilters(earlier_than=case_id), 0, 20
+        )
+    return [
+        EarlierCase(case_id=c.id, reference=c.reference, stage=c.stage, status=c.status)
+        for c in rows
+    ]
 
 
 @router.get("", response_model=CasesPublic)
@@ -71,13 +92,21 @@ def list_cases(
     status: CaseStatus | None = None,
     closure_reason: ClosureReason | None = None,
     project_id: Annotated[str | None, Query(max_length=36)] = None,
+    person: Annotated[str | None, Query(
+        max_length=200,
+        description=(
+            "Someone in the household: a name in any spelling (Bērziņš, Berzins, Берзиньш), "
+            "a date of birth (1980-02-01 or 01.02.1980), a passport number, or several of these"
+        ),
+    )] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> CasesPublic:
     """List cases from the projection, newest first, optionally by stage, status, closure,
-    project."""
+    project, person."""
     f = case_list.CaseFilters(
-        stage=stage, status=status, closure_reason=closure_reason, project_id=project_id
+        stage=stage, status=status, closure_reason=closure_reason, project_id=project_id,
+        person=person,
     )
     rows, count = case_list.list_cases(session, f, offset, limit)
     return CasesPublic(

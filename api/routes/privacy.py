@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, HTTPException, Request
 from sqlmodel import col, func, select
 
-from api.deps import CaseDep, SessionDep, TemporalDep
+from api.deps import CaseDep, SessionDep, SettingsDep, TemporalDep
 from api.live import LiveStateUnavailable, read_live_state
+from api.notes import every_note
 from models.payloads import CaseState
 from models.privacy import Anonymisation
 from models.schemas import CasePublic, HouseholdMemberPublic
@@ -36,7 +37,8 @@ def case_audit(case: CaseDep, session: SessionDep) -> AuditEntriesPublic:
 
 @router.get("/people/{member_id}/export", response_model=SubjectAccessExport)
 async def subject_access_export(
-    member_id: str, request: Request, session: SessionDep, client: TemporalDep
+    member_id: str, request: Request, session: SessionDep, client: TemporalDep,
+    settings: SettingsDep,
 ) -> SubjectAccessExport:
     """Everything held about one person, for a subject access request (admins)."""
     member = session.get(HouseholdMember, member_id)
@@ -52,6 +54,7 @@ async def subject_access_export(
     ).one()
     anonymised = session.get(Anonymisation, case.id)
     audit = _case_audit(session, case.id)
+    notes = every_note(session, case.id, settings.note_edit_minutes)
     session.close()  # hold no connection while awaiting Temporal
     state: CaseState | None = None
     try:
@@ -66,4 +69,5 @@ async def subject_access_export(
         workflow_state=state,
         anonymised_at=anonymised.anonymised_at if anonymised else None,
         audit=audit,
+        notes=notes,
     )

@@ -1,4 +1,4 @@
-"""The web case list: search by reference, filter, page (the API's list query)."""
+"""The web case list: search by reference or person, filter, page (the API's list query)."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ def _filters(request: Request) -> tuple[CaseFilters, int, dict[str, str]]:
         project_id=p.get("project_id", "")[:36],
         vulnerability=pick(Vulnerability, p.get("vulnerability")),
         assignee_id=p.get("caseworker", "")[:100],
+        person=p.get("person", "")[:200],
     )
     shown = {
         "q": f.reference or "", "stage": f.stage.value if f.stage else "",
@@ -50,13 +51,14 @@ def _filters(request: Request) -> tuple[CaseFilters, int, dict[str, str]]:
         "country": f.country or "", "project_id": f.project_id or "",
         "vulnerability": f.vulnerability.value if f.vulnerability else "",
         "caseworker": f.assignee_id or "",
+        "person": f.person or "",
     }
     return f, page, shown
 
 
 @router.get("/cases")
 def case_list(request: Request, session: SessionDep, user: CurrentUser) -> Response:
-    """Cases, newest first: search by reference, filter, page."""
+    """Cases, newest first: search by reference or person, filter, page."""
     f, page, shown = _filters(request)
     rows, total = list_cases(session, f, (page - 1) * PAGE_SIZE, PAGE_SIZE)
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)

@@ -8,7 +8,7 @@ rule in api/policy.py; the workflow's refusal is shown on the page.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,10 +19,12 @@ from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
 
 from api.auth import CurrentUser, actor_of
+from api.case_list import CaseFilters, list_cases
 from api.case_service import WorkflowNotStarted, open_case
 from api.case_timeline import read_timeline
 from api.decisions import take
 from api.deps import CaseDep, PartnerCaseDep, SessionDep, SettingsDep, TemporalDep
+from api.notes import list_notes
 from api.project_service import ProjectRefused
 from api.routes.supervision import retry_failing_calls
 from api.routes.ui import safe_next
@@ -111,6 +113,10 @@ async def case_page(
             if (data := p.load(session, case)) is not None
         ]
         caseworkers = [(u.id, u.full_name) for u in queries.caseworkers(session)]
+        minutes = request.app.state.settings.note_edit_minutes
+        notes = list_notes(session, case, user, minutes)
+        # Through the case list's query, so the cases shown are the cases the user may see.
+        earlier, _ = list_cases(session, CaseFilters(earlier_than=case.id), 0, 10)
     live = await live_state(client, case.id)
     today = date.today()
     offered = catalogue.available(live, actor_of(user), today) if live else []
@@ -120,6 +126,7 @@ async def case_page(
         "timeline": timeline, "offered": offered, "names": names, "today": today,
         "form_state": form_state or {}, "done": request.query_params.get("done"),
         "panels": panels, "caseworkers": caseworkers,
+        "notes": notes, "now": datetime.now(UTC), "earlier": earlier,
     }
     if live is not None:
         context["aftercare"] = ReintegrationView.of(live)

@@ -122,6 +122,11 @@ EXPECTED: dict[tuple[str, str], set[str] | None] = {  # None: public
     ("GET", "/embassies"): STAFF | {AD},
     ("POST", "/embassies"): {AD},
     ("PATCH", "/embassies/{country}"): {AD},
+    ("GET", "/cases/{case_id}/notes"): STAFF,
+    ("POST", "/cases/{case_id}/notes"): STAFF,
+    ("PATCH", "/cases/{case_id}/notes/{note_id}"): STAFF,
+    ("POST", "/ui/cases/{case_id}/notes"): STAFF,
+    ("POST", "/ui/cases/{case_id}/notes/{note_id}"): STAFF,
 }
 
 

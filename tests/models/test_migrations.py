@@ -14,6 +14,7 @@ from sqlmodel import SQLModel
 import models.costs
 import models.documents
 import models.embassies
+import models.notes
 import models.partners
 import models.privacy
 import models.projects
@@ -56,3 +57,29 @@ def test_cases_opened_before_projects_go_to_a_default_project(engine: Engine) ->
             "SELECT p.code FROM cases c JOIN projects p ON p.id = c.project_id WHERE c.id = 'c1'"
         )).one()
     assert row.code == "default"
+
+
+def test_people_recorded_before_the_search_keys_get_them(engine: Engine) -> None:
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0015")
+        project = conn.execute(text("SELECT id FROM projects")).scalars().first()
+        conn.execute(text(
+            "INSERT INTO cases (id, reference, project_id, created_at, updated_at, stage,"
+            " status, country_of_origin, legal_situation, location_type, projected_version,"
+            " awaiting_caseworker) VALUES ('c1', 'LV-2026-000001', :p, :now, :now, 'intake',"
+            " 'active', 'LV', 'other', 'community', 0, false)"
+        ), {"now": datetime(2026, 1, 5, tzinfo=UTC), "p": project})
+        conn.execute(text(
+            "INSERT INTO household_member (id, case_id, position, relationship, given_name,"
+            " family_name, date_of_birth, sex, nationality, passport_number, vulnerabilities)"
+            " VALUES ('m1', 'c1', 0, 'principal', 'Jānis', 'Bērziņš', '1980-02-01', 'male',"
+            " 'LV', 'lv 123-456', '[]')"
+        ))
+        command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        row = conn.execute(text(
+            "SELECT family_key, given_key, document_key FROM household_member WHERE id = 'm1'"
+        )).one()
+    assert tuple(row) == ("berzins", "janis", "LV123456")
