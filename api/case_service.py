@@ -73,53 +73,44 @@ def insert_case(
     assignee_id: str | None = None,
 ) -> tuple[Case, bool]:
     """Insert the record; returns (case, created). A concurrent twin with the same key wins."""
+
+    def insert_once() -> tuple[Case, bool]:
+        now = datetime.now(UTC)
+        case = Case(
+            id=str(uuid.uuid4()),
+            reference=next_reference(session, settings.office_code, now.year),
+            created_at=now,
+            updated_at=now,
+            idempotency_key=idempotency_key,
+            project_id=project_id,
+            assignee_id=assignee_id,
+            **data.model_dump(exclude={"principal", "dependants", "project_id"}),
+        )
+        session.add(case)
+        try:
+            # Flush the case first: the members' foreign key needs it. A twin request with the
+            # same key that committed first makes the flush (or the commit) fail.
+            session.flush()
+            session.add_all(household_rows(case.id, data))
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            existing = find_by_idempotency_key(session, idempotency_key) if idempotency_key else None
+            if existing is None:
+                raise
+            return existing, False
+        return case, True
+
     for attempt in range(3):
         try:
             with write_transaction(session):
-                return _insert_once(
-                    session, data, settings, idempotency_key, project_id, assignee_id
-                )
+                return insert_once()
         except IntegrityError:
             # Two first cases of a year raced for the counter row: take the next number.
             session.rollback()
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
-
-
-def _insert_once(
-    session: Session,
-    data: CaseCreate,
-    settings: Settings,
-    idempotency_key: str | None,
-    project_id: str,
-    assignee_id: str | None = None,
-) -> tuple[Case, bool]:
-    now = datetime.now(UTC)
-    case = Case(
-        id=str(uuid.uuid4()),
-        reference=next_reference(session, settings.office_code, now.year),
-        created_at=now,
-        updated_at=now,
-        idempotency_key=idempotency_key,
-        project_id=project_id,
-        assignee_id=assignee_id,
-        **data.model_dump(exclude={"principal", "dependants", "project_id"}),
-    )
-    session.add(case)
-    try:
-        # Flush the case first: the members' foreign key needs it. A twin request with the
-        # same key that committed first makes the flush (or the commit) fail.
-        session.flush()
-        session.add_all(household_rows(case.id, data))
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        existing = find_by_idempotency_key(session, idempotency_key) if idempotency_key else None
-        if existing is None:
-            raise
-        return existing, False
-    return case, True
 
 
 def household_rows(case_id: str, data: CaseCreate) -> list[HouseholdMember]:

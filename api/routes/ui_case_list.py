@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
@@ -12,6 +11,7 @@ from api.case_list import CaseFilters, list_cases
 from api.deps import SessionDep
 from api.policy import allowed
 from api.web import queries
+from api.web.params import option
 from api.web.templating import render
 from models.enums import CaseStatus, Stage, Vulnerability
 
@@ -25,23 +25,17 @@ def _filters(request: Request) -> tuple[CaseFilters, int, dict[str, str]]:
     ignored."""
     p = request.query_params
 
-    def pick(enum: type, value: str | None) -> Any:
-        try:
-            return enum(value) if value else None
-        except ValueError:
-            return None
-
     try:
         page = max(int(p.get("page", "1")), 1)
     except ValueError:
         page = 1
     f = CaseFilters(
         reference=p.get("q", "")[:40],
-        stage=pick(Stage, p.get("stage")),
-        status=pick(CaseStatus, p.get("status")),
+        stage=option(Stage, p.get("stage")),
+        status=option(CaseStatus, p.get("status")),
         country=p.get("country", "")[:2],
         project_id=p.get("project_id", "")[:36],
-        vulnerability=pick(Vulnerability, p.get("vulnerability")),
+        vulnerability=option(Vulnerability, p.get("vulnerability")),
         assignee_id=p.get("caseworker", "")[:100],
         person=p.get("person", "")[:200],
     )

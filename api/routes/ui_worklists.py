@@ -18,6 +18,7 @@ from api.policy import allowed
 from api.stuck import Filters, stuck_cases
 from api.web import catalogue, queries
 from api.web.live import live_state
+from api.web.params import option
 from api.web.templating import render
 from models.enums import Stage, StuckReason
 from models.schemas_aftercare import ReintegrationView
@@ -89,14 +90,8 @@ async def stuck(
     """Stuck cases with their reasons, most severe first; reassign, remind, open to cancel."""
     p = request.query_params
 
-    def pick(enum: type, value: str | None) -> Any:
-        try:
-            return enum(value) if value else None
-        except ValueError:
-            return None
-
     filters = Filters(
-        stage=pick(Stage, p.get("stage")), reason=pick(StuckReason, p.get("reason")),
+        stage=option(Stage, p.get("stage")), reason=option(StuckReason, p.get("reason")),
         country=(p.get("country") or "").upper()[:2] or None,
     )
     found, count = await stuck_cases(session, client, datetime.now(UTC), filters, limit=100)
