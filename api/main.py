@@ -35,6 +35,7 @@ from api.routes import (
     ui,
     ui_case_list,
     ui_cases,
+    ui_documents,
     ui_reports,
     ui_worklists,
     users,
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ui_worklists.router, dependencies=guarded)
     app.include_router(ui_reports.router, dependencies=guarded)
     app.include_router(ui_cases.router, dependencies=guarded)
+    app.include_router(ui_documents.router, dependencies=guarded)
     app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")
     install_page_errors(app)
     return app

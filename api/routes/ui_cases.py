@@ -29,6 +29,7 @@ from api.routes.ui import safe_next
 from api.routes.ui_worklists import departures_page, partner_page
 from api.web import case_form, catalogue, queries
 from api.web.charts import process_map
+from api.web.documents import documents_view
 from api.web.live import live_state
 from api.web.panels import CASE_PANELS
 from api.web.process import process_nodes
@@ -111,6 +112,8 @@ async def case_page(
             if (data := p.load(session, case)) is not None
         ]
         caseworkers = [(u.id, u.full_name) for u in queries.caseworkers(session)]
+        documents = documents_view(session, case.id, actor_of(user), request.app.state.settings
+                                   .document_max_bytes, f"/ui/cases/{case.id}", form_state)
     live = await live_state(client, case.id)
     today = date.today()
     offered = catalogue.available(live, actor_of(user), today) if live else []
@@ -119,7 +122,7 @@ async def case_page(
         "case": case, "project": project, "household": household, "live": live,
         "timeline": timeline, "offered": offered, "names": names, "today": today,
         "form_state": form_state or {}, "done": request.query_params.get("done"),
-        "panels": panels, "caseworkers": caseworkers,
+        "panels": panels, "caseworkers": caseworkers, "documents": documents,
     }
     if live is not None:
         context["aftercare"] = ReintegrationView.of(live)
