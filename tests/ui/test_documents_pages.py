@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date
 
 import httpx
 import pytest
@@ -12,8 +13,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from core.settings import Settings
-from models.documents import Document
-from models.tables import HouseholdMember
+from models.documents import Document, DocumentKind
+from models.policy import CasePolicy
+from models.tables import HouseholdMember, Project
 from models.users import AuditEntry
 from tests.factories import insert_case
 from tests.ui.conftest import Browser
@@ -151,3 +153,47 @@ async def test_a_partner_uploads_evidence_on_its_case_and_sees_nothing_else(
     # Replacing stays with staff.
     r = await post_file(partner, f"{href}/versions", PNG, "y.png", next="/ui/partner")
     assert r.status_code == 403
+
+
+async def test_the_consent_form_is_refused_until_the_required_declaration_is_uploaded(
+    browser: Browser, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        project = session.exec(select(Project).where(Project.code == "default")).one()
+        project.policy = CasePolicy(
+            required_documents={"record_consent": [DocumentKind.DECLARATION]}
+        ).model_dump(mode="json")
+        session.add(project)
+        session.commit()
+    cw, sup = await browser("caseworker"), await browser("supervisor")
+    url = await open_case(cw)
+    await sup.get(url)
+
+    async def act(client: httpx.AsyncClient, action: str, **fields: str) -> httpx.Response:
+        token = client.cookies.get("homeward_csrf") or ""
+        return await client.post(f"{url}/actions/{action}",
+                                 data={"csrf_token": token, "offer": "", **fields})
+
+    today = date.today().isoformat()
+    for client, action, fields in (
+        (cw, "counselling", {"held_on": today, "place": "Riga", "language": "ka"}),
+        (cw, "complete-intake", {}),
+        (cw, "eligibility-assessment", {"eligible": "true", "notes": "wishes to return"}),
+        (sup, "eligibility-decision", {"approve": "true", "reason": "meets the criteria"}),
+    ):
+        r = await act(client, action, **fields)
+        assert r.status_code == 303, (action, r.text[:500])
+    consent = {"declaration_signed_on": today, "witnessed_by": "the counsellor",
+               "share_with_authorities": "on", "share_with_partner": "on"}
+    r = await act(cw, "consent", **consent)
+    assert r.status_code == 409
+    refused = r.text[r.text.index('data-action="consent"'):]
+    assert ("Refused: the signed declaration must be uploaded to the case before you record "
+            "consent (document kind: declaration)") in refused[:1500]
+    assert 'value="the counsellor"' in refused  # what was typed is kept
+
+    r = await post_file(cw, f"{url}/documents", PDF, "declaration signed.pdf",
+                        kind="declaration")
+    assert r.status_code == 303
+    r = await act(cw, "consent", **consent)
+    assert r.status_code == 303 and r.headers["location"].endswith("done=consent")
