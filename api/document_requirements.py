@@ -9,8 +9,8 @@ from fastapi import HTTPException
 from sqlmodel import Session, col, select
 
 from api.project_service import project_policy
+from models.document_kinds import DOCUMENT_KIND_LABELS, DocumentKind
 from models.documents import Document
-from models.enums import DOCUMENT_KIND_LABELS, DocumentKind
 from models.policy import CasePolicy
 from models.tables import Case, Project
 from workflows.decision import Decision

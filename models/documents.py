@@ -8,7 +8,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.enums import DocumentKind, StepKind
+from models.document_kinds import DocumentKind
+from models.enums import StepKind
 from models.tables import enum_type, utcnow
 
 __all__ = ["Document", "DocumentKind", "DocumentVersion"]

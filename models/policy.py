@@ -11,7 +11,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
-from models.enums import Dimension, DocumentKind, TaskKind, Vulnerability
+from models.document_kinds import DocumentKind
+from models.enums import Dimension, TaskKind, Vulnerability
 
 DEFAULT_TOP_UPS: dict[Vulnerability, Decimal] = {
     Vulnerability.UNACCOMPANIED_MINOR: Decimal("200.00"),

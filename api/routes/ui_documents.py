@@ -68,8 +68,9 @@ def _attachment(form: FormData, actor: Actor) -> checks.Attachment:
     except ValueError:
         raise checks.DocumentRefused("kind", "choose the kind of document") from None
     access.check_kind(actor, kind)
+    partner = access.visible_kinds(actor) is not None  # its page names no one: no person
     return checks.Attachment(
-        kind, member_id=str(form.get("member_id") or "")[:36] or None,
+        kind, member_id=None if partner else str(form.get("member_id") or "")[:36] or None,
         component_id=str(form.get("component_id") or "")[:20] or None,
     )
 

@@ -12,8 +12,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from api.document_access import case_documents, visible_kinds
+from models.document_kinds import DOCUMENT_KIND_LABELS, DocumentKind
 from models.documents import DocumentVersion
-from models.enums import DOCUMENT_KIND_LABELS, DocumentKind
 from models.payloads import Actor
 from models.tables import HouseholdMember
 from models.users import User

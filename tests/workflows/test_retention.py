@@ -20,8 +20,8 @@ from api.document_service import add_document, add_version, build_vault
 from core.schedules import RETENTION_SCHEDULE_ID, ensure_schedules
 from core.settings import Settings
 from core.storage import build_store
-from models.documents import Document, DocumentVersion
-from models.enums import CaseStatus, ClosureReason, DocumentKind, Relationship, Sex, Stage
+from models.documents import Document, DocumentKind, DocumentVersion
+from models.enums import CaseStatus, ClosureReason, Relationship, Sex, Stage
 from models.privacy import ANONYMISED, Anonymisation, RetentionInput
 from models.tables import HouseholdMember
 from tests.api.test_documents import PDF, configured
