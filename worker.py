@@ -32,6 +32,7 @@ from core.interceptors import ActivityContextInterceptor
 from core.logging import configure_logging
 from core.schedules import ensure_schedules
 from core.settings import Settings, get_settings
+from core.storage import ObjectStore, build_store
 from core.temporal import connect, worker_runtime
 from workflows.digest import DigestWorkflow
 from workflows.retention import RetentionWorkflow
@@ -42,8 +43,11 @@ log = structlog.get_logger(__name__)
 WORKFLOWS = [ReturnCaseWorkflow, RetentionWorkflow, DigestWorkflow]
 
 
-def activities_for(engine: Engine, clients: ExternalClients | None = None) -> list[object]:
-    """The activity callables, wired to their clients (simulators unless given others)."""
+def activities_for(
+    engine: Engine, clients: ExternalClients | None = None, *, store: ObjectStore
+) -> list[object]:
+    """The activity callables, wired to their clients (simulators unless given others) and
+    to the documents' object store."""
     clients = clients or ExternalClients()
     projection = ProjectionActivities(engine)
     embassy = EmbassyActivities(clients.embassy, engine)
@@ -52,7 +56,7 @@ def activities_for(engine: Engine, clients: ExternalClients | None = None) -> li
     payments = PaymentActivities(clients.payments, engine)
     costs = CostActivities(engine)
     notifications = NotificationActivities(clients.notifications, engine)
-    retention = RetentionActivities(engine)
+    retention = RetentionActivities(engine, store)
     timeline = TimelineActivities(engine)
     digest = DigestActivities(engine)
     partners = PartnerActivities(clients.partners, engine)
@@ -95,7 +99,9 @@ def build_worker(
         client,
         task_queue=task_queue or settings.temporal_task_queue,
         workflows=WORKFLOWS,
-        activities=activities_for(engine, clients),  # type: ignore[arg-type]
+        activities=activities_for(  # type: ignore[arg-type]
+            engine, clients, store=build_store(settings)
+        ),
         activity_executor=executor or ThreadPoolExecutor(max_workers=16),
         interceptors=[ActivityContextInterceptor(engine)],
         # On SIGTERM in-flight activities get this long to finish; the rest are cancelled

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import structlog
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from temporalio import activity
 
+from core.storage import ObjectStore
+from models.documents import Document, DocumentVersion
 from models.enums import CaseStatus
 from models.notes import CaseNote
 from models.privacy import ANONYMISED, Anonymisation, RetentionInput, RetentionResult
@@ -19,16 +21,18 @@ log = structlog.get_logger(__name__)
 
 
 class RetentionActivities:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, store: ObjectStore) -> None:
         self._engine = engine
+        self._store = store  # where the cases' documents are kept (core/storage.py)
 
     @activity.defn(name="anonymise_closed_cases")
     def anonymise_closed_cases(self, data: RetentionInput) -> RetentionResult:
-        """Names, document numbers and the text of notes go; sex, nationality, birth year,
-        vulnerabilities, every case fact and who wrote a note when stay, so reports still
-        count the case. Idempotent: done cases are marked and skipped."""
+        """Names, document numbers, uploaded documents and the text of notes go; sex,
+        nationality, birth year, vulnerabilities, every case fact and who wrote a note when
+        stay, so reports still count the case. Idempotent: done cases are marked and skipped."""
         cutoff = datetime.now(UTC) - timedelta(days=data.retention_days)
         done: list[str] = []
+        files = 0
         with Session(self._engine) as session:
             already = select(Anonymisation.case_id)
             cases = session.exec(
@@ -53,9 +57,26 @@ class RetentionActivities:
                     update(CaseNote).where(col(CaseNote.case_id) == case_id)
                     .values(text=ANONYMISED)
                 )
+                files += delete_documents(session, self._store, case_id)
                 session.add(Anonymisation(case_id=case_id, members=len(members)))
                 done.append(case_id)
             session.commit()
         if done:
-            log.info("cases anonymised", count=len(done))
+            log.info("cases anonymised", count=len(done), document_files_deleted=files)
         return RetentionResult(case_ids=done)
+
+
+def delete_documents(session: Session, store: ObjectStore, case_id: str) -> int:
+    """Delete the case's documents: every version's file from the store, then the rows (in
+    the caller's transaction). Rows are deleted rather than marked: filenames and content
+    hashes are personal data too, and no report counts documents. The files go first, so a
+    failure leaves rows to find again on the retry, never files nothing points to; deleting
+    a missing file is no error, so the retry is safe."""
+    versions = session.exec(
+        select(DocumentVersion).where(DocumentVersion.case_id == case_id)
+    ).all()
+    for version in versions:
+        store.delete(version.storage_key)
+    session.execute(delete(DocumentVersion).where(col(DocumentVersion.case_id) == case_id))
+    session.execute(delete(Document).where(col(Document.case_id) == case_id))
+    return len(versions)

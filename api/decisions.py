@@ -17,6 +17,7 @@ from temporalio.client import (
 )
 from temporalio.service import RPCError, RPCStatusCode
 
+from api.document_requirements import require_documents
 from models.enums import Role
 from models.payloads import Actor, CaseState
 from models.users import User
@@ -85,15 +86,16 @@ async def take(
 ) -> CaseState:
     """Take a declared decision on a case as ``actor``: the API route and the web form both
     come here, so a check that needs the database holds for both."""
-    precondition = PRECONDITIONS.get(decision.update)
-    if precondition is not None:
-        with Session(engine) as session:
-            precondition(session, fields)
+    with Session(engine) as session:
+        for precondition in (*EVERY_DECISION, *PRECONDITIONS.get(decision.update, ())):
+            precondition(session, case_id, decision, fields)
     update = getattr(ReturnCaseWorkflow, decision.update)
     return await decide(client, case_id, update, decision.to_input(actor, fields))  # type: ignore[no-any-return]
 
 
-def _active_caseworker(session: Session, fields: dict[str, Any]) -> None:
+def _active_caseworker(
+    session: Session, case_id: str, decision: Decision, fields: dict[str, Any]
+) -> None:
     user = session.get(User, fields["assignee_id"])
     if user is None or not user.is_active or user.role != Role.CASEWORKER:
         raise HTTPException(status_code=422, detail=[{
@@ -102,7 +104,12 @@ def _active_caseworker(session: Session, fields: dict[str, Any]) -> None:
         }])
 
 
-# What a decision needs that only the database knows, checked before the workflow is asked.
-PRECONDITIONS: dict[str, Callable[[Session, dict[str, Any]], None]] = {
-    ASSIGN.update: _active_caseworker,
+# What a decision needs that only the database knows, checked before the workflow is asked:
+# raises the HTTPException the caller gets (the web form shows it beside the form).
+Precondition = Callable[[Session, str, Decision, dict[str, Any]], None]
+# Checked for every decision: the documents the case's project requires first.
+EVERY_DECISION: tuple[Precondition, ...] = (require_documents,)
+# Checked for one decision (by its update name).
+PRECONDITIONS: dict[str, tuple[Precondition, ...]] = {
+    ASSIGN.update: (_active_caseworker,),
 }

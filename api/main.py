@@ -37,6 +37,7 @@ from api.routes import (
     ui,
     ui_case_list,
     ui_cases,
+    ui_documents,
     ui_notes,
     ui_reports,
     ui_worklists,
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ui_reports.router, dependencies=guarded)
     app.include_router(ui_cases.router, dependencies=guarded)
     app.include_router(ui_notes.router, dependencies=guarded)
+    app.include_router(ui_documents.router, dependencies=guarded)
     app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")
     install_page_errors(app)
     return app

@@ -84,11 +84,15 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/ui/departures"): STAFF | {Role.BORDER_GUARD, Role.ESCORT},
     ("GET", "/ui/reports"): frozenset({SUP, AUDITOR, ADMIN}),
     ("GET", "/ui/reports/download"): frozenset({SUP, AUDITOR, ADMIN}),
-    # A case's documents (encrypted at rest): staff only.
-    ("POST", "/cases/{case_id}/documents"): STAFF,
-    ("GET", "/cases/{case_id}/documents"): STAFF,
-    ("GET", "/cases/{case_id}/documents/{document_id}"): STAFF,
+    # A case's documents (encrypted at rest): staff; a partner only delivery evidence of the
+    # cases handed over to it (PartnerCaseDep; the kinds filtered in api/document_access.py).
+    ("POST", "/cases/{case_id}/documents"): STAFF | {PARTNER},
+    ("GET", "/cases/{case_id}/documents"): STAFF | {PARTNER},
+    ("GET", "/cases/{case_id}/documents/{document_id}"): STAFF | {PARTNER},
     ("POST", "/cases/{case_id}/documents/{document_id}/versions"): STAFF,
+    ("POST", "/ui/cases/{case_id}/documents"): STAFF | {PARTNER},
+    ("GET", "/ui/cases/{case_id}/documents/{document_id}"): STAFF | {PARTNER},
+    ("POST", "/ui/cases/{case_id}/documents/{document_id}/versions"): STAFF,
     **{("POST", decision.path): decision.roles for decision in DECISIONS},
     # The embassy directory: admins keep it, staff read where letters go.
     ("GET", "/embassies"): STAFF | {ADMIN},
@@ -109,6 +113,7 @@ PERSONAL_DATA_READS: frozenset[tuple[str, str]] = frozenset({
     ("GET", "/people/{member_id}/export"),
     ("GET", "/ui/cases/{case_id}"),
     ("GET", "/cases/{case_id}/documents/{document_id}"),
+    ("GET", "/ui/cases/{case_id}/documents/{document_id}"),
     # Filenames may name the person ("passport Beridze.pdf").
     ("GET", "/cases/{case_id}/documents"),
     ("GET", "/cases/{case_id}/notes"),

@@ -70,6 +70,8 @@ DEMO_STEPS: list[list[tuple[str, dict[str, Any] | None, str]]] = [
         ("intake/complete", None, "caseworker"),
         ("eligibility/assessment", {"eligible": True, "notes": "overstayed visa"}, "caseworker"),
         ("eligibility/decision", {"approve": True, "reason": "meets the criteria"}, "supervisor"),
+        # The demo project requires the signed declaration before consent (below).
+        ("documents", {"kind": "declaration"}, "caseworker"),
         ("consent", {"declaration_signed_on": "", "share_with_authorities": True,
                      "share_with_partner": True, "witnessed_by": "the counsellor"}, "caseworker"),
         ("travel-documents/assessment", {"planned_departure": "+60"}, "caseworker"),
@@ -109,14 +111,43 @@ async def seed_demo(http: httpx.AsyncClient, tokens: dict[str, str]) -> list[str
         r.raise_for_status()
         case_id = r.json()["id"]
         ids.append(case_id)
+        if n == 1 and "admin" in tokens:
+            await _require_declaration(http, tokens["admin"], r.json()["project_id"])
         if r.status_code != 201:
             continue  # opened by an earlier run: it has moved on since
         for path, body, user in steps:
-            step = await http.post(
-                f"/cases/{case_id}/{path}", json=_dated(body), headers=_auth(tokens[user])
-            )
+            step = await _step(http, case_id, path, body, _auth(tokens[user]))
             step.raise_for_status()
     return ids
+
+
+# A stand-in for the scanned declaration: the API checks only that it is a PDF.
+DEMO_DECLARATION = b"%PDF-1.4\n% Homeward demo: signed declaration of voluntary return\n%%EOF\n"
+DEMO_REQUIREMENTS = {"record_consent": ["declaration"]}
+
+
+async def _step(http: httpx.AsyncClient, case_id: str, path: str,
+                body: dict[str, Any] | None, headers: dict[str, str]) -> httpx.Response:
+    if path == "documents":  # an upload, as a form with the file
+        files = {"file": ("declaration.pdf", DEMO_DECLARATION, "application/pdf")}
+        return await http.post(f"/cases/{case_id}/documents", data=body, files=files,
+                               headers=headers)
+    return await http.post(f"/cases/{case_id}/{path}", json=_dated(body), headers=headers)
+
+
+async def _require_declaration(http: httpx.AsyncClient, token: str, project_id: str) -> None:
+    """The demo cases' project requires the signed declaration before consent is recorded
+    (its other rules kept, or the defaults in its currency)."""
+    r = await http.get(f"/projects/{project_id}", headers=_auth(token))
+    r.raise_for_status()
+    project = r.json()
+    policy = project["policy"] or {"grant": {"currency": project["currency"]},
+                                   "reintegration": {"currency": project["currency"]}}
+    if policy.get("required_documents") == DEMO_REQUIREMENTS:
+        return
+    r = await http.patch(f"/projects/{project_id}", headers=_auth(token),
+                         json={"policy": {**policy, "required_documents": DEMO_REQUIREMENTS}})
+    r.raise_for_status()
 
 
 def _auth(token: str) -> dict[str, str]:

@@ -4,24 +4,15 @@ replaced). The files themselves are encrypted in object storage (core/storage.py
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from models.document_kinds import DocumentKind
 from models.enums import StepKind
 from models.tables import enum_type, utcnow
 
-
-class DocumentKind(StrEnum):
-    IDENTITY_DOCUMENT = "identity_document"  # a copy of a passport, ID card, birth certificate
-    DECLARATION = "declaration"  # the signed declaration of voluntary return and consent
-    MEDICAL_CERTIFICATE = "medical_certificate"  # medical or fit-to-travel certificate
-    TRAVEL_DOCUMENT = "travel_document"
-    TICKET = "ticket"
-    PAYMENT_RECEIPT = "payment_receipt"
-    PARTNER_EVIDENCE = "partner_evidence"  # a partner's invoice or photo of delivered help
-    OTHER = "other"
+__all__ = ["Document", "DocumentKind", "DocumentVersion"]
 
 
 class Document(SQLModel, table=True):

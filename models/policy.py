@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
+from models.document_kinds import DocumentKind
 from models.enums import Dimension, TaskKind, Vulnerability
 
 DEFAULT_TOP_UPS: dict[Vulnerability, Decimal] = {
@@ -177,6 +178,11 @@ class CasePolicy(BaseModel):
     task_sla_hours: dict[TaskKind, float] = Field(
         default_factory=lambda: dict(DEFAULT_TASK_SLA_HOURS)
     )
+    # Documents a decision needs on the case first: the decision's workflow update name
+    # (e.g. "record_consent") -> the kinds to upload. Checked by the API before the workflow
+    # is asked (api/document_requirements.py), from the project's current policy; none
+    # by default.
+    required_documents: dict[str, list[DocumentKind]] = Field(default_factory=dict)
 
 
 DEFAULT_CASE_POLICY = CasePolicy()

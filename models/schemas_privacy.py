@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from models.payloads import CaseState
 from models.schemas import CasePublic, HouseholdMemberPublic
+from models.schemas_documents import DocumentPublic
 from models.schemas_notes import NotePublic
 from models.schemas_users import AuditEntryPublic
 
@@ -26,4 +27,12 @@ class SubjectAccessExport(BaseModel):
     audit: list[AuditEntryPublic] = Field(description="Who did or read what on the case")
     notes: list[NotePublic] = Field(
         default_factory=list, description="Every note on the case, restricted ones too, oldest first"
+    )
+    documents: list[DocumentPublic] = Field(
+        default_factory=list,
+        description="The documents of this person and of the whole case, each with its versions "
+        "(filename, type, size, uploaded at and by; never the content)",
+    )
+    other_members_documents: int = Field(
+        default=0, description="Documents of the case's other members (their data is not included)"
     )

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
-from urllib.parse import quote
 
 import structlog
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, Response, UploadFile
 from fastapi.responses import StreamingResponse
 from fastapi.routing import APIRoute
-from sqlmodel import Session, col, select
 from starlette.types import Message
 
+from api import document_access as access
 from api import document_checks as checks
 from api import document_service as service
 from api.deps import CurrentActor, PartnerCaseDep, SessionDep, SettingsDep
-from core.filecrypt import DocumentKeyError
-from models.documents import Document, DocumentKind, DocumentVersion
+from models.documents import DocumentKind
 from models.enums import StepKind
 from models.schemas_documents import DocumentPublic, DocumentsPublic
 
@@ -37,6 +35,10 @@ class UploadLimitRoute(APIRoute):
     an undeclared one at the first byte too many. Otherwise the whole body would be spooled
     to disk before the route could look at the file's size."""
 
+    # Off for the web forms: they read the body up to the limit and answer with the page and
+    # the refusal beside the form (a browser shows no JSON error to its user).
+    refuse_declared = True
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
@@ -47,7 +49,7 @@ class UploadLimitRoute(APIRoute):
             limit = max_bytes + FORM_OVERHEAD
             too_large = _refusal("file", f"the upload is larger than {max_bytes} bytes")
             declared = request.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > limit:
+            if self.refuse_declared and declared.isdigit() and int(declared) > limit:
                 raise too_large
             received = 0
 
@@ -70,16 +72,6 @@ router = APIRouter(
 VaultDep = Annotated[service.Vault, Depends(service.get_vault)]
 
 
-def _document_or_404(session: Session, case_id: str, document_id: str) -> Document:
-    # Looked up within the case: another case's document is "not found" here.
-    document = session.exec(
-        select(Document).where(Document.id == document_id, Document.case_id == case_id)
-    ).first()
-    if document is None:
-        raise HTTPException(status_code=404, detail=f"document {document_id} not found")
-    return document
-
-
 def _upload(file: UploadFile) -> checks.Upload:
     return checks.Upload(file=file.file, filename=file.filename, size=file.size)
 
@@ -98,9 +90,11 @@ def upload_document(
     component_id: Annotated[str | None, Form(max_length=20)] = None,
     payment_id: Annotated[str | None, Form(max_length=100)] = None,
 ) -> DocumentPublic:
-    """Upload a PDF, JPEG or PNG to the case, optionally of a person, step, delivery or payment."""
+    """Upload a PDF, JPEG or PNG to the case, optionally of a person, step, delivery or payment
+    (a partner: delivery evidence only)."""
     attachment = checks.Attachment(kind, member_id, step, component_id, payment_id)
     try:
+        access.check_kind(actor, kind)
         document = service.add_document(
             session, vault, case.id, actor.id, attachment, _upload(file),
             settings.document_max_bytes,
@@ -112,13 +106,11 @@ def upload_document(
 
 
 @router.get("", response_model=DocumentsPublic)
-def list_documents(case: PartnerCaseDep, session: SessionDep) -> DocumentsPublic:
-    """The case's documents, oldest first, each with its versions, newest first."""
-    documents = session.exec(
-        select(Document).where(Document.case_id == case.id)
-        .order_by(col(Document.created_at), col(Document.id))
-    ).all()
-    data = service.public(session, list(documents))
+def list_documents(case: PartnerCaseDep, actor: CurrentActor, session: SessionDep
+                   ) -> DocumentsPublic:
+    """The case's documents (a partner's: delivery evidence), oldest first, each with its
+    versions, newest first."""
+    data = service.public(session, access.case_documents(session, case.id, actor))
     return DocumentsPublic(data=data, count=len(data))
 
 
@@ -133,7 +125,7 @@ def replace_document(
     file: UploadFile,
 ) -> DocumentPublic:
     """Replace the document's file by a new version; the previous ones stay downloadable."""
-    document = _document_or_404(session, case.id, document_id)
+    document = access.document_or_404(session, case.id, document_id, actor)
     try:
         document = service.add_version(
             session, vault, document, actor.id, _upload(file), settings.document_max_bytes
@@ -157,40 +149,13 @@ def replace_document(
 def download_document(
     document_id: str,
     case: PartnerCaseDep,
+    actor: CurrentActor,
     session: SessionDep,
     vault: VaultDep,
     version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> StreamingResponse:
     """Download the document's file: its current version, or ?version=N."""
-    document = _document_or_404(session, case.id, document_id)
-    number = version or document.current_version
-    row = session.exec(
-        select(DocumentVersion).where(
-            DocumentVersion.document_id == document.id, DocumentVersion.version == number
-        )
-    ).first()
-    if row is None:
-        raise HTTPException(
-            status_code=404, detail=f"document {document_id} has no version {number}"
-        )
+    document = access.document_or_404(session, case.id, document_id, actor)
+    row = access.version_or_404(session, document, version)
     session.close()  # hold no pooled connection while the file streams
-    try:
-        chunks = service.open_version(vault, row)
-    except DocumentKeyError as err:
-        log.error("document cannot be decrypted", document_id=document.id, error=str(err))
-        raise HTTPException(status_code=500, detail=f"the document cannot be read: {err}") from err
-    ascii_name = row.filename.encode("ascii", "replace").decode().replace('"', "'")
-    return StreamingResponse(
-        chunks,
-        media_type=row.content_type,
-        headers={
-            "Content-Length": str(row.size),
-            "Content-Disposition": (
-                f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(row.filename)}"
-            ),
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "no-store",
-            "X-Document-Version": str(row.version),
-            "X-Content-SHA256": row.sha256,
-        },
-    )
+    return access.download(vault, row, log)

@@ -8,11 +8,14 @@ from fastapi import APIRouter, HTTPException, Request
 from sqlmodel import col, func, select
 
 from api.deps import CaseDep, SessionDep, SettingsDep, TemporalDep
+from api.document_service import public
 from api.live import LiveStateUnavailable, read_live_state
 from api.notes import every_note
+from models.documents import Document
 from models.payloads import CaseState
 from models.privacy import Anonymisation
 from models.schemas import CasePublic, HouseholdMemberPublic
+from models.schemas_documents import DocumentPublic
 from models.schemas_privacy import SubjectAccessExport
 from models.schemas_users import AuditEntriesPublic, AuditEntryPublic
 from models.tables import Case, HouseholdMember
@@ -55,6 +58,7 @@ async def subject_access_export(
     anonymised = session.get(Anonymisation, case.id)
     audit = _case_audit(session, case.id)
     notes = every_note(session, case.id, settings.note_edit_minutes)
+    documents, others = _documents_of(session, member)
     session.close()  # hold no connection while awaiting Temporal
     state: CaseState | None = None
     try:
@@ -70,4 +74,17 @@ async def subject_access_export(
         anonymised_at=anonymised.anonymised_at if anonymised else None,
         audit=audit,
         notes=notes,
+        documents=documents,
+        other_members_documents=others,
     )
+
+
+def _documents_of(session: SessionDep, member: HouseholdMember) -> tuple[list[DocumentPublic], int]:
+    """The person's documents and the whole case's (a declaration of the household), and how
+    many documents of the other members were left out: theirs is their personal data."""
+    rows = session.exec(
+        select(Document).where(Document.case_id == member.case_id)
+        .order_by(col(Document.created_at), col(Document.id))
+    ).all()
+    mine = [d for d in rows if d.member_id in (None, member.id)]
+    return public(session, mine), len(rows) - len(mine)

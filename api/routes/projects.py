@@ -15,6 +15,7 @@ from sqlmodel import Session, col, func, select
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.deps import CaseDep, CurrentActor, SessionDep, TemporalDep
+from api.document_requirements import check_requirement_names
 from api.project_service import ProjectRefused, check_open
 from models.payloads import Actor
 from models.projects import ProjectMove
@@ -34,6 +35,7 @@ case_router = APIRouter(prefix="/cases", tags=["projects"])
 
 
 def policy_json(data: ProjectCreate) -> dict[str, Any] | None:
+    check_requirement_names(data.policy)
     return data.policy.model_dump(mode="json") if data.policy is not None else None
 
 

@@ -31,6 +31,7 @@ from api.routes.ui import safe_next
 from api.routes.ui_worklists import departures_page, partner_page
 from api.web import case_form, catalogue, queries
 from api.web.charts import process_map
+from api.web.documents import documents_view
 from api.web.live import live_state
 from api.web.panels import CASE_PANELS
 from api.web.process import process_nodes
@@ -117,6 +118,8 @@ async def case_page(
         notes = list_notes(session, case, user, minutes)
         # Through the case list's query, so the cases shown are the cases the user may see.
         earlier, _ = list_cases(session, CaseFilters(earlier_than=case.id), 0, 10)
+        documents = documents_view(session, case.id, actor_of(user), request.app.state.settings
+                                   .document_max_bytes, f"/ui/cases/{case.id}", form_state)
     live = await live_state(client, case.id)
     today = date.today()
     offered = catalogue.available(live, actor_of(user), today) if live else []
@@ -126,7 +129,7 @@ async def case_page(
         "timeline": timeline, "offered": offered, "names": names, "today": today,
         "form_state": form_state or {}, "done": request.query_params.get("done"),
         "panels": panels, "caseworkers": caseworkers,
-        "notes": notes, "now": datetime.now(UTC), "earlier": earlier,
+        "notes": notes, "now": datetime.now(UTC), "earlier": earlier, "documents": documents,
     }
     if live is not None:
         context["aftercare"] = ReintegrationView.of(live)

@@ -17,6 +17,7 @@ from api.deps import SessionDep, TemporalDep
 from api.policy import allowed
 from api.stuck import Filters, stuck_cases
 from api.web import catalogue, queries
+from api.web.documents import add_evidence_views
 from api.web.live import live_state
 from api.web.params import option
 from api.web.templating import render
@@ -78,6 +79,8 @@ async def partner_page(
     items, today = await _with_live_states(client, user, rows, session)
     for item in items:
         item["view"] = ReintegrationView.of(item["state"]) if item["state"] else None
+    add_evidence_views(request.app.state.engine, items, actor_of(user),
+                       request.app.state.settings.document_max_bytes, form_state)
     return render(request, "partner.html", {
         "items": items, "form_state": form_state or {}, "today": today,
     }, status)

@@ -115,9 +115,9 @@ EXPECTED: dict[tuple[str, str], set[str] | None] = {  # None: public
     ("GET", "/ui/departures"): STAFF | {BG},
     ("GET", "/ui/reports"): {S, A, AD},
     ("GET", "/ui/reports/download"): {S, A, AD},
-    ("POST", "/cases/{case_id}/documents"): STAFF,
-    ("GET", "/cases/{case_id}/documents"): STAFF,
-    ("GET", "/cases/{case_id}/documents/{document_id}"): STAFF,
+    ("POST", "/cases/{case_id}/documents"): STAFF | {P},
+    ("GET", "/cases/{case_id}/documents"): STAFF | {P},
+    ("GET", "/cases/{case_id}/documents/{document_id}"): STAFF | {P},
     ("POST", "/cases/{case_id}/documents/{document_id}/versions"): STAFF,
     ("GET", "/embassies"): STAFF | {AD},
     ("POST", "/embassies"): {AD},
@@ -127,6 +127,9 @@ EXPECTED: dict[tuple[str, str], set[str] | None] = {  # None: public
     ("PATCH", "/cases/{case_id}/notes/{note_id}"): STAFF,
     ("POST", "/ui/cases/{case_id}/notes"): STAFF,
     ("POST", "/ui/cases/{case_id}/notes/{note_id}"): STAFF,
+    ("POST", "/ui/cases/{case_id}/documents"): STAFF | {P},
+    ("GET", "/ui/cases/{case_id}/documents/{document_id}"): STAFF | {P},
+    ("POST", "/ui/cases/{case_id}/documents/{document_id}/versions"): STAFF,
 }
 
 

@@ -23,6 +23,13 @@ async def test_demo_data_loads_once_at_several_stages(api: httpx.AsyncClient) ->
     assert live[0]["awaiting"] == "supervisor approval of the eligibility assessment"
     assert live[1]["documents"]["status"] == "requested"
     assert len(live[2]["counselling_sessions"]) == 1
+    # The demo project requires the signed declaration before consent: the consented case
+    # has it uploaded.
+    project_id = (await api.get(f"/cases/{first[1]}")).json()["project_id"]
+    policy = (await api.get(f"/projects/{project_id}")).json()["policy"]
+    assert policy["required_documents"] == {"record_consent": ["declaration"]}
+    documents = (await api.get(f"/cases/{first[1]}/documents")).json()["data"]
+    assert [d["kind"] for d in documents] == ["declaration"]
     # Every demo country has a reintegration partner to hand its cases over to.
     partners = (await api.get("/partners")).json()
     assert {p["country"] for p in partners} == {"GE", "TH", "AZ"}

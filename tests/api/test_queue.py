@@ -27,6 +27,7 @@ from activities.simulation import SimulatorConfig
 from api.main import create_app
 from core.interceptors import ActivityContextInterceptor
 from core.settings import Settings
+from core.storage import build_store
 from models.timeline import Notification
 from models.users import User
 from tests.api.test_decisions import case_after_consent, case_in_eligibility
@@ -163,7 +164,9 @@ async def broken_api(
     app.state.engine, app.state.temporal = engine, dev_env.client
     worker = Worker(
         dev_env.client, task_queue=settings.temporal_task_queue, workflows=WORKFLOWS,
-        activities=activities_for(engine, ExternalClients(embassy=EMBASSY)),  # type: ignore[arg-type]
+        activities=activities_for(  # type: ignore[arg-type]
+            engine, ExternalClients(embassy=EMBASSY), store=build_store(settings)
+        ),
         activity_executor=ThreadPoolExecutor(4),
         interceptors=[ActivityContextInterceptor(engine), BreakingDeploy()],
         workflow_runner=UnsandboxedWorkflowRunner(),  # the switch lives outside the sandbox
