@@ -10,6 +10,8 @@ from sqlmodel import Session, select
 
 from activities.retention import RetentionActivities
 from api.case_list import CaseFilters, list_cases
+from core.settings import Settings
+from core.storage import build_store
 from models.notes import CaseNote
 from models.privacy import ANONYMISED, RetentionInput
 from models.tables import HouseholdMember
@@ -18,7 +20,7 @@ from tests.workflows.test_retention import add_member, closed_case
 
 
 def test_anonymisation_blanks_the_notes_and_the_search_keys(
-    engine: Engine, users: dict[str, User]
+    engine: Engine, users: dict[str, User], settings: Settings
 ) -> None:
     old, recent = closed_case(engine, 400), closed_case(engine, 10)
     members = {cid: add_member(engine, cid, "Zurab") for cid in (old, recent)}
@@ -32,7 +34,7 @@ def test_anonymisation_blanks_the_notes_and_the_search_keys(
         assert {c.id for c in list_cases(session, CaseFilters(person="Zurab"), 0, 10)[0]} == {
             old, recent}
 
-    done = RetentionActivities(engine).anonymise_closed_cases(RetentionInput(retention_days=365))
+    done = RetentionActivities(engine, build_store(settings)).anonymise_closed_cases(RetentionInput(retention_days=365))
     assert done.case_ids == [old]
 
     with Session(engine) as session:
