@@ -41,13 +41,17 @@ async def travel_desk_page(
     items, today = await _with_live_states(client, user, cases, session)
     requests, bookings = [], []
     for item in items:
+        # The live state decides (the projection of a decision just taken may lag behind it).
         state, case = item["state"], item["case"]
         item["offered"] = [a for a in item["offered"] if a.action.key in FORMS]
         item["people"], item["since"] = people.get(case.id, []), since.get(case.id)
-        if case.id in waiting:
+        booking = state.active_booking if state is not None else None
+        if state is not None and state.desk_request is not None:
             requests.append(item)
-        elif state is not None and state.active_booking and state.active_booking.booked_by:
+        elif booking is not None and booking.booked_by is not None:
             bookings.append(item)
+        elif state is None and case.id in waiting:
+            requests.append(item)
     return render(request, "travel_desk.html", {
         "requests": requests, "bookings": bookings, "form_state": form_state or {},
         "today": today,
