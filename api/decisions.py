@@ -17,11 +17,13 @@ from temporalio.client import (
 )
 from temporalio.service import RPCError, RPCStatusCode
 
+from models.documents import Document, DocumentKind
 from models.enums import Role
 from models.payloads import Actor, CaseState
 from models.users import User
 from workflows.decision import Decision
 from workflows.phases.supervision import ASSIGN
+from workflows.phases.travel_desk import RECORD_DESK_BOOKING
 from workflows.return_case import ReturnCaseWorkflow, workflow_id
 
 log = structlog.get_logger(__name__)
@@ -88,12 +90,12 @@ async def take(
     precondition = PRECONDITIONS.get(decision.update)
     if precondition is not None:
         with Session(engine) as session:
-            precondition(session, fields)
+            precondition(session, case_id, fields)
     update = getattr(ReturnCaseWorkflow, decision.update)
     return await decide(client, case_id, update, decision.to_input(actor, fields))  # type: ignore[no-any-return]
 
 
-def _active_caseworker(session: Session, fields: dict[str, Any]) -> None:
+def _active_caseworker(session: Session, case_id: str, fields: dict[str, Any]) -> None:
     user = session.get(User, fields["assignee_id"])
     if user is None or not user.is_active or user.role != Role.CASEWORKER:
         raise HTTPException(status_code=422, detail=[{
@@ -102,7 +104,21 @@ def _active_caseworker(session: Session, fields: dict[str, Any]) -> None:
         }])
 
 
+def _eticket_of_the_case(session: Session, case_id: str, fields: dict[str, Any]) -> None:
+    document_id = fields.get("eticket_document_id")
+    if document_id is None:
+        return
+    document = session.get(Document, document_id)
+    if document is None or document.case_id != case_id or document.kind != DocumentKind.TICKET:
+        raise HTTPException(status_code=422, detail=[{
+            "loc": ["body", "eticket_document_id"], "type": "value_error",
+            "msg": f"{document_id} is no ticket document of this case: upload the e-ticket "
+                   "first (POST /travel-desk/cases/{case_id}/e-ticket)",
+        }])
+
+
 # What a decision needs that only the database knows, checked before the workflow is asked.
-PRECONDITIONS: dict[str, Callable[[Session, dict[str, Any]], None]] = {
+PRECONDITIONS: dict[str, Callable[[Session, str, dict[str, Any]], None]] = {
     ASSIGN.update: _active_caseworker,
+    RECORD_DESK_BOOKING.update: _eticket_of_the_case,
 }

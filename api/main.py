@@ -106,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(supervision.router, dependencies=guarded)
     app.include_router(documents.router, dependencies=guarded)
     app.include_router(travel_desk.router, dependencies=guarded)
+    app.include_router(travel_desk.uploads, dependencies=guarded)
     # The web interface: same login, same policy; its pages answer errors as HTML.
     app.include_router(ui.router, dependencies=guarded)
     app.include_router(ui_case_list.router, dependencies=guarded)

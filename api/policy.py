@@ -87,6 +87,7 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     # book (names, dates of birth, passports), its decisions through its page's forms.
     ("GET", "/travel-desk/requests"): frozenset({Role.TRAVEL_DESK, SUP}),
     ("GET", "/ui/travel-desk"): frozenset({Role.TRAVEL_DESK}),
+    ("POST", "/travel-desk/cases/{case_id}/e-ticket"): frozenset({Role.TRAVEL_DESK}),
     ("GET", "/ui/reports"): frozenset({SUP, AUDITOR, ADMIN}),
     ("GET", "/ui/reports/download"): frozenset({SUP, AUDITOR, ADMIN}),
     # A case's documents (encrypted at rest): staff only.

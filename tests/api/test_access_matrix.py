@@ -55,6 +55,7 @@ EXPECTED: dict[tuple[str, str], set[str] | None] = {  # None: public
     ("POST", "/cases/{case_id}/travel-desk/change"): {TD},
     ("POST", "/cases/{case_id}/travel-desk/cancellation"): {TD},
     ("GET", "/travel-desk/requests"): {TD, S},
+    ("POST", "/travel-desk/cases/{case_id}/e-ticket"): {TD},
     ("GET", "/cases/{case_id}/timeline"): STAFF | {A},
     ("GET", "/notifications"): ANYONE_SIGNED_IN,
     ("POST", "/notifications/{notification_id}/read"): ANYONE_SIGNED_IN,

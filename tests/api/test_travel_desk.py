@@ -150,3 +150,24 @@ async def test_a_change_and_a_cancellation_through_the_api(desk_api: httpx.Async
     r = await desk_api.post(f"/cases/{case_id}/travel-desk/cancellation", headers=DESK,
                             json={"booking_ref": "PNR7QX", "reason": "again"})
     assert r.status_code == 409 and "not the case's active booking" in r.json()["detail"]
+
+
+async def test_the_e_ticket_is_a_ticket_document_of_the_case(desk_api: httpx.AsyncClient) -> None:
+    departure = date.today() + timedelta(days=40)
+    case_id = await case_with_a_desk_request(desk_api, departure)
+    r = await desk_api.post(f"/travel-desk/cases/{case_id}/e-ticket", headers=DESK,
+                            files={"file": ("ticket.pdf", b"%PDF-1.7\n e-ticket", "application/pdf")})
+    assert r.status_code == 201, r.text
+    assert r.json()["kind"] == "ticket"
+    ticket = r.json()["id"]
+    url = f"/cases/{case_id}/travel-desk/booking"
+    r = await desk_api.post(url, json=booking(departure, eticket_document_id="no-such-document"),
+                            headers=DESK)
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"] == ["body", "eticket_document_id"]
+    r = await desk_api.post(url, json=booking(departure, eticket_document_id=ticket), headers=DESK)
+    assert r.status_code == 200, r.text
+    active = next(b for b in r.json()["bookings"] if b["status"] == "booked")
+    assert active["eticket_document_id"] == ticket
+    documents = (await desk_api.get(f"/cases/{case_id}/documents")).json()["data"]
+    assert [(d["id"], d["kind"]) for d in documents] == [(ticket, "ticket")]  # staff see it

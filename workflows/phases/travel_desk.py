@@ -96,8 +96,7 @@ RECORD_DESK_BOOKING = Decision(
         fields=(Field("booking_ref", "Booking reference"),) + _segment_fields() + (
             Field("escort", "Escort booked", "checkbox", required=False),
             Field("price", "Price (all tickets)"),
-            Field("currency", "Currency", default=lambda st, today: "EUR"),
-            Field("eticket_document_id", "E-ticket (document id)", required=False),
+            Field("currency", "Currency", default=lambda st, today: st.policy.grant.currency),
         ),
         parse=_parse_booking, button="Record the booking",
     ),
