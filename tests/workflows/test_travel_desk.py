@@ -16,16 +16,26 @@ from activities.booking_desk import DeskBooking
 from activities.clients import ExternalClients
 from core.settings import Settings
 from models.costs import Cost
+from models.decisions import NoShowDecisionInput
 from models.desk import (
     CancelDeskBookingInput,
     ChangeDeskBookingInput,
     RecordDeskBookingInput,
     Segment,
 )
-from models.enums import BookingStatus, CaseStatus, CostCategory, Role, Stage, TaskKind
+from models.enums import (
+    BookingStatus,
+    CaseStatus,
+    CostCategory,
+    NoShowChoice,
+    Role,
+    Stage,
+    TaskKind,
+)
 from models.payloads import Actor, CaseState
 from models.timeline import TimelineEntry
 from tests.workflows.scenario import (
+    CASEWORKER,
     approve_grant,
     book,
     clients,
@@ -211,3 +221,29 @@ def timeline(engine: Engine, case_id: str) -> list[str]:
         return list(session.exec(select(TimelineEntry.summary)
                                  .where(TimelineEntry.case_id == case_id)
                                  .order_by(col(TimelineEntry.seq))).all())
+
+
+async def test_a_no_show_rebooked_asks_the_desk_again_and_to_cancel_the_old_booking(
+    time_env: WorkflowEnvironment, settings: Settings, engine: Engine
+) -> None:
+    async with build_worker(time_env.client, settings, engine, clients=desk_clients()):
+        handle, departure = await requested(time_env, settings, engine)
+        await book(handle, departure)
+        await handle.execute_update(ReturnCaseWorkflow.record_desk_booking, booking(departure))
+        await time_env.sleep(timedelta(days=32))
+        state = await handle.query(ReturnCaseWorkflow.state)
+        assert state.bookings[0].status == BookingStatus.NO_SHOW
+        again = departure + timedelta(days=7)
+        state = await handle.execute_update(ReturnCaseWorkflow.decide_no_show, NoShowDecisionInput(
+            actor=CASEWORKER, choice=NoShowChoice.REBOOK, reason="missed the bus",
+            new_departure_date=again))
+        assert state.bookings[0].status == BookingStatus.CANCELLED
+        assert state.desk_request is not None and state.desk_request.departure_date == again
+        assert state.desk_request.booking_key.endswith(":booking:2")
+        await handle.execute_update(ReturnCaseWorkflow.record_desk_booking,
+                                    booking(again, ref="PNR9AB"))
+        state = await depart(time_env, handle)
+        assert state.stage == Stage.DEPARTED
+        await wait_for_projection(engine, state.case_id, Stage.DEPARTED)
+    assert "travel_desk reminded: cancel booking PNR7QX" in timeline(engine, state.case_id)
+    assert len(ticket_costs(engine, state.case_id)) == 2  # the missed flight was paid too
