@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 
 from api.auth import CurrentUser
 from api.deps import SessionDep, TemporalDep
-from api.routes.ui_worklists import _with_live_states
+from api.routes.ui_worklists import with_live_states
 from api.travel_desk import open_request_rows, travellers
 from api.web import queries
 from api.web.templating import render
@@ -38,7 +38,7 @@ async def travel_desk_page(
     cases = [case for _, case in rows] + booked
     people = travellers(session, [c.id for c in cases])
     since = {case.id: task.since for task, case in rows}
-    items, today = await _with_live_states(client, user, cases, session)
+    items, today = await with_live_states(client, user, cases, session)
     requests, bookings = [], []
     for item in items:
         # The live state decides (the projection of a decision just taken may lag behind it).
