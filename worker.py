@@ -71,6 +71,7 @@ def activities_for(
         authorities.notify_authority,
         booking.book_travel,
         booking.cancel_booking,
+        booking.book_desk_price,
         payments.pay_grant,
         notifications.send_reminder,
         notifications.send_mail,

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Protocol
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from activities.costs import book_lines_async
 from activities.simulation import Clock, Simulator, SimulatorConfig, refusal
+from models.desk import DeskCostInput
 from models.enums import CostCategory
 from models.external import (
     BOOKING_REFUSED,
+    PRICE_CURRENCY_REFUSED,
     BookingRequest,
     BookingResult,
     CancelBooking,
     CancelBookingResult,
 )
 from models.funding import CostLine
+from models.tables import Case, Project
 
 
 class BookingClient(Protocol):
@@ -70,6 +76,12 @@ class SimulatedBooking(Simulator):
         ]
 
 
+def _project_of(engine: Engine, case_id: str) -> Project | None:
+    with Session(engine, expire_on_commit=False) as session:
+        case = session.get(Case, case_id)
+        return session.get(Project, case.project_id) if case else None
+
+
 class BookingActivities:
     def __init__(self, client: BookingClient, engine: Engine | None = None) -> None:
         self._client = client
@@ -102,3 +114,25 @@ class BookingActivities:
     async def cancel_booking(self, data: CancelBooking) -> CancelBookingResult:
         """Compensation: cancel a booking; cancelling twice is harmless."""
         return await self._client.cancel(data)
+
+    @activity.defn(name="book_desk_price")
+    async def book_desk_price(self, data: DeskCostInput) -> None:
+        """The price a travel desk recorded, booked as the ticket cost under the booking's key
+        (a retry books nothing twice); a price in another currency than the project's is
+        refused, never converted."""
+        if self._engine is None:
+            return
+        project = await asyncio.to_thread(_project_of, self._engine, data.case_id)
+        if project is not None and project.currency != data.currency.upper():
+            raise ApplicationError(
+                f"the price is in {data.currency.upper()}, but project {project.code} keeps its "
+                f"accounts in {project.currency}: record the price in {project.currency} "
+                "(Homeward does not convert currencies)",
+                type=PRICE_CURRENCY_REFUSED, non_retryable=True,
+            )
+        await book_lines_async(self._engine, [CostLine(
+            key=f"{data.key}:ticket", case_id=data.case_id, category=CostCategory.TICKET,
+            amount=data.price, incurred_on=datetime.now(UTC).date(),
+            description=f"tickets for {data.travellers} traveller(s), booking "
+            f"{data.booking_ref}, departure {data.departure_date} (travel desk)",
+        )])

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from activities.authorities import AuthoritiesClient, SimulatedAuthorities
 from activities.authorities_email import EmailAuthorities
 from activities.booking import BookingClient, SimulatedBooking
+from activities.booking_desk import DeskBooking
 from activities.embassy import EmbassyClient, SimulatedEmbassy
 from activities.embassy_email import EmailEmbassy
 from activities.letters import Office
@@ -17,7 +18,7 @@ from activities.partners import PartnersClient, SimulatedPartners, WebhookPartne
 from activities.payments import PaymentsClient, SimulatedPayments
 from activities.simulation import SimulatorConfig
 from activities.smtp import SmtpNotifications
-from core.modes import AuthoritiesMode, EmbassyMode
+from core.modes import AuthoritiesMode, BookingMode, EmbassyMode
 from core.settings import NotificationsMode, PartnersMode, Settings
 from models.external import Authority
 
@@ -79,6 +80,8 @@ def clients_from(settings: Settings, engine: Engine | None = None) -> ExternalCl
         clients.notifications = smtp_from(settings)
     if settings.partners == PartnersMode.WEBHOOK:
         clients.partners = WebhookPartners()
+    if settings.booking == BookingMode.DESK:
+        clients.booking = DeskBooking()
     mailing = (settings.embassy == EmbassyMode.EMAIL, settings.authorities == AuthoritiesMode.EMAIL)
     if any(mailing) and engine is None:
         raise ValueError("the e-mail modes of the embassy and the authorities need the database")

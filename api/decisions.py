@@ -18,11 +18,13 @@ from temporalio.client import (
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.document_requirements import require_documents
+from models.documents import Document, DocumentKind
 from models.enums import Role
 from models.payloads import Actor, CaseState
 from models.users import User
 from workflows.decision import Decision
 from workflows.phases.supervision import ASSIGN
+from workflows.phases.travel_desk import RECORD_DESK_BOOKING
 from workflows.return_case import ReturnCaseWorkflow, workflow_id
 
 log = structlog.get_logger(__name__)
@@ -104,6 +106,21 @@ def _active_caseworker(
         }])
 
 
+def _eticket_of_the_case(
+    session: Session, case_id: str, decision: Decision, fields: dict[str, Any]
+) -> None:
+    document_id = fields.get("eticket_document_id")
+    if document_id is None:
+        return
+    document = session.get(Document, document_id)
+    if document is None or document.case_id != case_id or document.kind != DocumentKind.TICKET:
+        raise HTTPException(status_code=422, detail=[{
+            "loc": ["body", "eticket_document_id"], "type": "value_error",
+            "msg": f"{document_id} is no ticket document of this case: upload the e-ticket "
+                   "first (POST /travel-desk/cases/{case_id}/e-ticket)",
+        }])
+
+
 # What a decision needs that only the database knows, checked before the workflow is asked:
 # raises the HTTPException the caller gets (the web form shows it beside the form).
 Precondition = Callable[[Session, str, Decision, dict[str, Any]], None]
@@ -112,4 +129,5 @@ EVERY_DECISION: tuple[Precondition, ...] = (require_documents,)
 # Checked for one decision (by its update name).
 PRECONDITIONS: dict[str, tuple[Precondition, ...]] = {
     ASSIGN.update: (_active_caseworker,),
+    RECORD_DESK_BOOKING.update: (_eticket_of_the_case,),
 }

@@ -34,12 +34,14 @@ from api.routes import (
     reports,
     supervision,
     timeline,
+    travel_desk,
     ui,
     ui_case_list,
     ui_cases,
     ui_documents,
     ui_notes,
     ui_reports,
+    ui_travel_desk,
     ui_worklists,
     users,
 )
@@ -107,6 +109,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(queue.router, dependencies=guarded)
     app.include_router(supervision.router, dependencies=guarded)
     app.include_router(documents.router, dependencies=guarded)
+    app.include_router(travel_desk.router, dependencies=guarded)
+    app.include_router(travel_desk.uploads, dependencies=guarded)
     # The web interface: same login, same policy; its pages answer errors as HTML.
     app.include_router(ui.router, dependencies=guarded)
     app.include_router(ui_case_list.router, dependencies=guarded)
@@ -115,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ui_cases.router, dependencies=guarded)
     app.include_router(ui_notes.router, dependencies=guarded)
     app.include_router(ui_documents.router, dependencies=guarded)
+    app.include_router(ui_travel_desk.router, dependencies=guarded)
     app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")
     install_page_errors(app)
     return app

@@ -77,11 +77,17 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/ui/cases/{case_id}"): STAFF,
     # Each action is checked again against its decision's declared roles (api/web/catalogue.py).
     # A partner only on the cases handed over to its organisation (PartnerCaseDep).
-    ("POST", "/ui/cases/{case_id}/actions/{action}"): STAFF | AUTHORITIES | {PARTNER},
+    ("POST", "/ui/cases/{case_id}/actions/{action}"): STAFF | AUTHORITIES | {
+        PARTNER, Role.TRAVEL_DESK},
     ("GET", "/ui/partner"): frozenset({PARTNER}),
     ("GET", "/ui/supervision/stuck"): frozenset({SUP}),
     ("POST", "/ui/cases/{case_id}/retry-now"): frozenset({SUP}),
     ("GET", "/ui/departures"): STAFF | {Role.BORDER_GUARD, Role.ESCORT},
+    # The travel desk (HOMEWARD_BOOKING=desk): open booking requests with what it needs to
+    # book (names, dates of birth, passports), its decisions through its page's forms.
+    ("GET", "/travel-desk/requests"): frozenset({Role.TRAVEL_DESK, SUP}),
+    ("GET", "/ui/travel-desk"): frozenset({Role.TRAVEL_DESK}),
+    ("POST", "/travel-desk/cases/{case_id}/e-ticket"): frozenset({Role.TRAVEL_DESK}),
     ("GET", "/ui/reports"): frozenset({SUP, AUDITOR, ADMIN}),
     ("GET", "/ui/reports/download"): frozenset({SUP, AUDITOR, ADMIN}),
     # A case's documents (encrypted at rest): staff; a partner only delivery evidence of the
@@ -117,6 +123,9 @@ PERSONAL_DATA_READS: frozenset[tuple[str, str]] = frozenset({
     # Filenames may name the person ("passport Beridze.pdf").
     ("GET", "/cases/{case_id}/documents"),
     ("GET", "/cases/{case_id}/notes"),
+    # The travel desk's requests name the travellers, with their passports.
+    ("GET", "/travel-desk/requests"),
+    ("GET", "/ui/travel-desk"),
 })
 
 

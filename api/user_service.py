@@ -116,6 +116,8 @@ DEMO_USERS = [
     UserCreate(username="admin", full_name="Ada Admin", role=Role.ADMIN, password=DEMO_PASSWORD),
     UserCreate(username="borderguard", full_name="Border Guard Service", role=Role.BORDER_GUARD,
                password=DEMO_PASSWORD),
+    UserCreate(username="traveldesk", full_name="Tom Travel Desk", role=Role.TRAVEL_DESK,
+               password=DEMO_PASSWORD),
 ]
 
 

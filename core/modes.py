@@ -21,7 +21,7 @@ class AuthoritiesMode(StrEnum):
 
 class BookingMode(StrEnum):
     SIMULATOR = "simulator"
-    DESK = "desk"  # declared, not implemented yet: a travel desk books and records
+    DESK = "desk"  # a travel desk books by hand and records the booking (activities/booking_desk.py)
 
 
 class PaymentsMode(StrEnum):
@@ -32,7 +32,6 @@ class PaymentsMode(StrEnum):
 
 # Modes a setting accepts but no client exists for yet: refused at start, never faked.
 NOT_IMPLEMENTED: list[tuple[str, StrEnum]] = [
-    ("booking", BookingMode.DESK),
     ("payments", PaymentsMode.CASH),
     ("payments", PaymentsMode.BANK_TRANSFER),
 ]

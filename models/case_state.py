@@ -19,6 +19,7 @@ from models.departure import (
     TravelDocuments,
     VulnerabilityStep,
 )
+from models.desk import DeskRequest
 from models.enums import (
     BookingStatus,
     CaseStatus,
@@ -89,6 +90,8 @@ class CaseState(BaseModel):
     documents: TravelDocuments = Field(default_factory=TravelDocuments)
     clearance: Clearance = Field(default_factory=Clearance)
     bookings: list[Booking] = Field(default_factory=list)
+    # A booking the travel desk has been asked for and not recorded yet (HOMEWARD_BOOKING=desk).
+    desk_request: DeskRequest | None = None
     grant: Grant | None = None
     departed_on: date | None = None
     departure_confirmed_by: str | None = None

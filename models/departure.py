@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
+from models.desk import Segment
 from models.enums import BookingStatus, ClearanceKind, DocumentStatus, GrantStatus, StepKind
 from models.policy import GrantLine
 
@@ -89,6 +90,13 @@ class Booking(BaseModel):
     transit_assistance: bool
     requested_on: date
     status: BookingStatus = BookingStatus.BOOKED
+    # Recorded by a travel desk (HOMEWARD_BOOKING=desk): who, the itinerary and the price.
+    booked_by: str | None = None
+    segments: list[Segment] = Field(default_factory=list)
+    price: Decimal | None = None
+    currency: str | None = None
+    eticket_document_id: str | None = None
+    changes: int = 0
 
 
 class Grant(BaseModel):

@@ -54,11 +54,13 @@ class Role(StrEnum):
     MIGRATION_OFFICE = "migration_office"
     ESCORT = "escort"
     EMBASSY_LIAISON = "embassy_liaison"
+    # Books flights by hand (operations staff or a contracted agency), HOMEWARD_BOOKING=desk.
+    TRAVEL_DESK = "travel_desk"
 
 
 # Roles whose tasks are people's decisions in Homeward (queues, SLAs); the others are
 # answers from outside (embassy, authorities) and are chased by deadlines instead.
-HUMAN_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.PARTNER})
+HUMAN_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.PARTNER, Role.TRAVEL_DESK})
 
 
 class Sex(StrEnum):
@@ -255,6 +257,7 @@ class TaskKind(StrEnum):
     DOCUMENT_DECISION = "document_decision"
     CLEARANCE = "clearance"
     BOOK_TRAVEL = "book_travel"
+    DESK_BOOKING = "desk_booking"  # a booking request the travel desk has to book
     CONFIRM_DEPARTURE = "confirm_departure"
     NO_SHOW_DECISION = "no_show_decision"
     APPROVE_GRANT = "approve_grant"

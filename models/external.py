@@ -20,6 +20,8 @@ class Authority(StrEnum):
 EMBASSY_REFUSED = "EmbassyRefused"
 BOOKING_REFUSED = "BookingRefused"
 PAYMENT_DECLINED = "PaymentDeclined"
+# A desk's price in another currency than the project keeps its accounts in.
+PRICE_CURRENCY_REFUSED = "PriceCurrencyRefused"
 # No active reintegration partner serves the country of origin: a caseworker must act.
 NO_PARTNER = "NoPartner"
 
@@ -67,12 +69,15 @@ class BookingRequest(BaseModel):
 
 
 class BookingResult(BaseModel):
-    booking_ref: str
-    flight: str
+    # Empty when ``desk`` is set: the booking is made later, by hand, and recorded by the desk.
+    booking_ref: str = ""
+    flight: str = ""
     departure_date: date
     # What the booking costs, in the project's currency (None: the system quoted nothing).
     ticket_price: Decimal | None = None  # all travellers' tickets together
     escort_price: Decimal | None = None  # the escort's travel, when escorted
+    # HOMEWARD_BOOKING=desk: the request went to the travel desk, whose update completes it.
+    desk: bool = False
 
 
 class CancelBooking(BaseModel):

@@ -156,6 +156,7 @@ DEFAULT_TASK_SLA_HOURS: dict[TaskKind, int] = {
     TaskKind.DOCUMENT_DECISION: 2 * 24,
     TaskKind.CLEARANCE: 10 * 24,
     TaskKind.BOOK_TRAVEL: 5 * 24,
+    TaskKind.DESK_BOOKING: 2 * 24,
     TaskKind.NO_SHOW_DECISION: 24,
     TaskKind.APPROVE_GRANT: 2 * 24,
     TaskKind.RETRY_PAYMENT: 2 * 24,

@@ -21,11 +21,13 @@ from activities.embassy import EmbassyActivities
 from activities.notifications import NotificationActivities
 from activities.partners import PartnerActivities
 from activities.payments import PaymentActivities
+from models.desk import DeskCostInput
 from models.external import (
     BOOKING_REFUSED,
     EMBASSY_REFUSED,
     NO_PARTNER,
     PAYMENT_DECLINED,
+    PRICE_CURRENCY_REFUSED,
     AuthorityNotice,
     AuthorityNoticeResult,
     BookingRequest,
@@ -107,6 +109,10 @@ async def book(data: BookingRequest) -> BookingResult:
 
 async def cancel_booking(data: CancelBooking) -> CancelBookingResult:
     return await _run(BookingActivities.cancel_booking, data)  # type: ignore[no-any-return]
+
+
+async def book_desk_price(data: DeskCostInput) -> None:
+    await _run(BookingActivities.book_desk_price, data, PRICE_CURRENCY_REFUSED)
 
 
 async def pay(data: PaymentRequest) -> PaymentResult:

@@ -151,6 +151,8 @@ def booking(s: CaseState, data: inputs.RequestBookingInput, today: date) -> None
     stage(s, Stage.TRAVEL, "request a booking")
     if s.active_booking is not None:
         raise rules.refuse(f"booking {s.active_booking.booking_ref} is still active")
+    if s.desk_request is not None:
+        raise rules.refuse(f"the travel desk is booking for {s.desk_request.departure_date}")
     departure_date(s, today, data.departure_date)
     if rules.escort_required(s) and not data.escort:
         raise rules.refuse("an escort is required for this household (escort decision)")

@@ -35,7 +35,7 @@ from models.external import (
     WithdrawDocumentRequest,
 )
 from models.payloads import Booking
-from workflows import calls, rules
+from workflows import calls, desk, rules
 from workflows.run import CaseRun
 
 
@@ -103,7 +103,8 @@ async def enter_clearance(case: CaseRun) -> None:
 
 
 async def book(case: CaseRun, departure: date, escort: bool, transit: bool) -> None:
-    """Book the travel; a refusal by the booking system refuses the decision that asked."""
+    """Book the travel; a refusal by the booking system refuses the decision that asked.
+    With a travel desk the booking is only requested: the desk records it later."""
     state = case.state
     case.require_consent()
     request = BookingRequest(
@@ -120,6 +121,10 @@ async def book(case: CaseRun, departure: date, escort: bool, transit: bool) -> N
     if result is None:
         case.call_outcome("booking refused", reason=reason)
         raise rules.refuse(f"the booking system refused: {reason}")
+    desk.withdraw_request(case, "a new booking was requested")
+    if result.desk:
+        desk.open_request(case, request)
+        return
     case.call_outcome(f"travel booked for {result.departure_date}", booking_ref=result.booking_ref)
     state.bookings.append(
         Booking(
@@ -139,6 +144,9 @@ async def cancel_booking(case: CaseRun, booking: Booking) -> None:
     )
     booking.status = BookingStatus.CANCELLED
     case.call_outcome("booking cancelled", booking_ref=booking.booking_ref)
+    by_hand = desk.cancelled_by_the_case(booking)
+    if by_hand is not None:
+        await notify(case, *by_hand)
 
 
 async def pay_grant(case: CaseRun) -> None:
@@ -166,6 +174,7 @@ async def pay_grant(case: CaseRun) -> None:
 async def close_with_compensation(case: CaseRun, reason: ClosureReason, note: str) -> None:
     """Undo what was set in motion, newest first, then close the case."""
     state = case.state
+    desk.withdraw_request(case, "the case is closed")
     booking = state.active_booking
     if booking is not None:
         await cancel_booking(case, booking)

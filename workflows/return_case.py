@@ -17,7 +17,9 @@ with workflow.unsafe.imports_passed_through():
     # Not "from workflows import calls, ...": the sandbox would load those modules afresh
     # for every workflow run (~25 ms each time) instead of passing them through.
     import models.decisions as inputs
+    import models.desk as desk_inputs
     import workflows.checks as checks  # noqa: PLR0402
+    import workflows.desk as desk  # noqa: PLR0402
     import workflows.loop as loop  # noqa: PLR0402
     import workflows.patches as patches  # noqa: PLR0402
     import workflows.phases as phases  # noqa: PLR0402
@@ -180,6 +182,33 @@ class ReturnCaseWorkflow(AfterDepartureUpdates):
     @decide_no_show.validator
     def _validate_no_show(self, data: inputs.NoShowDecisionInput) -> None:
         phases.travel.DECIDE_NO_SHOW.validate(self._case.state, data, self._case.today())
+
+    # The travel desk (HOMEWARD_BOOKING=desk) answers by updates: activities/booking_desk.py.
+    @workflow.update
+    async def record_desk_booking(self, data: desk_inputs.RecordDeskBookingInput) -> CaseState:
+        async with self._lock:
+            self._validate_desk_booking(data)  # again: the price is booked first
+            return await desk.record_booking(self._case, data)
+
+    @record_desk_booking.validator
+    def _validate_desk_booking(self, data: desk_inputs.RecordDeskBookingInput) -> None:
+        phases.travel_desk.RECORD_DESK_BOOKING.validate(self._case.state, data, self._case.today())
+
+    @workflow.update
+    async def change_desk_booking(self, data: desk_inputs.ChangeDeskBookingInput) -> CaseState:
+        return desk.change_booking(self._case, data)
+
+    @change_desk_booking.validator
+    def _validate_desk_change(self, data: desk_inputs.ChangeDeskBookingInput) -> None:
+        phases.travel_desk.CHANGE_DESK_BOOKING.validate(self._case.state, data, self._case.today())
+
+    @workflow.update
+    async def cancel_desk_booking(self, data: desk_inputs.CancelDeskBookingInput) -> CaseState:
+        return desk.cancel_booking(self._case, data)
+
+    @cancel_desk_booking.validator
+    def _validate_desk_cancel(self, data: desk_inputs.CancelDeskBookingInput) -> None:
+        phases.travel_desk.CANCEL_DESK_BOOKING.validate(self._case.state, data, self._case.today())
 
     @workflow.update
     async def propose_grant(self, data: inputs.ProposeGrantInput) -> CaseState:

@@ -117,8 +117,17 @@ def _clearance(state: CaseState) -> Open | None:
 
 
 def _book(state: CaseState) -> Open | None:
-    if state.stage == Stage.TRAVEL and state.active_booking is None:
+    if state.stage == Stage.TRAVEL and state.active_booking is None and not state.desk_request:
         return Open(Role.CASEWORKER, "book the travel", "the travel booking")
+    return None
+
+
+def _desk_booking(state: CaseState) -> Open | None:
+    request = state.desk_request
+    if request is not None:
+        escort = ", with an escort" if request.escort else ""
+        return Open(Role.TRAVEL_DESK, f"book the travel for {request.departure_date}{escort}",
+                    f"the travel desk's booking for {request.departure_date}")
     return None
 
 
@@ -195,6 +204,7 @@ RULES: dict[TaskKind, Rule] = {
     TaskKind.DOCUMENT_DECISION: _document_decision,
     TaskKind.CLEARANCE: _clearance,
     TaskKind.BOOK_TRAVEL: _book,
+    TaskKind.DESK_BOOKING: _desk_booking,
     TaskKind.CONFIRM_DEPARTURE: _departure,
     TaskKind.NO_SHOW_DECISION: _no_show,
     TaskKind.APPROVE_GRANT: _approve_grant,

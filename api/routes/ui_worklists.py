@@ -35,7 +35,7 @@ async def departures(
     return await departures_page(request, session, client, user)
 
 
-async def _with_live_states(
+async def with_live_states(
     client: Any, user: Any, rows: list[Any], session: Any
 ) -> tuple[list[dict[str, Any]], date]:
     """Each case with its workflow's live state and the actions the user may take on it now
@@ -54,7 +54,7 @@ async def departures_page(
     request: Request, session: Any, client: Any, user: Any,
     form_state: dict[str, Any] | None = None, status: int = 200,
 ) -> Response:
-    items, today = await _with_live_states(client, user, queries.booked(session), session)
+    items, today = await with_live_states(client, user, queries.booked(session), session)
     for item in items:
         item["offered"] = [a for a in item["offered"] if a.action.key == "departure"]
     return render(request, "departures.html", {
@@ -76,7 +76,7 @@ async def partner_page(
     form_state: dict[str, Any] | None = None, status: int = 200,
 ) -> Response:
     rows = queries.handed_over_to(session, user.partner_org)
-    items, today = await _with_live_states(client, user, rows, session)
+    items, today = await with_live_states(client, user, rows, session)
     for item in items:
         item["view"] = ReintegrationView.of(item["state"]) if item["state"] else None
     add_evidence_views(request.app.state.engine, items, actor_of(user),

@@ -25,6 +25,7 @@ MENU: list[tuple[str, str]] = [
     ("Cases", "/ui/cases"),
     ("New case", "/ui/cases/new"),
     ("Departures", "/ui/departures"),
+    ("Travel desk", "/ui/travel-desk"),
     ("My cases", "/ui/partner"),
     ("Stuck cases", "/ui/supervision/stuck"),
     ("Reports", "/ui/reports"),

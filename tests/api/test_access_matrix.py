@@ -19,9 +19,9 @@ from models.enums import Role
 from models.users import User
 
 C, S, P, A, AD = "caseworker", "supervisor", "partner", "auditor", "admin"
-BG = "borderguard"
+BG, TD = "borderguard", "traveldesk"
 STAFF = {C, S}
-ANYONE_SIGNED_IN = {C, S, P, A, AD, BG}
+ANYONE_SIGNED_IN = {C, S, P, A, AD, BG, TD}
 
 EXPECTED: dict[tuple[str, str], set[str] | None] = {  # None: public
     ("GET", "/health"): None,
@@ -51,6 +51,11 @@ EXPECTED: dict[tuple[str, str], set[str] | None] = {  # None: public
     ("POST", "/cases/{case_id}/bookings"): STAFF,
     ("POST", "/cases/{case_id}/departure"): {BG},
     ("POST", "/cases/{case_id}/no-show/decision"): STAFF,
+    ("POST", "/cases/{case_id}/travel-desk/booking"): {TD},
+    ("POST", "/cases/{case_id}/travel-desk/change"): {TD},
+    ("POST", "/cases/{case_id}/travel-desk/cancellation"): {TD},
+    ("GET", "/travel-desk/requests"): {TD, S},
+    ("POST", "/travel-desk/cases/{case_id}/e-ticket"): {TD},
     ("GET", "/cases/{case_id}/timeline"): STAFF | {A},
     ("GET", "/notifications"): ANYONE_SIGNED_IN,
     ("POST", "/notifications/{notification_id}/read"): ANYONE_SIGNED_IN,
@@ -108,11 +113,12 @@ EXPECTED: dict[tuple[str, str], set[str] | None] = {  # None: public
     ("GET", "/ui/cases/new"): STAFF,
     ("POST", "/ui/cases/new"): STAFF,
     ("GET", "/ui/cases/{case_id}"): STAFF,
-    ("POST", "/ui/cases/{case_id}/actions/{action}"): STAFF | {BG, P},
+    ("POST", "/ui/cases/{case_id}/actions/{action}"): STAFF | {BG, P, TD},
     ("GET", "/ui/partner"): {P},
     ("GET", "/ui/supervision/stuck"): {S},
     ("POST", "/ui/cases/{case_id}/retry-now"): {S},
     ("GET", "/ui/departures"): STAFF | {BG},
+    ("GET", "/ui/travel-desk"): {TD},
     ("GET", "/ui/reports"): {S, A, AD},
     ("GET", "/ui/reports/download"): {S, A, AD},
     ("POST", "/cases/{case_id}/documents"): STAFF | {P},
@@ -190,4 +196,4 @@ async def test_route_role_matrix(
 
 
 def test_roles_in_the_table_are_real() -> None:
-    assert {u.value for u in Role} >= {C, S, P, A, AD, "border_guard"}
+    assert {u.value for u in Role} >= {C, S, P, A, AD, "border_guard", "travel_desk"}

@@ -45,12 +45,17 @@ def test_a_training_installation_may_run_simulators_in_production() -> None:
 
 
 @pytest.mark.parametrize(("system", "mode"), [
-    ("booking", "desk"), ("payments", "cash"), ("payments", "bank_transfer"),
+    ("payments", "cash"), ("payments", "bank_transfer"),
 ])
 def test_declared_modes_without_a_client_are_refused(system: str, mode: str) -> None:
     with pytest.raises(ValidationError, match=f"HOMEWARD_{system.upper()}={mode} is not "
                        "implemented yet"):
         settings(**{system: mode})
+
+
+def test_booking_by_a_travel_desk_runs_and_is_not_simulated() -> None:
+    desk = settings(**PRODUCTION, **REAL, booking="desk", allow_simulators=True)
+    assert desk.simulated_systems == ["payments"]
 
 
 def test_mailing_modes_need_smtp_and_addresses() -> None:
@@ -65,3 +70,10 @@ def test_authority_addresses_are_comma_separated_in_the_environment(
 ) -> None:
     monkeypatch.setenv("HOMEWARD_BORDER_GUARD_EMAILS", "a@border.test, b@border.test")
     assert settings().border_guard_emails == ["a@border.test", "b@border.test"]
+
+
+def test_the_desk_mode_wires_the_travel_desk_client() -> None:
+    from activities.booking_desk import DeskBooking
+    from activities.clients import clients_from
+
+    assert isinstance(clients_from(settings(booking="desk")).booking, DeskBooking)

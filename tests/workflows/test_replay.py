@@ -35,6 +35,9 @@ def test_histories_are_recorded() -> None:
         "from_arrival_through_three_visits_to_closure_with_the_score-one-write",
         # Recorded before the case workflow's mixins became collaborators (issue 18).
         "a_paid_grant_and_a_handover_lead_into_monitoring",
+        # Booking by a travel desk (HOMEWARD_BOOKING=desk): its updates and the withdrawal.
+        "a_travel_desk_books_and_the_household_departs",
+        "closing_the_case_withdraws_the_open_request",
     ):
         assert scenario in names
 

@@ -17,6 +17,7 @@ from workflows.phases import (
     reintegration,
     supervision,
     travel,
+    travel_desk,
     vulnerability,
 )
 
@@ -28,6 +29,7 @@ PHASES: dict[str, tuple[Decision, ...]] = {
     "travel documents": documents.DECISIONS,
     "grant": grant.DECISIONS,
     "travel": travel.DECISIONS,
+    "travel desk": travel_desk.DECISIONS,
     "arrival": arrival.DECISIONS,
     "reintegration": reintegration.DECISIONS,
     "monitoring": monitoring.DECISIONS,

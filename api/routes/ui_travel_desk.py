@@ -1,0 +1,58 @@
+"""The travel desk's page: open booking requests, the longest waiting first, each with what
+is needed to book it and the form to record the booking; below, the bookings it made that
+can still change or be cancelled."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+
+from api.auth import CurrentUser
+from api.deps import SessionDep, TemporalDep
+from api.routes.ui_worklists import with_live_states
+from api.travel_desk import open_request_rows, travellers
+from api.web import queries
+from api.web.templating import render
+
+router = APIRouter(prefix="/ui", tags=["web"], include_in_schema=False)
+
+FORMS = {"desk-booking", "desk-change", "desk-cancel"}
+
+
+@router.get("/travel-desk")
+async def travel_desk(
+    request: Request, session: SessionDep, client: TemporalDep, user: CurrentUser
+) -> Response:
+    """Booking requests to book, and the desk's bookings before departure."""
+    return await travel_desk_page(request, session, client, user)
+
+
+async def travel_desk_page(
+    request: Request, session: Any, client: Any, user: Any,
+    form_state: dict[str, Any] | None = None, status: int = 200,
+) -> Response:
+    rows = open_request_rows(session)
+    waiting = {case.id for _, case in rows}
+    booked = [c for c in queries.booked(session) if c.id not in waiting]
+    cases = [case for _, case in rows] + booked
+    people = travellers(session, [c.id for c in cases])
+    since = {case.id: task.since for task, case in rows}
+    items, today = await with_live_states(client, user, cases, session)
+    requests, bookings = [], []
+    for item in items:
+        # The live state decides (the projection of a decision just taken may lag behind it).
+        state, case = item["state"], item["case"]
+        item["offered"] = [a for a in item["offered"] if a.action.key in FORMS]
+        item["people"], item["since"] = people.get(case.id, []), since.get(case.id)
+        booking = state.active_booking if state is not None else None
+        if state is not None and state.desk_request is not None:
+            requests.append(item)
+        elif booking is not None and booking.booked_by is not None:
+            bookings.append(item)
+        elif state is None and case.id in waiting:
+            requests.append(item)
+    return render(request, "travel_desk.html", {
+        "requests": requests, "bookings": bookings, "form_state": form_state or {},
+        "today": today,
+    }, status)
