@@ -155,6 +155,8 @@ async def test_a_change_and_a_cancellation_through_the_api(desk_api: httpx.Async
 async def test_the_e_ticket_is_a_ticket_document_of_the_case(desk_api: httpx.AsyncClient) -> None:
     departure = date.today() + timedelta(days=40)
     case_id = await case_with_a_desk_request(desk_api, departure)
+    # As the desk works: from its list, which shows the request once it is projected.
+    assert len(await requests_once_projected(desk_api, 1)) == 1
     r = await desk_api.post(f"/travel-desk/cases/{case_id}/e-ticket", headers=DESK,
                             files={"file": ("ticket.pdf", b"%PDF-1.7\n e-ticket", "application/pdf")})
     assert r.status_code == 201, r.text
