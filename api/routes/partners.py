@@ -15,15 +15,8 @@ router = APIRouter(tags=["partners"])
 
 
 def public(p: Partner) -> PartnerPublic:
-    return PartnerPublic(
-        id=p.id,
-        organisation=p.organisation,
-        country=p.country,
-        contact_email=p.contact_email,
-        webhook_url=p.webhook_url,
-        has_webhook_secret=bool(p.webhook_secret),
-        active=p.active,
-    )
+    shown = set(PartnerPublic.model_fields) - {"has_webhook_secret"}
+    return PartnerPublic(**p.model_dump(include=shown), has_webhook_secret=bool(p.webhook_secret))
 
 
 @router.get("/partners", response_model=list[PartnerPublic])
@@ -82,15 +75,8 @@ def my_partner_cases(
         .offset(offset)
         .limit(limit)
     )
+    shown = set(PartnerCase.model_fields) - {"case_id"}
     return [
-        PartnerCase(
-            case_id=c.id,
-            reference=c.reference,
-            country_of_origin=c.country_of_origin,
-            destination_city=c.destination_city,
-            stage=c.stage,
-            departure_date=c.departure_date,
-            awaiting=c.awaiting,
-        )
+        PartnerCase(case_id=c.id, **c.model_dump(include=shown))
         for c in session.exec(query).all()
     ]
