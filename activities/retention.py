@@ -12,6 +12,7 @@ from temporalio import activity
 
 from models.enums import CaseStatus
 from models.notes import CaseNote
+from models.person_changes import PersonChange
 from models.privacy import ANONYMISED, Anonymisation, RetentionInput, RetentionResult
 from models.tables import Case, HouseholdMember
 
@@ -24,7 +25,7 @@ class RetentionActivities:
 
     @activity.defn(name="anonymise_closed_cases")
     def anonymise_closed_cases(self, data: RetentionInput) -> RetentionResult:
-        """Names, document numbers and the text of notes go; sex, nationality, birth year,
+        """Names, document numbers, the text of notes and the values of corrections go; sex, nationality, birth year,
         vulnerabilities, every case fact and who wrote a note when stay, so reports still
         count the case. Idempotent: done cases are marked and skipped."""
         cutoff = datetime.now(UTC) - timedelta(days=data.retention_days)
@@ -52,6 +53,12 @@ class RetentionActivities:
                 session.execute(
                     update(CaseNote).where(col(CaseNote.case_id) == case_id)
                     .values(text=ANONYMISED)
+                )
+                # Corrected names, dates and numbers are the person's data too; which field
+                # changed, who changed it and when stay.
+                session.execute(
+                    update(PersonChange).where(col(PersonChange.case_id) == case_id)
+                    .values(old_value=None, new_value=None, reason=ANONYMISED)
                 )
                 session.add(Anonymisation(case_id=case_id, members=len(members)))
                 done.append(case_id)

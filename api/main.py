@@ -23,6 +23,7 @@ from api.routes import (
     documents,
     embassies,
     health,
+    household,
     imports,
     notes,
     notifications,
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(decisions.router, dependencies=guarded)
     app.include_router(privacy.router, dependencies=guarded)
     app.include_router(notes.router, dependencies=guarded)
+    app.include_router(household.router, dependencies=guarded)
     app.include_router(timeline.router, dependencies=guarded)
     app.include_router(notifications.router, dependencies=guarded)
     app.include_router(codec.router, dependencies=guarded)

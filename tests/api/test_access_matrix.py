@@ -127,6 +127,11 @@ EXPECTED: dict[tuple[str, str], set[str] | None] = {  # None: public
     ("PATCH", "/cases/{case_id}/notes/{note_id}"): STAFF,
     ("POST", "/ui/cases/{case_id}/notes"): STAFF,
     ("POST", "/ui/cases/{case_id}/notes/{note_id}"): STAFF,
+    ("POST", "/cases/{case_id}/findings"): STAFF,
+    ("POST", "/cases/{case_id}/people"): STAFF,
+    ("PATCH", "/cases/{case_id}/people/{member_id}"): STAFF,
+    ("POST", "/cases/{case_id}/people/{member_id}/removal"): STAFF,
+    ("GET", "/cases/{case_id}/people/{member_id}/changes"): STAFF,
 }
 
 
