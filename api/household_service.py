@@ -58,7 +58,7 @@ def shown(value: Any) -> str | None:
     return str(getattr(value, "value", value))
 
 
-def _member(session: Session, case: Case, member_id: str) -> HouseholdMember:
+def member_of(session: Session, case: Case, member_id: str) -> HouseholdMember:
     member = session.get(HouseholdMember, member_id)
     if member is None or member.case_id != case.id:
         raise HTTPException(status_code=404, detail="no such person on this case")
@@ -107,7 +107,7 @@ async def correct_person(engine: Engine, client: Client, case: Case, member_id: 
 
     def read() -> tuple[dict[str, tuple[Any, Any]], Traveller, Traveller]:
         with Session(engine) as session:
-            member = _member(session, case, member_id)
+            member = member_of(session, case, member_id)
             if member.removed_at is not None:
                 raise HTTPException(status_code=409, detail="this person left the household")
             changed = _changed(member, data)
@@ -123,7 +123,7 @@ async def correct_person(engine: Engine, client: Client, case: Case, member_id: 
 
     def write() -> HouseholdMember:
         with Session(engine) as session, write_transaction(session):
-            member = _member(session, case, member_id)
+            member = member_of(session, case, member_id)
             if any(getattr(member, k) != old for k, (old, _) in changed.items()):
                 # Someone else corrected it meanwhile: theirs stands, this one is not applied.
                 raise HTTPException(status_code=409, detail=(
@@ -185,7 +185,7 @@ async def remove_member(engine: Engine, client: Client, case: Case, member_id: s
 
     def read() -> None:
         with Session(engine) as session:
-            _member(session, case, member_id)
+            member_of(session, case, member_id)
 
     await run_in_threadpool(read)
     await decide(client, case.id, ReturnCaseWorkflow.remove_traveller,
@@ -193,7 +193,7 @@ async def remove_member(engine: Engine, client: Client, case: Case, member_id: s
 
     def write() -> HouseholdMember:
         with Session(engine) as session, write_transaction(session):
-            member = _member(session, case, member_id)
+            member = member_of(session, case, member_id)
             if member.removed_at is None:
                 member.removed_at, member.removal_reason = datetime.now(UTC), reason
                 session.add(member)

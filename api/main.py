@@ -38,6 +38,7 @@ from api.routes import (
     ui,
     ui_case_list,
     ui_cases,
+    ui_household,
     ui_notes,
     ui_reports,
     ui_worklists,
@@ -115,6 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ui_reports.router, dependencies=guarded)
     app.include_router(ui_cases.router, dependencies=guarded)
     app.include_router(ui_notes.router, dependencies=guarded)
+    app.include_router(ui_household.router, dependencies=guarded)
     app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")
     install_page_errors(app)
     return app

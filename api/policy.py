@@ -105,6 +105,9 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("PATCH", "/cases/{case_id}/people/{member_id}"): STAFF,
     ("POST", "/cases/{case_id}/people/{member_id}/removal"): STAFF,
     ("GET", "/cases/{case_id}/people/{member_id}/changes"): STAFF,
+    ("POST", "/ui/cases/{case_id}/people"): STAFF,
+    ("POST", "/ui/cases/{case_id}/people/{member_id}"): STAFF,
+    ("POST", "/ui/cases/{case_id}/people/{member_id}/removal"): STAFF,
 }
 
 # Reads of a case's personal data: each one is written to the audit trail.

@@ -132,6 +132,9 @@ EXPECTED: dict[tuple[str, str], set[str] | None] = {  # None: public
     ("PATCH", "/cases/{case_id}/people/{member_id}"): STAFF,
     ("POST", "/cases/{case_id}/people/{member_id}/removal"): STAFF,
     ("GET", "/cases/{case_id}/people/{member_id}/changes"): STAFF,
+    ("POST", "/ui/cases/{case_id}/people"): STAFF,
+    ("POST", "/ui/cases/{case_id}/people/{member_id}"): STAFF,
+    ("POST", "/ui/cases/{case_id}/people/{member_id}/removal"): STAFF,
 }
 
 
