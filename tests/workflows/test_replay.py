@@ -35,6 +35,10 @@ def test_histories_are_recorded() -> None:
         "from_arrival_through_three_visits_to_closure_with_the_score-one-write",
         # Recorded before the case workflow's mixins became collaborators (issue 18).
         "a_paid_grant_and_a_handover_lead_into_monitoring",
+        # Later findings, corrections, members joining and leaving (issue 20).
+        "trafficking_found_after_the_second_counselling_blocks_departure",
+        "a_withdrawn_finding_closes_its_steps_and_only_a_proposed_grant_follows",
+        "a_corrected_date_of_birth_making_the_principal_a_minor_adds_the_minors_steps",
     ):
         assert scenario in names
 
