@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from models.payloads import CaseState
 from models.schemas import CasePublic, HouseholdMemberPublic
+from models.schemas_changes import PersonChangePublic
 from models.schemas_notes import NotePublic
 from models.schemas_users import AuditEntryPublic
 
@@ -26,4 +27,8 @@ class SubjectAccessExport(BaseModel):
     audit: list[AuditEntryPublic] = Field(description="Who did or read what on the case")
     notes: list[NotePublic] = Field(
         default_factory=list, description="Every note on the case, restricted ones too, oldest first"
+    )
+    changes: list[PersonChangePublic] = Field(
+        default_factory=list,
+        description="Corrections to this person's data (old and new values), joining, leaving",
     )

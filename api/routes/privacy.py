@@ -8,11 +8,13 @@ from fastapi import APIRouter, HTTPException, Request
 from sqlmodel import col, func, select
 
 from api.deps import CaseDep, SessionDep, SettingsDep, TemporalDep
+from api.household_service import changes as household_changes
 from api.live import LiveStateUnavailable, read_live_state
 from api.notes import every_note
 from models.payloads import CaseState
 from models.privacy import Anonymisation
 from models.schemas import CasePublic, HouseholdMemberPublic
+from models.schemas_changes import PersonChangePublic
 from models.schemas_privacy import SubjectAccessExport
 from models.schemas_users import AuditEntriesPublic, AuditEntryPublic
 from models.tables import Case, HouseholdMember
@@ -55,6 +57,7 @@ async def subject_access_export(
     anonymised = session.get(Anonymisation, case.id)
     audit = _case_audit(session, case.id)
     notes = every_note(session, case.id, settings.note_edit_minutes)
+    changes = [PersonChangePublic(**c) for c in household_changes(session, case.id, member_id)]
     session.close()  # hold no connection while awaiting Temporal
     state: CaseState | None = None
     try:
@@ -70,4 +73,5 @@ async def subject_access_export(
         anonymised_at=anonymised.anonymised_at if anonymised else None,
         audit=audit,
         notes=notes,
+        changes=changes,
     )

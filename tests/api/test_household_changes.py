@@ -75,6 +75,10 @@ async def test_a_corrected_name_is_kept_in_the_history_audited_and_found(
     assert ("PATCH /cases/{case_id}/people/{member_id}", "caseworker", "success") in actions
     assert ("GET /cases/{case_id}/people/{member_id}/changes", "caseworker", "success") in actions
 
+    export = (await api.get(f"/people/{member_id}/export", headers=bearer("admin"))).json()
+    assert [(c["field"], c["old_value"], c["new_value"]) for c in export["changes"]] == [
+        ("family_name", "Bredize", "Beridze")]
+
     found = (await api.get("/cases", params={"person": "Beridze Giorgi"})).json()
     assert case_id in [c["id"] for c in found["data"]]
     gone = (await api.get("/cases", params={"person": "Bredize"})).json()
