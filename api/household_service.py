@@ -157,8 +157,13 @@ async def add_member(engine: Engine, client: Client, case: Case, data: MemberJoi
             "vulnerabilities": [v.value for v in data.vulnerabilities]},
     )
     traveller = traveller_of(row, case.created_at.date())
-    await decide(client, case.id, ReturnCaseWorkflow.add_traveller,
-                 AddTravellerInput(actor=actor, traveller=traveller, reason=data.reason))
+    state = await decide(client, case.id, ReturnCaseWorkflow.add_traveller,
+                         AddTravellerInput(actor=actor, traveller=traveller, reason=data.reason))
+    # The flags as the workflow derived them (a minor alone becomes unaccompanied): its
+    # projection may run before this row exists, so the row takes them from its answer.
+    joined = next((m for m in state.household if m.member_id == member_id), None)
+    if joined is not None:
+        row.vulnerabilities = [v.value for v in joined.vulnerabilities]
 
     def write() -> HouseholdMember:
         with Session(engine) as session, write_transaction(session):
