@@ -80,8 +80,7 @@ async def test_case_page_offers_only_valid_decisions_and_shows_the_workflows_ref
     page = await cw.get(url)
     assert page.status_code == 200
     offered = re.findall(r'data-action="([a-z-]+)"', page.text)
-    # Intake: no completion before counselling; a later finding may come up at any session.
-    assert offered == ["counselling", "finding", "closure-proposal"]
+    assert offered == ["counselling", "finding", "closure-proposal"]  # no completion yet
     token = csrf_of(page.text)
 
     # Sent anyway: the workflow refuses and its reason is on the page.
