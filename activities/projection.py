@@ -15,7 +15,7 @@ from activities.timeline import insert_ignoring_duplicates, timeline_rows
 from core.db import write_transaction
 from models.enums import HUMAN_ROLES, CaseStatus
 from models.payloads import ProjectCaseInput, ProjectCaseResult
-from models.tables import Case
+from models.tables import Case, HouseholdMember
 from models.tasks import CaseDeadline, CaseTask
 from models.timeline import TimelineEntry
 
@@ -88,6 +88,7 @@ class ProjectionActivities:
         )
         if result.rowcount:
             replace_work_items(session, data)
+            write_vulnerabilities(session, data)
             refresh_due_columns(session, [data.case_id])
         session.commit()
         if result.rowcount:
@@ -98,6 +99,19 @@ class ProjectionActivities:
                 f"case {data.case_id} has no record", type="CaseRecordMissing"
             )
         return ProjectCaseResult(applied=False)
+
+
+def write_vulnerabilities(session: Session, data: ProjectCaseInput) -> None:
+    """After a later finding, each travelling member's flags as the workflow holds them (read
+    by reports and the case list's vulnerability filter). Under the version guard, so an
+    older projection arriving late never brings back a withdrawn flag."""
+    for member_id, flags in (data.household_vulnerabilities or {}).items():
+        session.exec(  # type: ignore[call-overload]
+            update(HouseholdMember)
+            .where(col(HouseholdMember.id) == member_id)
+            .where(col(HouseholdMember.case_id) == data.case_id)
+            .values(vulnerabilities=flags)
+        )
 
 
 def replace_work_items(session: Session, data: ProjectCaseInput) -> None:

@@ -14,6 +14,7 @@ from core.storage import ObjectStore
 from models.documents import Document, DocumentVersion
 from models.enums import CaseStatus
 from models.notes import CaseNote
+from models.person_changes import PersonChange
 from models.privacy import ANONYMISED, Anonymisation, RetentionInput, RetentionResult
 from models.tables import Case, HouseholdMember
 
@@ -27,9 +28,10 @@ class RetentionActivities:
 
     @activity.defn(name="anonymise_closed_cases")
     def anonymise_closed_cases(self, data: RetentionInput) -> RetentionResult:
-        """Names, document numbers, uploaded documents and the text of notes go; sex,
-        nationality, birth year, vulnerabilities, every case fact and who wrote a note when
-        stay, so reports still count the case. Idempotent: done cases are marked and skipped."""
+        """Names, document numbers, uploaded documents, the text of notes and the values of
+        corrections go; sex, nationality, birth year, vulnerabilities, every case fact and who
+        wrote a note or changed a field when stay, so reports still count the case.
+        Idempotent: done cases are marked and skipped."""
         cutoff = datetime.now(UTC) - timedelta(days=data.retention_days)
         done: list[str] = []
         files = 0
@@ -58,6 +60,12 @@ class RetentionActivities:
                     .values(text=ANONYMISED)
                 )
                 files += delete_documents(session, self._store, case_id)
+                # Corrected names, dates and numbers are the person's data too; which field
+                # changed, who changed it and when stay.
+                session.execute(
+                    update(PersonChange).where(col(PersonChange.case_id) == case_id)
+                    .values(old_value=None, new_value=None, reason=ANONYMISED)
+                )
                 session.add(Anonymisation(case_id=case_id, members=len(members)))
                 done.append(case_id)
             session.commit()

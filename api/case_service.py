@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 import structlog
 from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
@@ -135,20 +135,24 @@ def travellers(session: Session, case_id: str, today: date) -> list[Traveller]:
     rows = session.exec(
         select(HouseholdMember)
         .where(HouseholdMember.case_id == case_id)
+        .where(col(HouseholdMember.removed_at).is_(None))
         .order_by(HouseholdMember.position)  # type: ignore[arg-type]
     ).all()
-    return [
-        Traveller(
-            member_id=m.id,
-            relationship=m.relationship,
-            sex=m.sex,
-            is_minor=age_on(m.date_of_birth, today) < ADULT_AGE,
-            nationality=m.nationality,
-            vulnerabilities=[Vulnerability(v) for v in m.vulnerabilities],
-            passport_valid_until=m.passport_valid_until,
-        )
-        for m in rows
-    ]
+    return [traveller_of(m, today) for m in rows]
+
+
+def traveller_of(m: HouseholdMember, today: date) -> Traveller:
+    """One person as the workflow sees them; a minor by their age on ``today`` (the day the
+    case was opened, for a correction or a member joining later too: one rule per case)."""
+    return Traveller(
+        member_id=m.id,
+        relationship=m.relationship,
+        sex=m.sex,
+        is_minor=age_on(m.date_of_birth, today) < ADULT_AGE,
+        nationality=m.nationality,
+        vulnerabilities=[Vulnerability(v) for v in m.vulnerabilities],
+        passport_valid_until=m.passport_valid_until,
+    )
 
 
 def with_sla_overrides(policy: CasePolicy, settings: Settings | None) -> CasePolicy:

@@ -23,6 +23,7 @@ from api.routes import (
     documents,
     embassies,
     health,
+    household,
     imports,
     notes,
     notifications,
@@ -39,6 +40,7 @@ from api.routes import (
     ui_case_list,
     ui_cases,
     ui_documents,
+    ui_household,
     ui_notes,
     ui_reports,
     ui_travel_desk,
@@ -93,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(decisions.router, dependencies=guarded)
     app.include_router(privacy.router, dependencies=guarded)
     app.include_router(notes.router, dependencies=guarded)
+    app.include_router(household.router, dependencies=guarded)
     app.include_router(timeline.router, dependencies=guarded)
     app.include_router(notifications.router, dependencies=guarded)
     app.include_router(codec.router, dependencies=guarded)
@@ -120,6 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ui_notes.router, dependencies=guarded)
     app.include_router(ui_documents.router, dependencies=guarded)
     app.include_router(ui_travel_desk.router, dependencies=guarded)
+    app.include_router(ui_household.router, dependencies=guarded)
     app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")
     install_page_errors(app)
     return app

@@ -110,6 +110,14 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("PATCH", "/cases/{case_id}/notes/{note_id}"): STAFF,
     ("POST", "/ui/cases/{case_id}/notes"): STAFF,
     ("POST", "/ui/cases/{case_id}/notes/{note_id}"): STAFF,
+    # A case's people after intake: corrections (with their history), joining, leaving.
+    ("POST", "/cases/{case_id}/people"): STAFF,
+    ("PATCH", "/cases/{case_id}/people/{member_id}"): STAFF,
+    ("POST", "/cases/{case_id}/people/{member_id}/removal"): STAFF,
+    ("GET", "/cases/{case_id}/people/{member_id}/changes"): STAFF,
+    ("POST", "/ui/cases/{case_id}/people"): STAFF,
+    ("POST", "/ui/cases/{case_id}/people/{member_id}"): STAFF,
+    ("POST", "/ui/cases/{case_id}/people/{member_id}/removal"): STAFF,
 }
 
 # Reads of a case's personal data: each one is written to the audit trail.
@@ -126,6 +134,8 @@ PERSONAL_DATA_READS: frozenset[tuple[str, str]] = frozenset({
     # The travel desk's requests name the travellers, with their passports.
     ("GET", "/travel-desk/requests"),
     ("GET", "/ui/travel-desk"),
+    # Old and new values of corrected names, dates of birth, passport numbers.
+    ("GET", "/cases/{case_id}/people/{member_id}/changes"),
 })
 
 

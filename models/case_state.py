@@ -87,6 +87,9 @@ class CaseState(BaseModel):
     eligibility: Eligibility | None = None
     consent: Consent | None = None
     steps: list[VulnerabilityStep] = Field(default_factory=list)
+    # A later finding changed a member's vulnerabilities: the next projection writes the
+    # household's flags to the database, then clears this (a retried write converges).
+    vulnerabilities_changed: bool = False
     documents: TravelDocuments = Field(default_factory=TravelDocuments)
     clearance: Clearance = Field(default_factory=Clearance)
     bookings: list[Booking] = Field(default_factory=list)

@@ -76,6 +76,9 @@ class ProjectCaseInput(BaseModel):
     assignee_id: str | None = None
     tasks: list[TaskInfo] = Field(default_factory=list)
     deadlines: list[DeadlineInfo] = Field(default_factory=list)
+    # Each member's vulnerability flags, only after a later finding changed them (None:
+    # the database's flags stay as they are).
+    household_vulnerabilities: dict[str, list[str]] | None = None
     # Timeline entries written in the same transaction (record_and_project only).
     timeline: list[TimelineEntryInput] = Field(default_factory=list)
 

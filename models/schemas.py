@@ -116,6 +116,9 @@ class HouseholdMemberPublic(PersonIn):
 
     id: str = Field(description="The member id the workflow knows this person by")
     relationship: Relationship
+    removed_at: datetime | None = Field(
+        default=None, description="When the person left the household (kept, does not travel)")
+    removal_reason: str | None = None
 
 
 class CaseCreate(CaseBase):

@@ -16,6 +16,7 @@ from models.payloads import CaseState
 # The workflow's bookkeeping: internal, free to change without an API version.
 INTERNAL_FIELDS = frozenset({
     "handover_due", "runs", "unprojected", "task_since", "timeline_seq", "pending_timeline",
+    "vulnerabilities_changed",
 })
 
 

@@ -1,11 +1,11 @@
-"""API schemas of finding a person across cases."""
+"""API schemas of people: finding a person across cases, and a later finding about one."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from models.enums import CaseStatus, Stage
-from models.schemas import CasePublic
+from models.enums import CaseStatus, Stage, Vulnerability
+from models.schemas import CasePublic, DecisionIn
 
 
 class EarlierCase(BaseModel):
@@ -22,3 +22,13 @@ class CaseOpened(CasePublic):
     possible_earlier_cases: list[EarlierCase] = Field(
         default_factory=list, description="Earlier cases of the same people, newest first"
     )
+
+
+class FindingIn(DecisionIn):
+    """A vulnerability found after intake (found: true), or found no longer to apply
+    (found: false, with the reason)."""
+
+    member_id: str = Field(min_length=1, max_length=36)
+    vulnerability: Vulnerability
+    found: bool
+    reason: str | None = Field(default=None, max_length=2000)

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from models.payloads import CaseState
 from models.schemas import CasePublic, HouseholdMemberPublic
+from models.schemas_changes import PersonChangePublic
 from models.schemas_documents import DocumentPublic
 from models.schemas_notes import NotePublic
 from models.schemas_users import AuditEntryPublic
@@ -35,4 +36,8 @@ class SubjectAccessExport(BaseModel):
     )
     other_members_documents: int = Field(
         default=0, description="Documents of the case's other members (their data is not included)"
+    )
+    changes: list[PersonChangePublic] = Field(
+        default_factory=list,
+        description="Corrections to this person's data (old and new values), joining, leaving",
     )

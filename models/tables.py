@@ -174,6 +174,9 @@ class HouseholdMember(SQLModel, table=True):
     family_key: str | None = Field(default=None, max_length=200)
     given_key: str | None = Field(default=None, max_length=200)
     document_key: str | None = Field(default=None, max_length=50)
+    # Left the household before departure (api/household_service.py): kept, no longer travels.
+    removed_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    removal_reason: str | None = Field(default=None, max_length=2000)
 
     def refresh_keys(self) -> None:
         self.family_key = name_key(self.family_name)

@@ -67,6 +67,7 @@ class Projection:
                 start_to_close_timeout=TIMEOUT,
                 retry_policy=RETRY,
             )
+            self._flags_written(data)
             return
         await self._write_timeline()
         data = self._projection([])
@@ -77,6 +78,19 @@ class Projection:
             start_to_close_timeout=TIMEOUT,
             retry_policy=RETRY,
         )
+        self._flags_written(data)
+
+    def _flags_written(self, data: ProjectCaseInput) -> None:
+        """The household's flags reached the database: stop sending them, unless a finding
+        taken while the write ran changed them again (the next projection sends those)."""
+        if data.household_vulnerabilities is not None and (
+            data.household_vulnerabilities == self._household_flags()
+        ):
+            self._case.state.vulnerabilities_changed = False
+
+    def _household_flags(self) -> dict[str, list[str]]:
+        return {m.member_id: [v.value for v in m.vulnerabilities]
+                for m in self._case.state.household}
 
     async def _write_timeline(self) -> None:
         """One activity call for every entry queued since the last write."""
@@ -116,6 +130,10 @@ class Projection:
             closed_date=state.closed_at.date() if state.closed_at else None,
             assignee_id=state.assignee_id,
             tasks=tasks.open_tasks(state, workflow.now()),
+            # Only after a later finding: older runs never set the flag and send None.
+            household_vulnerabilities=(
+                self._household_flags() if state.vulnerabilities_changed else None
+            ),
             deadlines=deadlines.case_deadlines(state),
             timeline=timeline,
         )

@@ -93,6 +93,35 @@ def steps_for(household: list[Traveller]) -> list[VulnerabilityStep]:
     return steps
 
 
+def sync_steps(steps: list[VulnerabilityStep], household: list[Traveller]) -> list[VulnerabilityStep]:
+    """The steps after the household's flags changed: what is done stays (it happened), an
+    undone step no remaining flag needs goes, a step a new flag needs is added once."""
+    wanted = {(s.member_id, s.kind) for s in steps_for(household)}
+    kept = [s for s in steps if s.done or (s.member_id, s.kind) in wanted]
+    have = {(s.member_id, s.kind) for s in kept}
+    return kept + [s for s in steps_for(household) if (s.member_id, s.kind) not in have]
+
+
+def unaccompanied_flags(household: list[Traveller]) -> None:
+    """A minor travelling without an adult is an unaccompanied minor (as a new case is
+    validated, models/schemas.py): after a correction or a member joining or leaving, the flag
+    follows who is a minor and whether an adult travels."""
+    flag = Vulnerability.UNACCOMPANIED_MINOR
+    alone = not any(not m.is_minor for m in household)
+    for m in household:
+        if m.is_minor and alone and flag not in m.vulnerabilities:
+            m.vulnerabilities.append(flag)
+        elif (not m.is_minor or not alone) and flag in m.vulnerabilities:
+            m.vulnerabilities.remove(flag)
+
+
+def member_of(state: CaseState, member_id: str) -> Traveller:
+    for m in state.household:
+        if m.member_id == member_id:
+            return m
+    raise refuse(f"household member {member_id} does not travel on this case")
+
+
 def find_step(state: CaseState, member_id: str, kind: StepKind) -> VulnerabilityStep:
     for step in state.steps:
         if step.member_id == member_id and step.kind == kind:

@@ -9,12 +9,14 @@ from sqlmodel import col, func, select
 
 from api.deps import CaseDep, SessionDep, SettingsDep, TemporalDep
 from api.document_service import public
+from api.household_service import changes as household_changes
 from api.live import LiveStateUnavailable, read_live_state
 from api.notes import every_note
 from models.documents import Document
 from models.payloads import CaseState
 from models.privacy import Anonymisation
 from models.schemas import CasePublic, HouseholdMemberPublic
+from models.schemas_changes import PersonChangePublic
 from models.schemas_documents import DocumentPublic
 from models.schemas_privacy import SubjectAccessExport
 from models.schemas_users import AuditEntriesPublic, AuditEntryPublic
@@ -59,6 +61,7 @@ async def subject_access_export(
     audit = _case_audit(session, case.id)
     notes = every_note(session, case.id, settings.note_edit_minutes)
     documents, others = _documents_of(session, member)
+    changes = [PersonChangePublic(**c) for c in household_changes(session, case.id, member_id)]
     session.close()  # hold no connection while awaiting Temporal
     state: CaseState | None = None
     try:
@@ -76,6 +79,7 @@ async def subject_access_export(
         notes=notes,
         documents=documents,
         other_members_documents=others,
+        changes=changes,
     )
 
 

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
 
+from api import household_service
 from api.auth import CurrentUser, actor_of
 from api.case_list import CaseFilters, list_cases
 from api.case_service import WorkflowNotStarted, open_case
@@ -41,6 +42,7 @@ from api.web.templating import render
 from models.enums import LegalSituation, LocationType, Relationship, Sex, Vulnerability
 from models.schemas_aftercare import ReintegrationView
 from models.tables import Case, HouseholdMember, Project
+from workflows.rules import BEFORE_DEPARTURE
 
 router = APIRouter(prefix="/ui/cases", tags=["web"], include_in_schema=False)
 
@@ -121,6 +123,7 @@ async def case_page(
         earlier, _ = list_cases(session, CaseFilters(earlier_than=case.id), 0, 10)
         documents = documents_view(session, case.id, actor_of(user), request.app.state.settings
                                    .document_max_bytes, f"/ui/cases/{case.id}", form_state)
+        changes = household_service.changes(session, case.id)
     live = await live_state(client, case.id)
     today = date.today()
     offered = catalogue.available(live, actor_of(user), today) if live else []
@@ -131,6 +134,11 @@ async def case_page(
         "form_state": form_state or {}, "done": request.query_params.get("done"),
         "panels": panels, "caseworkers": caseworkers,
         "notes": notes, "now": datetime.now(UTC), "earlier": earlier, "documents": documents,
+        "changes": changes, "join_key": f"ui-{uuid.uuid4()}",
+        "people_open": live is not None and live.stage in BEFORE_DEPARTURE,
+        "person_sexes": [(s.value, s.value) for s in Sex],
+        "joining_relationships": [
+            (r.value, r.value) for r in Relationship if r != Relationship.PRINCIPAL],
     }
     if live is not None:
         context["aftercare"] = ReintegrationView.of(live)

@@ -136,6 +136,14 @@ EXPECTED: dict[tuple[str, str], set[str] | None] = {  # None: public
     ("POST", "/ui/cases/{case_id}/documents"): STAFF | {P},
     ("GET", "/ui/cases/{case_id}/documents/{document_id}"): STAFF | {P},
     ("POST", "/ui/cases/{case_id}/documents/{document_id}/versions"): STAFF,
+    ("POST", "/cases/{case_id}/findings"): STAFF,
+    ("POST", "/cases/{case_id}/people"): STAFF,
+    ("PATCH", "/cases/{case_id}/people/{member_id}"): STAFF,
+    ("POST", "/cases/{case_id}/people/{member_id}/removal"): STAFF,
+    ("GET", "/cases/{case_id}/people/{member_id}/changes"): STAFF,
+    ("POST", "/ui/cases/{case_id}/people"): STAFF,
+    ("POST", "/ui/cases/{case_id}/people/{member_id}"): STAFF,
+    ("POST", "/ui/cases/{case_id}/people/{member_id}/removal"): STAFF,
 }
 
 

@@ -26,6 +26,9 @@ from workflows.return_case import ReturnCaseWorkflow
 
 # Updates kept only so that histories recorded before their successors replay.
 RETIRED_UPDATES = {"withdraw"}
+# Updates the API's household service sends after writing personal data to the database (its
+# routes carry names and dates of birth, the workflow only the facts): not declarations.
+INTERNAL_UPDATES = {"update_traveller", "add_traveller", "remove_traveller"}
 DEFINITION = workflow._Definition.must_from_class(ReturnCaseWorkflow)
 
 
@@ -72,7 +75,7 @@ def test_clearance_may_be_recorded_by_a_supervisor(monkeypatch: pytest.MonkeyPat
 
 def test_every_update_is_declared_and_every_declaration_is_routed(settings: Settings) -> None:
     declared = {d.update for d in DECISIONS}
-    assert set(DEFINITION.updates) - RETIRED_UPDATES == declared
+    assert set(DEFINITION.updates) - RETIRED_UPDATES - INTERNAL_UPDATES == declared
     paths = create_app(settings).openapi()["paths"]
     for decision in DECISIONS:
         post = paths[decision.path]["post"]

@@ -38,6 +38,10 @@ def test_histories_are_recorded() -> None:
         # Booking by a travel desk (HOMEWARD_BOOKING=desk): its updates and the withdrawal.
         "a_travel_desk_books_and_the_household_departs",
         "closing_the_case_withdraws_the_open_request",
+        # Later findings, corrections, members joining and leaving (issue 20).
+        "trafficking_found_after_the_second_counselling_blocks_departure",
+        "a_withdrawn_finding_closes_its_steps_and_only_a_proposed_grant_follows",
+        "a_corrected_date_of_birth_making_the_principal_a_minor_adds_the_minors_steps",
     ):
         assert scenario in names
 
