@@ -2,14 +2,10 @@
 closure, each a validator (its declaration in ``workflows/phases``) and a body in
 ``after_departure.py``.
 
-``ReturnCaseWorkflow`` inherits them: Temporal finds update handlers on the workflow class
-and its bases, and one module with every update would be twice the size of this one. This
-base class owns what its handlers share: the running case and the lock.
+``ReturnCaseWorkflow`` inherits them (see ``case_updates``).
 """
 
 from __future__ import annotations
-
-import asyncio
 
 from temporalio import workflow
 
@@ -18,15 +14,10 @@ import workflows.handover as handover  # noqa: PLR0402
 import workflows.phases as phases  # noqa: PLR0402
 from models import decisions as inputs
 from models.payloads import CaseState
-from workflows.run import CaseRun
+from workflows.case_updates import CaseUpdates
 
 
-class AfterDepartureUpdates:
-    def __init__(self, case: CaseRun) -> None:
-        self._case = case
-        # Handlers that call activities run one at a time and re-check their rule inside.
-        self._lock = asyncio.Lock()
-
+class AfterDepartureUpdates(CaseUpdates):
     @workflow.update
     async def hand_over(self, data: inputs.HandOverInput) -> CaseState:
         async with self._lock:

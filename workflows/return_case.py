@@ -4,8 +4,9 @@ Caseworkers, supervisors, authorities and partners drive it through updates whos
 validators refuse decisions that make no sense (wrong stage, wrong role, same person twice):
 each validator is its decision's declaration (``workflows/phases``: the declared roles, then
 the check in ``checks.py`` or ``aftercare_checks.py``). Each update is a validator and a call to the
-module holding its phase (``preparation``, ``travel``, ``supervision``, and
-``after_departure`` through ``AfterDepartureUpdates``); the run loop (``loop``) fires the
+module holding its phase (``preparation``, ``travel``, ``supervision``; and, inherited from
+the update groups of ``case_updates.CaseUpdates``, ``after_departure``, ``household`` and
+the travel desk's ``desk``); the run loop (``loop``) fires the
 timers and projects every change.
 """
 
@@ -17,11 +18,7 @@ with workflow.unsafe.imports_passed_through():
     # Not "from workflows import calls, ...": the sandbox would load those modules afresh
     # for every workflow run (~25 ms each time) instead of passing them through.
     import models.decisions as inputs
-    import models.desk as desk_inputs
-    import models.household_changes as changes
     import workflows.checks as checks  # noqa: PLR0402
-    import workflows.desk as desk  # noqa: PLR0402
-    import workflows.household as household  # noqa: PLR0402
     import workflows.loop as loop  # noqa: PLR0402
     import workflows.patches as patches  # noqa: PLR0402
     import workflows.phases as phases  # noqa: PLR0402
@@ -31,6 +28,8 @@ with workflow.unsafe.imports_passed_through():
     import workflows.travel as travel  # noqa: PLR0402
     from models.payloads import CaseState, CaseWorkflowInput
     from workflows.after_departure_updates import AfterDepartureUpdates
+    from workflows.desk_updates import DeskUpdates
+    from workflows.household_updates import HouseholdUpdates
     from workflows.projection import Projection
     from workflows.run import CaseRun
     from workflows.start import first_state
@@ -41,7 +40,7 @@ def workflow_id(case_id: str) -> str:
 
 
 @workflow.defn
-class ReturnCaseWorkflow(AfterDepartureUpdates):
+class ReturnCaseWorkflow(HouseholdUpdates, DeskUpdates, AfterDepartureUpdates):
     @workflow.init
     def __init__(self, data: CaseWorkflowInput) -> None:
         state = data.state or first_state(data)
@@ -112,41 +111,6 @@ class ReturnCaseWorkflow(AfterDepartureUpdates):
     @record_vulnerability_step.validator
     def _validate_step(self, data: inputs.RecordStepInput) -> None:
         phases.vulnerability.RECORD_STEP.validate(self._case.state, data, self._case.today())
-
-    @workflow.update
-    async def record_finding(self, data: changes.RecordFindingInput) -> CaseState:
-        return household.record_finding(self._case, data)
-
-    @record_finding.validator
-    def _validate_finding(self, data: changes.RecordFindingInput) -> None:
-        phases.vulnerability.RECORD_FINDING.validate(self._case.state, data, self._case.today())
-
-    # Internal updates, sent by the API's people service once it has checked the personal
-    # data (api/household_service.py): their bodies are facts, the API's carry names.
-
-    @workflow.update
-    async def update_traveller(self, data: changes.UpdateTravellerInput) -> CaseState:
-        return household.update_traveller(self._case, data)
-
-    @update_traveller.validator
-    def _validate_update_traveller(self, data: changes.UpdateTravellerInput) -> None:
-        household.check_update(self._case.state, data)
-
-    @workflow.update
-    async def add_traveller(self, data: changes.AddTravellerInput) -> CaseState:
-        return household.add_traveller(self._case, data)
-
-    @add_traveller.validator
-    def _validate_add_traveller(self, data: changes.AddTravellerInput) -> None:
-        household.check_add(self._case.state, data)
-
-    @workflow.update
-    async def remove_traveller(self, data: changes.RemoveTravellerInput) -> CaseState:
-        return household.remove_traveller(self._case, data)
-
-    @remove_traveller.validator
-    def _validate_remove_traveller(self, data: changes.RemoveTravellerInput) -> None:
-        household.check_remove(self._case.state, data)
 
     # ---- travel documents and clearance ------------------------------------------------
 
@@ -219,33 +183,6 @@ class ReturnCaseWorkflow(AfterDepartureUpdates):
     @decide_no_show.validator
     def _validate_no_show(self, data: inputs.NoShowDecisionInput) -> None:
         phases.travel.DECIDE_NO_SHOW.validate(self._case.state, data, self._case.today())
-
-    # The travel desk (HOMEWARD_BOOKING=desk) answers by updates: activities/booking_desk.py.
-    @workflow.update
-    async def record_desk_booking(self, data: desk_inputs.RecordDeskBookingInput) -> CaseState:
-        async with self._lock:
-            self._validate_desk_booking(data)  # again: the price is booked first
-            return await desk.record_booking(self._case, data)
-
-    @record_desk_booking.validator
-    def _validate_desk_booking(self, data: desk_inputs.RecordDeskBookingInput) -> None:
-        phases.travel_desk.RECORD_DESK_BOOKING.validate(self._case.state, data, self._case.today())
-
-    @workflow.update
-    async def change_desk_booking(self, data: desk_inputs.ChangeDeskBookingInput) -> CaseState:
-        return desk.change_booking(self._case, data)
-
-    @change_desk_booking.validator
-    def _validate_desk_change(self, data: desk_inputs.ChangeDeskBookingInput) -> None:
-        phases.travel_desk.CHANGE_DESK_BOOKING.validate(self._case.state, data, self._case.today())
-
-    @workflow.update
-    async def cancel_desk_booking(self, data: desk_inputs.CancelDeskBookingInput) -> CaseState:
-        return desk.cancel_booking(self._case, data)
-
-    @cancel_desk_booking.validator
-    def _validate_desk_cancel(self, data: desk_inputs.CancelDeskBookingInput) -> None:
-        phases.travel_desk.CANCEL_DESK_BOOKING.validate(self._case.state, data, self._case.today())
 
     @workflow.update
     async def propose_grant(self, data: inputs.ProposeGrantInput) -> CaseState:
