@@ -26,15 +26,13 @@ class BookingMode(StrEnum):
 
 class PaymentsMode(StrEnum):
     SIMULATOR = "simulator"
-    CASH = "cash"  # declared, not implemented yet: hand-over against a signed receipt
-    BANK_TRANSFER = "bank_transfer"  # declared, not implemented yet: pain.001 / camt.054
+    CASH = "cash"  # staff record the hand-over against a signed receipt
+    BANK_TRANSFER = "bank_transfer"  # pain.001 files out, camt.053/054 statements back
 
 
 # Modes a setting accepts but no client exists for yet: refused at start, never faked.
 NOT_IMPLEMENTED: list[tuple[str, StrEnum]] = [
     ("booking", BookingMode.DESK),
-    ("payments", PaymentsMode.CASH),
-    ("payments", PaymentsMode.BANK_TRANSFER),
 ]
 
 
@@ -76,9 +74,27 @@ def check_modes(settings: Settings) -> None:
             "HOMEWARD_AUTHORITIES=email needs HOMEWARD_BORDER_GUARD_EMAILS and "
             'HOMEWARD_MIGRATION_OFFICE_EMAILS (addresses, comma-separated)'
         )
+    if settings.payments == PaymentsMode.BANK_TRANSFER:
+        check_debtor(settings)
     simulated = simulated_systems(settings)
     if settings.environment == "production" and simulated and not settings.allow_simulators:
         raise ValueError(
             f"production refuses simulated external systems ({', '.join(simulated)}): set "
             "their real modes, or HOMEWARD_ALLOW_SIMULATORS=true for a training installation"
         )
+
+
+def check_debtor(settings: Settings) -> None:
+    """Bank transfers need the office's own account, checked as the bank would."""
+    from schwifty import BIC, IBAN
+
+    if not (settings.debtor_name and settings.debtor_iban and settings.debtor_bic):
+        raise ValueError(
+            "HOMEWARD_PAYMENTS=bank_transfer needs the office's account: HOMEWARD_DEBTOR_NAME, "
+            "HOMEWARD_DEBTOR_IBAN and HOMEWARD_DEBTOR_BIC"
+        )
+    for name, check in (("IBAN", IBAN), ("BIC", BIC)):
+        try:
+            check(getattr(settings, f"debtor_{name.lower()}"))
+        except ValueError as err:
+            raise ValueError(f"HOMEWARD_DEBTOR_{name} is not valid: {err}") from err

@@ -192,6 +192,10 @@ class Settings(BaseSettings):
         default=LetterLanguage.LV, description="Language of letters and notices beside English"
     )
     office_email: str = Field(default="", description="Reply-To of letters and notices")
+    # The debtor of bank transfers (HOMEWARD_PAYMENTS=bank_transfer): the office's account.
+    debtor_name: str = Field(default="", max_length=70, description="Account holder of pain.001")
+    debtor_iban: str = Field(default="", max_length=34, description="The office's IBAN")
+    debtor_bic: str = Field(default="", max_length=11, description="The office's BIC")
 
     simulators: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
