@@ -17,10 +17,12 @@ from temporalio.client import (
 )
 from temporalio.service import RPCError, RPCStatusCode
 
+from models.documents import Document, DocumentKind
 from models.enums import Role
 from models.payloads import Actor, CaseState
 from models.users import User
 from workflows.decision import Decision
+from workflows.phases.grant import RECORD_CASH_HANDOVER
 from workflows.phases.supervision import ASSIGN
 from workflows.return_case import ReturnCaseWorkflow, workflow_id
 
@@ -88,12 +90,12 @@ async def take(
     precondition = PRECONDITIONS.get(decision.update)
     if precondition is not None:
         with Session(engine) as session:
-            precondition(session, fields)
+            precondition(session, case_id, fields)
     update = getattr(ReturnCaseWorkflow, decision.update)
     return await decide(client, case_id, update, decision.to_input(actor, fields))  # type: ignore[no-any-return]
 
 
-def _active_caseworker(session: Session, fields: dict[str, Any]) -> None:
+def _active_caseworker(session: Session, case_id: str, fields: dict[str, Any]) -> None:
     user = session.get(User, fields["assignee_id"])
     if user is None or not user.is_active or user.role != Role.CASEWORKER:
         raise HTTPException(status_code=422, detail=[{
@@ -102,7 +104,20 @@ def _active_caseworker(session: Session, fields: dict[str, Any]) -> None:
         }])
 
 
+def _signed_receipt(session: Session, case_id: str, fields: dict[str, Any]) -> None:
+    """The hand-over names its signed receipt: a payment receipt uploaded to this case."""
+    document = session.get(Document, fields["receipt_document_id"])
+    if (document is None or document.case_id != case_id
+            or document.kind != DocumentKind.PAYMENT_RECEIPT):
+        raise HTTPException(status_code=422, detail=[{
+            "loc": ["body", "receipt_document_id"], "type": "value_error",
+            "msg": "not a payment receipt of this case: upload the signed receipt first "
+                   "(kind payment_receipt, with the grant's payment_id)",
+        }])
+
+
 # What a decision needs that only the database knows, checked before the workflow is asked.
-PRECONDITIONS: dict[str, Callable[[Session, dict[str, Any]], None]] = {
+PRECONDITIONS: dict[str, Callable[[Session, str, dict[str, Any]], None]] = {
     ASSIGN.update: _active_caseworker,
+    RECORD_CASH_HANDOVER.update: _signed_receipt,
 }

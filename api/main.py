@@ -27,6 +27,7 @@ from api.routes import (
     notes,
     notifications,
     partners,
+    payments,
     privacy,
     project_activities,
     projects,
@@ -37,6 +38,7 @@ from api.routes import (
     ui,
     ui_case_list,
     ui_cases,
+    ui_finance,
     ui_notes,
     ui_reports,
     ui_worklists,
@@ -106,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(queue.router, dependencies=guarded)
     app.include_router(supervision.router, dependencies=guarded)
     app.include_router(documents.router, dependencies=guarded)
+    app.include_router(payments.router, dependencies=guarded)
     # The web interface: same login, same policy; its pages answer errors as HTML.
     app.include_router(ui.router, dependencies=guarded)
     app.include_router(ui_case_list.router, dependencies=guarded)
@@ -113,6 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ui_reports.router, dependencies=guarded)
     app.include_router(ui_cases.router, dependencies=guarded)
     app.include_router(ui_notes.router, dependencies=guarded)
+    app.include_router(ui_finance.router, dependencies=guarded)
     app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")
     install_page_errors(app)
     return app

@@ -116,6 +116,8 @@ DEMO_USERS = [
     UserCreate(username="admin", full_name="Ada Admin", role=Role.ADMIN, password=DEMO_PASSWORD),
     UserCreate(username="borderguard", full_name="Border Guard Service", role=Role.BORDER_GUARD,
                password=DEMO_PASSWORD),
+    UserCreate(username="finance", full_name="Olga Finance", role=Role.FINANCE,
+               password=DEMO_PASSWORD),
 ]
 
 
