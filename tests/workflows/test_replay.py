@@ -35,6 +35,12 @@ def test_histories_are_recorded() -> None:
         "from_arrival_through_three_visits_to_closure_with_the_score-one-write",
         # Recorded before the case workflow's mixins became collaborators (issue 18).
         "a_paid_grant_and_a_handover_lead_into_monitoring",
+        # The grant decided after departure (patch grant-after-departure) and the payments the
+        # office makes (cash hand-over, bank transfer returned then paid).
+        "a_grant_pending_at_departure_is_approved_after_it_and_paid_once",
+        "a_grant_missing_at_departure_is_proposed_approved_and_paid_after_it",
+        "cash_is_handed_over_against_the_receipt_and_booked_as_recorded",
+        "a_transfer_returned_by_the_bank_is_retried_as_a_new_instruction_then_paid",
     ):
         assert scenario in names
 
