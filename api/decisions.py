@@ -105,18 +105,21 @@ def _active_caseworker(session: Session, case_id: str, fields: dict[str, Any]) -
 
 
 def _signed_receipt(session: Session, case_id: str, fields: dict[str, Any]) -> None:
-    """The hand-over names its signed receipt: a payment receipt uploaded to this case."""
+    """The hand-over names its signed receipt: a payment receipt uploaded to this case and
+    linked to a payment, which the workflow compares with the grant's (it alone knows it)."""
     document = session.get(Document, fields["receipt_document_id"])
-    if (document is None or document.case_id != case_id
+    if (document is None or document.case_id != case_id or not document.payment_id
             or document.kind != DocumentKind.PAYMENT_RECEIPT):
         raise HTTPException(status_code=422, detail=[{
             "loc": ["body", "receipt_document_id"], "type": "value_error",
             "msg": "not a payment receipt of this case: upload the signed receipt first "
                    "(kind payment_receipt, with the grant's payment_id)",
         }])
+    fields["receipt_payment_id"] = document.payment_id
 
 
-# What a decision needs that only the database knows, checked before the workflow is asked.
+# What a decision needs that only the database knows, checked (and added to the decision's
+# fields where the workflow compares it with the case's state) before the workflow is asked.
 PRECONDITIONS: dict[str, Callable[[Session, str, dict[str, Any]], None]] = {
     ASSIGN.update: _active_caseworker,
     RECORD_CASH_HANDOVER.update: _signed_receipt,

@@ -67,6 +67,12 @@ async def test_the_hand_over_with_its_signed_receipt_pays_the_grant(
 
     r = await api.post(f"{case}/grant/cash-handover", json=body)
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "receipt_document_id"]
+    stray = await api.post(
+        f"{case}/documents", data={"kind": "payment_receipt", "payment_id": "another-payment"},
+        files={"file": ("receipt-other.pdf", PDF, "application/pdf")})
+    r = await api.post(f"{case}/grant/cash-handover",
+                       json={**body, "receipt_document_id": stray.json()["id"]})
+    assert r.status_code == 409 and "linked to payment another-payment" in r.json()["detail"]
     body["receipt_document_id"] = receipt.json()["id"]
     r = await api.post(f"{case}/grant/cash-handover", json={**body, "amount": "250.00"})
     assert r.status_code == 409 and "must be the approved grant (300.00 EUR)" in r.json()["detail"]

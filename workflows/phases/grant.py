@@ -38,6 +38,8 @@ class CashHandoverIn(DecisionIn):
 
 class RecordCashHandoverInput(CashHandoverIn):
     actor: Actor
+    # The payment the receipt document is linked to, filled in by the API from the database.
+    receipt_payment_id: str | None = None
 
 
 class TransferOutcomeIn(DecisionIn):
@@ -67,6 +69,11 @@ def cash_handover(s: CaseState, data: RecordCashHandoverInput, today: date) -> N
     grant = s.grant
     assert grant is not None
     rules.require_not_future(data.handed_over_on, today, "handed_over_on")
+    if data.receipt_payment_id is not None and data.receipt_payment_id != grant.payment_id:
+        raise rules.refuse(
+            f"the receipt is linked to payment {data.receipt_payment_id}, not to the grant's "
+            f"payment {grant.payment_id}: upload the receipt with the grant's payment id"
+        )
     if data.amount != grant.amount or data.currency.upper() != grant.currency.upper():
         raise rules.refuse(
             f"the amount handed over ({data.amount} {data.currency}) must be the approved grant "
