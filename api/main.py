@@ -36,6 +36,7 @@ from api.routes import (
     supervision,
     timeline,
     ui,
+    ui_bank_account,
     ui_case_list,
     ui_cases,
     ui_finance,
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ui_cases.router, dependencies=guarded)
     app.include_router(ui_notes.router, dependencies=guarded)
     app.include_router(ui_finance.router, dependencies=guarded)
+    app.include_router(ui_bank_account.router, dependencies=guarded)
     app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")
     install_page_errors(app)
     return app

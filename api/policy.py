@@ -99,6 +99,7 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/payments/exports"): frozenset({Role.FINANCE}),
     ("GET", "/payments/exports/{export_id}/file"): frozenset({Role.FINANCE}),
     ("POST", "/payments/statements"): frozenset({Role.FINANCE}),
+    ("POST", "/ui/cases/{case_id}/bank-account"): STAFF,
     ("GET", "/ui/finance"): frozenset({Role.FINANCE}),
     ("POST", "/ui/finance/exports"): frozenset({Role.FINANCE}),
     ("GET", "/ui/finance/exports/{export_id}/file"): frozenset({Role.FINANCE}),

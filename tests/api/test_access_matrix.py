@@ -53,6 +53,7 @@ EXPECTED: dict[tuple[str, str], set[str] | None] = {  # None: public
     ("GET", "/payments/exports"): {F},
     ("GET", "/payments/exports/{export_id}/file"): {F},
     ("POST", "/payments/statements"): {F},
+    ("POST", "/ui/cases/{case_id}/bank-account"): STAFF,
     ("GET", "/ui/finance"): {F},
     ("POST", "/ui/finance/exports"): {F},
     ("GET", "/ui/finance/exports/{export_id}/file"): {F},

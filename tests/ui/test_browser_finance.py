@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 import xmlschema
 from playwright.async_api import Browser, expect
@@ -18,7 +17,6 @@ from activities.payments_office import BankTransferPayments
 from core.settings import Settings
 from models.enums import GrantStatus
 from tests.api.test_bank_transfers import XSD, camt054
-from tests.tokens import bearer
 from tests.ui.test_browser import (  # noqa: F401
     SHOTS,
     api_process,
@@ -59,10 +57,23 @@ async def test_finance_downloads_the_transfer_file_and_reconciles_the_statement(
 ) -> None:
     handle, state = await to_departure(time_env, settings, engine, "approved")
     assert state.grant is not None and state.grant.status == GrantStatus.PAYMENT_PENDING
-    async with httpx.AsyncClient(base_url=bank_stack, headers=bearer("caseworker")) as http:
-        r = await http.put(f"/cases/{state.case_id}/bank-account", json={
-            "iban": "DE89 3704 0044 0532 0130 00", "bic": "COBADEFFXXX", "holder": "Nino Beridze"})
-        assert r.status_code == 200, r.text
+    # The caseworker records the returnee's account on the case page; a typo is refused.
+    caseworker = await signed_in(chromium, bank_stack, "caseworker")
+    await caseworker.goto(f"/ui/cases/{state.case_id}")
+    form = caseworker.get_by_role("form", name="Record the bank account")
+    await form.get_by_label("IBAN").fill("DE89 3704 0044 0532 0130 01")
+    await form.get_by_label("BIC").fill("COBADEFFXXX")
+    await form.get_by_label("Account holder").fill("Nino Beridze")
+    await form.get_by_role("button").click()
+    await expect(caseworker.get_by_test_id("bank-account-error")).to_contain_text(
+        "iban: not a valid IBAN")
+    form = caseworker.get_by_role("form", name="Record the bank account")
+    await form.get_by_label("IBAN").fill("DE89 3704 0044 0532 0130 00")
+    await form.get_by_role("button").click()
+    await expect(caseworker.get_by_test_id("bank-account")).to_contain_text(
+        "DE89370400440532013000")
+    await caseworker.get_by_test_id("bank-account").scroll_into_view_if_needed()
+    await caseworker.screenshot(path=SHOTS / "finance-case-bank-account-1280.png")
 
     page = await signed_in(chromium, bank_stack, "finance")
     await page.get_by_role("navigation", name="Main").get_by_role("link", name="Grant transfers").click()
