@@ -5,6 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from pydantic import Field
+from pydantic_settings import BaseSettings
+
 if TYPE_CHECKING:
     from core.settings import Settings
 
@@ -28,6 +31,15 @@ class PaymentsMode(StrEnum):
     SIMULATOR = "simulator"
     CASH = "cash"  # staff record the hand-over against a signed receipt
     BANK_TRANSFER = "bank_transfer"  # pain.001 files out, camt.053/054 statements back
+
+
+class DebtorAccount(BaseSettings):
+    """The office's own account, the debtor of its bank transfers (HOMEWARD_DEBTOR_NAME, ...,
+    through ``Settings``, which inherits these fields and reads them with its prefix)."""
+
+    debtor_name: str = Field(default="", max_length=70, description="Debtor of bank transfers")
+    debtor_iban: str = Field(default="", max_length=34, description="The office's IBAN")
+    debtor_bic: str = Field(default="", max_length=11, description="The office's BIC")
 
 
 # Modes a setting accepts but no client exists for yet: refused at start, never faked.

@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import NoDecode, SettingsConfigDict
 
 from core.codec import DEV_KEY, DEV_KEY_ID, parse_keys
 from core.modes import (
     AuthoritiesMode,
     BookingMode,
+    DebtorAccount,
     EmbassyMode,
     PaymentsMode,
     check_modes,
@@ -67,7 +68,7 @@ PLACEHOLDER_S3_SECRETS = frozenset({
 })
 
 
-class Settings(BaseSettings):
+class Settings(DebtorAccount):
     """Read from environment variables prefixed ``HOMEWARD_`` (and an optional ``.env``)."""
 
     model_config = SettingsConfigDict(
@@ -192,10 +193,6 @@ class Settings(BaseSettings):
         default=LetterLanguage.LV, description="Language of letters and notices beside English"
     )
     office_email: str = Field(default="", description="Reply-To of letters and notices")
-    # The debtor of bank transfers (HOMEWARD_PAYMENTS=bank_transfer): the office's account.
-    debtor_name: str = Field(default="", max_length=70, description="Account holder of pain.001")
-    debtor_iban: str = Field(default="", max_length=34, description="The office's IBAN")
-    debtor_bic: str = Field(default="", max_length=11, description="The office's BIC")
 
     simulators: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
