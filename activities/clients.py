@@ -16,9 +16,10 @@ from activities.letters import Office
 from activities.notifications import NotificationsClient, SimulatedNotifications
 from activities.partners import PartnersClient, SimulatedPartners, WebhookPartners
 from activities.payments import PaymentsClient, SimulatedPayments
+from activities.payments_office import BankTransferPayments, CashPayments
 from activities.simulation import SimulatorConfig
 from activities.smtp import SmtpNotifications
-from core.modes import AuthoritiesMode, BookingMode, EmbassyMode
+from core.modes import AuthoritiesMode, BookingMode, EmbassyMode, PaymentsMode
 from core.settings import NotificationsMode, PartnersMode, Settings
 from models.external import Authority
 
@@ -94,4 +95,10 @@ def clients_from(settings: Settings, engine: Engine | None = None) -> ExternalCl
             Authority.BORDER_GUARD: settings.border_guard_emails,
             Authority.MIGRATION_OFFICE: settings.migration_office_emails,
         })
+    if settings.payments == PaymentsMode.CASH:
+        clients.payments = CashPayments()
+    if settings.payments == PaymentsMode.BANK_TRANSFER:
+        if engine is None:
+            raise ValueError("HOMEWARD_PAYMENTS=bank_transfer keeps its instructions in the database")
+        clients.payments = BankTransferPayments(engine)
     return clients

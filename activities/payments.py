@@ -85,8 +85,11 @@ class PaymentActivities:
     @activity.defn(name="pay_grant")
     async def pay_grant(self, data: PaymentRequest) -> PaymentResult:
         """Pay the grant and book it as a cost; the provider deduplicates on the business
-        idempotency key and the ledger on the same key, so a retry pays and books once."""
+        idempotency key and the ledger on the same key, so a retry pays and books once. A
+        payment the office makes (cash, bank transfer) is booked from what is recorded."""
         result = await self._client.pay(data)
+        if result.pending:
+            return result  # booked when the hand-over or the bank's statement is recorded
         await book_lines_async(self._engine, [CostLine(
             key=f"{data.idempotency_key}:cash_grant", case_id=data.case_id,
             category=CostCategory.CASH_GRANT, amount=data.amount,

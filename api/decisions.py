@@ -23,6 +23,7 @@ from models.enums import Role
 from models.payloads import Actor, CaseState
 from models.users import User
 from workflows.decision import Decision
+from workflows.phases.grant import RECORD_CASH_HANDOVER
 from workflows.phases.supervision import ASSIGN
 from workflows.phases.travel_desk import RECORD_DESK_BOOKING
 from workflows.return_case import ReturnCaseWorkflow, workflow_id
@@ -121,6 +122,22 @@ def _eticket_of_the_case(
         }])
 
 
+def _signed_receipt(
+    session: Session, case_id: str, decision: Decision, fields: dict[str, Any]
+) -> None:
+    """The hand-over names its signed receipt: a payment receipt uploaded to this case and
+    linked to a payment, which the workflow compares with the grant's (it alone knows it)."""
+    document = session.get(Document, fields["receipt_document_id"])
+    if (document is None or document.case_id != case_id or not document.payment_id
+            or document.kind != DocumentKind.PAYMENT_RECEIPT):
+        raise HTTPException(status_code=422, detail=[{
+            "loc": ["body", "receipt_document_id"], "type": "value_error",
+            "msg": "not a payment receipt of this case: upload the signed receipt first "
+                   "(kind payment_receipt, with the grant's payment_id)",
+        }])
+    fields["receipt_payment_id"] = document.payment_id
+
+
 # What a decision needs that only the database knows, checked before the workflow is asked:
 # raises the HTTPException the caller gets (the web form shows it beside the form).
 Precondition = Callable[[Session, str, Decision, dict[str, Any]], None]
@@ -130,4 +147,5 @@ EVERY_DECISION: tuple[Precondition, ...] = (require_documents,)
 PRECONDITIONS: dict[str, tuple[Precondition, ...]] = {
     ASSIGN.update: (_active_caseworker,),
     RECORD_DESK_BOOKING.update: (_eticket_of_the_case,),
+    RECORD_CASH_HANDOVER.update: (_signed_receipt,),
 }

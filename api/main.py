@@ -28,6 +28,7 @@ from api.routes import (
     notes,
     notifications,
     partners,
+    payments,
     privacy,
     project_activities,
     projects,
@@ -37,9 +38,11 @@ from api.routes import (
     timeline,
     travel_desk,
     ui,
+    ui_bank_account,
     ui_case_list,
     ui_cases,
     ui_documents,
+    ui_finance,
     ui_household,
     ui_notes,
     ui_reports,
@@ -114,6 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(documents.router, dependencies=guarded)
     app.include_router(travel_desk.router, dependencies=guarded)
     app.include_router(travel_desk.uploads, dependencies=guarded)
+    app.include_router(payments.router, dependencies=guarded)
     # The web interface: same login, same policy; its pages answer errors as HTML.
     app.include_router(ui.router, dependencies=guarded)
     app.include_router(ui_case_list.router, dependencies=guarded)
@@ -124,6 +128,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ui_documents.router, dependencies=guarded)
     app.include_router(ui_travel_desk.router, dependencies=guarded)
     app.include_router(ui_household.router, dependencies=guarded)
+    app.include_router(ui_finance.router, dependencies=guarded)
+    app.include_router(ui_bank_account.router, dependencies=guarded)
     app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")
     install_page_errors(app)
     return app

@@ -100,6 +100,20 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/ui/cases/{case_id}/documents/{document_id}"): STAFF | {PARTNER},
     ("POST", "/ui/cases/{case_id}/documents/{document_id}/versions"): STAFF,
     **{("POST", decision.path): decision.roles for decision in DECISIONS},
+    # Bank transfers of grants: staff record the returnee's account; finance makes the
+    # transfer files and uploads the bank's statements (its page follows the same rule).
+    ("PUT", "/cases/{case_id}/bank-account"): STAFF,
+    ("GET", "/cases/{case_id}/bank-account"): STAFF | {Role.FINANCE},
+    ("GET", "/payments/instructions"): frozenset({Role.FINANCE}),
+    ("POST", "/payments/exports"): frozenset({Role.FINANCE}),
+    ("GET", "/payments/exports"): frozenset({Role.FINANCE}),
+    ("GET", "/payments/exports/{export_id}/file"): frozenset({Role.FINANCE}),
+    ("POST", "/payments/statements"): frozenset({Role.FINANCE}),
+    ("POST", "/ui/cases/{case_id}/bank-account"): STAFF,
+    ("GET", "/ui/finance"): frozenset({Role.FINANCE}),
+    ("POST", "/ui/finance/exports"): frozenset({Role.FINANCE}),
+    ("GET", "/ui/finance/exports/{export_id}/file"): frozenset({Role.FINANCE}),
+    ("POST", "/ui/finance/statements"): frozenset({Role.FINANCE}),
     # The embassy directory: admins keep it, staff read where letters go.
     ("GET", "/embassies"): STAFF | {ADMIN},
     ("POST", "/embassies"): frozenset({ADMIN}),

@@ -118,6 +118,8 @@ DEMO_USERS = [
                password=DEMO_PASSWORD),
     UserCreate(username="traveldesk", full_name="Tom Travel Desk", role=Role.TRAVEL_DESK,
                password=DEMO_PASSWORD),
+    UserCreate(username="finance", full_name="Olga Finance", role=Role.FINANCE,
+               password=DEMO_PASSWORD),
 ]
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from pydantic import Field
+from pydantic_settings import BaseSettings
+
 if TYPE_CHECKING:
     from core.settings import Settings
 
@@ -26,15 +29,17 @@ class BookingMode(StrEnum):
 
 class PaymentsMode(StrEnum):
     SIMULATOR = "simulator"
-    CASH = "cash"  # declared, not implemented yet: hand-over against a signed receipt
-    BANK_TRANSFER = "bank_transfer"  # declared, not implemented yet: pain.001 / camt.054
+    CASH = "cash"  # staff record the hand-over against a signed receipt
+    BANK_TRANSFER = "bank_transfer"  # pain.001 files out, camt.053/054 statements back
 
 
-# Modes a setting accepts but no client exists for yet: refused at start, never faked.
-NOT_IMPLEMENTED: list[tuple[str, StrEnum]] = [
-    ("payments", PaymentsMode.CASH),
-    ("payments", PaymentsMode.BANK_TRANSFER),
-]
+class DebtorAccount(BaseSettings):
+    """The office's own account, the debtor of its bank transfers (HOMEWARD_DEBTOR_NAME, ...,
+    through ``Settings``, which inherits these fields and reads them with its prefix)."""
+
+    debtor_name: str = Field(default="", max_length=70, description="Debtor of bank transfers")
+    debtor_iban: str = Field(default="", max_length=34, description="The office's IBAN")
+    debtor_bic: str = Field(default="", max_length=11, description="The office's BIC")
 
 
 def simulated_systems(settings: Settings) -> list[str]:
@@ -51,14 +56,8 @@ def simulated_systems(settings: Settings) -> list[str]:
 
 
 def check_modes(settings: Settings) -> None:
-    """Refuse a mode that is not implemented, a real mode missing what it needs, and, in
-    production, any simulator unless the installation is declared a training one."""
-    for system, mode in NOT_IMPLEMENTED:
-        if getattr(settings, system) == mode:
-            raise ValueError(
-                f"HOMEWARD_{system.upper()}={mode.value} is not implemented yet; "
-                f"only HOMEWARD_{system.upper()}=simulator runs today"
-            )
+    """Refuse a real mode missing what it needs and, in production, any simulator unless the
+    installation is declared a training one."""
     mailing = [
         name for name, on in (
             ("HOMEWARD_NOTIFICATIONS=smtp", settings.notifications == "smtp"),
@@ -75,9 +74,27 @@ def check_modes(settings: Settings) -> None:
             "HOMEWARD_AUTHORITIES=email needs HOMEWARD_BORDER_GUARD_EMAILS and "
             'HOMEWARD_MIGRATION_OFFICE_EMAILS (addresses, comma-separated)'
         )
+    if settings.payments == PaymentsMode.BANK_TRANSFER:
+        check_debtor(settings)
     simulated = simulated_systems(settings)
     if settings.environment == "production" and simulated and not settings.allow_simulators:
         raise ValueError(
             f"production refuses simulated external systems ({', '.join(simulated)}): set "
             "their real modes, or HOMEWARD_ALLOW_SIMULATORS=true for a training installation"
         )
+
+
+def check_debtor(settings: Settings) -> None:
+    """Bank transfers need the office's own account, checked as the bank would."""
+    from schwifty import BIC, IBAN
+
+    if not (settings.debtor_name and settings.debtor_iban and settings.debtor_bic):
+        raise ValueError(
+            "HOMEWARD_PAYMENTS=bank_transfer needs the office's account: HOMEWARD_DEBTOR_NAME, "
+            "HOMEWARD_DEBTOR_IBAN and HOMEWARD_DEBTOR_BIC"
+        )
+    for name, check in (("IBAN", IBAN), ("BIC", BIC)):
+        try:
+            check(getattr(settings, f"debtor_{name.lower()}"))
+        except ValueError as err:
+            raise ValueError(f"HOMEWARD_DEBTOR_{name} is not valid: {err}") from err

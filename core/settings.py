@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import NoDecode, SettingsConfigDict
 
 from core.codec import DEV_KEY, DEV_KEY_ID, parse_keys
 from core.modes import (
     AuthoritiesMode,
     BookingMode,
+    DebtorAccount,
     EmbassyMode,
     PaymentsMode,
     check_modes,
@@ -67,7 +68,7 @@ PLACEHOLDER_S3_SECRETS = frozenset({
 })
 
 
-class Settings(BaseSettings):
+class Settings(DebtorAccount):
     """Read from environment variables prefixed ``HOMEWARD_`` (and an optional ``.env``)."""
 
     model_config = SettingsConfigDict(

@@ -10,6 +10,7 @@ import models.documents
 import models.embassies
 import models.notes
 import models.partners
+import models.payments
 import models.person_changes
 import models.privacy
 import models.projects

@@ -99,6 +99,18 @@ class Booking(BaseModel):
     changes: int = 0
 
 
+class CashHandover(BaseModel):
+    """The cash grant handed over against a signed receipt (a document of the case)."""
+
+    recorded_by: str
+    handed_over_by: str  # the staff member who handed the cash over
+    place: str
+    handed_over_on: date
+    amount: Decimal
+    currency: str
+    receipt_document_id: str
+
+
 class Grant(BaseModel):
     lines: list[GrantLine]
     amount: Decimal
@@ -109,3 +121,6 @@ class Grant(BaseModel):
     reason: str | None = None
     payment_id: str | None = None
     receipt_ref: str | None = None
+    # How a pending payment is made ("cash", "bank_transfer"); the hand-over once recorded.
+    payment_method: str | None = None
+    handover: CashHandover | None = None

@@ -56,6 +56,7 @@ class Role(StrEnum):
     EMBASSY_LIAISON = "embassy_liaison"
     # Books flights by hand (operations staff or a contracted agency), HOMEWARD_BOOKING=desk.
     TRAVEL_DESK = "travel_desk"
+    FINANCE = "finance"  # exports bank transfers, uploads the bank's statements
 
 
 # Roles whose tasks are people's decisions in Homeward (queues, SLAs); the others are
@@ -153,6 +154,8 @@ class GrantStatus(StrEnum):
     PAID = "paid"
     PAYMENT_FAILED = "payment_failed"
     RELEASED = "released"
+    # Handed to the office (cash to hand over, a transfer for the bank); paid once recorded.
+    PAYMENT_PENDING = "payment_pending"
 
 
 class TimelineKind(StrEnum):
@@ -262,6 +265,7 @@ class TaskKind(StrEnum):
     NO_SHOW_DECISION = "no_show_decision"
     APPROVE_GRANT = "approve_grant"
     RETRY_PAYMENT = "retry_payment"
+    RECORD_CASH_HANDOVER = "record_cash_handover"
     APPROVE_CLOSURE = "approve_closure"
     CONFIRM_ARRIVAL = "confirm_arrival"
     APPROVE_PLAN = "approve_plan"

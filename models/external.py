@@ -100,6 +100,9 @@ class PaymentRequest(BaseModel):
 
 class PaymentResult(BaseModel):
     receipt_ref: str
+    # Set when the money moves outside Homeward (cash handed over, a transfer in a bank file):
+    # "cash" or "bank_transfer"; the grant then waits for what staff or the bank record.
+    pending: str | None = None
 
 
 class Reminder(BaseModel):

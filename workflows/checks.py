@@ -187,8 +187,16 @@ def no_show(s: CaseState, data: inputs.NoShowDecisionInput, today: date) -> None
         departure_date(s, today, data.new_departure_date)
 
 
+# The grant is handed over "at the airport or on arrival" (or transferred later), so a grant
+# still pending, or not yet proposed, at departure is decided and paid after it: departure
+# never waits for the grant, and the grant is never stranded by the departure.
+GRANT_STAGES = rules.AFTER_CONSENT + (
+    Stage.DEPARTED, Stage.ARRIVAL, Stage.REINTEGRATION, Stage.MONITORING
+)
+
+
 def propose_grant(s: CaseState, data: inputs.ProposeGrantInput, today: date) -> None:
-    stage(s, rules.AFTER_CONSENT, "propose a cash grant")
+    stage(s, GRANT_STAGES, "propose a cash grant")
     if not s.household:
         raise rules.refuse("the case has no household members to compute a grant for")
     grant = s.grant
@@ -197,7 +205,7 @@ def propose_grant(s: CaseState, data: inputs.ProposeGrantInput, today: date) -> 
 
 
 def decide_grant(s: CaseState, data: inputs.GrantDecisionInput, today: date) -> None:
-    stage(s, rules.AFTER_CONSENT, "decide on the cash grant")
+    stage(s, GRANT_STAGES, "decide on the cash grant")
     grant = s.grant
     if grant is None or grant.status != GrantStatus.PROPOSED:
         raise rules.refuse("no cash grant is waiting for approval")

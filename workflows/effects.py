@@ -167,6 +167,12 @@ async def pay_grant(case: CaseRun) -> None:
         grant.status, grant.reason = GrantStatus.PAYMENT_FAILED, reason
         case.call_outcome("cash grant payment declined", reason=reason)
         return
+    if result.pending:
+        # Cash to hand over or a transfer for the bank's file: paid once staff or the
+        # statement record it (workflows/grant_payment.py).
+        grant.status, grant.payment_method = GrantStatus.PAYMENT_PENDING, result.pending
+        case.call_outcome(f"cash grant to be paid by {result.pending.replace('_', ' ')}")
+        return
     grant.receipt_ref, grant.status = result.receipt_ref, GrantStatus.PAID
     case.call_outcome("cash grant paid", receipt_ref=grant.receipt_ref)
 

@@ -28,6 +28,9 @@ BUDGET_CHECK = "budget-check"
 CASE_SEARCH_ATTRIBUTES = "case-search-attributes"
 # Timeline and projection written by one activity; search attributes upserted on change only.
 ONE_PROJECTION_WRITE = "one-projection-write"
+# A grant approved after departure is paid at once; before, approval after departure was
+# refused, so no recorded case approved one then (the history's grant is approved before).
+GRANT_AFTER_DEPARTURE = "grant-after-departure"
 
 REGISTER: tuple[Patch, ...] = (
     Patch(
@@ -53,5 +56,11 @@ REGISTER: tuple[Patch, ...] = (
         "record_and_project writes timeline and projection at once; upserts only on change",
         "from_arrival_through_three_visits_to_closure_with_the_score.json",
         "once no case started before 2026-11-24 (commit 264990f) is open",
+    ),
+    Patch(
+        GRANT_AFTER_DEPARTURE,
+        "a grant approved after departure is paid at once (decided at the airport or on arrival)",
+        "declined_grant_payment_waits_for_a_retry_after_departure.json",
+        "once no case started before 2026-12-04 is open",
     ),
 )

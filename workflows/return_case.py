@@ -19,6 +19,7 @@ with workflow.unsafe.imports_passed_through():
     # for every workflow run (~25 ms each time) instead of passing them through.
     import models.decisions as inputs
     import workflows.checks as checks  # noqa: PLR0402
+    import workflows.grant_payment as grant_payment  # noqa: PLR0402
     import workflows.loop as loop  # noqa: PLR0402
     import workflows.patches as patches  # noqa: PLR0402
     import workflows.phases as phases  # noqa: PLR0402
@@ -213,6 +214,26 @@ class ReturnCaseWorkflow(HouseholdUpdates, DeskUpdates, AfterDepartureUpdates):
     @retry_grant_payment.validator
     def _validate_retry_payment(self, data: inputs.RetryPaymentInput) -> None:
         phases.grant.RETRY_PAYMENT.validate(self._case.state, data, self._case.today())
+
+    @workflow.update
+    async def record_cash_handover(self, data: phases.grant.RecordCashHandoverInput) -> CaseState:
+        async with self._lock:
+            self._validate_cash_handover(data)
+            return await grant_payment.record_cash_handover(self._case, data)
+
+    @record_cash_handover.validator
+    def _validate_cash_handover(self, data: phases.grant.RecordCashHandoverInput) -> None:
+        phases.grant.RECORD_CASH_HANDOVER.validate(self._case.state, data, self._case.today())
+
+    @workflow.update
+    async def record_transfer_outcome(self, data: phases.grant.TransferOutcomeInput) -> CaseState:
+        async with self._lock:
+            self._validate_transfer_outcome(data)
+            return await grant_payment.record_transfer_outcome(self._case, data)
+
+    @record_transfer_outcome.validator
+    def _validate_transfer_outcome(self, data: phases.grant.TransferOutcomeInput) -> None:
+        phases.grant.RECORD_TRANSFER_OUTCOME.validate(self._case.state, data, self._case.today())
 
     @workflow.update
     async def withdraw(self, data: inputs.WithdrawInput) -> CaseState:

@@ -161,6 +161,14 @@ def _retry_payment(state: CaseState) -> Open | None:
     return None
 
 
+def _cash_handover(state: CaseState) -> Open | None:
+    g = state.grant
+    if g is not None and g.status == GrantStatus.PAYMENT_PENDING and g.payment_method == "cash":
+        return Open(Role.CASEWORKER, "record the cash hand-over with the signed receipt",
+                    "the cash grant's hand-over against a signed receipt")
+    return None
+
+
 def _approve_closure(state: CaseState) -> Open | None:
     if state.closure_proposal is not None:
         return Open(Role.SUPERVISOR, f"approve closing the case ({state.closure_proposal.reason})",
@@ -209,6 +217,7 @@ RULES: dict[TaskKind, Rule] = {
     TaskKind.NO_SHOW_DECISION: _no_show,
     TaskKind.APPROVE_GRANT: _approve_grant,
     TaskKind.RETRY_PAYMENT: _retry_payment,
+    TaskKind.RECORD_CASH_HANDOVER: _cash_handover,
     TaskKind.APPROVE_CLOSURE: _approve_closure,
     TaskKind.CONFIRM_ARRIVAL: _confirm_arrival,
     TaskKind.APPROVE_PLAN: _approve_plan,

@@ -94,7 +94,13 @@ async def approve_grant_within_budget(case: CaseRun, data: inputs.GrantDecisionI
     grant = case.state.grant
     assert grant is not None
     await require_budget(case.state.case_id, CostCategory.CASH_GRANT, grant.amount)
-    return decide_grant(case, data)
+    decide_grant(case, data)
+    # Approved after departure (the rule in checks.GRANT_STAGES): paid now, as departure
+    # would have paid it; before departure it waits for the departure as always.
+    if case.state.departed_on is not None and workflow.patched(patches.GRANT_AFTER_DEPARTURE):
+        await effects.pay_grant(case)
+        case.touch()
+    return case.state
 
 
 def decide_grant(case: CaseRun, data: inputs.GrantDecisionInput) -> CaseState:

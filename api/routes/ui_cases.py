@@ -114,7 +114,7 @@ async def case_page(
         project = session.get(Project, case.project_id)
         panels = [
             (p.title, p.template, data) for p in CASE_PANELS
-            if (data := p.load(session, case)) is not None
+            if p.shown(request.app.state.settings) and (data := p.load(session, case)) is not None
         ]
         caseworkers = [(u.id, u.full_name) for u in queries.caseworkers(session)]
         minutes = request.app.state.settings.note_edit_minutes

@@ -16,12 +16,18 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from core.modes import PaymentsMode
 from core.settings import Settings
 from models.costs import Cost
 from models.enums import CaseStatus, DeadlineKind, Role
+from models.payments import BankAccount
 from models.tables import Case
 from models.tasks import ActivityRetry, CaseDeadline, CaseTask
 from models.users import User
+
+
+def _always(settings: Settings) -> bool:
+    return True
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,15 @@ class CasePanel:
     title: str
     template: str
     load: Callable[[Session, Case], Any]
+    shown: Callable[[Settings], bool] = _always  # e.g. only in one payments mode
+
+
+def _bank_account(session: Session, case: Case) -> dict[str, Any]:
+    return {"account": session.get(BankAccount, case.id)}
+
+
+def _by_transfer(settings: Settings) -> bool:
+    return settings.payments == PaymentsMode.BANK_TRANSFER
 
 
 def _costs(session: Session, case: Case) -> dict[str, Any]:
@@ -38,7 +53,11 @@ def _costs(session: Session, case: Case) -> dict[str, Any]:
     return {"rows": rows, "total": sum((c.amount for c in rows), Decimal("0.00"))}
 
 
-CASE_PANELS: list[CasePanel] = [CasePanel("Costs", "panels/costs.html", _costs)]
+CASE_PANELS: list[CasePanel] = [
+    CasePanel("Costs", "panels/costs.html", _costs),
+    CasePanel("Bank account for the grant", "panels/bank_account.html", _bank_account,
+              _by_transfer),
+]
 
 
 @dataclass(frozen=True)

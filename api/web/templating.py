@@ -29,6 +29,7 @@ MENU: list[tuple[str, str]] = [
     ("My cases", "/ui/partner"),
     ("Stuck cases", "/ui/supervision/stuck"),
     ("Reports", "/ui/reports"),
+    ("Grant transfers", "/ui/finance"),
 ]
 
 

@@ -19,9 +19,9 @@ from models.enums import Role
 from models.users import User
 
 C, S, P, A, AD = "caseworker", "supervisor", "partner", "auditor", "admin"
-BG, TD = "borderguard", "traveldesk"
+BG, TD, F = "borderguard", "traveldesk", "finance"
 STAFF = {C, S}
-ANYONE_SIGNED_IN = {C, S, P, A, AD, BG, TD}
+ANYONE_SIGNED_IN = {C, S, P, A, AD, BG, TD, F}
 
 EXPECTED: dict[tuple[str, str], set[str] | None] = {  # None: public
     ("GET", "/health"): None,
@@ -44,6 +44,20 @@ EXPECTED: dict[tuple[str, str], set[str] | None] = {  # None: public
     ("POST", "/cases/{case_id}/grant/proposal"): STAFF,
     ("POST", "/cases/{case_id}/grant/decision"): {S},
     ("POST", "/cases/{case_id}/grant/payment-retry"): STAFF,
+    ("POST", "/cases/{case_id}/grant/cash-handover"): STAFF,
+    ("POST", "/cases/{case_id}/grant/transfer-outcome"): {F},
+    ("PUT", "/cases/{case_id}/bank-account"): STAFF,
+    ("GET", "/cases/{case_id}/bank-account"): STAFF | {F},
+    ("GET", "/payments/instructions"): {F},
+    ("POST", "/payments/exports"): {F},
+    ("GET", "/payments/exports"): {F},
+    ("GET", "/payments/exports/{export_id}/file"): {F},
+    ("POST", "/payments/statements"): {F},
+    ("POST", "/ui/cases/{case_id}/bank-account"): STAFF,
+    ("GET", "/ui/finance"): {F},
+    ("POST", "/ui/finance/exports"): {F},
+    ("GET", "/ui/finance/exports/{export_id}/file"): {F},
+    ("POST", "/ui/finance/statements"): {F},
     ("POST", "/cases/{case_id}/travel-documents/assessment"): STAFF,
     ("POST", "/cases/{case_id}/travel-documents/embassy-answer"): STAFF,
     ("POST", "/cases/{case_id}/travel-documents/decision"): STAFF,

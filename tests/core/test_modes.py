@@ -44,18 +44,28 @@ def test_a_training_installation_may_run_simulators_in_production() -> None:
     assert training.simulated_systems == ["booking", "payments"]
 
 
-@pytest.mark.parametrize(("system", "mode"), [
-    ("payments", "cash"), ("payments", "bank_transfer"),
-])
-def test_declared_modes_without_a_client_are_refused(system: str, mode: str) -> None:
-    with pytest.raises(ValidationError, match=f"HOMEWARD_{system.upper()}={mode} is not "
-                       "implemented yet"):
-        settings(**{system: mode})
-
-
 def test_booking_by_a_travel_desk_runs_and_is_not_simulated() -> None:
     desk = settings(**PRODUCTION, **REAL, booking="desk", allow_simulators=True)
     assert desk.simulated_systems == ["payments"]
+
+
+DEBTOR = {"debtor_name": "Homeward return office", "debtor_iban": "DE89370400440532013000",
+          "debtor_bic": "COBADEFFXXX"}
+
+
+def test_cash_runs_and_is_no_simulator() -> None:
+    assert "payments" not in settings(payments="cash").simulated_systems
+
+
+def test_bank_transfer_needs_the_office_account_checked_as_the_bank_would() -> None:
+    with pytest.raises(ValidationError, match="needs the office's account: HOMEWARD_DEBTOR_NAME"):
+        settings(payments="bank_transfer")
+    with pytest.raises(ValidationError, match="HOMEWARD_DEBTOR_IBAN is not valid"):
+        settings(payments="bank_transfer", **{**DEBTOR, "debtor_iban": "DE89370400440532013001"})
+    with pytest.raises(ValidationError, match="HOMEWARD_DEBTOR_BIC is not valid"):
+        settings(payments="bank_transfer", **{**DEBTOR, "debtor_bic": "COBA"})
+    assert settings(payments="bank_transfer", **DEBTOR).simulated_systems[-3:] == [
+        "booking", "notifications", "partners"]
 
 
 def test_mailing_modes_need_smtp_and_addresses() -> None:

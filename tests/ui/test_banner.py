@@ -25,8 +25,8 @@ async def test_pages_show_the_simulator_banner_while_a_simulator_runs(browser: B
 async def test_no_banner_when_no_system_is_simulated(
     browser: Browser, web_app: FastAPI, settings: Settings
 ) -> None:
-    # Booking and payments have no real mode yet, so no settings validate with none simulated
-    # today: model_copy (no validation) stands in for the day they have one.
+    # Booking has no real mode yet, so no settings validate with none simulated today:
+    # model_copy (no validation) stands in for the day it has one.
     web_app.state.settings = settings.model_copy(update={
         "embassy": EmbassyMode.EMAIL, "authorities": AuthoritiesMode.EMAIL,
         "booking": BookingMode.DESK, "payments": PaymentsMode.CASH,

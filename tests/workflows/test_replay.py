@@ -42,6 +42,12 @@ def test_histories_are_recorded() -> None:
         "trafficking_found_after_the_second_counselling_blocks_departure",
         "a_withdrawn_finding_closes_its_steps_and_only_a_proposed_grant_follows",
         "a_corrected_date_of_birth_making_the_principal_a_minor_adds_the_minors_steps",
+        # The grant decided after departure (patch grant-after-departure) and the payments the
+        # office makes (cash hand-over, bank transfer returned then paid).
+        "a_grant_pending_at_departure_is_approved_after_it_and_paid_once",
+        "a_grant_missing_at_departure_is_proposed_approved_and_paid_after_it",
+        "cash_is_handed_over_against_the_receipt_and_booked_as_recorded",
+        "a_transfer_returned_by_the_bank_is_retried_as_a_new_instruction_then_paid",
     ):
         assert scenario in names
 

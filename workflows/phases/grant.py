@@ -1,12 +1,105 @@
-"""The cash grant: proposed by the policy's figures, approved by a second person, paid once."""
+"""The cash grant: proposed by the policy's figures, approved by a second person, paid once:
+by the provider (simulator), handed over in cash against a signed receipt, or transferred by
+the bank from a pain.001 file and confirmed by its statement."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel
+from pydantic import Field as Size
+
 from models import decisions as inputs
-from models.enums import TaskKind
-from workflows import checks
-from workflows.decision import Decision, Form
-from workflows.phases.common import STAFF, approval
+from models.enums import GrantStatus, Role, TaskKind
+from models.payloads import Actor, CaseState
+from models.schemas import DecisionIn, Text
+from workflows import checks, rules
+from workflows.decision import Decision, Field, Form
+from workflows.phases.common import STAFF, approval, today_text
+
+Short = Annotated[str, Size(min_length=1, max_length=200)]
+Money = Annotated[Decimal, Size(gt=0, max_digits=14, decimal_places=2)]
+Currency = Annotated[str, Size(min_length=3, max_length=3)]
+
+
+class CashHandoverIn(DecisionIn):
+    """Who handed the cash over, where and when, and the signed receipt: a document of the
+    case (kind payment_receipt) uploaded first through ``POST /cases/{id}/documents``."""
+
+    handed_over_by: Short
+    place: Short
+    handed_over_on: date
+    amount: Money
+    currency: Currency
+    receipt_document_id: Annotated[str, Size(min_length=1, max_length=36)]
+
+
+class RecordCashHandoverInput(CashHandoverIn):
+    actor: Actor
+    # The payment the receipt document is linked to, filled in by the API from the database.
+    receipt_payment_id: str | None = None
+
+
+class TransferOutcomeIn(DecisionIn):
+    """What the bank's statement says of one transfer: paid, or returned with its reason."""
+
+    payment_id: Annotated[str, Size(min_length=1, max_length=36)]
+    paid: bool
+    booked_on: date
+    bank_reference: Short
+    reason: Text | None = None
+
+
+class TransferOutcomeInput(TransferOutcomeIn):
+    actor: Actor
+
+
+def _pending(s: CaseState, method: str, action: str) -> None:
+    grant = s.grant
+    if grant is None or grant.status != GrantStatus.PAYMENT_PENDING:
+        raise rules.refuse(f"cannot {action}: no grant payment is pending")
+    if grant.payment_method != method:
+        raise rules.refuse(f"cannot {action}: the grant is paid by {grant.payment_method}")
+
+
+def cash_handover(s: CaseState, data: RecordCashHandoverInput, today: date) -> None:
+    _pending(s, "cash", "record a cash hand-over")
+    grant = s.grant
+    assert grant is not None
+    rules.require_not_future(data.handed_over_on, today, "handed_over_on")
+    if data.receipt_payment_id is not None and data.receipt_payment_id != grant.payment_id:
+        raise rules.refuse(
+            f"the receipt is linked to payment {data.receipt_payment_id}, not to the grant's "
+            f"payment {grant.payment_id}: upload the receipt with the grant's payment id"
+        )
+    if data.amount != grant.amount or data.currency.upper() != grant.currency.upper():
+        raise rules.refuse(
+            f"the amount handed over ({data.amount} {data.currency}) must be the approved grant "
+            f"({grant.amount} {grant.currency}); hand over the difference before recording it"
+        )
+
+
+def transfer_outcome(s: CaseState, data: TransferOutcomeInput, today: date) -> None:
+    _pending(s, "bank_transfer", "record a transfer's outcome")
+    grant = s.grant
+    assert grant is not None
+    if data.payment_id != grant.payment_id:
+        # An earlier payment of this grant (returned, then retried): its outcome is known.
+        raise rules.refuse(f"payment {data.payment_id} is not the grant's pending payment")
+    if not data.paid and not data.reason:
+        raise rules.refuse("a returned transfer needs the bank's reason")
+
+
+def _cash_probe(s: CaseState, actor: Actor, today: date, offer: object) -> BaseModel:
+    grant = s.grant
+    return RecordCashHandoverInput(
+        actor=actor, handed_over_by="-", place="-", handed_over_on=today,
+        amount=grant.amount if grant else Decimal(1), currency=grant.currency if grant else "EUR",
+        receipt_document_id="-",
+    )
+
 
 PROPOSE_GRANT = Decision(
     update="propose_grant", path="/cases/{case_id}/grant/proposal", roles=STAFF,
@@ -30,4 +123,37 @@ RETRY_PAYMENT = Decision(
     form=Form("payment-retry", "Retry the grant payment", button="Retry payment"),
 )
 
-DECISIONS = (PROPOSE_GRANT, DECIDE_GRANT, RETRY_PAYMENT)
+RECORD_CASH_HANDOVER = Decision(
+    update="record_cash_handover", path="/cases/{case_id}/grant/cash-handover", roles=STAFF,
+    action="record the cash hand-over", input=RecordCashHandoverInput, check=cash_handover,
+    body=CashHandoverIn,
+    doc="The grant was handed over in cash against the signed receipt (upload it first as a "
+        "payment_receipt document with the grant's payment_id): the grant is paid.",
+    answers=(TaskKind.RECORD_CASH_HANDOVER,),
+    form=Form(
+        "cash-handover", "Record the cash hand-over", _cash_probe,
+        fields=(
+            Field("handed_over_by", "Handed over by"),
+            Field("place", "Where (airport, office, on arrival)"),
+            Field("handed_over_on", "On", "date", default=today_text),
+            Field("amount", "Amount", default=lambda s, t: str(s.grant.amount if s.grant else "")),
+            Field("currency", "Currency",
+                  default=lambda s, t: s.grant.currency if s.grant else "EUR"),
+            Field("receipt_document_id", "Signed receipt (document id)"),
+        ),
+        button="Record hand-over",
+    ),
+)
+
+# Taken by the reconciliation of a bank statement (api/payments/reconcile.py) as the finance
+# user who uploaded it; no form: the statement is the evidence.
+RECORD_TRANSFER_OUTCOME = Decision(
+    update="record_transfer_outcome", path="/cases/{case_id}/grant/transfer-outcome",
+    roles=frozenset({Role.FINANCE}), action="record a bank transfer's outcome",
+    input=TransferOutcomeInput, check=transfer_outcome, body=TransferOutcomeIn,
+    doc="What the bank's statement says of the grant's transfer: paid, or returned with the "
+        "bank's reason (the payment then waits for a retry).",
+)
+
+DECISIONS = (PROPOSE_GRANT, DECIDE_GRANT, RETRY_PAYMENT, RECORD_CASH_HANDOVER,
+             RECORD_TRANSFER_OUTCOME)

@@ -1,0 +1,1 @@
+"""Bank transfers of cash grants: the returnee's account, pain.001 exports, camt statements."""

@@ -1,0 +1,92 @@
+"""A cash grant handed over: the signed receipt uploaded through the documents module (kind
+payment_receipt, linked by the grant's payment_id), then the hand-over recorded as a decision;
+the grant is paid with that record and its cost booked from it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from sqlalchemy.engine import Engine
+from temporalio.testing import WorkflowEnvironment
+
+from activities.payments_office import CashPayments
+from api.main import create_app
+from core.modes import PaymentsMode
+from core.settings import Settings
+from models.enums import GrantStatus
+from models.users import User
+from tests.api.test_bank_transfers import time_env  # noqa: F401
+from tests.tokens import bearer
+from tests.workflows.scenario import clients
+from tests.workflows.test_grant_payment import to_departure
+from worker import build_worker
+from workflows.return_case import ReturnCaseWorkflow
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+async def cash(time_env: WorkflowEnvironment, settings: Settings,  # noqa: F811
+               engine: Engine, users: dict[str, User],
+               ) -> AsyncIterator[tuple[httpx.AsyncClient, Settings]]:
+    settings = settings.model_copy(update={"payments": PaymentsMode.CASH})
+    app = create_app(settings)
+    app.state.engine, app.state.temporal = engine, time_env.client
+    sims = clients()
+    sims.payments = CashPayments()
+    async with (
+        build_worker(time_env.client, settings, engine, clients=sims),
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://homeward.test",
+                          headers=bearer("caseworker")) as client,
+    ):
+        yield client, settings
+
+
+async def test_the_hand_over_with_its_signed_receipt_pays_the_grant(
+    cash: tuple[httpx.AsyncClient, Settings], time_env: WorkflowEnvironment,  # noqa: F811
+    engine: Engine,
+) -> None:
+    api, settings = cash
+    handle, state = await to_departure(time_env, settings, engine, "approved")
+    grant = state.grant
+    assert grant is not None and grant.status == GrantStatus.PAYMENT_PENDING
+    case = f"/cases/{state.case_id}"
+    other = await api.post(f"{case}/documents", data={"kind": "ticket"},
+                           files={"file": ("ticket.pdf", PDF, "application/pdf")})
+    receipt = await api.post(
+        f"{case}/documents", data={"kind": "payment_receipt", "payment_id": grant.payment_id},
+        files={"file": ("receipt-signed.pdf", PDF, "application/pdf")})
+    assert other.status_code == receipt.status_code == 201, receipt.text
+    day = (await time_env.get_current_time()).date().isoformat()
+    body = {"handed_over_by": "Anna Caseworker", "place": "Riga airport, departures hall",
+            "handed_over_on": day, "amount": str(grant.amount), "currency": "EUR",
+            "receipt_document_id": other.json()["id"]}
+
+    r = await api.post(f"{case}/grant/cash-handover", json=body)
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "receipt_document_id"]
+    stray = await api.post(
+        f"{case}/documents", data={"kind": "payment_receipt", "payment_id": "another-payment"},
+        files={"file": ("receipt-other.pdf", PDF, "application/pdf")})
+    r = await api.post(f"{case}/grant/cash-handover",
+                       json={**body, "receipt_document_id": stray.json()["id"]})
+    assert r.status_code == 409 and "linked to payment another-payment" in r.json()["detail"]
+    body["receipt_document_id"] = receipt.json()["id"]
+    r = await api.post(f"{case}/grant/cash-handover", json={**body, "amount": "250.00"})
+    assert r.status_code == 409 and "must be the approved grant (300.00 EUR)" in r.json()["detail"]
+    r = await api.post(f"{case}/grant/cash-handover", json=body, headers=bearer("finance"))
+    assert r.status_code == 403
+    r = await api.post(f"{case}/grant/cash-handover", json=body)
+    assert r.status_code == 200, r.text
+
+    state = await handle.query(ReturnCaseWorkflow.state)
+    assert state.grant is not None and state.grant.status == GrantStatus.PAID
+    handover = state.grant.handover
+    assert handover is not None and handover.receipt_document_id == receipt.json()["id"]
+    assert (handover.handed_over_by, str(handover.amount)) == ("Anna Caseworker", "300.00")
+    costs = (await api.get(f"{case}/costs")).json()["data"]
+    assert [c["amount"] for c in costs if c["category"] == "cash_grant"] == ["300.00"]
+    r = await api.post(f"{case}/grant/cash-handover", json=body)
+    assert r.status_code == 409  # recorded once
