@@ -1,8 +1,6 @@
 """Bank transfers of cash grants: the returnee's account per case, payment instructions under
 their business key (case id + payment id, unique) and the pain.001 files they went out in.
 
-(0019 is another branch's migration; the two are chained when merged.)
-
 Revision ID: 0020
 Revises: 0019
 Create Date: 2026-12-04 21:34:58.787990
