@@ -12,6 +12,7 @@ import models.notes
 import models.partners
 import models.privacy
 import models.projects
+import models.protection
 import models.tables
 import models.tasks
 import models.timeline

@@ -54,7 +54,7 @@ async def departures_page(
     request: Request, session: Any, client: Any, user: Any,
     form_state: dict[str, Any] | None = None, status: int = 200,
 ) -> Response:
-    items, today = await _with_live_states(client, user, queries.booked(session), session)
+    items, today = await _with_live_states(client, user, queries.booked(session, viewer=actor_of(user)), session)
     for item in items:
         item["offered"] = [a for a in item["offered"] if a.action.key == "departure"]
     return render(request, "departures.html", {

@@ -18,6 +18,7 @@ import models.notes
 import models.partners
 import models.privacy
 import models.projects
+import models.protection
 import models.tables
 import models.tasks
 import models.timeline
