@@ -14,6 +14,7 @@ from api import audit
 from api.auth import authorize
 from api.middleware import RequestContext
 from api.routes import (
+    access,
     aftercare,
     auth,
     cases,
@@ -31,7 +32,9 @@ from api.routes import (
     project_activities,
     projects,
     queue,
+    referrals,
     reports,
+    services,
     supervision,
     timeline,
     ui,
@@ -39,7 +42,9 @@ from api.routes import (
     ui_cases,
     ui_documents,
     ui_notes,
+    ui_protection,
     ui_reports,
+    ui_services,
     ui_worklists,
     users,
 )
@@ -107,6 +112,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(queue.router, dependencies=guarded)
     app.include_router(supervision.router, dependencies=guarded)
     app.include_router(documents.router, dependencies=guarded)
+    app.include_router(access.router, dependencies=guarded)
+    app.include_router(services.router, dependencies=guarded)
+    app.include_router(referrals.router, dependencies=guarded)
     # The web interface: same login, same policy; its pages answer errors as HTML.
     app.include_router(ui.router, dependencies=guarded)
     app.include_router(ui_case_list.router, dependencies=guarded)
@@ -115,6 +123,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ui_cases.router, dependencies=guarded)
     app.include_router(ui_notes.router, dependencies=guarded)
     app.include_router(ui_documents.router, dependencies=guarded)
+    app.include_router(ui_protection.router, dependencies=guarded)
+    app.include_router(ui_services.router, dependencies=guarded)
     app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")
     install_page_errors(app)
     return app

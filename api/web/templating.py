@@ -28,6 +28,8 @@ MENU: list[tuple[str, str]] = [
     ("My cases", "/ui/partner"),
     ("Stuck cases", "/ui/supervision/stuck"),
     ("Reports", "/ui/reports"),
+    ("Services", "/ui/services"),
+    ("Break glass", "/ui/break-glass"),
 ]
 
 
