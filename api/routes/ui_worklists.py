@@ -96,6 +96,7 @@ async def stuck(
     filters = Filters(
         stage=option(Stage, p.get("stage")), reason=option(StuckReason, p.get("reason")),
         country=(p.get("country") or "").upper()[:2] or None,
+        referral_outcome_days=request.app.state.settings.referral_outcome_days,
     )
     found, count = await stuck_cases(session, client, datetime.now(UTC), filters, limit=100)
     caseworkers = queries.caseworkers(session)
