@@ -4,7 +4,7 @@ from the template through a global, so the case page needs one include line only
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi import Request
@@ -14,9 +14,10 @@ from api import referrals
 from api.case_access import access_view
 from api.routes.services import list_services
 from api.web.templating import templates
+from core.settings import Settings
 from models.documents import Document
 from models.enums import Role
-from models.protection import ReferralOutcome, ServiceKind
+from models.protection import Referral, ReferralOutcome, ServiceKind, ServiceProvider
 from models.tables import Case
 from models.users import User
 
@@ -46,6 +47,21 @@ def protection(request: Request, case: Case, user: User) -> dict[str, Any]:
         "outcomes": list(ReferralOutcome), "kinds": list(ServiceKind),
         "today": now.date(),
     }
+
+
+def referrals_due(session: Session, user: User, today: date, settings: Settings) -> Any:
+    """The caseworker's task: referrals of their cases with no outcome after the set days."""
+    if user.role != Role.CASEWORKER:
+        return None
+    due = datetime.now(UTC) - timedelta(days=settings.referral_outcome_days)
+    rows = session.exec(
+        select(Referral, Case.reference, ServiceProvider.name)
+        .join(Case, col(Case.id) == col(Referral.case_id))
+        .join(ServiceProvider, col(ServiceProvider.id) == col(Referral.provider_id))
+        .where(Case.assignee_id == user.id).where(col(Referral.outcome).is_(None))
+        .where(col(Referral.sent_at) < due).order_by(col(Referral.sent_at)).limit(20)
+    ).all()
+    return [{"referral": r, "reference": ref, "provider": name} for r, ref, name in rows]
 
 
 templates.env.globals["protection"] = protection

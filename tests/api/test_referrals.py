@@ -133,6 +133,12 @@ async def test_a_referral_without_outcome_after_the_set_days_is_on_the_stuck_lis
         [found] = [c for c in stuck["data"] if c["case_id"] == cid]
         assert "referral_without_outcome" in {x["reason"] for x in found["reasons"]}
     assert (await api.get(f"/cases/{cid}/referrals")).json()["data"][0]["overdue"]
+    # And on the assignee's dashboard, as a task.
+    reference = (await api.get(f"/cases/{cid}")).json()["reference"]
+    panel = (await api.get("/ui")).text.split('data-testid="referrals-due"')[1]
+    assert reference in panel.split("</table>")[0]
+    panel = (await api.get("/ui", headers=bearer("caseworker2"))).text
+    assert reference not in panel.split('data-testid="referrals-due"')[1].split("</table>")[0]
 
 
 async def test_a_partner_refers_after_the_return_on_its_own_cases_only(
