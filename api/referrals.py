@@ -27,9 +27,9 @@ from models.protection import (
     ServiceProvider,
 )
 from models.schemas_protection import (
-    ConsentIn,
-    ConsentPublic,
     OutcomeIn,
+    ReferralConsentIn,
+    ReferralConsentPublic,
     ReferralIn,
     ReferralPublic,
     ReferralsPublic,
@@ -63,11 +63,11 @@ def view(session: Session, case: Case, settings: Settings, now: datetime) -> Ref
         data=[ReferralPublic(**r.model_dump(), provider_name=name,
                              overdue=r.outcome is None and utc(r.sent_at) + due < now)
               for r, name in rows],
-        consents=[ConsentPublic.model_validate(c, from_attributes=True) for c in consents],
+        consents=[ReferralConsentPublic.model_validate(c, from_attributes=True) for c in consents],
     )
 
 
-def record_consent(session: Session, case: Case, data: ConsentIn, actor: Actor) -> ReferralConsent:
+def record_consent(session: Session, case: Case, data: ReferralConsentIn, actor: Actor) -> ReferralConsent:
     _member(session, case, data.member_id)
     if data.document_id is not None:
         doc = session.get(Document, data.document_id)

@@ -75,14 +75,14 @@ class ServicesPublic(BaseModel):
     count: int
 
 
-class ConsentIn(BaseModel):
+class ReferralConsentIn(BaseModel):
     member_id: str = Field(max_length=36)
     given_by: str = Field(min_length=2, max_length=200, description="The person, or a guardian")
     given_on: date
     document_id: str | None = Field(default=None, max_length=36)
 
 
-class ConsentPublic(ConsentIn):
+class ReferralConsentPublic(ReferralConsentIn):
     id: str
     recorded_by: str
     recorded_at: datetime
@@ -124,4 +124,4 @@ class ReferralPublic(BaseModel):
 
 class ReferralsPublic(BaseModel):
     data: list[ReferralPublic]
-    consents: list[ConsentPublic]
+    consents: list[ReferralConsentPublic]

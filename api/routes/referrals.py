@@ -11,9 +11,9 @@ from api.deps import CurrentActor, PartnerCaseDep, SessionDep, SettingsDep
 from core.settings import Settings
 from models.enums import Role
 from models.schemas_protection import (
-    ConsentIn,
-    ConsentPublic,
     OutcomeIn,
+    ReferralConsentIn,
+    ReferralConsentPublic,
     ReferralIn,
     ReferralPublic,
     ReferralsPublic,
@@ -35,13 +35,13 @@ def list_referrals(
     return found
 
 
-@router.post("/consents", response_model=ConsentPublic, status_code=status.HTTP_201_CREATED)
+@router.post("/consents", response_model=ReferralConsentPublic, status_code=status.HTTP_201_CREATED)
 def record_consent(
-    data: ConsentIn, case: PartnerCaseDep, session: SessionDep, actor: CurrentActor
-) -> ConsentPublic:
+    data: ReferralConsentIn, case: PartnerCaseDep, session: SessionDep, actor: CurrentActor
+) -> ReferralConsentPublic:
     """Record a person's consent to be referred (who gave it, when, the signed document)."""
     consent = referrals.record_consent(session, case, data, actor)
-    return ConsentPublic.model_validate(consent, from_attributes=True)
+    return ReferralConsentPublic.model_validate(consent, from_attributes=True)
 
 
 @router.post("", response_model=ReferralPublic, status_code=status.HTTP_201_CREATED)

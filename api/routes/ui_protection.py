@@ -20,7 +20,7 @@ from api.need_to_know import may_see
 from api.routes.ui_cases import case_page
 from api.web.security import verify_csrf
 from api.web.templating import render
-from models.schemas_protection import ConsentIn, OutcomeIn, ReasonIn, ReferralIn
+from models.schemas_protection import OutcomeIn, ReasonIn, ReferralConsentIn, ReferralIn
 from models.tables import Case
 
 router = APIRouter(prefix="/ui", tags=["web"], include_in_schema=False)
@@ -92,7 +92,7 @@ async def _referral_form(
 @router.post("/cases/{case_id}/referral-consents", dependencies=CSRF)
 async def consent(request: Request, case: CaseDep, user: CurrentUser, client: TemporalDep) -> Response:
     async def run(form: dict[str, str]) -> None:
-        data = ConsentIn.model_validate({**form, "document_id": form.get("document_id") or None})
+        data = ReferralConsentIn.model_validate({**form, "document_id": form.get("document_id") or None})
         with Session(request.app.state.engine) as session:
             referrals.record_consent(session, case, data, actor_of(user))
     return await _referral_form(request, case, user, client, run)
