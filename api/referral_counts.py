@@ -4,7 +4,7 @@ with names. For api/reports.py to call (see the report's 'referrals' section).""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -15,20 +15,25 @@ from models.tables import Case
 PENDING = "pending"  # no outcome recorded yet
 
 
-def referral_counts(session: Session, project_id: str, window: tuple[date, date]) -> dict[str, Any]:
-    """Referrals made in ``window`` (first and last day, inclusive, UTC) for the project's
-    cases: how many, by kind, by outcome (``pending`` when none yet), by kind and outcome,
-    and how many after the return. Restricted cases count too: the figures name no one."""
-    first, last = window
-    start = datetime.combine(first, time.min, tzinfo=UTC)
+def referral_counts(session: Session, project_id: str, window: Any) -> dict[str, Any]:
+    """Referrals made in ``window`` for the project's cases: how many, by kind, by outcome
+    (``pending`` when none yet), by kind and outcome, and how many after the return.
+
+    ``window``: (first, last) days, inclusive, UTC; or the report's ``Window`` (``start`` None:
+    everything up to ``end``, as ``?as_of=`` asks). Restricted cases count too: the figures
+    name no one."""
+    first, last = (window.start, window.end) if hasattr(window, "end") else window
     end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=UTC)
-    rows = session.exec(
+    query = (
         select(ServiceProvider.kind, Referral.outcome, Referral.after_return)
         .join(ServiceProvider, col(ServiceProvider.id) == col(Referral.provider_id))
         .join(Case, col(Case.id) == col(Referral.case_id))
-        .where(Case.project_id == project_id)
-        .where(col(Referral.sent_at) >= start).where(col(Referral.sent_at) < end)
-    ).all()
+        .where(Case.project_id == project_id).where(col(Referral.sent_at) < end)
+    )
+    if first is not None:
+        query = query.where(
+            col(Referral.sent_at) >= datetime.combine(first, time.min, tzinfo=UTC))
+    rows = session.exec(query).all()
     by_kind: Counter[str] = Counter()
     by_outcome: Counter[str] = Counter()
     both: dict[str, Counter[str]] = {}

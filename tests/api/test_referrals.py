@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
 from api.referral_counts import referral_counts
+from api.reports import Window
 from core.settings import Settings
 from models.enums import Stage
 from models.protection import Referral
@@ -106,6 +107,9 @@ async def test_a_referral_needs_consent_is_mailed_once_and_its_outcome_is_record
     with Session(engine) as session:
         project = session.get(Case, cid).project_id  # type: ignore[union-attr]
         counts = referral_counts(session, project, (date.today(), date.today()))
+        assert referral_counts(session, project, Window(None, date.today())) == counts
+        assert referral_counts(session, project, (date(2020, 1, 1), date(2020, 12, 31)))[
+            "total"] == 0
     assert counts == {"total": 2, "by_kind": {"hotline": 2},
                       "by_outcome": {"accepted": 1, "pending": 1},
                       "by_kind_and_outcome": {"hotline": {"accepted": 1, "pending": 1}},
