@@ -4,15 +4,17 @@ it is absent from every list and count and "not found" on every route."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from core.settings import Settings
 from models.enums import Stage
+from models.protection import CaseAccess
 from models.tables import Case
 from models.users import User
 from tests.api.protection_helpers import give_emails, open_case, person_case, until, with_smtp
@@ -154,6 +156,14 @@ async def test_break_glass_with_a_reason_opens_the_case_audits_and_tells_the_sup
     audit = (await api.get(f"/cases/{cid}/audit", headers=SUP)).json()["data"]
     assert ("POST /cases/{case_id}/break-glass", "caseworker2", "success") in {
         (e["action"], e["actor_id"], e["outcome"]) for e in audit}
+
+    # Hours later the access has run out: the case is gone again.
+    with Session(engine) as session:
+        session.execute(update(CaseAccess).where(col(CaseAccess.case_id) == cid).values(
+            expires_at=datetime.now(UTC) - timedelta(minutes=1)))
+        session.commit()
+    assert (await api.get(f"/cases/{cid}", headers=CW2)).status_code == 404
+    assert hidden["reference"] not in _refs(await api.get("/cases", headers=CW2))
 
 
 async def test_a_supervisor_marks_a_case_sensitive_with_a_reason(api: httpx.AsyncClient) -> None:
