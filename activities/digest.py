@@ -58,7 +58,9 @@ class DigestActivities:
         self, session: Session, user_id: str, data: DigestInput, now: datetime,
         end_of_day: datetime,
     ) -> list[str]:
-        mine = or_(col(Case.assignee_id) == user_id, col(Case.assignee_id).is_(None))
+        # An unassigned restricted case is for supervisors only (need to know).
+        mine = or_(col(Case.assignee_id) == user_id,
+                   col(Case.assignee_id).is_(None) & col(Case.restricted).is_(False))
         active = select(Case).where(Case.status == CaseStatus.ACTIVE).where(mine)
         awaiting = session.exec(
             active.where(col(Case.awaiting_caseworker).is_(True)).order_by(col(Case.reference))

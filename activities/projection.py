@@ -15,7 +15,7 @@ from activities.timeline import insert_ignoring_duplicates, timeline_rows
 from core.db import write_transaction
 from models.enums import HUMAN_ROLES, CaseStatus
 from models.payloads import ProjectCaseInput, ProjectCaseResult
-from models.tables import Case, HouseholdMember
+from models.tables import Case, HouseholdMember, refresh_restriction
 from models.tasks import CaseDeadline, CaseTask
 from models.timeline import TimelineEntry
 
@@ -105,13 +105,17 @@ def write_vulnerabilities(session: Session, data: ProjectCaseInput) -> None:
     """After a later finding, each travelling member's flags as the workflow holds them (read
     by reports and the case list's vulnerability filter). Under the version guard, so an
     older projection arriving late never brings back a withdrawn flag."""
-    for member_id, flags in (data.household_vulnerabilities or {}).items():
+    if not data.household_vulnerabilities:
+        return
+    for member_id, flags in data.household_vulnerabilities.items():
         session.exec(  # type: ignore[call-overload]
             update(HouseholdMember)
             .where(col(HouseholdMember.id) == member_id)
             .where(col(HouseholdMember.case_id) == data.case_id)
             .values(vulnerabilities=flags)
         )
+    # A trafficking victim found later restricts the case as one known at intake does.
+    refresh_restriction(session.connection(), data.case_id)
 
 
 def replace_work_items(session: Session, data: ProjectCaseInput) -> None:

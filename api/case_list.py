@@ -9,8 +9,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from api.need_to_know import hidden_cases
 from api.people import PersonQuery, cases_of_person, earlier_cases_of
 from models.enums import CaseStatus, ClosureReason, Stage, Vulnerability
+from models.people import Actor
 from models.tables import Case, HouseholdMember
 
 
@@ -31,6 +33,8 @@ class CaseFilters:
     person: str | None = None
     # Cases opened before this case (an id) that hold one of its people.
     earlier_than: str | None = None
+    # Who looks: the restricted cases they may not see are left out (api/need_to_know.py).
+    viewer: Actor | None = None
 
     def conditions(self) -> list[Any]:
         found: list[Any] = [
@@ -63,6 +67,8 @@ class CaseFilters:
             found.append(cases_of_person(query) if query else sa.false())
         if self.earlier_than:
             found.extend(earlier_cases_of(self.earlier_than))
+        if self.viewer is not None and (hidden := hidden_cases(self.viewer)) is not None:
+            found.append(col(Case.id).not_in(hidden))
         return found
 
 

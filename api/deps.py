@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from temporalio.client import Client
 
 from api.auth import current_actor
+from api.need_to_know import may_see
 from core.settings import Settings
 from models.enums import Role
 from models.payloads import Actor
@@ -40,17 +41,23 @@ SessionDep = Annotated[Session, Depends(get_session)]
 TemporalDep = Annotated[Client, Depends(get_temporal)]
 
 
-def _load_case(engine: Engine, case_id: str) -> Case | None:
+def _load_case(engine: Engine, case_id: str, actor: Actor) -> Case | None:
     with Session(engine, expire_on_commit=False) as session:
-        return session.get(Case, case_id)
+        case = session.get(Case, case_id)
+        # Need to know: a restricted case this user may not see does not exist for them.
+        if case is not None and not may_see(session, case, actor):
+            return None
+        return case
 
 
-async def get_case(case_id: str, request: Request) -> Case:
+async def get_case(
+    case_id: str, request: Request, actor: Annotated[Actor, Depends(current_actor)]
+) -> Case:
     # async so the bound case_id reaches the route's context (sync deps run in a thread copy);
     # the read itself runs in the thread pool, off the event loop that serves every request,
     # with its own short session: the routes await Temporal next and hold no connection.
     structlog.contextvars.bind_contextvars(case_id=case_id)
-    case = await run_in_threadpool(_load_case, request.app.state.engine, case_id)
+    case = await run_in_threadpool(_load_case, request.app.state.engine, case_id, actor)
     if case is None:
         raise HTTPException(status_code=404, detail=f"case {case_id} not found")
     return case
@@ -66,7 +73,7 @@ CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
 async def get_partner_case(case: CaseDep, actor: CurrentActor) -> Case:
-    """The case, if the acting user may see it: staff see every case, a partner only the
+    """The case, if the acting user may see it (CaseDep: need to know), a partner only the
     cases handed over to its organisation (any other is "not found", not "forbidden", so a
     partner cannot probe which cases exist)."""
     if actor.role == Role.PARTNER and (

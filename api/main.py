@@ -14,6 +14,7 @@ from api import audit
 from api.auth import authorize
 from api.middleware import RequestContext
 from api.routes import (
+    access,
     aftercare,
     auth,
     cases,
@@ -33,7 +34,9 @@ from api.routes import (
     project_activities,
     projects,
     queue,
+    referrals,
     reports,
+    services,
     supervision,
     timeline,
     travel_desk,
@@ -45,7 +48,9 @@ from api.routes import (
     ui_finance,
     ui_household,
     ui_notes,
+    ui_protection,
     ui_reports,
+    ui_services,
     ui_travel_desk,
     ui_worklists,
     users,
@@ -118,6 +123,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(travel_desk.router, dependencies=guarded)
     app.include_router(travel_desk.uploads, dependencies=guarded)
     app.include_router(payments.router, dependencies=guarded)
+    app.include_router(access.router, dependencies=guarded)
+    app.include_router(services.router, dependencies=guarded)
+    app.include_router(referrals.router, dependencies=guarded)
     # The web interface: same login, same policy; its pages answer errors as HTML.
     app.include_router(ui.router, dependencies=guarded)
     app.include_router(ui_case_list.router, dependencies=guarded)
@@ -130,6 +138,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ui_household.router, dependencies=guarded)
     app.include_router(ui_finance.router, dependencies=guarded)
     app.include_router(ui_bank_account.router, dependencies=guarded)
+    app.include_router(ui_protection.router, dependencies=guarded)
+    app.include_router(ui_services.router, dependencies=guarded)
     app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")
     install_page_errors(app)
     return app

@@ -132,6 +132,34 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/ui/cases/{case_id}/people"): STAFF,
     ("POST", "/ui/cases/{case_id}/people/{member_id}"): STAFF,
     ("POST", "/ui/cases/{case_id}/people/{member_id}/removal"): STAFF,
+    # Need to know (api/need_to_know.py): a restricted case is "not found" to anyone else.
+    ("GET", "/cases/{case_id}/access"): STAFF,
+    ("POST", "/cases/{case_id}/access/{user_id}"): frozenset({SUP}),
+    ("DELETE", "/cases/{case_id}/access/{user_id}"): frozenset({SUP}),
+    ("POST", "/cases/{case_id}/sensitive"): frozenset({SUP}),
+    ("DELETE", "/cases/{case_id}/sensitive"): frozenset({SUP}),
+    ("POST", "/cases/{case_id}/break-glass"): STAFF,
+    # The service directory: admins keep it, staff read it to refer people.
+    ("GET", "/services"): STAFF | {ADMIN},
+    ("POST", "/services"): frozenset({ADMIN}),
+    ("PATCH", "/services/{service_id}"): frozenset({ADMIN}),
+    # Referrals: staff; the partner of a case handed over to it, after the return
+    # (PartnerCaseDep; api/referrals.py refuses a partner's referral before departure).
+    ("GET", "/cases/{case_id}/referrals"): STAFF | {PARTNER},
+    ("POST", "/cases/{case_id}/referrals"): STAFF | {PARTNER},
+    ("POST", "/cases/{case_id}/referrals/consents"): STAFF | {PARTNER},
+    ("POST", "/cases/{case_id}/referrals/{referral_id}/outcome"): STAFF | {PARTNER},
+    ("POST", "/ui/cases/{case_id}/access"): frozenset({SUP}),
+    ("POST", "/ui/cases/{case_id}/access/{user_id}/remove"): frozenset({SUP}),
+    ("POST", "/ui/cases/{case_id}/sensitive"): frozenset({SUP}),
+    ("GET", "/ui/break-glass"): STAFF,
+    ("POST", "/ui/break-glass"): STAFF,
+    ("POST", "/ui/cases/{case_id}/referral-consents"): STAFF,
+    ("POST", "/ui/cases/{case_id}/referrals"): STAFF,
+    ("POST", "/ui/cases/{case_id}/referrals/{referral_id}/outcome"): STAFF,
+    ("GET", "/ui/services"): STAFF | {ADMIN},
+    ("POST", "/ui/services"): frozenset({ADMIN}),
+    ("POST", "/ui/services/{service_id}"): frozenset({ADMIN}),
 }
 
 # Reads of a case's personal data: each one is written to the audit trail.
@@ -150,6 +178,9 @@ PERSONAL_DATA_READS: frozenset[tuple[str, str]] = frozenset({
     ("GET", "/ui/travel-desk"),
     # Old and new values of corrected names, dates of birth, passport numbers.
     ("GET", "/cases/{case_id}/people/{member_id}/changes"),
+    # Referrals name the person's reason to be referred; who may see a restricted case.
+    ("GET", "/cases/{case_id}/referrals"),
+    ("GET", "/cases/{case_id}/access"),
 })
 
 

@@ -50,6 +50,14 @@ DEMO_PARTNERS = [
      "country": "AZ", "contact_email": "reintegration@az-partner.example"},
 ]
 
+# The service directory: the trafficking hotline of seed 004 (its number as published there;
+# the e-mail address is a demo stand-in, so referrals by e-mail have somewhere to go).
+DEMO_SERVICES = [
+    {"name": "Patvērums „Drošā māja” – uzticības tālrunis cilvēku tirdzniecības gadījumos",
+     "country": "LV", "kind": "hotline", "phone": "+371 28612120",
+     "email": "hotline@drosa-maja.example", "languages": ["lv", "ru", "en"]},
+]
+
 
 def _today() -> str:
     return date.today().isoformat()
@@ -104,6 +112,12 @@ async def seed_demo(http: httpx.AsyncClient, tokens: dict[str, str]) -> list[str
         for partner in DEMO_PARTNERS:
             r = await http.post("/partners", json=partner, headers=_auth(tokens["admin"]))
             if r.status_code != 409:  # 409: registered by an earlier run
+                r.raise_for_status()
+        listed = await http.get("/services", headers=_auth(tokens["admin"]))
+        known = {s["name"] for s in listed.json()["data"]} if listed.status_code == 200 else set()
+        for service in DEMO_SERVICES:
+            if service["name"] not in known:
+                r = await http.post("/services", json=service, headers=_auth(tokens["admin"]))
                 r.raise_for_status()
     for n, (case, steps) in enumerate(zip(DEMO_CASES, DEMO_STEPS, strict=True), start=1):
         headers = {"Idempotency-Key": f"demo-case-{n}", **_auth(tokens["caseworker"])}

@@ -217,6 +217,8 @@ class Settings(DebtorAccount):
     note_edit_minutes: int = Field(
         default=15, ge=0, description="How long the author of a case note may still change it"
     )
+    break_glass_hours: float = Field(default=8, gt=0, description="Access a break glass gives")
+    referral_outcome_days: int = Field(default=14, ge=1, description="A referral's outcome due")
 
     log_format: LogFormat = LogFormat.AUTO
     log_level: str = "INFO"

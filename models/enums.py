@@ -291,6 +291,7 @@ class StuckReason(StrEnum):
     DEADLINE_MISSED = "deadline_missed"
     DEADLINE_AT_RISK = "deadline_at_risk"
     WORKFLOW_FAILING = "workflow_failing"  # workflow-task failures (a bug or a bad deploy)
+    REFERRAL_WITHOUT_OUTCOME = "referral_without_outcome"  # a referral's outcome is overdue
 
 
 class Severity(StrEnum):

@@ -131,6 +131,10 @@ class Case(SQLModel, table=True):
         default=None, sa_type=sa.DateTime(timezone=True)
     )
     first_risk_from: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    # Need to know (api/need_to_know.py): a trafficking victim or an unaccompanied minor in
+    # the household (kept by the listener below), or marked sensitive by a supervisor.
+    restricted: bool = Field(default=False, index=True)
+    sensitive_reason: str | None = Field(default=None, max_length=500)
 
 
 class ReferenceCounter(SQLModel, table=True):
@@ -188,3 +192,28 @@ class HouseholdMember(SQLModel, table=True):
 @sa.event.listens_for(HouseholdMember, "before_update")
 def _keys_follow_the_person(mapper: Any, connection: Any, member: HouseholdMember) -> None:
     member.refresh_keys()
+
+
+@sa.event.listens_for(HouseholdMember, "after_insert")
+@sa.event.listens_for(HouseholdMember, "after_update")
+def _protected_people_restrict_their_case(
+    mapper: Any, connection: Any, member: HouseholdMember
+) -> None:
+    # Every write of a person (opening, import, correction) re-derives the case's restriction
+    # in the same transaction, so no path can leave a trafficking victim's case open to all.
+    refresh_restriction(connection, member.case_id)
+
+
+def refresh_restriction(connection: Any, case_id: str) -> None:
+    """Derive the case's ``restricted`` flag from its people and its sensitive mark. Writers
+    of household rows that bypass the ORM (a bulk UPDATE) call it themselves."""
+    from models.protection import PROTECTED_VULNERABILITIES
+
+    cases, members = Case.__table__, HouseholdMember.__table__  # type: ignore[attr-defined]
+    flags = sa.cast(members.c.vulnerabilities, sa.String)
+    protected = sa.exists().where(members.c.case_id == case_id).where(
+        sa.or_(*(flags.contains(f'"{v}"') for v in PROTECTED_VULNERABILITIES))
+    )
+    connection.execute(cases.update().where(cases.c.id == case_id).values(
+        restricted=sa.or_(cases.c.sensitive_reason.is_not(None), protected)
+    ))

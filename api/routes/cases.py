@@ -16,6 +16,7 @@ from api.deps import CaseDep, CurrentActor, SessionDep, SettingsDep, TemporalDep
 from api.live import LiveStateUnavailable, read_live_state
 from api.project_service import ProjectRefused
 from models.enums import CaseStatus, ClosureReason, Stage
+from models.people import Actor
 from models.schemas import (
     CaseCreate,
     CaseDetail,
@@ -67,17 +68,17 @@ async def create_case(
         response.status_code = status.HTTP_200_OK
     opened = CaseOpened.model_validate(case, from_attributes=True)
     opened.possible_earlier_cases = await run_in_threadpool(
-        _earlier_cases, request.app.state.engine, case.id
+        _earlier_cases, request.app.state.engine, case.id, actor
     )
     return opened
 
 
-def _earlier_cases(engine: Engine, case_id: str) -> list[EarlierCase]:
+def _earlier_cases(engine: Engine, case_id: str, viewer: Actor) -> list[EarlierCase]:
     # open_case gave the request's connection back: a new one, through the list's query so
     # the cases shown are the cases the user may see.
     with Session(engine) as session:
         rows, _ = case_list.list_cases(
-            session, case_list.CaseFilters(earlier_than=case_id), 0, 20
+            session, case_list.CaseFilters(earlier_than=case_id, viewer=viewer), 0, 20
         )
     return [
         EarlierCase(case_id=c.id, reference=c.reference, stage=c.stage, status=c.status)
@@ -88,6 +89,7 @@ def _earlier_cases(engine: Engine, case_id: str) -> list[EarlierCase]:
 @router.get("", response_model=CasesPublic)
 def list_cases(
     session: SessionDep,
+    actor: CurrentActor,
     stage: Stage | None = None,
     status: CaseStatus | None = None,
     closure_reason: ClosureReason | None = None,
@@ -106,7 +108,7 @@ def list_cases(
     project, person."""
     f = case_list.CaseFilters(
         stage=stage, status=status, closure_reason=closure_reason, project_id=project_id,
-        person=person,
+        person=person, viewer=actor,
     )
     rows, count = case_list.list_cases(session, f, offset, limit)
     return CasesPublic(

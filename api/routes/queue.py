@@ -10,6 +10,7 @@ from sqlalchemy import case as when
 from sqlmodel import col, func, select
 
 from api.deps import CurrentActor, SessionDep
+from api.need_to_know import hide
 from core.db import read_snapshot
 from models.enums import Role, Stage, TaskKind
 from models.schemas_queue import StageCount, TaskCounts, TaskPublic, TasksPublic
@@ -25,6 +26,8 @@ Assignee = Annotated[
 
 
 def _filtered(query, actor, assignee, role, stage, kind, country, project_id, overdue, now):  # type: ignore[no-untyped-def]
+    # Restricted cases the user may not see are not in any queue or count (need to know).
+    query = hide(query, actor, CaseTask.case_id)
     # The task row carries its case's assignee (projected with it): no join needed.
     if assignee == "me":
         query = query.where(col(CaseTask.assignee_id) == actor.id)

@@ -34,6 +34,7 @@ log = structlog.get_logger(__name__)
 @router.get("/supervision/stuck", response_model=StuckCasesPublic)
 async def list_stuck(
     session: SessionDep,
+    settings: SettingsDep,
     client: TemporalDep,
     stage: Stage | None = None,
     reason: StuckReason | None = None,
@@ -45,7 +46,8 @@ async def list_stuck(
 ) -> StuckCasesPublic:
     """Every stuck case with its reasons (age, severity), most severe first."""
     filters = Filters(stage=stage, reason=reason, assignee_id=caseworker,
-                      country=country.upper() if country else None, project_id=project_id)
+                      country=country.upper() if country else None, project_id=project_id,
+                      referral_outcome_days=settings.referral_outcome_days)
     page, count = await stuck_cases(session, client, datetime.now(UTC), filters, offset, limit)
     return StuckCasesPublic(data=page, count=count)
 

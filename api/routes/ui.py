@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
 
-from api.auth import CurrentUser
+from api.auth import CurrentUser, actor_of
 from api.deps import SessionDep, SettingsDep
 from api.policy import allowed
 from api.user_service import LoginRefused, authenticate, sign_out
@@ -89,13 +89,16 @@ def dashboard(request: Request, session: SessionDep, user: CurrentUser) -> Respo
     ]}
     if allowed("GET", "/ui/cases", user.role):
         first, last = queries.week_of(today)
-        per_month = queries.returns_per_month(session, today)
-        reached = queries.stage_funnel(session)
+        viewer = actor_of(user)  # need to know: restricted cases only for those who may see
+        per_month = queries.returns_per_month(session, today, viewer=viewer)
+        reached = queries.stage_funnel(session, viewer)
         context |= {
-            "tasks": queries.awaiting(session, caseworker_only=user.role == "caseworker"),
-            "by_stage": [(s, n) for s, n in queries.cases_by_stage(session) if n],
+            "tasks": queries.awaiting(
+                session, caseworker_only=user.role == "caseworker", viewer=viewer
+            ),
+            "by_stage": [(s, n) for s, n in queries.cases_by_stage(session, viewer) if n],
             "week": (first, last),
-            "departures": queries.departures_between(session, first, last),
+            "departures": queries.departures_between(session, first, last, viewer),
             "returns_chart": bar_chart("Persons returned per month", per_month),
             "funnel_chart": funnel(
                 "Cases that reached each stage", [(s.value.replace("_", " "), n) for s, n in reached]

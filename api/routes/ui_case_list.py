@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
 
-from api.auth import CurrentUser
+from api.auth import CurrentUser, actor_of
 from api.case_list import CaseFilters, list_cases
 from api.deps import SessionDep
 from api.policy import allowed
@@ -14,13 +14,14 @@ from api.web import queries
 from api.web.params import option
 from api.web.templating import render
 from models.enums import CaseStatus, Stage, Vulnerability
+from models.people import Actor
 
 router = APIRouter(prefix="/ui", tags=["web"], include_in_schema=False)
 
 PAGE_SIZE = 25
 
 
-def _filters(request: Request) -> tuple[CaseFilters, int, dict[str, str]]:
+def _filters(request: Request, viewer: Actor) -> tuple[CaseFilters, int, dict[str, str]]:
     """The list's filters and page from the query string; a value that is not an option is
     ignored."""
     p = request.query_params
@@ -38,6 +39,7 @@ def _filters(request: Request) -> tuple[CaseFilters, int, dict[str, str]]:
         vulnerability=option(Vulnerability, p.get("vulnerability")),
         assignee_id=p.get("caseworker", "")[:100],
         person=p.get("person", "")[:200],
+        viewer=viewer,
     )
     shown = {
         "q": f.reference or "", "stage": f.stage.value if f.stage else "",
@@ -53,7 +55,7 @@ def _filters(request: Request) -> tuple[CaseFilters, int, dict[str, str]]:
 @router.get("/cases")
 def case_list(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """Cases, newest first: search by reference or person, filter, page."""
-    f, page, shown = _filters(request)
+    f, page, shown = _filters(request, actor_of(user))
     rows, total = list_cases(session, f, (page - 1) * PAGE_SIZE, PAGE_SIZE)
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     query = urlencode({k: v for k, v in shown.items() if v})

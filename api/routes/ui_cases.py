@@ -120,7 +120,7 @@ async def case_page(
         minutes = request.app.state.settings.note_edit_minutes
         notes = list_notes(session, case, user, minutes)
         # Through the case list's query, so the cases shown are the cases the user may see.
-        earlier, _ = list_cases(session, CaseFilters(earlier_than=case.id), 0, 10)
+        earlier, _ = list_cases(session, CaseFilters(earlier_than=case.id, viewer=actor_of(user)), 0, 10)
         documents = documents_view(session, case.id, actor_of(user), request.app.state.settings
                                    .document_max_bytes, f"/ui/cases/{case.id}", form_state)
         changes = household_service.changes(session, case.id)

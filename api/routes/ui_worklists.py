@@ -54,7 +54,9 @@ async def departures_page(
     request: Request, session: Any, client: Any, user: Any,
     form_state: dict[str, Any] | None = None, status: int = 200,
 ) -> Response:
-    items, today = await with_live_states(client, user, queries.booked(session), session)
+    items, today = await with_live_states(
+        client, user, queries.booked(session, viewer=actor_of(user)), session
+    )
     for item in items:
         item["offered"] = [a for a in item["offered"] if a.action.key == "departure"]
     return render(request, "departures.html", {
@@ -96,6 +98,7 @@ async def stuck(
     filters = Filters(
         stage=option(Stage, p.get("stage")), reason=option(StuckReason, p.get("reason")),
         country=(p.get("country") or "").upper()[:2] or None,
+        referral_outcome_days=request.app.state.settings.referral_outcome_days,
     )
     found, count = await stuck_cases(session, client, datetime.now(UTC), filters, limit=100)
     caseworkers = queries.caseworkers(session)

@@ -24,6 +24,7 @@ from temporalio.client import Client
 
 from api.stuck.found import Filters, Found, page_of
 from api.stuck.ranking import ranking_for
+from api.stuck.referrals import overdue_referrals
 from api.stuck.tables import reasons_of
 from api.stuck.temporal import PROBLEMS_FRESH_FOR, describe_all, failing, problem_cases, retrying
 from core.db import read_snapshot
@@ -58,12 +59,16 @@ async def stuck_cases(
 
     def from_database() -> tuple[list[StuckCasePublic], int]:
         read_snapshot(session)  # the page and the count from one snapshot
-        live = Found()  # cases with a reason only Temporal knows, and their other reasons
+        # Cases with a reason only Temporal knows or an overdue referral, and their other reasons.
+        live = Found()
         if descriptions:
             if f.wants(StuckReason.ACTIVITY_RETRYING) and marks:
                 retrying(session, now, marks, descriptions, f, live)
             if f.wants(StuckReason.WORKFLOW_FAILING):
                 failing(session, now, descriptions, f, live)
+        if f.wants(StuckReason.REFERRAL_WITHOUT_OUTCOME):
+            overdue_referrals(session, now, f, live)
+        if live.cases:
             reasons_of(session, now, f, live, list(live.cases))
         end = None if limit is None else offset + limit
         head, count = ranking_for(f)(session, now, f, live.cases.keys(), end)

@@ -22,6 +22,8 @@ class Filters:
     assignee_id: str | None = None
     country: str | None = None
     project_id: str | None = None
+    # A referral with no outcome this many days after it was made is a reason.
+    referral_outcome_days: int = 14
 
     def wants(self, reason: StuckReason) -> bool:
         return self.reason is None or self.reason == reason

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from api.web.protection import referrals_due
 from core.modes import PaymentsMode
 from core.settings import Settings
 from models.costs import Cost
@@ -146,4 +147,6 @@ DASHBOARD_PANELS: list[DashboardPanel] = [
     DashboardPanel("My tasks", "panels/tasks.html", _my_tasks),
     DashboardPanel("Stuck cases", "panels/stuck.html", _stuck),
     DashboardPanel("Overdue monitoring visits", "panels/overdue_visits.html", _overdue_visits),
+    DashboardPanel("Referrals waiting for an outcome", "panels/referrals_due.html",
+                   referrals_due),
 ]

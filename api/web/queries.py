@@ -8,17 +8,19 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, func, select
 
+from api.need_to_know import hide
 from models.enums import CaseStatus, Role, Stage, TimelineKind
+from models.people import Actor
 from models.tables import Case, HouseholdMember, Project
 from models.timeline import TimelineEntry
 from models.users import User
 from workflows.rules import BEFORE_DEPARTURE
 
 
-def cases_by_stage(session: Session) -> list[tuple[Stage, int]]:
-    counts = dict(
-        session.exec(select(Case.stage, func.count()).group_by(Case.stage)).all()  # type: ignore[arg-type]
-    )
+def cases_by_stage(session: Session, viewer: Actor | None = None) -> list[tuple[Stage, int]]:
+    counts = dict(session.exec(
+        hide(select(Case.stage, func.count()), viewer).group_by(Case.stage)  # type: ignore[arg-type]
+    ).all())
     return [(stage, counts.get(stage, 0)) for stage in Stage]
 
 
@@ -27,23 +29,27 @@ def week_of(today: date) -> tuple[date, date]:
     return monday, monday + timedelta(days=6)
 
 
-def departures_between(session: Session, first: date, last: date) -> list[Case]:
+def departures_between(
+    session: Session, first: date, last: date, viewer: Actor | None = None
+) -> list[Case]:
     return list(session.exec(
-        select(Case)
+        hide(select(Case), viewer)
         .where(col(Case.departure_date) >= first, col(Case.departure_date) <= last)
         .where(Case.status != CaseStatus.CLOSED)
         .order_by(col(Case.departure_date))
     ).all())
 
 
-def returns_per_month(session: Session, today: date, months: int = 12) -> list[tuple[str, int]]:
+def returns_per_month(
+    session: Session, today: date, months: int = 12, viewer: Actor | None = None
+) -> list[tuple[str, int]]:
     """Persons returned (household members of departed cases) per month, oldest first."""
     first = date(today.year, today.month, 1)
     for _ in range(months - 1):
         first = (first - timedelta(days=1)).replace(day=1)
     month_after = (date(today.year, today.month, 1) + timedelta(days=32)).replace(day=1)
     rows = session.exec(
-        select(col(Case.departure_date), func.count(col(HouseholdMember.id)))
+        hide(select(col(Case.departure_date), func.count(col(HouseholdMember.id))), viewer)
         .join(HouseholdMember, col(HouseholdMember.case_id) == col(Case.id))
         .where(col(Case.departure_date) >= first, col(Case.departure_date) < month_after)
         # Before departure a departure date is a booking, not a return.
@@ -60,11 +66,12 @@ def returns_per_month(session: Session, today: date, months: int = 12) -> list[t
     return out
 
 
-def stage_funnel(session: Session) -> list[tuple[Stage, int]]:
+def stage_funnel(session: Session, viewer: Actor | None = None) -> list[tuple[Stage, int]]:
     """How many cases ever reached each stage (from the timeline's stage changes)."""
-    total = session.exec(select(func.count()).select_from(Case)).one()
+    total = session.exec(hide(select(func.count()).select_from(Case), viewer)).one()
     rows = session.exec(
-        select(TimelineEntry.summary, func.count(func.distinct(TimelineEntry.case_id)))
+        hide(select(TimelineEntry.summary, func.count(func.distinct(TimelineEntry.case_id))),
+             viewer, TimelineEntry.case_id)
         .where(TimelineEntry.kind == TimelineKind.STAGE_CHANGE)
         .group_by(TimelineEntry.summary)
     ).all()
@@ -74,9 +81,11 @@ def stage_funnel(session: Session) -> list[tuple[Stage, int]]:
     return funnel
 
 
-def awaiting(session: Session, caseworker_only: bool, limit: int = 10) -> list[Case]:
+def awaiting(
+    session: Session, caseworker_only: bool, limit: int = 10, viewer: Actor | None = None
+) -> list[Case]:
     """Cases waiting on a decision: on a caseworker's, or on anyone's (the supervisor view)."""
-    query = select(Case).where(col(Case.awaiting).is_not(None))
+    query = hide(select(Case), viewer).where(col(Case.awaiting).is_not(None))
     if caseworker_only:
         query = query.where(Case.awaiting_caseworker == True)
     return list(session.exec(query.order_by(col(Case.updated_at)).limit(limit)).all())
@@ -95,10 +104,10 @@ def projects(session: Session) -> list[Project]:
     return list(session.exec(select(Project).order_by(col(Project.code))).all())
 
 
-def booked(session: Session, limit: int = 50) -> list[Case]:
+def booked(session: Session, limit: int = 50, viewer: Actor | None = None) -> list[Case]:
     """Cases in the travel stage, next departure first."""
     return list(session.exec(
-        select(Case).where(Case.stage == Stage.TRAVEL)
+        hide(select(Case), viewer).where(Case.stage == Stage.TRAVEL)
         .order_by(col(Case.departure_date).is_(None), col(Case.departure_date))
         .limit(limit)
     ).all())

@@ -30,6 +30,8 @@ MENU: list[tuple[str, str]] = [
     ("Stuck cases", "/ui/supervision/stuck"),
     ("Reports", "/ui/reports"),
     ("Grant transfers", "/ui/finance"),
+    ("Services", "/ui/services"),
+    ("Break glass", "/ui/break-glass"),
 ]
 
 

@@ -163,6 +163,13 @@ async def test_a_later_finding_reaches_the_household_rows_and_the_report(
     assert {s["kind"] for s in r.json()["steps"]} == {"risk_assessment", "specialised_referral"}
     await until(lambda: db_member(engine, member_id).vulnerabilities == ["trafficking_victim"],
                 "the finding never reached the database")
+    # A trafficking victim found later restricts the case as one known at intake does: to
+    # another caseworker it no longer exists (need to know).
+    with Session(engine) as session:
+        assert session.get(Case, case_id).restricted  # type: ignore[union-attr]
+    other = bearer("caseworker2")
+    assert (await api.get(f"/cases/{case_id}", headers=other)).status_code == 404
+    assert (await api.get(f"/cases/{case_id}")).status_code == 200  # its assignee
     # The case departs today (as its projection would record it): the report counts the flag.
     with Session(engine) as session:
         case = session.get(Case, case_id)

@@ -20,6 +20,7 @@ import models.payments
 import models.person_changes
 import models.privacy
 import models.projects
+import models.protection
 import models.tables
 import models.tasks
 import models.timeline
