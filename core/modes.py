@@ -12,6 +12,16 @@ if TYPE_CHECKING:
     from core.settings import Settings
 
 
+class NotificationsMode(StrEnum):
+    SIMULATED = "simulated"
+    SMTP = "smtp"  # reminders and digests by e-mail
+
+
+class PartnersMode(StrEnum):
+    SIMULATED = "simulated"
+    WEBHOOK = "webhook"  # a signed HTTP POST to the partner's webhook_url
+
+
 class EmbassyMode(StrEnum):
     SIMULATOR = "simulator"
     EMAIL = "email"  # a PDF request letter mailed to the embassy in the directory
@@ -49,8 +59,8 @@ def simulated_systems(settings: Settings) -> list[str]:
         "border guard and migration office": settings.authorities == AuthoritiesMode.SIMULATOR,
         "booking": settings.booking == BookingMode.SIMULATOR,
         "payments": settings.payments == PaymentsMode.SIMULATOR,
-        "notifications": settings.notifications == "simulated",
-        "partners": settings.partners == "simulated",
+        "notifications": settings.notifications == NotificationsMode.SIMULATED,
+        "partners": settings.partners == PartnersMode.SIMULATED,
     }
     return [name for name, simulated in modes.items() if simulated]
 

@@ -17,6 +17,8 @@ from core.modes import (
     BookingMode,
     DebtorAccount,
     EmbassyMode,
+    NotificationsMode,
+    PartnersMode,
     PaymentsMode,
     check_modes,
     simulated_systems,
@@ -29,16 +31,6 @@ class LogFormat(StrEnum):
     AUTO = "auto"
     CONSOLE = "console"
     JSON = "json"
-
-
-class NotificationsMode(StrEnum):
-    SIMULATED = "simulated"
-    SMTP = "smtp"
-
-
-class PartnersMode(StrEnum):
-    SIMULATED = "simulated"
-    WEBHOOK = "webhook"
 
 
 class DocumentStorage(StrEnum):
