@@ -9,13 +9,17 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from activities.retention import RetentionActivities
+from core.settings import Settings
+from core.storage import build_store
 from models.person_changes import PersonChange
 from models.privacy import ANONYMISED, RetentionInput
 from models.users import User
 from tests.workflows.test_retention import add_member, closed_case
 
 
-def test_anonymisation_blanks_the_corrected_values(engine: Engine, users: dict[str, User]) -> None:
+def test_anonymisation_blanks_the_corrected_values(
+    engine: Engine, users: dict[str, User], settings: Settings
+) -> None:
     old, recent = closed_case(engine, 400), closed_case(engine, 10)
     at = datetime.now(UTC) - timedelta(days=500)
     with Session(engine) as session:
@@ -27,7 +31,7 @@ def test_anonymisation_blanks_the_corrected_values(engine: Engine, users: dict[s
                 changed_by="caseworker", changed_at=at))
         session.commit()
 
-    RetentionActivities(engine).anonymise_closed_cases(RetentionInput(retention_days=365))
+    RetentionActivities(engine, build_store(settings)).anonymise_closed_cases(RetentionInput(retention_days=365))
 
     with Session(engine) as session:
         rows = {c.case_id: c for c in session.exec(select(PersonChange)).all()}
