@@ -76,7 +76,7 @@ class SimulatedBooking(Simulator):
         ]
 
 
-def _project_of(engine: Engine, case_id: str) -> Project | None:
+def project_of(engine: Engine, case_id: str) -> Project | None:
     with Session(engine, expire_on_commit=False) as session:
         case = session.get(Case, case_id)
         return session.get(Project, case.project_id) if case else None
@@ -122,7 +122,7 @@ class BookingActivities:
         refused, never converted."""
         if self._engine is None:
             return
-        project = await asyncio.to_thread(_project_of, self._engine, data.case_id)
+        project = await asyncio.to_thread(project_of, self._engine, data.case_id)
         if project is not None and project.currency != data.currency.upper():
             raise ApplicationError(
                 f"the price is in {data.currency.upper()}, but project {project.code} keeps its "

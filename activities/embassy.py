@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Protocol
 
 from sqlalchemy.engine import Engine
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
+from activities.booking import project_of
 from activities.costs import book_lines_async
 from activities.simulation import Clock, Simulator, SimulatorConfig, refusal
 from models.enums import CostCategory
 from models.external import (
     EMBASSY_REFUSED,
+    PRICE_CURRENCY_REFUSED,
+    DocumentFeeInput,
     DocumentRequest,
     DocumentRequestResult,
     WithdrawDocumentRequest,
@@ -27,6 +32,12 @@ class EmbassyClient(Protocol):
 
 
 DOCUMENT_FEE = Decimal("45.00")  # an emergency travel document, per person
+
+
+def document_fee_key(request_key: str) -> str:
+    """One document fee per request, whoever books it (the simulator, or staff recording
+    the fee the embassy charged)."""
+    return f"{request_key}:document_fee"
 
 
 class SimulatedEmbassy(Simulator):
@@ -71,7 +82,7 @@ class EmbassyActivities:
         result = await self._client.request_document(data)
         if result.fee is not None:
             await book_lines_async(self._engine, [CostLine(
-                key=f"{data.request_key}:document_fee", case_id=data.case_id,
+                key=document_fee_key(data.request_key), case_id=data.case_id,
                 category=CostCategory.DOCUMENT_FEE, amount=result.fee,
                 incurred_on=datetime.now(UTC).date(),
                 description=f"travel document fee for {len(data.member_ids)} person(s), "
@@ -83,3 +94,27 @@ class EmbassyActivities:
     async def withdraw_travel_document_request(self, data: WithdrawDocumentRequest) -> None:
         """Compensation: tell the embassy the request is no longer needed."""
         await self._client.withdraw_request(data)
+
+    @activity.defn(name="book_document_fee")
+    async def book_document_fee(self, data: DocumentFeeInput) -> None:
+        """The fee staff recorded with the embassy's answer, booked as the document fee under
+        the request's key: a retry books nothing twice, nor does a fee the simulator already
+        booked for the request. A fee in another currency than the project's is refused,
+        never converted."""
+        if self._engine is None:
+            return
+        project = await asyncio.to_thread(project_of, self._engine, data.case_id)
+        currency = data.currency.upper()
+        if project is not None and project.currency != currency:
+            raise ApplicationError(
+                f"the fee is in {currency}, but project {project.code} keeps its accounts in "
+                f"{project.currency}: record the fee in {project.currency} (Homeward does not "
+                "convert currencies)",
+                type=PRICE_CURRENCY_REFUSED, non_retryable=True,
+            )
+        await book_lines_async(self._engine, [CostLine(
+            key=data.key, case_id=data.case_id, category=CostCategory.DOCUMENT_FEE,
+            amount=data.fee, incurred_on=datetime.now(UTC).date(),
+            description=f"travel document fee for {data.persons} person(s), request "
+            f"{data.request_ref} (charged by the embassy)",
+        )])

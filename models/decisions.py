@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import BaseModel, Field
@@ -74,6 +75,9 @@ class EmbassyAnswerInput(BaseModel):
     issued: bool
     valid_until: date | None = None
     reason: str | None = Field(default=None, max_length=2000)
+    # The fee the embassy charged (patch embassy-fee): booked as the case's document fee.
+    fee: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
+    fee_currency: str | None = Field(default=None, min_length=3, max_length=3)
 
 
 class DocumentDecisionInput(BaseModel):

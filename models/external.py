@@ -20,7 +20,8 @@ class Authority(StrEnum):
 EMBASSY_REFUSED = "EmbassyRefused"
 BOOKING_REFUSED = "BookingRefused"
 PAYMENT_DECLINED = "PaymentDeclined"
-# A desk's price in another currency than the project keeps its accounts in.
+# A desk's price, or an embassy's fee, in another currency than the project keeps its
+# accounts in (Homeward converts nothing).
 PRICE_CURRENCY_REFUSED = "PriceCurrencyRefused"
 # No active reintegration partner serves the country of origin: a caseworker must act.
 NO_PARTNER = "NoPartner"
@@ -38,6 +39,18 @@ class DocumentRequestResult(BaseModel):
     request_ref: str
     # The embassy's fee for the documents, in the project's currency (None: no fee charged).
     fee: Decimal | None = None
+
+
+class DocumentFeeInput(BaseModel):
+    """The fee staff recorded with the embassy's answer, booked as the document-fee cost under
+    the request's key (the key the simulator books its fee under: a request's fee once)."""
+
+    case_id: str
+    key: str
+    request_ref: str
+    fee: Decimal
+    currency: str
+    persons: int
 
 
 class WithdrawDocumentRequest(BaseModel):

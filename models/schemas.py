@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -240,6 +241,9 @@ class EmbassyAnswerIn(DecisionIn):
     issued: bool
     valid_until: date | None = None
     reason: str | None = Field(default=None, max_length=2000)
+    # What the embassy charged, in the project's currency; absent when it charged nothing.
+    fee: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
+    fee_currency: str | None = Field(default=None, min_length=3, max_length=3)
 
 
 class DocumentDecisionIn(DecisionIn):

@@ -34,6 +34,7 @@ from models.external import (
     BookingResult,
     CancelBooking,
     CancelBookingResult,
+    DocumentFeeInput,
     DocumentRequest,
     DocumentRequestResult,
     HandoverRequest,
@@ -97,6 +98,10 @@ async def request_document(data: DocumentRequest) -> DocumentRequestResult:
 
 async def withdraw_document_request(data: WithdrawDocumentRequest) -> None:
     await _run(EmbassyActivities.withdraw_travel_document_request, data)
+
+
+async def book_document_fee(data: DocumentFeeInput) -> None:
+    await _run(EmbassyActivities.book_document_fee, data, PRICE_CURRENCY_REFUSED)
 
 
 async def notify_authority(data: AuthorityNotice) -> AuthorityNoticeResult:

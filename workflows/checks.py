@@ -124,6 +124,10 @@ def embassy_answer(s: CaseState, data: inputs.EmbassyAnswerInput, today: date) -
         raise rules.refuse("an issued travel document needs a validity date in the future")
     if not data.issued and not data.reason:
         raise rules.refuse("a refusal needs the embassy's reason")
+    if data.fee and not data.fee_currency:
+        raise rules.refuse(
+            "the embassy's fee needs its currency (fee_currency), the project's own"
+        )
 
 
 def document_decision(s: CaseState, data: inputs.DocumentDecisionInput, today: date) -> None:

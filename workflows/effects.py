@@ -34,9 +34,14 @@ from models.external import (
     Reminder,
     WithdrawDocumentRequest,
 )
-from models.payloads import Booking
+from models.payloads import Booking, CaseState
 from workflows import calls, desk, rules
 from workflows.run import CaseRun
+
+
+def request_key(state: CaseState) -> str:
+    """The open (or last) travel document request's business key: one per attempt."""
+    return f"{state.case_id}:etd:{state.documents.attempts}"
 
 
 async def request_document(case: CaseRun) -> None:
@@ -46,7 +51,7 @@ async def request_document(case: CaseRun) -> None:
     docs.attempts += 1
     request = DocumentRequest(
         case_id=state.case_id,
-        request_key=f"{state.case_id}:etd:{docs.attempts}",
+        request_key=request_key(state),
         country_of_origin=state.country_of_origin,
         member_ids=docs.member_ids,
     )

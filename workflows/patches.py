@@ -32,6 +32,10 @@ ONE_PROJECTION_WRITE = "one-projection-write"
 # refused, so no recorded case approved one then (the history's grant is approved before).
 GRANT_AFTER_DEPARTURE = "grant-after-departure"
 
+# The fee staff record with the embassy's answer is booked (book_document_fee activity);
+# before, an answer carried no fee and only the simulator booked one, at the request.
+EMBASSY_FEE = "embassy-fee"
+
 REGISTER: tuple[Patch, ...] = (
     Patch(
         AFTERCARE,
@@ -62,5 +66,11 @@ REGISTER: tuple[Patch, ...] = (
         "a grant approved after departure is paid at once (decided at the airport or on arrival)",
         "declined_grant_payment_waits_for_a_retry_after_departure.json",
         "once no case started before 2026-12-04 is open",
+    ),
+    Patch(
+        EMBASSY_FEE,
+        "the fee recorded with the embassy's answer is booked as the case's document fee",
+        "embassy_refusal_then_second_request_issued_with_reminders.json",
+        "once no case started before 2026-12-05 is open",
     ),
 )

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from temporalio import workflow
 
+from activities.embassy import document_fee_key
 from models import decisions as inputs
 from models.enums import ClosureReason, DocumentChoice, DocumentStatus, Role, Stage, TimelineKind
+from models.external import PRICE_CURRENCY_REFUSED, DocumentFeeInput
 from models.payloads import CaseState, ClearanceConfirmation, Consent, Eligibility
-from workflows import effects, rules
+from workflows import calls, effects, patches, rules
 from workflows.run import CaseRun
 
 
@@ -112,9 +114,21 @@ async def assess_travel_documents(case: CaseRun, data: inputs.AssessDocumentsInp
 
 
 async def record_embassy_answer(case: CaseRun, data: inputs.EmbassyAnswerInput) -> CaseState:
-    answer = "issued" if data.issued else "refused"
-    case.decided(data.actor, f"embassy answer recorded: {answer}", data.reason)
     docs = case.state.documents
+    answer = "issued" if data.issued else "refused"
+    if data.fee and workflow.patched(patches.EMBASSY_FEE):
+        # The fee first: a fee in the wrong currency refuses the answer and changes nothing.
+        currency = (data.fee_currency or "").upper()
+        assert docs.request_ref is not None
+        _, reason = await calls.unless_refused(calls.book_document_fee(DocumentFeeInput(
+            case_id=case.state.case_id, key=document_fee_key(effects.request_key(case.state)),
+            request_ref=docs.request_ref, fee=data.fee, currency=currency,
+            persons=len(docs.member_ids),
+        )), PRICE_CURRENCY_REFUSED)
+        if reason is not None:
+            raise rules.refuse(reason)
+        answer += f", fee {data.fee} {currency}"
+    case.decided(data.actor, f"embassy answer recorded: {answer}", data.reason)
     if data.issued:
         docs.status, docs.valid_until = DocumentStatus.ISSUED, data.valid_until
         await effects.enter_clearance(case)

@@ -48,6 +48,9 @@ def test_histories_are_recorded() -> None:
         "a_grant_missing_at_departure_is_proposed_approved_and_paid_after_it",
         "cash_is_handed_over_against_the_receipt_and_booked_as_recorded",
         "a_transfer_returned_by_the_bank_is_retried_as_a_new_instruction_then_paid",
+        # The fee recorded with the embassy's answer (patch embassy-fee), refused in another
+        # currency than the project's, then booked.
+        "the_fee_recorded_with_the_embassy_answer_is_booked_once_as_recorded",
     ):
         assert scenario in names
 

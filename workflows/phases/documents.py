@@ -37,7 +37,9 @@ RECORD_EMBASSY_ANSWER = Decision(
     update="record_embassy_answer", path="/cases/{case_id}/travel-documents/embassy-answer",
     roles=STAFF | {Role.EMBASSY_LIAISON}, action="record the embassy's answer",
     input=inputs.EmbassyAnswerInput, check=checks.embassy_answer, body=schemas.EmbassyAnswerIn,
-    doc="Record the embassy's answer to the open request: issued (with validity) or refused.",
+    doc="Record the embassy's answer to the open request: issued (with validity) or refused, "
+        "with the fee it charged, booked once as the case's document fee in the project's "
+        "currency.",
     answers=(TaskKind.EMBASSY_ANSWER,),
     form=Form(
         "embassy-answer", "Record the embassy's answer",
@@ -49,6 +51,9 @@ RECORD_EMBASSY_ANSWER = Decision(
             Field("issued", "Document issued", "select", YES_NO),
             Field("valid_until", "Valid until", "date", required=False),
             Field("reason", "Refusal reason", "textarea", required=False),
+            Field("fee", "Fee charged (blank: none)", required=False),
+            Field("fee_currency", "Fee currency", required=False,
+                  default=lambda st, today: st.policy.grant.currency),
         ),
         offers=_request_ref,
     ),
