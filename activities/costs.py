@@ -20,7 +20,7 @@ from sqlmodel import Session, col, func, select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from models.costs import BudgetCommitment, Cost
+from models.costs import BudgetCommitment, BudgetTotal, Cost
 from models.enums import CaseStatus, CostCategory
 from models.funding import (
     BookCostsInput,
@@ -100,34 +100,50 @@ async def book_lines_async(engine: Engine | None, lines: list[CostLine]) -> None
         await asyncio.to_thread(book_lines, engine, lines)
 
 
+def open_commitment(session: Session, project: Project, case_id: str,
+                    category: CostCategory) -> Decimal:
+    """What the case's commitment of a category still holds of the project's budget: its
+    amount less the costs of that category booked to the case, nothing if the case is closed
+    or the commitment belongs to another project."""
+    row = session.exec(
+        select(BudgetCommitment.amount, Case.status)  # type: ignore[call-overload]
+        .join(Case, col(Case.id) == col(BudgetCommitment.case_id))
+        .where(col(BudgetCommitment.case_id) == case_id)
+        .where(col(BudgetCommitment.category) == category)
+        .where(col(BudgetCommitment.project_id) == project.id)
+    ).first()
+    if row is None or row[1] == CaseStatus.CLOSED:
+        return Decimal("0.00")
+    booked = session.exec(
+        select(func.sum(Cost.amount))
+        .where(col(Cost.case_id) == case_id)
+        .where(col(Cost.category) == category)
+    ).one() or Decimal(0)
+    return max(Decimal(row[0]) - booked, Decimal(0)).quantize(CENT)
+
+
 def budget_figures(
     session: Session, project: Project, leave_out: tuple[str, CostCategory] | None = None
 ) -> BudgetFigures:
     """Total, consumed, committed and remaining; ``leave_out`` (case id, category) leaves that
-    case's own commitment out, for a new approval that replaces it."""
+    case's own commitment out, for a new approval that replaces it.
+
+    Read from the running totals (``BudgetTotal``, kept by triggers in the transaction of
+    every cost, commitment and closure) rather than aggregated from the ledger: an approval
+    reads them with the project row locked, and an aggregate over a project's commitments
+    and their costs grows with its cases (22 s at 100,000), while this reads seven rows."""
     rows = session.exec(
-        select(Cost.category, func.sum(Cost.amount))  # type: ignore[call-overload]
-        .where(col(Cost.project_id) == project.id)
-        .group_by(Cost.category)
+        select(BudgetTotal).where(col(BudgetTotal.project_id) == project.id)
     ).all()
-    by_category = {CostCategory(cat): Decimal(total).quantize(CENT) for cat, total in rows}
-    consumed = sum(by_category.values(), Decimal("0.00"))
+    consumed_by = {c: Decimal("0.00") for c in CostCategory}
     committed_by = {c: Decimal("0.00") for c in CostCategory}
-    commitments = session.exec(
-        select(BudgetCommitment, Case.status)  # type: ignore[call-overload]
-        .join(Case, col(Case.id) == col(BudgetCommitment.case_id))
-        .where(col(BudgetCommitment.project_id) == project.id)
-    ).all()
-    for commitment, status in commitments:
-        if status == CaseStatus.CLOSED or (commitment.case_id, commitment.category) == leave_out:
-            continue
-        booked = session.exec(
-            select(func.sum(Cost.amount))
-            .where(col(Cost.case_id) == commitment.case_id)
-            .where(col(Cost.category) == commitment.category)
-        ).one() or Decimal(0)
-        committed_by[commitment.category] += max(Decimal(commitment.amount) - booked,
-                                                 Decimal(0)).quantize(CENT)
+    for row in rows:
+        consumed_by[row.category] = (Decimal(row.consumed_cents) / 100).quantize(CENT)
+        committed_by[row.category] = (Decimal(row.committed_cents) / 100).quantize(CENT)
+    if leave_out is not None:
+        case_id, category = leave_out
+        committed_by[category] -= open_commitment(session, project, case_id, category)
+    consumed = sum(consumed_by.values(), Decimal("0.00"))
     committed = sum(committed_by.values(), Decimal("0.00"))
     total = Decimal(project.total_budget).quantize(CENT)
     return BudgetFigures(
@@ -138,7 +154,7 @@ def budget_figures(
         consumed=consumed,
         committed=committed,
         remaining=total - consumed - committed,
-        consumed_by_category={c: by_category.get(c, Decimal("0.00")) for c in CostCategory},
+        consumed_by_category=consumed_by,
         committed_by_category=committed_by,
     )
 
@@ -148,7 +164,8 @@ def reserve_budget(session: Session, data: BudgetCheckInput) -> BudgetFigures:
     case (replacing the case's earlier commitment of that category) and ``reserved`` is set.
 
     Commits. The project row is written first, so concurrent reservations of a project run
-    one after the other (a row lock on PostgreSQL, the write lock on SQLite)."""
+    one after the other (a row lock on PostgreSQL, the write lock on SQLite); the figures
+    are read from the running totals, so the lock is held for a few indexed reads."""
     case = session.get(Case, data.case_id)
     if case is None:
         raise ApplicationError(f"case {data.case_id} has no record", type="CaseRecordMissing")
