@@ -140,7 +140,8 @@ def _day_number(session: Session, column: Any) -> Any:
     """A date as the integer yyyymmdd: ages and day counts are then integer arithmetic."""
     if session.get_bind().dialect.name == "postgresql":
         return sa.cast(sa.func.to_char(column, "YYYYMMDD"), sa.Integer)
-    return sa.cast(sa.func.strftime("%Y%m%d", column), sa.Integer)
+    # SQLite stores a date as its ISO text: the digits are the number (cheaper than strftime).
+    return sa.cast(sa.func.replace(column, "-", ""), sa.Integer)
 
 
 def _days_between(session: Session, later: Any, created_at: Any) -> Any:
@@ -181,23 +182,23 @@ def count_unmoved(session: Session, project_id: str, window: Window) -> Counts:
     reintegrated = in_window(col(Case.reintegration_date), window)
     n.reintegrated = scalar(sa.func.count(), where=reintegrated)[0]
     n.persons_reintegrated = scalar(sa.func.count(), where=reintegrated, join=True)[0]
+    # Grouped by age in years (each band's edges then come from AGE_BANDS, in Python): a
+    # CASE over the bands would compute every person's age once per band.
     age = (_day_number(session, col(Case.departure_date))
            - _day_number(session, col(HouseholdMember.date_of_birth))) // 10_000
-    band = sa.case(*((age >= lowest, label) for lowest, label in AGE_BANDS[:-1]),
-                   else_=AGE_BANDS[-1][1])
     flags = sa.cast(HouseholdMember.vulnerabilities, sa.Text)
-    for country, legal, sex, age_label, vulnerabilities, count in session.execute(
-        sa.select(Case.country_of_origin, Case.legal_situation, HouseholdMember.sex, band,
+    for country, legal, sex, years, vulnerabilities, count in session.execute(
+        sa.select(Case.country_of_origin, Case.legal_situation, HouseholdMember.sex, age,
                   flags, sa.func.count())
         .join(HouseholdMember, col(HouseholdMember.case_id) == col(Case.id))
         .where(ours, departed)
-        .group_by(Case.country_of_origin, Case.legal_situation, HouseholdMember.sex, band,
+        .group_by(Case.country_of_origin, Case.legal_situation, HouseholdMember.sex, age,
                   flags)
     ).all():
         n.by_country[country] += count
         n.by_legal[legal.value] += count
         n.by_sex[sex.value] += count
-        n.by_age[age_label] += count
+        n.by_age[age_band(years)] += count
         for v in (json.loads(vulnerabilities) if vulnerabilities else None) or ["none"]:
             n.by_vulnerability[v] += count
     return n

@@ -75,6 +75,9 @@ class Case(SQLModel, table=True):
         sa.Index("ix_cases_stage_created", "stage", "created_at", "id"),
         sa.Index("ix_cases_status_created", "status", "created_at", "id"),
         sa.Index("ix_cases_project_created", "project_id", "created_at", "id"),
+        # A donor report counts a project's departures and reintegrations of a period.
+        sa.Index("ix_cases_project_departure", "project_id", "departure_date"),
+        sa.Index("ix_cases_project_reintegration", "project_id", "reintegration_date"),
         sa.Index("ix_cases_first_deadline_due", "first_deadline_due", "id"),
         sa.Index("ix_cases_first_task_due", "first_task_due", "id", "first_deadline_due"),
         sa.Index(
