@@ -169,8 +169,11 @@ def reserve_budget(session: Session, data: BudgetCheckInput) -> BudgetFigures:
     case = session.get(Case, data.case_id)
     if case is None:
         raise ApplicationError(f"case {data.case_id} has no record", type="CaseRecordMissing")
+    # A column no foreign key refers to: on SQLite, rewriting the key (even unchanged) made
+    # it check every row that refers to the project (its cases, costs...) with the lock held.
     session.execute(
-        update(Project).where(col(Project.id) == case.project_id).values(id=Project.id)
+        update(Project).where(col(Project.id) == case.project_id).values(title=Project.title)
+        .execution_options(synchronize_session=False)  # the row is read just below
     )
     project = session.get(Project, case.project_id)
     assert project is not None
