@@ -137,7 +137,7 @@ def _day_in(column: Any, window: Window) -> Any:
 
 
 def _day_number(session: Session, column: Any) -> Any:
-    """A date as the integer yyyymmdd: ages and day counts are then integer arithmetic."""
+    """A date as the integer yyyymmdd."""
     if session.get_bind().dialect.name == "postgresql":
         return sa.cast(sa.func.to_char(column, "YYYYMMDD"), sa.Integer)
     # SQLite stores a date as its ISO text: the digits are the number (cheaper than strftime).
@@ -165,16 +165,18 @@ def count_unmoved(session: Session, project_id: str, window: Window) -> Counts:
         return session.execute(query.where(ours, where)).one()
 
     n.opened = scalar(sa.func.count(), where=_day_in(col(Case.created_at), window))[0]
-    closed_day = sa.or_(
+    closed = sa.and_(ours, col(Case.status) == CaseStatus.CLOSED)
+    for on_the_day in (
+        # The closure date (read from the (project, status, closed_date, ...) index) ...
         sa.and_(col(Case.closed_date).is_not(None), in_window(col(Case.closed_date), window)),
+        # ... or, for the few closed before it was recorded, their last change.
         sa.and_(col(Case.closed_date).is_(None), _day_in(col(Case.updated_at), window)),
-    )
-    for reason, count in session.execute(
-        sa.select(Case.closure_reason, sa.func.count()).where(
-            ours, col(Case.status) == CaseStatus.CLOSED, closed_day)
-        .group_by(Case.closure_reason)
-    ).all():
-        n.closed_by_reason[reason.value if reason else COMPLETED] += count
+    ):
+        for reason, count in session.execute(
+            sa.select(Case.closure_reason, sa.func.count()).where(closed, on_the_day)
+            .group_by(Case.closure_reason)
+        ).all():
+            n.closed_by_reason[reason.value if reason else COMPLETED] += count
     departed = in_window(col(Case.departure_date), window)
     days = _days_between(session, col(Case.departure_date), col(Case.created_at))
     n.returned, total_days = scalar(sa.func.count(), sa.func.sum(days), where=departed)
@@ -182,23 +184,30 @@ def count_unmoved(session: Session, project_id: str, window: Window) -> Counts:
     reintegrated = in_window(col(Case.reintegration_date), window)
     n.reintegrated = scalar(sa.func.count(), where=reintegrated)[0]
     n.persons_reintegrated = scalar(sa.func.count(), where=reintegrated, join=True)[0]
-    # Grouped by age in years (each band's edges then come from AGE_BANDS, in Python): a
-    # CASE over the bands would compute every person's age once per band.
-    age = (_day_number(session, col(Case.departure_date))
-           - _day_number(session, col(HouseholdMember.date_of_birth))) // 10_000
+    # An age in years is at least N when (departure - birthday) as yyyymmdd numbers is at
+    # least N × 10,000: each band is one comparison, and the database sends one row per
+    # band, not per age.
+    gap = (_day_number(session, col(Case.departure_date))
+           - _day_number(session, col(HouseholdMember.date_of_birth)))
+    band = sa.case(*((gap >= lowest * 10_000, label) for lowest, label in AGE_BANDS[:-1]),
+                   else_=AGE_BANDS[-1][1])
     flags = sa.cast(HouseholdMember.vulnerabilities, sa.Text)
-    for country, legal, sex, years, vulnerabilities, count in session.execute(
-        sa.select(Case.country_of_origin, Case.legal_situation, HouseholdMember.sex, age,
+    parsed: dict[str | None, list[str]] = {}
+    for country, legal, sex, age_label, vulnerabilities, count in session.execute(
+        sa.select(Case.country_of_origin, Case.legal_situation, HouseholdMember.sex, band,
                   flags, sa.func.count())
         .join(HouseholdMember, col(HouseholdMember.case_id) == col(Case.id))
         .where(ours, departed)
-        .group_by(Case.country_of_origin, Case.legal_situation, HouseholdMember.sex, age,
+        .group_by(Case.country_of_origin, Case.legal_situation, HouseholdMember.sex, band,
                   flags)
     ).all():
         n.by_country[country] += count
         n.by_legal[legal.value] += count
         n.by_sex[sex.value] += count
-        n.by_age[age_band(years)] += count
-        for v in (json.loads(vulnerabilities) if vulnerabilities else None) or ["none"]:
+        n.by_age[age_label] += count
+        if vulnerabilities not in parsed:
+            parsed[vulnerabilities] = (
+                json.loads(vulnerabilities) if vulnerabilities else None) or ["none"]
+        for v in parsed[vulnerabilities]:
             n.by_vulnerability[v] += count
     return n

@@ -160,13 +160,14 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['project_id'], ['projects.id'], ),
     sa.PrimaryKeyConstraint('project_id', 'category')
     )
-    # The donor report sums a project's costs of a period by category from this index alone,
-    # and reads only the period's departures and reintegrations of the project.
+    # A donor report reads a project's costs, departures, reintegrations and closures of a
+    # period from these indexes alone.
     with op.batch_alter_table('costs', schema=None) as batch_op:
         batch_op.create_index('ix_costs_project_incurred', ['project_id', 'incurred_on', 'category', 'amount'], unique=False)
     with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.create_index('ix_cases_project_departure', ['project_id', 'departure_date'], unique=False)
-        batch_op.create_index('ix_cases_project_reintegration', ['project_id', 'reintegration_date'], unique=False)
+        batch_op.create_index('ix_cases_project_departure', ['project_id', 'departure_date', 'created_at', 'id', 'country_of_origin', 'legal_situation'], unique=False)
+        batch_op.create_index('ix_cases_project_reintegration', ['project_id', 'reintegration_date', 'id'], unique=False)
+        batch_op.create_index('ix_cases_project_closed', ['project_id', 'status', 'closed_date', 'closure_reason', 'id'], unique=False)
     # The totals of what is already there, by the same rules as the triggers.
     a = cents("bc.amount")
     op.execute(add(
@@ -182,6 +183,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     drop_triggers()
     with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_index('ix_cases_project_closed')
         batch_op.drop_index('ix_cases_project_reintegration')
         batch_op.drop_index('ix_cases_project_departure')
     with op.batch_alter_table('costs', schema=None) as batch_op:
