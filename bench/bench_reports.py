@@ -65,13 +65,17 @@ def make_project(session: Session) -> Project:
         targets=with_required_targets({"persons_returned": 100_000, "cases_opened": 50_000}),
     )
     session.add(project)
-    for u in DEMO_USERS:
-        session.add(User(id=u.username, username=u.username, full_name=u.full_name,
-                         role=u.role, partner_org=u.partner_org,
-                         password_hash=hash_password(DEMO_PASSWORD)))
     session.commit()
     session.refresh(project)
     return project
+
+
+def add_users(session: Session) -> None:
+    hashed = hash_password(DEMO_PASSWORD)  # argon2 is slow on purpose: once
+    for u in DEMO_USERS:
+        session.add(User(id=u.username, username=u.username, full_name=u.full_name,
+                         role=u.role, partner_org=u.partner_org, password_hash=hashed))
+    session.commit()
 
 
 def check_budget(session: Session, project: Project) -> dict[str, str]:
@@ -145,6 +149,7 @@ async def main(args: argparse.Namespace) -> None:
         upgrade(engine)
         with Session(engine, expire_on_commit=False) as session:
             project = make_project(session)
+            add_users(session)
         print(f"inserting {args.cases} cases (bench/lists.py) ...", flush=True)
         _, insert_s = once(lambda: project_directly(engine, project.id, args.cases))
         print(f"  {insert_s}s; their history, people, costs and commitments ...", flush=True)
