@@ -9,11 +9,13 @@ The cases are inserted by bench/lists.py's table filler (no workflows), then giv
 years of history, household members, costs and budget commitments by bench/reports_data.py
 (two in ten closed, five in ten departed, 1.3 commitments per case). The API app runs in
 process (httpx over ASGI; no Temporal: these routes do not use it). Times, after two
-warm-ups, ``--runs`` sequential calls of: ``GET /projects/{id}/budget``, the year's report
-as JSON, CSV and XLSX, the reports page (report and budget together), and
-``reserve_budget`` (the approval's activity body: the project row locked, the figures read,
-the case's grant commitment replaced, committed) on a different open case each time. Prints
-p50/p95/max and writes them to bench/results/bench_reports_<cases>.json (``--output``).
+warm-ups, ``--runs`` rounds of (one after the other, round-robin): ``GET
+/projects/{id}/budget``, the year's report as JSON, CSV and XLSX, the reports page (report
+and budget together); then ``reserve_budget`` (the approval's activity body: the project row
+locked, the figures read, the case's grant commitment replaced, committed) on a different
+open case each time, and the figures it reads under the lock on their own. Prints p50/p95/max
+and the CPU p50 of this process, and writes them to bench/results/bench_reports_<cases>.json
+(``--output``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -98,22 +101,37 @@ def check_budget(session: Session, project: Project) -> dict[str, str]:
             "remaining": str(figures.remaining)}
 
 
-async def timed_get(http: httpx.AsyncClient, url: str, headers: dict[str, str], runs: int,
-                    **params: object) -> list[float]:
-    samples = []
+Sample = tuple[float, float]  # wall seconds, CPU seconds of this process
+
+
+def measured(what: Callable[[], Any]) -> tuple[Any, Sample]:
+    w0, c0 = time.perf_counter(), time.process_time()
+    result = what()
+    return result, (time.perf_counter() - w0, time.process_time() - c0)
+
+
+async def timed_gets(http: httpx.AsyncClient, gets: dict[str, tuple[str, dict[str, Any]]],
+                     headers: dict[str, str], runs: int) -> dict[str, list[Sample]]:
+    """Round-robin over the requests, ``runs`` rounds after two warm-ups: on a shared
+    machine, a burst of load then falls on every request alike."""
+    samples: dict[str, list[Sample]] = {name: [] for name in gets}
     for i in range(runs + 2):
-        t0 = time.perf_counter()
-        r = await http.get(url, headers=headers, params=params)  # type: ignore[arg-type]
-        elapsed = time.perf_counter() - t0
-        assert r.status_code == 200, r.text[:500]
-        if i >= 2:  # two warm-ups
-            samples.append(elapsed)
+        for name, (url, params) in gets.items():
+            w0, c0 = time.perf_counter(), time.process_time()
+            r = await http.get(url, headers=headers, params=params)
+            sample = (time.perf_counter() - w0, time.process_time() - c0)
+            assert r.status_code == 200, r.text[:500]
+            if i >= 2:
+                samples[name].append(sample)
     return samples
 
 
-def timed_reservations(engine: Any, cases: list[str], runs: int) -> list[float]:
-    """Each run replaces an open case's grant commitment by the same amount (it fits)."""
-    samples = []
+def timed_reservations(engine: Any, project: Project, cases: list[str], runs: int
+                       ) -> dict[str, list[Sample]]:
+    """Each run replaces an open case's grant commitment by the same amount (it fits): the
+    whole call (the project row locked, the figures read, the commitment written, the
+    commit), and the figures alone as the call reads them under the lock."""
+    samples: dict[str, list[Sample]] = {"reserve_budget": [], "figures under the lock": []}
     with Session(engine) as session:
         amounts = dict(session.execute(
             sa.select(BudgetCommitment.case_id, BudgetCommitment.amount)
@@ -123,19 +141,20 @@ def timed_reservations(engine: Any, cases: list[str], runs: int) -> list[float]:
         data = BudgetCheckInput(case_id=case_id, category=CostCategory.CASH_GRANT,
                                 amount=Decimal(amounts[case_id]))
         with Session(engine) as session:
-            t0 = time.perf_counter()
-            figures = reserve_budget(session, data)
-            elapsed = time.perf_counter() - t0
+            _, read = measured(partial(budget_figures, session, project,
+                                       leave_out=(data.case_id, data.category)))
+        with Session(engine) as session:
+            figures, call = measured(partial(reserve_budget, session, data))
         assert figures.reserved, figures
         if i >= 2:
-            samples.append(elapsed)
+            samples["figures under the lock"].append(read)
+            samples["reserve_budget"].append(call)
     return samples
 
 
 def once(what: Callable[[], Any]) -> tuple[Any, float]:
-    t0 = time.perf_counter()
-    result = what()
-    return result, round(time.perf_counter() - t0, 1)
+    result, (wall, _) = measured(what)
+    return result, round(wall, 1)
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -173,28 +192,25 @@ async def main(args: argparse.Namespace) -> None:
             report = (await http.get(f"/projects/{project.id}/report", headers=auth,
                                      params=year)).json()
             url = f"/projects/{project.id}"
-            phases = {
-                "GET budget": await timed_get(http, f"{url}/budget", auth, args.runs),
-                "report, year, JSON": await timed_get(http, f"{url}/report", auth, args.runs,
-                                                      **year),
-                "report, year, CSV": await timed_get(http, f"{url}/report", auth, args.runs,
-                                                     format="csv", **year),
-                "report, year, XLSX": await timed_get(http, f"{url}/report", auth, args.runs,
-                                                      format="xlsx", **year),
-                "/ui/reports (year)": await timed_get(http, "/ui/reports", auth, args.runs,
-                                                      project_id=project.id, **year),
-            }
-        phases["reserve_budget"] = timed_reservations(engine, history.open_departed or [],
-                                                      args.runs)
+            phases = await timed_gets(http, {
+                "GET budget": (f"{url}/budget", {}),
+                "report, year, JSON": (f"{url}/report", year),
+                "report, year, CSV": (f"{url}/report", {**year, "format": "csv"}),
+                "report, year, XLSX": (f"{url}/report", {**year, "format": "xlsx"}),
+                "/ui/reports (year)": ("/ui/reports", {**year, "project_id": project.id}),
+            }, auth, args.runs)
+        phases |= timed_reservations(engine, project, history.open_departed or [], args.runs)
         engine.dispose()
-    rows = {name: percentiles(samples) for name, samples in phases.items()}
+    rows = {name: percentiles([w for w, _ in samples]) | {
+        "cpu_p50": percentiles([c for _, c in samples])["p50"]} for name, samples in phases.items()}
     print(f"\n{args.cases} cases ({closed} closed), {history.members} people, "
           f"{history.costs} costs, {history.commitments} commitments; the year's report: "
           f"{report['cases_returned']} cases / {report['persons_returned']} persons returned; "
-          f"{args.runs} sequential runs after 2 warm-ups (ms):")
-    print(f"{'operation':<22}{'p50':>9}{'p95':>9}{'max':>9}")
+          f"{args.runs} rounds after 2 warm-ups (ms; CPU: this process, which runs the API "
+          "and SQLite):")
+    print(f"{'operation':<24}{'p50':>9}{'p95':>9}{'max':>9}{'CPU p50':>9}")
     for name, p in rows.items():
-        print(f"{name:<22}{p['p50']:>9}{p['p95']:>9}{p['max']:>9}")
+        print(f"{name:<24}{p['p50']:>9}{p['p95']:>9}{p['max']:>9}{p['cpu_p50']:>9}")
     output = Path(args.output or RESULTS / f"bench_reports_{args.cases}.json")
     output.write_text(json.dumps({
         "cases": args.cases, "closed": closed, "members": history.members,
