@@ -118,13 +118,59 @@ REFUSE_COST_UPDATE = (
 REFUSAL = "costs are append-only: book a correcting cost instead"
 
 
+# PostgreSQL differs from SQLite in two ways that matter here. Row triggers run at the end of
+# their statement, so a row's trigger sees every row the statement inserted: the costs
+# triggers run once per statement, over its rows (a transition table). And writers run at
+# once: a trigger first locks the rows of the cases it changes figures of, then (READ
+# COMMITTED: a new snapshot per statement) reads the costs, so two writers for one case
+# take turns and the second counts the first's costs. SQLite runs one writer at a time and
+# a row trigger right after its row.
+def pg_cost_change(sign: int) -> str:
+    amount, a = cents("t.amount"), cents("bc.amount")
+    now = booked("s.case_id", "s.category")
+    before = f"({now} - {sign} * s.moved)"
+    return add(
+        f"SELECT t.project_id AS project_id, t.category AS category,"
+        f" {sign} * {amount} AS consumed, 0 AS committed FROM changed t"
+        " UNION ALL"
+        f" SELECT bc.project_id, bc.category, 0, {open_part(a, now)} - {open_part(a, before)}"
+        f" FROM (SELECT t.case_id, t.category, SUM({amount}) AS moved FROM changed t"
+        " GROUP BY t.case_id, t.category) AS s"
+        " JOIN budget_commitments bc ON bc.case_id = s.case_id AND bc.category = s.category"
+        " JOIN cases c ON c.id = bc.case_id WHERE c.status <> 'closed'"
+    )
+
+
+def lock_cases(ids: str) -> str:
+    return f"PERFORM 1 FROM cases WHERE id IN ({ids}) ORDER BY id FOR NO KEY UPDATE OF cases"
+
+
+PG_COSTS = {  # name -> (event, transition table)
+    "budget_cost_booked": ("AFTER INSERT", "NEW TABLE", pg_cost_change(1)),
+    "budget_cost_removed": ("AFTER DELETE", "OLD TABLE", pg_cost_change(-1)),
+}
+PG_LOCKS = {  # row triggers: the cases whose rows they lock first
+    "budget_commitment_added": "NEW.case_id",
+    "budget_commitment_changed": "OLD.case_id, NEW.case_id",
+    "budget_commitment_removed": "OLD.case_id",
+}
+
+
 def create_triggers() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
     for name, (event, table, when, statement) in TRIGGERS.items():
         condition = f" WHEN ({when})" if when else ""
-        if postgres:
+        if postgres and name in PG_COSTS:
+            event, transition, statement = PG_COSTS[name]
             op.execute(f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$"
-                       f" BEGIN {statement}; RETURN NULL; END $$")
+                       f" BEGIN {lock_cases('SELECT case_id FROM changed')}; {statement};"
+                       " RETURN NULL; END $$")
+            op.execute(f"CREATE TRIGGER {name} {event} ON {table} REFERENCING {transition}"
+                       f" AS changed FOR EACH STATEMENT EXECUTE FUNCTION {name}()")
+        elif postgres:
+            lock = f"{lock_cases(PG_LOCKS[name])}; " if name in PG_LOCKS else ""
+            op.execute(f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$"
+                       f" BEGIN {lock}{statement}; RETURN NULL; END $$")
             op.execute(f"CREATE TRIGGER {name} {event} ON {table} FOR EACH ROW"
                        f"{condition} EXECUTE FUNCTION {name}()")
         else:
