@@ -79,12 +79,13 @@ def _case(rng: random.Random, i: int, today: date) -> dict[str, Any]:
     return row
 
 
-def _people(rng: random.Random, case_id: str, today: date) -> list[dict[str, Any]]:
+def _people(rng: random.Random, case_id: str, opened: date) -> list[dict[str, Any]]:
+    """Born before the case was opened (an adult principal)."""
     return [{
         "id": str(uuid.uuid4()), "case_id": case_id, "position": p,
         "relationship": Relationship.PRINCIPAL if p == 0 else Relationship.CHILD,
         "given_name": "Bench", "family_name": "Person", "nationality": "GE",
-        "date_of_birth": today - timedelta(days=rng.randint(0 if p else 18 * 365, 80 * 365)),
+        "date_of_birth": opened - timedelta(days=rng.randint(0 if p else 18 * 365, 80 * 365)),
         "sex": rng.choice([Sex.MALE, Sex.FEMALE]),
         "vulnerabilities": rng.sample(FLAGS, rng.randint(1, 2)) if rng.random() < 0.2 else [],
     } for p in range(rng.choice([1, 1, 2, 3, 4]))]
@@ -158,7 +159,7 @@ def fill_history(engine: Engine, project_id: str, seed: int = 25) -> History:
         costs: list[dict[str, Any]] = []
         commitments: list[dict[str, Any]] = []
         for row in dated:
-            people += _people(rng, row["b_id"], today)
+            people += _people(rng, row["b_id"], row["b_created"].date())
             spent, held = _spend(rng, row["b_id"], project_id, row)
             costs += spent
             commitments += held

@@ -80,8 +80,9 @@ def generate(engine: Engine, n: int = 1500, seed: int = 25) -> None:
                 "id": str(uuid.uuid4()), "case_id": case_id, "position": position,
                 "relationship": Relationship.PRINCIPAL if position == 0 else Relationship.OTHER,
                 "given_name": "X", "family_name": "Y", "nationality": "GE",
-                # Birthdays around the departure day, on the age bands' edges too.
-                "date_of_birth": born.replace(year=born.year - rng.choice([1, 17, 18, 35, 60, 70]))
+                # Birthdays around the departure day, on the age bands' edges too (and a
+                # few after it: typing errors, counted 0-17 both ways).
+                "date_of_birth": born.replace(year=born.year - rng.choice([0, 17, 18, 35, 60, 70]))
                 - timedelta(days=rng.randint(-2, 2)) if born.month != 2 or born.day != 29 else
                 date(1990, 1, 1),
                 "sex": rng.choice(list(Sex)),
