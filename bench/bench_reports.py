@@ -206,8 +206,8 @@ async def main(args: argparse.Namespace) -> None:
     print(f"\n{args.cases} cases ({closed} closed), {history.members} people, "
           f"{history.costs} costs, {history.commitments} commitments; the year's report: "
           f"{report['cases_returned']} cases / {report['persons_returned']} persons returned; "
-          f"{args.runs} rounds after 2 warm-ups (ms; CPU: this process, which runs the API "
-          "and SQLite):")
+          f"{args.runs} rounds after 2 warm-ups (ms; CPU: this process, which runs the API, "
+          "and SQLite when it is the database):")
     print(f"{'operation':<24}{'p50':>9}{'p95':>9}{'max':>9}{'CPU p50':>9}")
     for name, p in rows.items():
         print(f"{name:<24}{p['p50']:>9}{p['p95']:>9}{p['max']:>9}{p['cpu_p50']:>9}")
