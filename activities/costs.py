@@ -132,9 +132,10 @@ def budget_figures(
     case's own commitment out, for a new approval that replaces it.
 
     Read from the running totals (``BudgetTotal``, kept by triggers in the transaction of
-    every cost, commitment and closure) rather than aggregated from the ledger: an approval
-    reads them with the project row locked, and an aggregate over a project's commitments
-    and their costs grows with its cases (22 s at 100,000), while this reads seven rows."""
+    every cost, commitment and closure; migration 0017 says why triggers) rather than
+    computed from the ledger: an approval reads them with the project row locked, and
+    reading every commitment and its costs grows with the cases (22 s at 100,000 as one SUM
+    per commitment; one aggregate would still read them all), while this reads seven rows."""
     rows = session.exec(
         select(BudgetTotal).where(col(BudgetTotal.project_id) == project.id)
     ).all()

@@ -6,7 +6,11 @@ locked). ``budget_totals`` holds, per project and category, the costs consumed a
 part of the commitments, in cents; triggers on costs, budget_commitments and the status of
 cases change them in the same transaction as the row they follow, so every writer (the
 activities, the import, bulk inserts, a test's direct UPDATE) keeps them right and the
-figures are read in constant time. The open part of a commitment is, as before, its amount
+figures are read in constant time. Why not one aggregate query instead: it would still read
+every open commitment of the project and its costs while an approval holds the project's lock
+(growing with the cases); and why triggers rather than the application keeping the totals:
+costs are written by the activities, the import and bulk loaders, statuses by the projection,
+and a writer that forgot the totals would make them wrong for good. The open part of a commitment is, as before, its amount
 less the costs of its category booked to its case (never below zero), and nothing while the
 case is closed. Costs are append-only: an UPDATE of a cost's money columns is refused.
 
@@ -14,7 +18,8 @@ Amounts are summed as integer cents: SQLite stores NUMERIC as floating point, an
 running total would drift over millions of changes.
 
 On SQLite, a later migration that rebuilds one of these three tables (batch mode's copy)
-drops its triggers: recreate them with ``create_triggers`` (tests/models check they exist).
+drops its triggers: recreate them with ``create_triggers``
+(tests/activities/test_budget_totals.py checks they exist at head).
 
 Revision ID: 0017
 Revises: 0015 (0016 is being written at the same time; re-chained at merge)
