@@ -7,30 +7,18 @@ returns in the first project and an as-of report sees the projects as they were 
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, or_, select
 
+from api.report_counts import Window, count_cases, count_unmoved, in_window
 from models.costs import Cost
-from models.enums import (
-    ActivityType,
-    CaseStatus,
-    ClosureReason,
-    CostCategory,
-    LegalSituation,
-    Sex,
-    Vulnerability,
-)
+from models.enums import ActivityType, CostCategory
 from models.projects import ProjectActivity, ProjectMove
-from models.schemas import age_on
 from models.schemas_reports import ActivityFigures, ProjectReport, Spending, TargetProgress
-from models.tables import Case, HouseholdMember, Project
+from models.tables import Case, Project
 
-AGE_BANDS: list[tuple[int, str]] = [(60, "60+"), (35, "35-59"), (18, "18-34"), (0, "0-17")]
-COMPLETED = "completed"  # a case closed with no closure reason ran its course
 CENT = Decimal("0.01")
 NOTES = [
     (
@@ -49,33 +37,6 @@ NOTES = [
 ]
 
 
-@dataclass(frozen=True)
-class Window:
-    start: date | None
-    end: date
-
-    def holds(self, day: date | None) -> bool:
-        return day is not None and (self.start is None or self.start <= day) and day <= self.end
-
-
-def age_band(age: int) -> str:
-    return next(label for lowest, label in AGE_BANDS if age >= lowest)
-
-
-def project_on(case: Case, moves: list[ProjectMove], day: date) -> str:
-    """The project a case belonged to on a day, from its dated moves (oldest first)."""
-    before = [m for m in moves if m.moved_at.date() <= day]
-    if before:
-        return before[-1].to_project_id
-    return moves[0].from_project_id if moves else case.project_id
-
-
-def closed_on(case: Case) -> date | None:
-    if case.status != CaseStatus.CLOSED:
-        return None
-    return case.closed_date or case.updated_at.date()
-
-
 def split(total: Decimal, eu_percent: Decimal) -> Spending:
     """The EU share rounded half up to the cent, the national share the rest: they always
     add up to the total."""
@@ -86,13 +47,16 @@ def split(total: Decimal, eu_percent: Decimal) -> Spending:
 def spending(
     session: Session, project: Project, window: Window
 ) -> tuple[dict[str, Spending], Spending]:
+    """The period's costs by category, summed by the database in whole cents (exact on
+    SQLite too, which stores NUMERIC as floating point)."""
     totals = {c.value: Decimal("0.00") for c in CostCategory}
-    query = select(Cost).where(Cost.project_id == project.id)
-    query = query.where(col(Cost.incurred_on) <= window.end)
-    if window.start is not None:
-        query = query.where(col(Cost.incurred_on) >= window.start)
-    for cost in session.exec(query).all():
-        totals[cost.category.value] += Decimal(cost.amount)
+    cents = sa.func.sum(sa.cast(sa.func.round(col(Cost.amount) * 100), sa.BigInteger))
+    for category, total in session.execute(
+        sa.select(Cost.category, cents)
+        .where(col(Cost.project_id) == project.id, in_window(col(Cost.incurred_on), window))
+        .group_by(Cost.category)
+    ).all():
+        totals[category.value] = Decimal(int(total)) / 100
     lines = {c: split(t.quantize(CENT), project.eu_share_percent) for c, t in totals.items()}
     total = Spending(
         total=sum((s.total for s in lines.values()), Decimal("0.00")),
@@ -102,73 +66,42 @@ def spending(
     return lines, total
 
 
-def build_report(session: Session, project: Project, window: Window) -> ProjectReport:
+def moved_cases(session: Session, project_id: str) -> tuple[list[Case], dict[str, list[ProjectMove]]]:
+    """The cases that moved into or out of the project, with all their moves (oldest first)."""
     moves_of: dict[str, list[ProjectMove]] = {}
+    for (case_id,) in session.execute(
+        sa.select(ProjectMove.case_id).distinct()
+        .where(or_(ProjectMove.from_project_id == project_id,
+                   ProjectMove.to_project_id == project_id))
+    ).all():
+        moves_of[case_id] = []
+    if not moves_of:
+        return [], moves_of
     for move in session.exec(
         select(ProjectMove)
-        .where(or_(ProjectMove.from_project_id == project.id,
-                   ProjectMove.to_project_id == project.id))
+        .where(col(ProjectMove.case_id).in_(list(moves_of)))
+        .order_by(col(ProjectMove.moved_at), col(ProjectMove.id))
     ).all():
-        moves_of.setdefault(move.case_id, [])
-    if moves_of:
-        for move in session.exec(
-            select(ProjectMove)
-            .where(col(ProjectMove.case_id).in_(list(moves_of)))
-            .order_by(col(ProjectMove.moved_at), col(ProjectMove.id))
-        ).all():
-            moves_of[move.case_id].append(move)
-    cases = session.exec(
-        select(Case).where(or_(Case.project_id == project.id, col(Case.id).in_(list(moves_of))))
-    ).all()
+        moves_of[move.case_id].append(move)
+    cases = session.exec(select(Case).where(col(Case.id).in_(list(moves_of)))).all()
+    return list(cases), moves_of
 
-    def ours(case: Case, day: date | None) -> bool:
-        """The day falls in the window and the case was in this project on that day."""
-        if day is None or not window.holds(day):
-            return False
-        return project_on(case, moves_of.get(case.id, []), day) == project.id
 
-    opened = [c for c in cases if ours(c, c.created_at.date())]
-    closed = [c for c in cases if ours(c, closed_on(c))]
-    departed = [c for c in cases if ours(c, c.departure_date)]
-    reintegrated = [c for c in cases if ours(c, c.reintegration_date)]
-    members: dict[str, list[HouseholdMember]] = {c.id: [] for c in departed + reintegrated}
-    if members:
-        for m in session.exec(
-            select(HouseholdMember).where(col(HouseholdMember.case_id).in_(list(members)))
-        ).all():
-            members[m.case_id].append(m)
-
-    by_country: Counter[str] = Counter()
-    by_legal = Counter({s.value: 0 for s in LegalSituation})
-    by_vulnerability = Counter({v.value: 0 for v in Vulnerability} | {"none": 0})
-    by_sex = Counter({s.value: 0 for s in Sex})
-    by_age = Counter({label: 0 for _, label in reversed(AGE_BANDS)})
-    for case in departed:
-        assert case.departure_date is not None
-        for person in members[case.id]:
-            by_country[case.country_of_origin] += 1
-            by_legal[case.legal_situation.value] += 1
-            by_sex[person.sex.value] += 1
-            by_age[age_band(age_on(person.date_of_birth, case.departure_date))] += 1
-            for v in person.vulnerabilities or ["none"]:
-                by_vulnerability[v] += 1
-    persons_returned = sum(len(members[c.id]) for c in departed)
-    persons_reintegrated = sum(len(members[c.id]) for c in reintegrated)
+def build_report(session: Session, project: Project, window: Window) -> ProjectReport:
+    """The report's figures: the cases that never moved counted by the database, the few
+    that moved one by one (each event for the project the case was in that day)."""
+    n = count_unmoved(session, project.id, window)
+    cases, moves_of = moved_cases(session, project.id)
+    n.add(count_cases(session, project.id, window, cases, moves_of))
     spent, spent_total = spending(session, project, window)
-    days = [(c.departure_date - c.created_at.date()).days for c in departed]  # type: ignore[operator]
-
-    by_reason = Counter({r.value: 0 for r in ClosureReason} | {COMPLETED: 0})
-    for case in closed:
-        by_reason[case.closure_reason.value if case.closure_reason else COMPLETED] += 1
-
     activities = activity_figures(session, project, window)
     achieved: dict[str, int] = {
-        "persons_returned": persons_returned,
-        "persons_reintegrated": persons_reintegrated,
-        "cases_returned": len(departed),
-        "cases_reintegrated": len(reintegrated),
-        "cases_opened": len(opened),
-        "cases_closed": len(closed),
+        "persons_returned": n.persons_returned,
+        "persons_reintegrated": n.persons_reintegrated,
+        "cases_returned": n.returned,
+        "cases_reintegrated": n.reintegrated,
+        "cases_opened": n.opened,
+        "cases_closed": sum(n.closed_by_reason.values()),
     }
     for kind, figures in activities.items():
         achieved[kind] = figures.activities
@@ -180,19 +113,21 @@ def build_report(session: Session, project: Project, window: Window) -> ProjectR
         start=window.start,
         end=window.end,
         cumulative=window.start is None,
-        persons_returned=persons_returned,
-        cases_returned=len(departed),
-        cases_opened=len(opened),
-        cases_closed=len(closed),
-        cases_closed_by_reason=dict(by_reason),
-        persons_returned_by_country_of_origin=dict(sorted(by_country.items())),
-        persons_returned_by_legal_situation=dict(by_legal),
-        persons_returned_by_vulnerability=dict(by_vulnerability),
-        persons_returned_by_sex=dict(by_sex),
-        persons_returned_by_age_band=dict(by_age),
-        average_days_intake_to_departure=round(sum(days) / len(days), 1) if days else None,
-        persons_reintegrated=persons_reintegrated,
-        cases_reintegrated=len(reintegrated),
+        persons_returned=n.persons_returned,
+        cases_returned=n.returned,
+        cases_opened=n.opened,
+        cases_closed=achieved["cases_closed"],
+        cases_closed_by_reason=dict(n.closed_by_reason),
+        persons_returned_by_country_of_origin=dict(sorted(n.by_country.items())),
+        persons_returned_by_legal_situation=dict(n.by_legal),
+        persons_returned_by_vulnerability=dict(n.by_vulnerability),
+        persons_returned_by_sex=dict(n.by_sex),
+        persons_returned_by_age_band=dict(n.by_age),
+        average_days_intake_to_departure=(
+            round(n.days_to_departure / n.returned, 1) if n.returned else None
+        ),
+        persons_reintegrated=n.persons_reintegrated,
+        cases_reintegrated=n.reintegrated,
         currency=project.currency,
         eu_share_percent=project.eu_share_percent,
         national_share_percent=project.national_share_percent,

@@ -1,4 +1,8 @@
-"""The cost ledger: every amount spent on a case, booked to the case's project. Append-only."""
+"""The cost ledger: every amount spent on a case, booked to the case's project. Append-only.
+
+A project's budget figures are kept as running totals (``BudgetTotal``) by database triggers
+(migration 0017), in the transaction of every write to costs, commitments and case status.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,10 @@ class Cost(SQLModel, table=True):
     that caused the cost derives it from its own business key, so a retry books nothing twice."""
 
     __tablename__ = "costs"
+    # The donor report sums a project's costs of a period by category from this index alone.
+    __table_args__ = (
+        sa.Index("ix_costs_project_incurred", "project_id", "incurred_on", "category", "amount"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=200)
@@ -46,3 +54,18 @@ class BudgetCommitment(SQLModel, table=True):
     category: CostCategory = Field(sa_type=enum_type(CostCategory))
     amount: Decimal = Field(sa_type=sa.Numeric(14, 2))
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class BudgetTotal(SQLModel, table=True):
+    """A project's running totals for one category, in cents: what is consumed (costs booked
+    to the project) and what is committed (the open part of its commitments). Written only
+    by the triggers of migration 0017, never by the application (``activities/costs.py``
+    reads them): every writer of costs, commitments or a case's status keeps them right,
+    including bulk inserts and imports, in its own transaction."""
+
+    __tablename__ = "budget_totals"
+
+    project_id: str = Field(foreign_key="projects.id", primary_key=True, max_length=36)
+    category: CostCategory = Field(sa_type=enum_type(CostCategory), primary_key=True)
+    consumed_cents: int = Field(default=0, sa_type=sa.BigInteger)
+    committed_cents: int = Field(default=0, sa_type=sa.BigInteger)

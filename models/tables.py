@@ -76,6 +76,13 @@ class Case(SQLModel, table=True):
         sa.Index("ix_cases_stage_created", "stage", "created_at", "id"),
         sa.Index("ix_cases_status_created", "status", "created_at", "id"),
         sa.Index("ix_cases_project_created", "project_id", "created_at", "id"),
+        # A donor report counts a project's departures, reintegrations and closures of a
+        # period from these alone (each holds every column the report reads of such a case).
+        sa.Index("ix_cases_project_departure", "project_id", "departure_date", "created_at",
+                 "id", "country_of_origin", "legal_situation"),
+        sa.Index("ix_cases_project_reintegration", "project_id", "reintegration_date", "id"),
+        sa.Index("ix_cases_project_closed", "project_id", "status", "closed_date",
+                 "closure_reason", "id"),
         sa.Index("ix_cases_first_deadline_due", "first_deadline_due", "id"),
         sa.Index("ix_cases_first_task_due", "first_task_due", "id", "first_deadline_due"),
         sa.Index(
