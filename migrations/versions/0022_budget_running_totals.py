@@ -21,8 +21,8 @@ On SQLite, a later migration that rebuilds one of these three tables (batch mode
 drops its triggers: recreate them with ``create_triggers``
 (tests/activities/test_budget_totals.py checks they exist at head).
 
-Revision ID: 0017
-Revises: 0015 (0016 is being written at the same time; re-chained at merge)
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-04 21:20:00
 """
 from __future__ import annotations
@@ -33,8 +33,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = '0017'
-down_revision: str | None = '0015'
+revision: str = '0022'
+down_revision: str | None = '0021'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
