@@ -58,6 +58,13 @@ def shown(value: Any) -> str | None:
     return str(getattr(value, "value", value))
 
 
+def lock_case(session: Session, case: Case) -> None:
+    """Lock the case's row before a person's: every writer takes the case first (the
+    projection writes the case, then its people's flags; a person's write re-derives the
+    case's restriction), so on PostgreSQL two of them never wait for each other in a ring."""
+    session.exec(select(Case.id).where(col(Case.id) == case.id).with_for_update()).one()
+
+
 def member_of(session: Session, case: Case, member_id: str) -> HouseholdMember:
     member = session.get(HouseholdMember, member_id)
     if member is None or member.case_id != case.id:
@@ -123,6 +130,7 @@ async def correct_person(engine: Engine, client: Client, case: Case, member_id: 
 
     def write() -> HouseholdMember:
         with Session(engine) as session, write_transaction(session):
+            lock_case(session, case)
             member = member_of(session, case, member_id)
             if any(getattr(member, k) != old for k, (old, _) in changed.items()):
                 # Someone else corrected it meanwhile: theirs stands, this one is not applied.
@@ -167,6 +175,7 @@ async def add_member(engine: Engine, client: Client, case: Case, data: MemberJoi
 
     def write() -> HouseholdMember:
         with Session(engine) as session, write_transaction(session):
+            lock_case(session, case)
             existing = session.get(HouseholdMember, member_id)
             if existing is not None:
                 return existing  # the same request again: added already
@@ -198,6 +207,7 @@ async def remove_member(engine: Engine, client: Client, case: Case, member_id: s
 
     def write() -> HouseholdMember:
         with Session(engine) as session, write_transaction(session):
+            lock_case(session, case)
             member = member_of(session, case, member_id)
             if member.removed_at is None:
                 member.removed_at, member.removal_reason = datetime.now(UTC), reason

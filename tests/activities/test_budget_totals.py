@@ -178,11 +178,12 @@ def test_running_totals_equal_the_full_computation_through_random_writes(
     # The run met what it must: costs, commitments partly and fully consumed, and released.
     assert figures.consumed > 0 and figures.committed > 0 and released > 0
     assert any(a < c.amount for c, a in commitments) and any(a >= c.amount for c, a in commitments)
-    # A migration from before the totals fills them from what is there.
+    # The totals' migration, run on what is there, fills them (down to its predecessor only:
+    # on SQLite a downgrade that rebuilds `cases` under data fails on its foreign keys).
     cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0015")
+        command.downgrade(cfg, "0021")
         command.upgrade(cfg, "head")
     assert_figures_match(engine, rng, writer.cases)
 
