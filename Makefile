@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+# Two test processes, one per core: the suite's tests wait on servers much of the time.
+PYTEST_ARGS ?= -n 2
+
 .PHONY: run test install system-deps
 
 # PostgreSQL binaries for the throw-away test cluster, Chromium for the browser tests, and
