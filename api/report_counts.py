@@ -68,6 +68,12 @@ class Counts:
                 setattr(self, name, getattr(self, name) + value)
 
 
+def travelled() -> Any:
+    """The household members who travelled: one who left the household before departure
+    (``removed_at``) did not return, and is not counted as returned or reintegrated."""
+    return col(HouseholdMember.removed_at).is_(None)
+
+
 def age_band(age: int) -> str:
     """A birth date after the departure (a typing error) counts as 0-17, as in the database's
     count; it used to fail the whole report."""
@@ -103,6 +109,7 @@ def count_cases(session: Session, project_id: str, window: Window, cases: list[C
     if members:
         for m in session.exec(
             select(HouseholdMember).where(col(HouseholdMember.case_id).in_(list(members)))
+            .where(travelled())
         ).all():
             members[m.case_id].append(m)
     n.opened = sum(1 for c in cases if ours(c, c.created_at.date()))
@@ -164,6 +171,7 @@ def count_unmoved(session: Session, project_id: str, window: Window) -> Counts:
         query = sa.select(*what).select_from(Case)
         if join:
             query = query.join(HouseholdMember, col(HouseholdMember.case_id) == col(Case.id))
+            where = sa.and_(where, travelled())
         return session.execute(query.where(ours, where)).one()
 
     n.opened = scalar(sa.func.count(), where=_day_in(col(Case.created_at), window))[0]
@@ -199,7 +207,7 @@ def count_unmoved(session: Session, project_id: str, window: Window) -> Counts:
         sa.select(Case.country_of_origin, Case.legal_situation, HouseholdMember.sex, band,
                   flags, sa.func.count())
         .join(HouseholdMember, col(HouseholdMember.case_id) == col(Case.id))
-        .where(ours, departed)
+        .where(ours, departed, travelled())
         .group_by(Case.country_of_origin, Case.legal_situation, HouseholdMember.sex, band,
                   flags)
     ).all():

@@ -219,3 +219,29 @@ async def test_a_member_joins_once_and_leaves_with_a_reason(
         ("member_joined", "child"), ("member_left", None)]
     r = await api.patch(f"{url}/{nino}", json={"family_name": "X", "reason": "x"})
     assert r.status_code == 409  # she left: nothing more to correct on this case
+
+
+async def test_a_member_who_left_before_departure_is_not_counted_as_returned(
+    api: httpx.AsyncClient, engine: Engine
+) -> None:
+    case_id, _ = await new_case(api)
+    url = f"/cases/{case_id}/people"
+    child = {"given_name": "Nino", "family_name": "Beridze", "date_of_birth": "2019-02-01",
+             "sex": "female", "nationality": "GE", "relationship": "child", "reason": "joined"}
+    r = await api.post(url, json=child, headers={"Idempotency-Key": "join-nino-2"})
+    assert r.status_code == 201, r.text
+    r = await api.post(f"{url}/{r.json()['id']}/removal", json={"reason": "stays with her mother"})
+    assert r.status_code == 200, r.text
+    # The case departs today (as its projection would record it): one person returned.
+    with Session(engine) as session:
+        case = session.get(Case, case_id)
+        assert case is not None
+        case.departure_date, case.stage = date.today(), Stage.DEPARTED
+        session.add(case)
+        session.commit()
+        project_id = case.project_id
+    day = date.today().isoformat()
+    report = (await api.get(f"/projects/{project_id}/report", headers=bearer("supervisor"),
+                            params={"start": day, "end": day})).json()
+    assert report["persons_returned"] == 1
+    assert sum(report["persons_returned_by_sex"].values()) == 1
