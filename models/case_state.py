@@ -46,7 +46,9 @@ class StageChange(BaseModel):
     at: datetime
 
 
-class CaseWorkflowInput(BaseModel):
+class CaseFacts(BaseModel):
+    """What a case is opened with: the facts the workflow starts from and keeps deciding on."""
+
     case_id: str
     reference: str
     country_of_origin: str
@@ -61,28 +63,18 @@ class CaseWorkflowInput(BaseModel):
     # The caseworker the case is assigned to (a user id), and the project it runs under.
     assignee_id: str | None = None
     project_id: str | None = None
+
+
+class CaseWorkflowInput(CaseFacts):
     # Carried across continue-as-new; None on the first run.
     state: CaseState | None = None
 
 
-class CaseState(BaseModel):
+class CaseState(CaseFacts):
     """Everything the workflow knows and decides on; returned by the ``state`` query."""
 
-    case_id: str
-    reference: str
     stage: Stage = Stage.INTAKE
     status: CaseStatus = CaseStatus.ACTIVE
-    country_of_origin: str
-    legal_situation: LegalSituation
-    location_type: LocationType
-    household: list[Traveller] = Field(default_factory=list)
-    return_decision_date: date | None = None
-    voluntary_departure_deadline: date | None = None
-    preferred_language: str | None = None
-    destination_city: str | None = None
-    policy: CasePolicy = Field(default_factory=CasePolicy)
-    assignee_id: str | None = None
-    project_id: str | None = None
     counselling_sessions: list[CounsellingSession] = Field(default_factory=list)
     eligibility: Eligibility | None = None
     consent: Consent | None = None

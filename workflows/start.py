@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from models.case_state import CaseFacts
 from models.enums import PlanStatus, Stage
 from models.payloads import (
     CaseState,
@@ -27,22 +28,8 @@ AFTER_ARRIVAL = (Stage.REINTEGRATION, Stage.MONITORING, Stage.CLOSURE)
 
 def first_state(data: CaseWorkflowInput) -> CaseState:
     """A new case, at intake: its household's vulnerability steps still to do."""
-    return CaseState(
-        case_id=data.case_id,
-        reference=data.reference,
-        country_of_origin=data.country_of_origin,
-        legal_situation=data.legal_situation,
-        location_type=data.location_type,
-        household=data.household,
-        return_decision_date=data.return_decision_date,
-        voluntary_departure_deadline=data.voluntary_departure_deadline,
-        preferred_language=data.preferred_language,
-        destination_city=data.destination_city,
-        policy=data.policy,
-        assignee_id=data.assignee_id,
-        project_id=data.project_id,
-        steps=rules.steps_for(data.household),
-    )
+    facts = {name: getattr(data, name) for name in CaseFacts.model_fields}
+    return CaseState(**facts, steps=rules.steps_for(data.household))
 
 
 def state_at_stage(data: CaseWorkflowInput, prior: PriorHistory, now: datetime) -> CaseState:
