@@ -21,6 +21,7 @@ from activities.clients import ExternalClients, clients_from
 from activities.costs import CostActivities
 from activities.digest import DigestActivities
 from activities.embassy import EmbassyActivities
+from activities.exchange import Exchange, start_delivery, undelivered
 from activities.notifications import NotificationActivities
 from activities.partners import PartnerActivities
 from activities.payments import PaymentActivities
@@ -35,16 +36,18 @@ from core.settings import Settings, get_settings
 from core.storage import ObjectStore, build_store
 from core.temporal import connect, worker_runtime
 from workflows.digest import DigestWorkflow
+from workflows.exchange_delivery import ExchangeDeliveryWorkflow
 from workflows.retention import RetentionWorkflow
 from workflows.return_case import ReturnCaseWorkflow
 
 log = structlog.get_logger(__name__)
 
-WORKFLOWS = [ReturnCaseWorkflow, RetentionWorkflow, DigestWorkflow]
+WORKFLOWS = [ReturnCaseWorkflow, RetentionWorkflow, DigestWorkflow, ExchangeDeliveryWorkflow]
 
 
 def activities_for(
-    engine: Engine, clients: ExternalClients | None = None, *, store: ObjectStore
+    engine: Engine, clients: ExternalClients | None = None, *, store: ObjectStore,
+    settings: Settings | None = None,
 ) -> list[object]:
     """The activity callables, wired to their clients (simulators unless given others) and
     to the documents' object store."""
@@ -59,9 +62,12 @@ def activities_for(
     retention = RetentionActivities(engine, store)
     timeline = TimelineActivities(engine)
     digest = DigestActivities(engine)
-    partners = PartnerActivities(clients.partners, engine)
+    exchange = Exchange(engine, settings or Settings())
+    partners = PartnerActivities(clients.partners, engine, exchange)
     return [
         partners.hand_over,
+        exchange.deliver,
+        exchange.failed,
         projection.project_case,
         projection.record_and_project,
         timeline.record_timeline,
@@ -102,7 +108,7 @@ def build_worker(
         task_queue=task_queue or settings.temporal_task_queue,
         workflows=WORKFLOWS,
         activities=activities_for(  # type: ignore[arg-type]
-            engine, clients, store=build_store(settings)
+            engine, clients, store=build_store(settings), settings=settings
         ),
         activity_executor=executor or ThreadPoolExecutor(max_workers=16),
         interceptors=[ActivityContextInterceptor(engine)],
@@ -120,6 +126,9 @@ async def main() -> None:
     engine = build_engine(settings)
     worker = build_worker(client, settings, engine, clients=clients_from(settings, engine))
     await ensure_schedules(client, settings)
+    # Exchange messages whose delivery workflow never started (the API stopped in between).
+    for message_id in undelivered(engine):
+        await start_delivery(client, settings, message_id)
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

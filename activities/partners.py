@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 import structlog
@@ -29,6 +29,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.simulation import Clock, ServiceUnavailable, Simulator, SimulatorConfig
+from models.exchange import PartnerKind
 from models.external import (
     NO_PARTNER,
     HandoverRequest,
@@ -134,9 +135,11 @@ def partner_for(session: Session, country: str) -> Partner | None:
 
 
 class PartnerActivities:
-    def __init__(self, client: PartnersClient, engine: Engine) -> None:
+    def __init__(self, client: PartnersClient, engine: Engine, exchange: Any = None) -> None:
         self._client = client
         self._engine = engine
+        # activities/exchange.Exchange: the handover to a partner of kind "homeward".
+        self._exchange = exchange
 
     @activity.defn(name="hand_over_to_partner")
     async def hand_over(self, data: HandoverRequest) -> HandoverResult:
@@ -180,6 +183,11 @@ class PartnerActivities:
                 webhook_url=partner.webhook_url,
                 webhook_secret=partner.webhook_secret,
             )
-        reference = await self._client.deliver(endpoint, package, data.handover_key)
+            homeward = partner.kind == PartnerKind.HOMEWARD
+        if homeward and self._exchange is not None:
+            # Another Homeward installation: the exchange (docs/exchange.md) delivers it.
+            reference = await self._exchange.hand_over(endpoint.id, package, data.handover_key)
+        else:
+            reference = await self._client.deliver(endpoint, package, data.handover_key)
         log.info("case handed over", partner_id=endpoint.id)
         return HandoverResult(partner_id=endpoint.id, partner_ref=reference)

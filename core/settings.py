@@ -167,6 +167,29 @@ class Settings(DebtorAccount):
         description="How handovers reach reintegration partners: simulated, or signed webhooks",
     )
 
+    # The exchange with other Homeward installations (docs/exchange.md).
+    exchange_id: str = Field(
+        default="", max_length=100,
+        description="This installation's name in exchange messages (its partner id at the "
+        "other installation); empty: '<office_code>-homeward'",
+    )
+    exchange_retry_initial_seconds: float = Field(
+        default=30, gt=0, description="First wait before an undelivered message is sent again"
+    )
+    exchange_retry_max_seconds: float = Field(
+        default=3600, gt=0, description="Longest wait between two deliveries of a message"
+    )
+    exchange_give_up_days: float = Field(
+        default=30, gt=0, description="How long a message is retried before it counts as failed"
+    )
+    exchange_max_age_seconds: int = Field(
+        default=300, ge=1, description="Oldest signature timestamp an inbound message may carry"
+    )
+    exchange_project_code: str = Field(
+        default="", max_length=40,
+        description="Project of a case received from another installation; empty: the default",
+    )
+
     # External systems: a real mode each, or its simulator (core/modes.py; README).
     embassy: EmbassyMode = EmbassyMode.SIMULATOR
     authorities: AuthoritiesMode = AuthoritiesMode.SIMULATOR
@@ -222,6 +245,10 @@ class Settings(DebtorAccount):
         default="default", min_length=1, max_length=40,
         description="Project of a new case that names no project_id",
     )
+
+    @property
+    def exchange_name(self) -> str:
+        return self.exchange_id or f"{self.office_code}-homeward"
 
     @model_validator(mode="after")
     def _payload_keys(self) -> Settings:

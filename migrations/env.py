@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 import models.costs
 import models.documents
 import models.embassies
+import models.exchange
 import models.notes
 import models.partners
 import models.payments

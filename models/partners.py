@@ -6,7 +6,8 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from models.tables import utcnow
+from models.exchange import PartnerKind
+from models.tables import enum_type, utcnow
 
 
 class Partner(SQLModel, table=True):
@@ -20,5 +21,8 @@ class Partner(SQLModel, table=True):
     # Where handovers are posted, signed with HMAC-SHA256 under webhook_secret.
     webhook_url: str | None = Field(default=None, max_length=500)
     webhook_secret: str | None = Field(default=None, max_length=200)
+    # "homeward": another Homeward installation, reached by the exchange (docs/exchange.md)
+    # at webhook_url (its /exchange/v1/messages) with webhook_secret as the shared secret.
+    kind: PartnerKind = Field(default=PartnerKind.WEBHOOK, sa_type=enum_type(PartnerKind))
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)

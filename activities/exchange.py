@@ -1,0 +1,277 @@
+"""The sending half of the exchange between Homeward installations (docs/exchange.md).
+
+A message is written to the outbox (``exchange_outbox``) and delivered by its own Temporal
+workflow (``workflows/exchange_delivery.py``), which retries it with backoff for days: the
+other installation being down loses nothing, and delivering it twice changes nothing there
+(its inbox is keyed by the message id). Messages are signed like the partner webhook
+(``activities/partners.sign``: HMAC-SHA256 of ``"<timestamp>.<body>"``).
+
+Used by the handover to a partner of kind ``homeward`` (``Exchange.hand_over``, from the
+``hand_over_to_partner`` activity), by the receiving side's decisions (``report_decision``,
+from ``api/decisions.take``) and by the receiving side's inbox (the acceptance).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import structlog
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+from temporalio import activity
+from temporalio.client import Client
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError
+
+from activities.partners import PARTNER_REJECTED, sign
+from activities.simulation import ServiceUnavailable
+from activities.timeline import insert_ignoring_duplicates
+from core.settings import Settings
+from models.enums import TimelineKind
+from models.exchange import (
+    Direction,
+    Envelope,
+    ExchangeLink,
+    ExchangeOutbox,
+    MessageType,
+    PartnerKind,
+)
+from models.external import PartnerPackage
+from models.partners import Partner
+from models.payloads import CaseState
+from models.timeline import TimelineEntry
+from workflows.exchange_delivery import (
+    EXCHANGE_REFUSED,
+    DeliveryInput,
+    ExchangeDeliveryWorkflow,
+    delivery_id,
+)
+
+log = structlog.get_logger(__name__)
+
+# Answers after which a message is sent again (the receiver is down, busy, or cannot take it
+# yet: an earlier message is missing, or its case waits for its own staff first).
+RETRIED_STATUSES = frozenset({408, 409, 425, 429})
+
+
+def message_id_for(*parts: str) -> str:
+    """A message id derived from what the message is about: writing it again is a no-op."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "homeward-exchange:" + ":".join(parts)))
+
+
+def signed_headers(secret: str, sender: str, message_id: str, body: bytes,
+                   timestamp: str | None = None) -> dict[str, str]:
+    timestamp = timestamp or str(int(time.time()))
+    return {
+        "Content-Type": "application/json",
+        "Idempotency-Key": message_id,
+        "X-Homeward-Sender": sender,
+        "X-Homeward-Timestamp": timestamp,
+        "X-Homeward-Signature": sign(secret, timestamp, body),
+    }
+
+
+def enqueue(session: Session, settings: Settings, link: ExchangeLink, type_: MessageType,
+            body: dict[str, Any], message_id: str | None = None) -> str | None:
+    """Add a message of the link's conversation to the outbox (in the caller's transaction,
+    with the next sequence number); a message id already there adds nothing (returns None)."""
+    message_id = message_id or str(uuid.uuid4())
+    if session.get(ExchangeOutbox, message_id) is not None:
+        return None
+    envelope = Envelope(
+        message_id=message_id, type=type_, sender=settings.exchange_name,
+        conversation_id=link.conversation_id, sequence=link.next_sequence,
+        sent_at=datetime.now(UTC), body=body,
+    )
+    link.next_sequence += 1
+    session.add(link)
+    session.add(ExchangeOutbox(
+        message_id=message_id, partner_id=link.partner_id, case_id=link.case_id, type=type_,
+        envelope=envelope.model_dump(mode="json"),
+    ))
+    return message_id
+
+
+async def start_delivery(client: Client, settings: Settings, message_id: str,
+                         task_queue: str | None = None) -> None:
+    """Start the message's delivery workflow; started already, it is left alone."""
+    await client.start_workflow(
+        ExchangeDeliveryWorkflow.run,
+        DeliveryInput(
+            message_id=message_id,
+            retry_initial_seconds=settings.exchange_retry_initial_seconds,
+            retry_max_seconds=settings.exchange_retry_max_seconds,
+            give_up_after_seconds=settings.exchange_give_up_days * 86400,
+        ),
+        id=delivery_id(message_id),
+        task_queue=task_queue or settings.temporal_task_queue,
+        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )
+
+
+def record_exchange_event(engine: Engine, case_id: str, key: str, partner_id: str,
+                          summary: str, **details: Any) -> None:
+    """A timeline entry on a case for something the other installation told (once per key)."""
+    with Session(engine) as session:
+        last = session.exec(
+            select(func.max(TimelineEntry.seq)).where(TimelineEntry.case_id == case_id)
+        ).one()
+    insert_ignoring_duplicates(engine, TimelineEntry, [{
+        "case_id": case_id, "seq": last or 0, "entry_key": f"{case_id}:exchange:{key}"[:80],
+        "at": datetime.now(UTC), "kind": TimelineKind.EXTERNAL_CALL,
+        "actor_id": partner_id, "actor_role": "partner", "summary": summary[:300],
+        "details": details,
+    }], ["entry_key"])
+
+
+def record_partner_acceptance(engine: Engine, case_id: str, partner_id: str,
+                              message_id: str) -> None:
+    """The partner (another installation) accepted the case: today a timeline entry on the
+    sending case. Where the workflow has a partner's accept decision, call it here instead."""
+    record_exchange_event(
+        engine, case_id, message_id, partner_id,
+        f"partner {partner_id} accepted the case (its installation opened its own case)",
+        message_id=message_id,
+    )
+
+
+class Exchange:
+    """The exchange's activities and the handover to a partner of kind ``homeward``."""
+
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self._engine = engine
+        self._settings = settings
+
+    async def hand_over(self, partner_id: str, package: PartnerPackage, key: str) -> str:
+        """Queue the handover to another installation and start its delivery; returns the
+        message id as the partner's reference. Sent only with the partner-sharing consent,
+        read from the case's own workflow at the moment of sending."""
+        state: CaseState = await activity.client().get_workflow_handle(
+            f"case-{package.case_id}"
+        ).query("state", result_type=CaseState)
+        consent = state.consent
+        if consent is None or not consent.share_with_partner:
+            raise ApplicationError(
+                "the returnee gave no consent to share with a partner: nothing is sent",
+                type=PARTNER_REJECTED, non_retryable=True,
+            )
+        message_id = message_id_for(self._settings.exchange_name, key)
+        with Session(self._engine) as session:
+            link = session.get(ExchangeLink, package.case_id) or ExchangeLink(
+                case_id=package.case_id, partner_id=partner_id,
+                conversation_id=package.case_id, direction=Direction.SENT,
+            )
+            link.partner_id = partner_id
+            link.consent = {"share_with_partner": True,
+                            "declaration_signed_on": consent.declaration_signed_on.isoformat()}
+            body = {"package": package.model_dump(mode="json"), "consent": link.consent}
+            enqueue(session, self._settings, link, MessageType.HANDOVER, body, message_id)
+            try:
+                session.commit()
+            except IntegrityError:  # queued meanwhile by a retried attempt
+                session.rollback()
+        await start_delivery(activity.client(), self._settings, message_id,
+                             activity.info().task_queue)
+        return f"exchange:{message_id}"
+
+    @activity.defn(name="deliver_exchange_message")
+    async def deliver(self, message_id: str) -> str:
+        """Post the message, signed afresh; 2xx is delivered, a refusal is final (not retried),
+        anything else is tried again by the delivery workflow's retry policy."""
+        with Session(self._engine) as session:
+            row = session.get(ExchangeOutbox, message_id)
+            if row is None:
+                raise ApplicationError(f"message {message_id} not in the outbox",
+                                       type=EXCHANGE_REFUSED, non_retryable=True)
+            if row.delivered_at is not None:
+                return "delivered"
+            partner = session.get(Partner, row.partner_id)
+            if (partner is None or partner.kind != PartnerKind.HOMEWARD
+                    or not partner.webhook_url or not partner.webhook_secret):
+                raise ApplicationError(
+                    f"partner {row.partner_id} is no Homeward installation with a URL and secret",
+                    type=EXCHANGE_REFUSED, non_retryable=True)
+            row.attempts += 1
+            session.add(row)
+            session.commit()
+            url, secret, envelope = partner.webhook_url, partner.webhook_secret, row.envelope
+        body = json.dumps(envelope, separators=(",", ":")).encode()
+        headers = signed_headers(secret, self._settings.exchange_name, message_id, body)
+        try:
+            async with httpx.AsyncClient(timeout=30) as http:
+                response = await http.post(url, content=body, headers=headers)
+        except httpx.HTTPError as err:
+            self._note(message_id, f"unreachable: {err!r}")
+            raise ServiceUnavailable(f"partner {row.partner_id} unreachable: {err!r}") from err
+        if response.is_success:
+            with Session(self._engine) as session:
+                row = session.get(ExchangeOutbox, message_id)
+                assert row is not None
+                row.delivered_at, row.last_error = datetime.now(UTC), None
+                session.add(row)
+                session.commit()
+            log.info("exchange message delivered", message_id=message_id,
+                     type=str(envelope["type"]), answer=response.json().get("status"))
+            return str(response.json().get("status", "delivered"))
+        answer = f"{response.status_code} {response.text[:300]}"
+        self._note(message_id, answer)
+        if response.status_code >= 500 or response.status_code in RETRIED_STATUSES:
+            raise ServiceUnavailable(f"partner {row.partner_id} answered {answer}")
+        raise ApplicationError(f"partner {row.partner_id} refused the message: {answer}",
+                               type=EXCHANGE_REFUSED, non_retryable=True)
+
+    @activity.defn(name="exchange_message_failed")
+    def failed(self, message_id: str, reason: str) -> None:
+        """Given up or refused: marked failed, and told on the case's timeline."""
+        with Session(self._engine) as session:
+            row = session.get(ExchangeOutbox, message_id)
+            if row is None:
+                return
+            row.failed, row.last_error = True, reason[:500]
+            session.add(row)
+            session.commit()
+            case_id, partner_id, type_ = row.case_id, row.partner_id, row.type
+        record_exchange_event(
+            self._engine, case_id, f"failed:{message_id}", partner_id,
+            f"message {type_} to {partner_id} could not be delivered: {reason}"[:300],
+            message_id=message_id,
+        )
+
+    def _note(self, message_id: str, error: str) -> None:
+        with Session(self._engine) as session:
+            row = session.get(ExchangeOutbox, message_id)
+            if row is not None:
+                row.last_error = error[:500]
+                session.add(row)
+                session.commit()
+
+
+async def report_decision(client: Client, engine: Engine, settings: Settings, case_id: str,
+                          type_: MessageType, body: dict[str, Any]) -> None:
+    """On a case received from another installation, tell it what this side's staff just
+    decided (arrival, assistance, plan, delivery, monitoring visit)."""
+    with Session(engine) as session:
+        link = session.get(ExchangeLink, case_id)
+        if link is None or link.direction != Direction.RECEIVED:
+            return
+        message_id = enqueue(session, settings, link, type_, body)
+        session.commit()
+    if message_id is not None:
+        await start_delivery(client, settings, message_id)
+
+
+def undelivered(engine: Engine) -> list[str]:
+    """Messages neither delivered nor failed (their delivery workflows are started again)."""
+    with Session(engine) as session:
+        return list(session.exec(
+            select(ExchangeOutbox.message_id)
+            .where(col(ExchangeOutbox.delivered_at).is_(None))
+            .where(col(ExchangeOutbox.failed).is_(False))
+        ).all())
