@@ -17,9 +17,12 @@ from temporalio.client import (
 )
 from temporalio.service import RPCError, RPCStatusCode
 
+from activities.exchange import report_decision
 from api.document_requirements import require_documents
+from core.settings import Settings
 from models.documents import Document, DocumentKind
 from models.enums import Role
+from models.exchange import REPORTED_UPDATES
 from models.payloads import Actor, CaseState
 from models.users import User
 from workflows.decision import Decision
@@ -39,7 +42,8 @@ def refusal_reason(err: WorkflowUpdateFailedError) -> str:
     return str(getattr(cause, "message", None) or cause or err)
 
 
-async def execute_update(handle: WorkflowHandle[Any, Any], update: Any, arg: Any) -> Any:
+async def execute_update(handle: WorkflowHandle[Any, Any], update: Any, arg: Any,
+                         update_id: str | None = None) -> Any:
     """Run an update on the case's latest run, following it across a continue-as-new.
 
     A decision that reaches a run in the instant it continues as new is refused by the server
@@ -51,7 +55,7 @@ async def execute_update(handle: WorkflowHandle[Any, Any], update: Any, arg: Any
     while True:
         attempts_left -= 1
         try:
-            return await handle.execute_update(update, arg)
+            return await handle.execute_update(update, arg, id=update_id)
         except RPCError as err:
             if (err.status != RPCStatusCode.NOT_FOUND or not attempts_left
                     or not await _running(handle)):
@@ -66,11 +70,12 @@ async def _running(handle: WorkflowHandle[Any, Any]) -> bool:
         return False
 
 
-async def decide(client: Client, case_id: str, update: Any, arg: Any) -> Any:
+async def decide(client: Client, case_id: str, update: Any, arg: Any,
+                 update_id: str | None = None) -> Any:
     """Run an update; the workflow's refusal becomes a 409 carrying its reason."""
     handle = client.get_workflow_handle(workflow_id(case_id))
     try:
-        return await execute_update(handle, update, arg)
+        return await execute_update(handle, update, arg, update_id)
     except WorkflowUpdateFailedError as err:
         reason = refusal_reason(err)
         log.info("decision refused", update=getattr(update, "__name__", str(update)), reason=reason)
@@ -85,15 +90,24 @@ async def decide(client: Client, case_id: str, update: Any, arg: Any) -> Any:
 
 async def take(
     client: Client, engine: Engine, case_id: str, decision: Decision, actor: Actor,
-    fields: dict[str, Any],
+    fields: dict[str, Any], *, update_id: str | None = None, settings: Settings | None = None,
 ) -> CaseState:
     """Take a declared decision on a case as ``actor``: the API route and the web form both
-    come here, so a check that needs the database holds for both."""
+    come here, so a check that needs the database holds for both (and so does a report of
+    another Homeward installation, api/exchange_inbox.py, given its message id as
+    ``update_id``). Given the settings, a case received from another installation tells it
+    what was decided (activities/exchange.report_decision)."""
     with Session(engine) as session:
         for precondition in (*EVERY_DECISION, *PRECONDITIONS.get(decision.update, ())):
             precondition(session, case_id, decision, fields)
     update = getattr(ReturnCaseWorkflow, decision.update)
-    return await decide(client, case_id, update, decision.to_input(actor, fields))  # type: ignore[no-any-return]
+    state: CaseState = await decide(
+        client, case_id, update, decision.to_input(actor, fields), update_id)
+    reported = REPORTED_UPDATES.get(decision.update)
+    if settings is not None and reported is not None and decision.body is not None:
+        body = decision.body.model_validate(fields).model_dump(mode="json")
+        await report_decision(client, engine, settings, case_id, reported, body)
+    return state
 
 
 def _active_caseworker(

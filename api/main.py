@@ -23,6 +23,7 @@ from api.routes import (
     decisions,
     documents,
     embassies,
+    exchange,
     health,
     household,
     imports,
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reports.router, dependencies=guarded)
     app.include_router(aftercare.router, dependencies=guarded)
     app.include_router(partners.router, dependencies=guarded)
+    app.include_router(exchange.router, dependencies=guarded)
     app.include_router(embassies.router, dependencies=guarded)
     app.include_router(costs.router, dependencies=guarded)
     app.include_router(costs.case_router, dependencies=guarded)

@@ -23,6 +23,8 @@ PUBLIC: frozenset[tuple[str, str]] = frozenset({
     ("OPTIONS", "/codec/decode"), ("OPTIONS", "/codec/encode"),
     # The web interface's sign-in form (its post is CSRF-protected).
     ("GET", "/ui/login"), ("POST", "/ui/login"),
+    # Another Homeward installation: authenticated by the message's signature (api/exchange_inbox).
+    ("POST", "/exchange/v1/messages"),
 })
 
 POLICY: dict[tuple[str, str], frozenset[Role]] = {

@@ -34,6 +34,17 @@ class MessageType(StrEnum):
     MONITORING = "monitoring.reported"
 
 
+# The receiving side's decisions it reports back, by workflow update (workflows/phases); the
+# sending side takes each message as the same decision of its partner (api/exchange_inbox).
+REPORTED_UPDATES: dict[str, MessageType] = {
+    "confirm_arrival": MessageType.ARRIVED,
+    "record_assistance": MessageType.ASSISTANCE,
+    "propose_plan": MessageType.PLAN_PROPOSED,
+    "report_delivery": MessageType.DELIVERED,
+    "report_monitoring": MessageType.MONITORING,
+}
+
+
 class Direction(StrEnum):
     SENT = "sent"  # this installation sent the case (the partner reports to it)
     RECEIVED = "received"  # this installation received it (its staff report back)

@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field, HttpUrl
 
 from models.enums import AssistanceKind, CaseStatus, ClosureReason, ComponentKind, Stage
+from models.exchange import PartnerKind
 from models.payloads import CaseState
 from models.reintegration import (
     Arrival,
@@ -131,6 +132,9 @@ class PartnerIn(BaseModel):
     webhook_url: HttpUrl | None = None
     webhook_secret: str | None = Field(default=None, min_length=16, max_length=200)
     active: bool = True
+    # "homeward": another Homeward installation; webhook_url is its /exchange/v1/messages
+    # and webhook_secret the secret both sides share (docs/exchange.md).
+    kind: PartnerKind = PartnerKind.WEBHOOK
 
 
 class PartnerPatch(BaseModel):
@@ -139,6 +143,7 @@ class PartnerPatch(BaseModel):
     webhook_url: HttpUrl | None = None
     webhook_secret: str | None = Field(default=None, min_length=16, max_length=200)
     active: bool | None = None
+    kind: PartnerKind | None = None
 
 
 class PartnerPublic(BaseModel):
@@ -151,6 +156,7 @@ class PartnerPublic(BaseModel):
     webhook_url: str | None
     has_webhook_secret: bool
     active: bool
+    kind: PartnerKind = PartnerKind.WEBHOOK
 
 
 class PartnerCase(BaseModel):

@@ -4,7 +4,7 @@ service), so the transitions a stage implies are written here and nowhere else."
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from models.case_state import CaseFacts
@@ -89,3 +89,29 @@ def _arrived(state: CaseState, prior: PriorHistory, now: datetime) -> None:
     state.monitoring.visits = [v for v in visits if v.due_on >= now.date()]
     if not state.monitoring.visits:
         state.stage = Stage.CLOSURE
+
+
+def state_received(data: CaseWorkflowInput, prior: PriorHistory, partner_ref: str,
+                   now: datetime) -> CaseState:
+    """A case received from another Homeward installation (docs/exchange.md): departed and
+    handed over to this installation (``prior.partner_id`` names the sender), waiting for its
+    arrival; the consent is the one the sender recorded, received with the case."""
+    assert prior.departed_on is not None and prior.consent_signed_on is not None
+    state = state_at_stage(data, prior.model_copy(update={"stage": Stage.DEPARTED}), now)
+    state.handover_due = False
+    state.consent = Consent(
+        declaration_signed_on=prior.consent_signed_on, share_with_authorities=False,
+        share_with_partner=True, witnessed_by=f"received from {prior.partner_id}",
+        recorded_by=prior.recorded_by,
+    )
+    state.handover = Handover(partner_id=prior.partner_id or "", handed_over_at=now,
+                              partner_ref=partner_ref)
+    policy = state.policy.aftercare
+    state.arrival.expected_by = at_midnight(prior.departed_on) + timedelta(
+        days=policy.arrival_confirmation_days)
+    state.arrival.escalate_at = state.arrival.expected_by + timedelta(
+        days=policy.arrival_escalation_days)
+    state.stage = Stage.ARRIVAL
+    state.stage_history = [StageChange(stage=Stage.ARRIVAL, at=now)]
+    state.awaiting = tasks.awaiting(state)
+    return state

@@ -37,7 +37,8 @@ def _endpoint(decision: Decision) -> Any:
     async def run(request: Request, case: Case, actor: Actor, client: Any,
                   body: BaseModel | None) -> Any:
         fields = body.model_dump() if body is not None else {}
-        state = await take(client, request.app.state.engine, case.id, decision, actor, fields)
+        state = await take(client, request.app.state.engine, case.id, decision, actor, fields,
+                           settings=request.app.state.settings)
         return view.of(state)
 
     if decision.body is None:

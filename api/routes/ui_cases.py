@@ -182,7 +182,8 @@ async def act(
             state["errors"].setdefault(name, str(e["msg"]).removeprefix("Value error, "))
         return await _again(request, case, user, client, next_path, state, 422)
     try:
-        await take(client, request.app.state.engine, case.id, chosen, actor_of(user), fields)
+        await take(client, request.app.state.engine, case.id, chosen, actor_of(user), fields,
+                   settings=request.app.state.settings)
     except HTTPException as err:
         if err.status_code == 422 and isinstance(err.detail, list):
             # What only the database knows (an assignee who is no active caseworker).
