@@ -1,0 +1,151 @@
+"""The inbound half of the exchange between installations (api/exchange_inbox.py): who may
+send, the signature, the timestamp window, the order, and a message received twice."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from activities.exchange import signed_headers
+from api.exchange_inbox import Refused, receive
+from core.settings import Settings
+from models.exchange import (
+    Direction,
+    Envelope,
+    ExchangeInbox,
+    ExchangeLink,
+    MessageType,
+    PartnerKind,
+)
+from models.partners import Partner
+from models.tables import Case
+from models.timeline import TimelineEntry
+
+SECRET = "a-secret-both-installations-share"
+
+
+@pytest.fixture
+def sender(engine: Engine) -> str:
+    """This side sent case-1 to GE-homeward (which reports back), and knows a plain partner."""
+    with Session(engine) as session:
+        session.add(Partner(id="GE-homeward", organisation="GE", country="GE",
+                            contact_email="x@ge.example", kind=PartnerKind.HOMEWARD,
+                            webhook_url="http://127.0.0.1:9/exchange/v1/messages",
+                            webhook_secret=SECRET))
+        session.add(Partner(id="GE-ngo", organisation="NGO", country="GE",
+                            contact_email="x@ngo.example", webhook_url="http://127.0.0.1:9/h",
+                            webhook_secret=SECRET))
+        session.add(ExchangeLink(case_id="case-1", partner_id="GE-homeward",
+                                 conversation_id="case-1", direction=Direction.SENT))
+        session.commit()
+    return "GE-homeward"
+
+
+def message(type_: MessageType = MessageType.ACCEPTED, sequence: int = 1,
+            **fields: Any) -> Envelope:
+    return Envelope(message_id=f"m-{type_}-{sequence}", type=type_, sender="GE-homeward",
+                    conversation_id="case-1", sequence=sequence, sent_at=datetime.now(UTC),
+                    body={"reference": "GE-2026-000001"}, **fields)
+
+
+def signed(envelope: Envelope, *, sender: str = "GE-homeward", secret: str = SECRET,
+           age: int = 0) -> tuple[dict[str, str], bytes]:
+    body = envelope.model_dump_json().encode()
+    headers = signed_headers(secret, sender, envelope.message_id, body,
+                             timestamp=str(int(time.time()) - age))
+    return {k.lower(): v for k, v in headers.items()}, body
+
+
+def deliver(engine: Engine, settings: Settings, headers: dict[str, str], body: bytes) -> Any:
+    # None as the Temporal client: none of these messages reaches a workflow.
+    return asyncio.run(receive(engine, None, settings, headers, body))  # type: ignore[arg-type]
+
+
+def refusal(engine: Engine, settings: Settings, headers: dict[str, str], body: bytes
+            ) -> tuple[int, str]:
+    with pytest.raises(Refused) as refused:
+        deliver(engine, settings, headers, body)
+    return refused.value.status, refused.value.error
+
+
+def acceptances(engine: Engine) -> int:
+    with Session(engine) as session:
+        return len(session.exec(select(TimelineEntry).where(
+            TimelineEntry.case_id == "case-1")).all())
+
+
+def test_a_message_received_twice_changes_nothing(
+    engine: Engine, settings: Settings, sender: str
+) -> None:
+    headers, body = signed(message())
+    assert deliver(engine, settings, headers, body)["status"] == "applied"
+    assert acceptances(engine) == 1
+    # The same message again (a retry whose answer was lost, re-signed): a duplicate.
+    headers, body = signed(message())
+    assert deliver(engine, settings, headers, body)["status"] == "duplicate"
+    assert acceptances(engine) == 1
+    with Session(engine) as session:
+        assert len(session.exec(select(ExchangeInbox)).all()) == 1
+
+
+def test_forged_stale_and_unknown_messages_are_refused_and_change_nothing(
+    engine: Engine, settings: Settings, sender: str
+) -> None:
+    envelope = message()
+    # A replay captured earlier: its signature holds, its timestamp is too old.
+    headers, body = signed(envelope, age=settings.exchange_max_age_seconds + 5)
+    assert refusal(engine, settings, headers, body) == (401, "stale_timestamp")
+    # The body changed after signing, or signed with another secret.
+    headers, body = signed(envelope)
+    tampered = body.replace(b"GE-2026-000001", b"GE-2026-000002")
+    assert refusal(engine, settings, headers, tampered) == (401, "bad_signature")
+    headers, body = signed(envelope, secret="not-the-shared-secret-at-all")
+    assert refusal(engine, settings, headers, body) == (401, "bad_signature")
+    # A sender that is no Homeward partner here (unknown, or a plain webhook partner).
+    headers, body = signed(envelope.model_copy(update={"sender": "XX"}), sender="XX")
+    assert refusal(engine, settings, headers, body) == (401, "unknown_sender")
+    headers, body = signed(envelope, sender="GE-ngo")
+    assert refusal(engine, settings, headers, body) == (401, "unknown_sender")
+    # A version this side does not speak; an Idempotency-Key that is not the message id.
+    headers, body = signed(envelope.model_copy(update={"exchange_version": "2"}))
+    assert refusal(engine, settings, headers, body) == (400, "unsupported_version")
+    headers, body = signed(envelope)
+    assert refusal(engine, settings, headers | {"idempotency-key": "other"}, body) == (
+        400, "bad_envelope")
+    assert acceptances(engine) == 0
+
+
+def test_messages_apply_in_their_conversations_order(
+    engine: Engine, settings: Settings, sender: str
+) -> None:
+    # The second message first: "not yet" (409, the sender tries again later).
+    headers, body = signed(message(MessageType.ARRIVED, sequence=2))
+    assert refusal(engine, settings, headers, body) == (409, "out_of_order")
+    # A message about a case never sent to this partner.
+    headers, body = signed(message().model_copy(update={"conversation_id": "case-9"}))
+    assert refusal(engine, settings, headers, body) == (422, "unknown_conversation")
+    with Session(engine) as session:
+        assert session.exec(select(ExchangeInbox)).all() == []
+
+
+def test_a_handover_without_the_consent_opens_no_case(
+    engine: Engine, settings: Settings, sender: str
+) -> None:
+    package = {"case_id": "c", "reference": "LV-1", "country_of_origin": "GE",
+               "destination_city": "Tbilisi", "departed_on": "2026-12-01",
+               "preferred_language": "ka", "household": []}
+    envelope = message(MessageType.HANDOVER).model_copy(update={
+        "conversation_id": "remote-case",
+        "body": {"package": package, "consent": {"share_with_partner": False}}})
+    headers, body = signed(envelope)
+    assert refusal(engine, settings, headers, body) == (422, "no_consent")
+    with Session(engine) as session:
+        assert session.exec(select(Case)).all() == []
+    assert json.loads(body)["type"] == "case.handover"
