@@ -124,7 +124,7 @@ def record_exchange_event(engine: Engine, case_id: str, key: str, partner_id: st
             select(func.max(TimelineEntry.seq)).where(TimelineEntry.case_id == case_id)
         ).one()
     insert_ignoring_duplicates(engine, TimelineEntry, [{
-        "case_id": case_id, "seq": last or 0, "entry_key": f"{case_id}:exchange:{key}"[:80],
+        "case_id": case_id, "seq": last or 0, "entry_key": f"{case_id}:x:{uuid.uuid5(uuid.NAMESPACE_URL, key).hex}",
         "at": datetime.now(UTC), "kind": TimelineKind.EXTERNAL_CALL,
         "actor_id": partner_id, "actor_role": "partner", "summary": summary[:300],
         "details": details,
@@ -215,6 +215,9 @@ class Exchange:
                 row = session.get(ExchangeOutbox, message_id)
                 assert row is not None
                 row.delivered_at, row.last_error = datetime.now(UTC), None
+                if row.type == MessageType.HANDOVER:
+                    # The household's names were for the other side: this one keeps the ids.
+                    row.envelope = {**row.envelope, "body": {}}
                 session.add(row)
                 session.commit()
             log.info("exchange message delivered", message_id=message_id,
