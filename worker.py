@@ -21,7 +21,7 @@ from activities.clients import ExternalClients, clients_from
 from activities.costs import CostActivities
 from activities.digest import DigestActivities
 from activities.embassy import EmbassyActivities
-from activities.exchange import Exchange, start_delivery, undelivered
+from activities.exchange import Exchange, resume_deliveries
 from activities.notifications import NotificationActivities
 from activities.partners import PartnerActivities
 from activities.payments import PaymentActivities
@@ -42,6 +42,7 @@ from workflows.return_case import ReturnCaseWorkflow
 
 log = structlog.get_logger(__name__)
 
+EXCHANGE_SWEEP_SECONDS = 300
 WORKFLOWS = [ReturnCaseWorkflow, RetentionWorkflow, DigestWorkflow, ExchangeDeliveryWorkflow]
 
 
@@ -119,6 +120,22 @@ def build_worker(
     )
 
 
+async def _resume_exchange_deliveries(
+    client: Client, settings: Settings, engine: Engine, stop: asyncio.Event
+) -> None:
+    """Exchange messages queued whose delivery workflow never started (Temporal was
+    unreachable in that instant): at start, then every few minutes (docs/exchange.md)."""
+    while not stop.is_set():
+        try:
+            await resume_deliveries(client, settings, engine)
+        except Exception as err:  # noqa: BLE001 - the database may be down: next round
+            log.warning("exchange deliveries not resumed", error=repr(err))
+        try:
+            await asyncio.wait_for(stop.wait(), EXCHANGE_SWEEP_SECONDS)
+        except TimeoutError:
+            pass
+
+
 async def main() -> None:
     settings = get_settings()
     configure_logging(settings)
@@ -126,9 +143,6 @@ async def main() -> None:
     engine = build_engine(settings)
     worker = build_worker(client, settings, engine, clients=clients_from(settings, engine))
     await ensure_schedules(client, settings)
-    # Exchange messages whose delivery workflow never started (the API stopped in between).
-    for message_id in undelivered(engine):
-        await start_delivery(client, settings, message_id)
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -141,7 +155,9 @@ async def main() -> None:
         metrics_port=settings.worker_metrics_port or None,
     )
     async with worker:
+        sweep = asyncio.create_task(_resume_exchange_deliveries(client, settings, engine, stop))
         await stop.wait()
+        await sweep
         log.info("worker stopping: finishing in-flight activities")
     log.info("worker stopped")
 

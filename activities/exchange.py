@@ -13,6 +13,7 @@ from ``api/decisions.take``) and by the receiving side's inbox (the acceptance).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 import uuid
@@ -28,6 +29,7 @@ from temporalio import activity
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError
 
 from activities.partners import PARTNER_REJECTED, sign
 from activities.simulation import ServiceUnavailable
@@ -266,8 +268,26 @@ async def report_decision(client: Client, engine: Engine, settings: Settings, ca
             return
         message_id = enqueue(session, settings, link, type_, body)
         session.commit()
-    if message_id is not None:
+    if message_id is None:
+        return
+    try:
         await start_delivery(client, settings, message_id)
+    except RPCError as err:
+        # The decision is taken and the message queued: the workers' sweep starts it.
+        log.warning("exchange delivery not started", message_id=message_id, error=str(err))
+
+
+async def resume_deliveries(client: Client, settings: Settings, engine: Engine) -> int:
+    """Start the delivery of every message neither delivered nor failed whose delivery
+    workflow is not running (one running already is left alone); returns how many."""
+    started = 0
+    for message_id in await asyncio.to_thread(undelivered, engine):
+        try:
+            await start_delivery(client, settings, message_id)
+            started += 1
+        except RPCError as err:
+            log.warning("exchange delivery not started", message_id=message_id, error=str(err))
+    return started
 
 
 def undelivered(engine: Engine) -> list[str]:

@@ -66,6 +66,14 @@ REPORTS: dict[MessageType, Decision] = {
 }
 
 
+def problems(err: ValidationError) -> str:
+    """What is wrong, without the values (they may be names): fit for the other side's logs."""
+    return "; ".join(
+        f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}"
+        for e in err.errors(include_input=False, include_url=False)
+    )[:500]
+
+
 @dataclass
 class Refused(Exception):
     """An error answer: ``status`` and a machine-readable ``error`` (docs/exchange.md)."""
@@ -97,7 +105,7 @@ def authenticate(session: Session, settings: Settings, headers: Any, body: bytes
     try:
         envelope = Envelope.model_validate_json(body)
     except ValidationError as err:
-        raise Refused(400, "bad_envelope", str(err)[:500]) from err
+        raise Refused(400, "bad_envelope", problems(err)) from err
     if envelope.exchange_version != EXCHANGE_VERSION:
         raise Refused(400, "unsupported_version",
                       f"exchange_version {envelope.exchange_version}: this side speaks "
@@ -169,7 +177,7 @@ async def _apply(engine: Engine, client: Client, partner: Partner, envelope: Env
     try:
         fields = decision.body.model_validate(envelope.body).model_dump()
     except ValidationError as err:
-        raise Refused(422, "bad_body", str(err)[:500]) from err
+        raise Refused(422, "bad_body", problems(err)) from err
     actor = Actor(id=partner.id, role=Role.PARTNER, organisation=partner.id)
     try:
         # The update id is the message id: the workflow takes a message once even if this
@@ -198,8 +206,10 @@ async def _open_case(engine: Engine, client: Client, settings: Settings, partner
     try:
         package = PartnerPackage.model_validate(envelope.body.get("package"))
         signed_on = date.fromisoformat(consent["declaration_signed_on"])
-    except (ValidationError, ValueError, TypeError) as err:
-        raise Refused(422, "bad_body", str(err)[:500]) from err
+    except ValidationError as err:
+        raise Refused(422, "bad_body", problems(err)) from err
+    except (ValueError, TypeError, KeyError):
+        raise Refused(422, "bad_body", "consent.declaration_signed_on: a date") from None
     if not package.household:
         raise Refused(422, "bad_body", "package.household: at least the returnee")
     external_ref = f"{partner.id}:{envelope.conversation_id}"

@@ -146,6 +146,16 @@ def test_a_handover_without_the_consent_opens_no_case(
         "body": {"package": package, "consent": {"share_with_partner": False}}})
     headers, body = signed(envelope)
     assert refusal(engine, settings, headers, body) == (422, "no_consent")
+    # A wrong body is answered without its values (they may be names).
+    person = {"given_name": "Nino", "family_name": "Beridze", "date_of_birth": "1990-13-01",
+              "sex": "female", "relationship": "principal", "vulnerabilities": []}
+    consent = {"share_with_partner": True, "declaration_signed_on": "2026-11-01"}
+    headers, body = signed(envelope.model_copy(update={"body": {
+        "package": package | {"household": [person]}, "consent": consent}}))
+    with pytest.raises(Refused) as refused:
+        deliver(engine, settings, headers, body)
+    assert refused.value.error == "bad_body" and "household.0.date_of_birth" in refused.value.detail
+    assert "Beridze" not in refused.value.detail and "1990-13-01" not in refused.value.detail
     with Session(engine) as session:
         assert session.exec(select(Case)).all() == []
     assert json.loads(body)["type"] == "case.handover"
