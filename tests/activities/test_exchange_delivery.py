@@ -1,0 +1,105 @@
+"""The delivery of an exchange message (activities/exchange.Exchange.deliver): signed as the
+contract says; "not now" answers are retried, refusals are final and shown on the case."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+from temporalio.exceptions import ApplicationError
+
+from activities import exchange
+from activities.partners import verify
+from activities.simulation import ServiceUnavailable
+from core.settings import Settings
+from models.exchange import Direction, ExchangeLink, ExchangeOutbox, MessageType, PartnerKind
+from models.partners import Partner
+from models.timeline import TimelineEntry
+
+SECRET = "a-secret-both-installations-share"
+
+
+@pytest.fixture
+def queued(engine: Engine, settings: Settings) -> str:
+    """A handover queued for GE-homeward."""
+    with Session(engine) as session:
+        session.add(Partner(id="GE-homeward", organisation="GE", country="GE",
+                            contact_email="x@ge.example", kind=PartnerKind.HOMEWARD,
+                            webhook_url="http://ge.test/exchange/v1/messages",
+                            webhook_secret=SECRET))
+        link = ExchangeLink(case_id="case-1", partner_id="GE-homeward",
+                            conversation_id="case-1", direction=Direction.SENT)
+        message_id = exchange.enqueue(session, settings, link, MessageType.HANDOVER,
+                                      {"package": {"household": [{"given_name": "Nino"}]}})
+        session.commit()
+    assert message_id is not None
+    return message_id
+
+
+def answering(monkeypatch: pytest.MonkeyPatch, *answers: tuple[int, dict[str, Any]]
+              ) -> list[httpx.Request]:
+    """The other installation answers these, in turn; returns the requests it received."""
+    received: list[httpx.Request] = []
+    pending = list(answers)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        received.append(request)
+        status, body = pending.pop(0)
+        return httpx.Response(status, json=body)
+
+    real = httpx.AsyncClient
+    monkeypatch.setattr(exchange.httpx, "AsyncClient",
+                        lambda **kw: real(transport=httpx.MockTransport(handler), **kw))
+    return received
+
+
+def row(engine: Engine, message_id: str) -> ExchangeOutbox:
+    with Session(engine) as session:
+        found = session.get(ExchangeOutbox, message_id)
+        assert found is not None
+        return found
+
+
+def test_not_now_is_retried_then_delivered_once_and_the_names_leave_the_outbox(
+    engine: Engine, settings: Settings, queued: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    received = answering(monkeypatch, (409, {"error": "out_of_order", "detail": "1 first"}),
+                         (200, {"status": "applied"}))
+    sender = exchange.Exchange(engine, settings)
+    with pytest.raises(ServiceUnavailable):  # retried by the delivery workflow's policy
+        asyncio.run(sender.deliver(queued))
+    assert row(engine, queued).last_error is not None and row(engine, queued).attempts == 1
+    assert asyncio.run(sender.deliver(queued)) == "applied"
+    assert asyncio.run(sender.deliver(queued)) == "delivered"  # nothing posted again
+    assert len(received) == 2
+    request = received[1]
+    assert request.headers["Idempotency-Key"] == queued
+    assert request.headers["X-Homeward-Sender"] == settings.exchange_name
+    assert verify(SECRET, request.headers["X-Homeward-Timestamp"], request.content,
+                  request.headers["X-Homeward-Signature"])
+    sent = json.loads(request.content)
+    assert sent["type"] == "case.handover" and sent["sequence"] == 1
+    assert sent["body"]["package"]["household"][0]["given_name"] == "Nino"
+    delivered = row(engine, queued)
+    assert delivered.delivered_at is not None and delivered.envelope["body"] == {}
+
+
+def test_a_refusal_is_final_and_shown_on_the_case(
+    engine: Engine, settings: Settings, queued: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    answering(monkeypatch, (422, {"error": "no_consent", "detail": "no consent"}))
+    sender = exchange.Exchange(engine, settings)
+    with pytest.raises(ApplicationError) as refused:
+        asyncio.run(sender.deliver(queued))
+    assert refused.value.non_retryable and refused.value.type == "ExchangeRefused"
+    sender.failed(queued, str(refused.value))
+    assert row(engine, queued).failed
+    with Session(engine) as session:
+        [entry] = session.exec(select(TimelineEntry)).all()
+    assert entry.case_id == "case-1" and "could not be delivered" in entry.summary
+    assert exchange.undelivered(engine) == []
