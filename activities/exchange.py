@@ -170,7 +170,8 @@ class Exchange:
                 case_id=package.case_id, partner_id=partner_id,
                 conversation_id=package.case_id, direction=Direction.SENT,
             )
-            link.partner_id = partner_id
+            if link.partner_id != partner_id:  # another partner: a new conversation
+                link.partner_id, link.next_sequence = partner_id, 1
             link.consent = {"share_with_partner": True,
                             "declaration_signed_on": consent.declaration_signed_on.isoformat()}
             body = {"package": package.model_dump(mode="json"), "consent": link.consent}
