@@ -52,12 +52,13 @@ async def api(
     app = create_app(settings)
     app.state.engine = engine
     app.state.temporal = dev_env.client
-    async with build_worker(dev_env.client, settings, engine), app.router.lifespan_context(app):
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://homeward.test",
-            headers=bearer("caseworker"),
-        ) as client:
-            yield client
+    async with build_worker(dev_env.client, settings, engine), app.router.lifespan_context(
+        app
+    ), httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://homeward.test",
+        headers=bearer("caseworker"),
+    ) as client:
+        yield client
 
 
 def pdf_text(content: bytes) -> str:
@@ -77,7 +78,7 @@ async def test_a_households_record_from_a_misspelt_name_to_the_partners_invoice(
     case = await ok(await api.post("/cases", json=MISSPELT | {
         "preferred_language": "ru", "dependants": [SON]}), 201)
     case_id, reference = case["id"], case["reference"]
-    principal, son = (await api.get(f"/cases/{case_id}/household")).json()
+    principal, _son = (await api.get(f"/cases/{case_id}/household")).json()
     await ok(await api.patch(f"/cases/{case_id}/people/{principal['id']}", json={
         "family_name": "Beridze", "reason": "spelt as in his passport"}))
     for _ in range(2):
