@@ -219,7 +219,7 @@ async def test_a_misspelt_name_corrected_and_a_later_finding_blocks_departure(
         actions = {(e["actor_id"], e["action"]) for e in audit["data"]}
         for step in (
             ("caseworker", "POST /ui/cases/{case_id}/people/{member_id}"),
-            ("caseworker", "POST /ui/cases/{case_id}/documents/generated/{paper}"),
+            ("caseworker", "POST /ui/cases/{case_id}/documents/generated/declaration"),
             ("caseworker", "GET /ui/cases/{case_id}/documents/{document_id}"),
             ("caseworker", "POST /ui/cases/{case_id}/documents"),
             ("partner", "POST /ui/cases/{case_id}/documents"),
