@@ -88,7 +88,9 @@ def clients_from(settings: Settings, engine: Engine | None = None) -> ExternalCl
         raise ValueError("the e-mail modes of the embassy and the authorities need the database")
     if settings.embassy == EmbassyMode.EMAIL:
         assert engine is not None
-        clients.embassy = EmailEmbassy(engine, smtp_from(settings), office)
+        from api.document_service import build_vault  # the documents' store and key ring
+
+        clients.embassy = EmailEmbassy(engine, smtp_from(settings), office, build_vault(settings))
     if settings.authorities == AuthoritiesMode.EMAIL:
         assert engine is not None
         clients.authorities = EmailAuthorities(engine, smtp_from(settings), office, {

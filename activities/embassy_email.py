@@ -1,13 +1,16 @@
 """The embassy by e-mail: the request letter (PDF) mailed to the embassy in the directory.
 
 Names and dates of birth are read here from the database, never carried by the workflow. The
-letter is sent once per request key (activities/outbox.py); the embassy's answer comes back
-to the office by e-mail, letter or phone and staff record it as in every mode.
+letter is sent once per request key (activities/outbox.py) and kept as a document of the
+case (encrypted, like every document), so staff can see what the embassy was sent; the
+embassy's answer comes back to the office by e-mail, letter or phone and staff record it as
+in every mode.
 """
 
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import UTC, datetime
 from email.message import EmailMessage
 
@@ -27,6 +30,9 @@ from activities.letters import (
 )
 from activities.outbox import send_once
 from activities.smtp import SmtpNotifications
+from api.document_service import Vault
+from api.generated_documents import store_pdf
+from models.documents import Document, DocumentKind
 from models.embassies import Embassy, LetterLanguage, SentMail
 from models.external import (
     EMBASSY_REFUSED,
@@ -37,6 +43,8 @@ from models.external import (
 from models.tables import Case, HouseholdMember
 
 log = structlog.get_logger(__name__)
+# Who keeps the letter among the case's documents (no user: the activity).
+LETTER_KEEPER = "homeward:embassy-email"
 
 
 def request_ref(case_ref: str, request_key: str) -> str:
@@ -46,8 +54,23 @@ def request_ref(case_ref: str, request_key: str) -> str:
 
 
 class EmailEmbassy:
-    def __init__(self, engine: Engine, smtp: SmtpNotifications, office: Office) -> None:
+    def __init__(self, engine: Engine, smtp: SmtpNotifications, office: Office,
+                 vault: Vault | None = None) -> None:
         self._engine, self._smtp, self._office = engine, smtp, office
+        self._vault = vault  # where the letter is kept as a document; None: not kept
+
+    def _keep(self, data: DocumentRequest, letter: RequestLetter, pdf: bytes) -> None:
+        """The letter as a document of the case, once per request key (a retried attempt
+        finds it under the same id)."""
+        if self._vault is None:
+            return
+        document_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"homeward:{data.request_key}"))
+        with Session(self._engine) as session:
+            if session.get(Document, document_id) is not None:
+                return
+        store_pdf(self._engine, self._vault, data.case_id, LETTER_KEEPER, DocumentKind.OTHER,
+                  f"{letter.request_ref.replace('/', '_')} embassy request.pdf", pdf,
+                  document_id=document_id)
 
     def _letter(self, data: DocumentRequest) -> tuple[RequestLetter, SentMail]:
         with Session(self._engine) as session:
@@ -89,6 +112,8 @@ class EmailEmbassy:
 
         async def build(_: SentMail) -> EmailMessage:
             pdf = await asyncio.to_thread(request_pdf, letter)
+            # Kept before it is sent: a letter mailed is always on the case.
+            await asyncio.to_thread(self._keep, data, letter, pdf)
             message = EmailMessage()
             message["Subject"] = request_subject(letter)
             if self._office.reply_to:

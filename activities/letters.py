@@ -63,11 +63,22 @@ def request_html(letter: RequestLetter) -> str:
     )
 
 
-def request_pdf(letter: RequestLetter) -> bytes:
-    """The letter as PDF bytes; CPU-bound (~0.1-0.5 s): call it in a thread from async code."""
+def render_pdf(html: str) -> bytes:
+    """HTML of one of these templates as PDF bytes; CPU-bound (~0.1-0.5 s): call it in a
+    thread from async code. DejaVu Sans (Debian's fonts-dejavu) covers the Latin, Cyrillic,
+    Georgian and Armenian names a household may have."""
     from weasyprint import HTML  # imported here: pango loads only in processes that write
 
-    return bytes(HTML(string=request_html(letter)).write_pdf())
+    return bytes(HTML(string=html).write_pdf())
+
+
+def render_template(name: str, **values: object) -> str:
+    return _jinja.get_template(name).render(**values)
+
+
+def request_pdf(letter: RequestLetter) -> bytes:
+    """The letter as PDF bytes (see render_pdf)."""
+    return render_pdf(request_html(letter))
 
 
 def request_subject(letter: RequestLetter) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 import structlog
 from fastapi import HTTPException
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 from temporalio.client import (
     Client,
     WorkflowExecutionStatus,
@@ -20,7 +20,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from activities.exchange import report_decision
 from api.document_requirements import require_documents
 from core.settings import Settings
-from models.documents import Document, DocumentKind
+from models.documents import Document, DocumentKind, DocumentVersion
 from models.enums import Role
 from models.exchange import REPORTED_UPDATES
 from models.payloads import Actor, CaseState
@@ -148,6 +148,16 @@ def _signed_receipt(
             "loc": ["body", "receipt_document_id"], "type": "value_error",
             "msg": "not a payment receipt of this case: upload the signed receipt first "
                    "(kind payment_receipt, with the grant's payment_id)",
+        }])
+    current = session.exec(
+        select(DocumentVersion).where(DocumentVersion.document_id == document.id,
+                                      DocumentVersion.version == document.current_version)
+    ).first()
+    if current is not None and current.generated:
+        raise HTTPException(status_code=422, detail=[{
+            "loc": ["body", "receipt_document_id"], "type": "value_error",
+            "msg": "this is the generated receipt, not yet signed: upload the signed scan as "
+                   "its new version first",
         }])
     fields["receipt_payment_id"] = document.payment_id
 

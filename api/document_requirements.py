@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from api.project_service import project_policy
 from models.document_kinds import DOCUMENT_KIND_LABELS, DocumentKind
-from models.documents import Document
+from models.documents import Document, DocumentVersion
 from models.policy import CasePolicy
 from models.tables import Case, Project
 from workflows.decision import Decision
@@ -35,9 +35,15 @@ def missing_kinds(session: Session, case_id: str, update: str) -> list[DocumentK
     required = required_kinds(session, case_id, update)
     if not required:
         return []
+    # A paper Homeward generated is not yet the signed one: its current version must be an
+    # upload (the signed scan, as a new version or a document of its own).
     present = set(session.exec(
-        select(Document.kind).where(Document.case_id == case_id)
+        select(Document.kind)
+        .join(DocumentVersion, (col(DocumentVersion.document_id) == col(Document.id))
+              & (col(DocumentVersion.version) == col(Document.current_version)))
+        .where(Document.case_id == case_id)
         .where(col(Document.kind).in_(required))
+        .where(col(DocumentVersion.generated).is_(False))
     ).all())
     return [k for k in required if k not in present]
 

@@ -71,26 +71,30 @@ def _seal(vault: Vault, upload: Upload, version: DocumentVersion) -> None:
 
 
 def _new_version(vault: Vault, document: Document, number: int, upload: Upload,
-                 content_type: str, actor_id: str) -> DocumentVersion:
+                 content_type: str, actor_id: str, generated: bool = False) -> DocumentVersion:
     version_id = str(uuid.uuid4())
     return DocumentVersion(
         id=version_id, document_id=document.id, case_id=document.case_id, version=number,
         filename=clean_filename(upload.filename), content_type=content_type, size=0, sha256="",
-        key_id=vault.cipher.active_key_id, uploaded_by=actor_id,
+        key_id=vault.cipher.active_key_id, uploaded_by=actor_id, generated=generated,
         storage_key=f"cases/{document.case_id}/{document.id}/{version_id}",
     )
 
 
 def add_document(session: Session, vault: Vault, case_id: str, actor_id: str,
-                 attachment: Attachment, upload: Upload, max_bytes: int) -> Document:
+                 attachment: Attachment, upload: Upload, max_bytes: int, *,
+                 generated: bool = False, document_id: str | None = None) -> Document:
+    """Keep the upload as a new document of the case. ``generated``: a paper Homeward made
+    (api/generated_documents.py); ``document_id``: chosen by the caller (a retried activity
+    finds its own document again)."""
     check_member(session, case_id, attachment.member_id)
     content_type = check_upload(upload, max_bytes)
     document = Document(
-        id=str(uuid.uuid4()), case_id=case_id, created_by=actor_id,
+        id=document_id or str(uuid.uuid4()), case_id=case_id, created_by=actor_id,
         kind=attachment.kind, member_id=attachment.member_id, step=attachment.step,
         component_id=attachment.component_id, payment_id=attachment.payment_id,
     )
-    version = _new_version(vault, document, 1, upload, content_type, actor_id)
+    version = _new_version(vault, document, 1, upload, content_type, actor_id, generated)
     # End the checks' read transaction: no connection waits idle in one while the file goes
     # to storage, which can take long.
     session.commit()

@@ -24,6 +24,7 @@ from api.routes import (
     documents,
     embassies,
     exchange,
+    generated_documents,
     health,
     household,
     imports,
@@ -47,6 +48,7 @@ from api.routes import (
     ui_cases,
     ui_documents,
     ui_finance,
+    ui_generated,
     ui_household,
     ui_notes,
     ui_protection,
@@ -122,6 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(queue.router, dependencies=guarded)
     app.include_router(supervision.router, dependencies=guarded)
     app.include_router(documents.router, dependencies=guarded)
+    app.include_router(generated_documents.router, dependencies=guarded)
     app.include_router(travel_desk.router, dependencies=guarded)
     app.include_router(travel_desk.uploads, dependencies=guarded)
     app.include_router(payments.router, dependencies=guarded)
@@ -136,6 +139,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ui_cases.router, dependencies=guarded)
     app.include_router(ui_notes.router, dependencies=guarded)
     app.include_router(ui_documents.router, dependencies=guarded)
+    app.include_router(ui_generated.router, dependencies=guarded)
     app.include_router(ui_travel_desk.router, dependencies=guarded)
     app.include_router(ui_household.router, dependencies=guarded)
     app.include_router(ui_finance.router, dependencies=guarded)

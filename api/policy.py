@@ -101,6 +101,11 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/ui/cases/{case_id}/documents"): STAFF | {PARTNER},
     ("GET", "/ui/cases/{case_id}/documents/{document_id}"): STAFF | {PARTNER},
     ("POST", "/ui/cases/{case_id}/documents/{document_id}/versions"): STAFF,
+    # Papers generated to print and sign, kept as documents of the case (staff).
+    ("POST", "/cases/{case_id}/documents/generated/declaration"): STAFF,
+    ("POST", "/cases/{case_id}/documents/generated/grant-receipt"): STAFF,
+    ("POST", "/ui/cases/{case_id}/documents/generated/declaration"): STAFF,
+    ("POST", "/ui/cases/{case_id}/documents/generated/grant-receipt"): STAFF,
     **{("POST", decision.path): decision.roles for decision in DECISIONS},
     # Bank transfers of grants: staff record the returnee's account; finance makes the
     # transfer files and uploads the bank's statements (its page follows the same rule).

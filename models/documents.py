@@ -56,5 +56,7 @@ class DocumentVersion(SQLModel, table=True):
     storage_key: str = Field(unique=True, max_length=300)
     uploaded_by: str = Field(max_length=100)
     uploaded_at: datetime = Field(default_factory=utcnow)
+    # Made by Homeward (api/generated_documents.py), not uploaded: an unsigned paper to print.
+    generated: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     replaced_by: str | None = Field(default=None, max_length=36)  # the next version's id
     superseded_at: datetime | None = None

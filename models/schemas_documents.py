@@ -19,6 +19,7 @@ class DocumentVersionPublic(BaseModel):
     uploaded_by: str
     uploaded_at: datetime
     superseded_at: datetime | None
+    generated: bool = False  # made by Homeward to be printed and signed, not an upload
 
 
 class DocumentPublic(BaseModel):

@@ -26,6 +26,7 @@ class VersionRow:
     size: int
     uploaded_by: str
     uploaded_at: datetime
+    generated: bool = False  # a paper Homeward made to print and sign
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def documents_view(
     for v in versions:
         by_document[v.document_id].append(VersionRow(
             v.version, v.filename, v.size, names.get(v.uploaded_by, v.uploaded_by),
-            v.uploaded_at,
+            v.uploaded_at, v.generated,
         ))
     rows = [
         DocumentRow(d.id, DOCUMENT_KIND_LABELS[d.kind],

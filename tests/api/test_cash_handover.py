@@ -12,9 +12,12 @@ from sqlalchemy.engine import Engine
 from temporalio.testing import WorkflowEnvironment
 
 from activities.payments_office import CashPayments
+from api.document_service import build_vault
+from api.generated_documents import store_pdf
 from api.main import create_app
 from core.modes import PaymentsMode
 from core.settings import Settings
+from models.documents import DocumentKind
 from models.enums import GrantStatus
 from models.users import User
 from tests.api.test_bank_transfers import time_env  # noqa: F401
@@ -73,6 +76,13 @@ async def test_the_hand_over_with_its_signed_receipt_pays_the_grant(
     r = await api.post(f"{case}/grant/cash-handover",
                        json={**body, "receipt_document_id": stray.json()["id"]})
     assert r.status_code == 409 and "linked to payment another-payment" in r.json()["detail"]
+    # The receipt Homeward generated to be signed is not the signed one.
+    generated = store_pdf(engine, build_vault(settings), state.case_id, "caseworker",
+                          DocumentKind.PAYMENT_RECEIPT, "grant receipt (to sign).pdf", PDF,
+                          payment_id=grant.payment_id)
+    r = await api.post(f"{case}/grant/cash-handover",
+                       json={**body, "receipt_document_id": generated.id})
+    assert r.status_code == 422 and "generated receipt, not yet signed" in r.text
     body["receipt_document_id"] = receipt.json()["id"]
     r = await api.post(f"{case}/grant/cash-handover", json={**body, "amount": "250.00"})
     assert r.status_code == 409 and "must be the approved grant (300.00 EUR)" in r.json()["detail"]
