@@ -29,6 +29,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.simulation import Clock, ServiceUnavailable, Simulator, SimulatorConfig
+from models.consent import Purpose, may_send
 from models.external import (
     NO_PARTNER,
     HandoverRequest,
@@ -156,6 +157,10 @@ class PartnerActivities:
                 .where(HouseholdMember.case_id == data.case_id)
                 .order_by(col(HouseholdMember.position))
             ).all()
+            # Only the persons whose consent to share with the partner is in force (each one's
+            # own; without one, the household's, under which alone the workflow hands over).
+            sharing = may_send(session, Purpose.PARTNER, [m.id for m in members], True)
+            members = [m for m in members if m.id in sharing.allowed]
             package = PartnerPackage(
                 case_id=case.id,
                 reference=case.reference,
