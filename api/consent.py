@@ -197,11 +197,16 @@ async def state_and_tell(engine: Engine, settings: Settings, client: Client, cas
     told: list[SentMail] = []
     if consent.status == ConsentStatus.WITHDRAWN:
         told = await tell_the_informed(engine, settings, case, consent)
-    fact = ConsentFact(actor=actor, purpose=consent.purpose.value, status=consent.status.value,
-                       informed=len(told))
+    await tell_the_workflow(client, case, ConsentFact(
+        actor=actor, purpose=consent.purpose.value, status=consent.status.value,
+        informed=len(told)))
+    return consent
+
+
+async def tell_the_workflow(client: Client, case: Case, fact: ConsentFact) -> None:
+    """The fact of a consent change, for the case's history (its timeline)."""
     try:
         await client.get_workflow_handle(workflow_id(case.id)).signal(
             ReturnCaseWorkflow.consent_changed, fact)
     except RPCError as err:  # a closed case's run has ended: the database keeps the record
         log.info("consent fact not signalled", case_id=case.id, status=str(err.status))
-    return consent
