@@ -36,7 +36,14 @@ from temporalio.service import RPCError
 from activities.clients import smtp_from
 from activities.outbox import send_once
 from core.settings import NotificationsMode, Settings
-from models.consent import ConsentStatus, Purpose, PurposeConsent, in_force, may_send
+from models.consent import (
+    FALLBACK_TO_HOUSEHOLD,
+    ConsentStatus,
+    Purpose,
+    PurposeConsent,
+    in_force,
+    may_send,
+)
 from models.decisions import ConsentFact
 from models.documents import Document
 from models.embassies import SentMail
@@ -91,8 +98,10 @@ def record(session: Session, case: Case, member_id: str, purpose: Purpose,
         if doc is None or doc.case_id != case.id:
             raise _field_error("document_id", f"no document {document_id} in this case")
     if status == ConsentStatus.WITHDRAWN:
+        # Withdrawn: a consent given by the person, or the household's that covers them.
         current = in_force(session, [member_id], purpose).get(member_id)
-        if current is None or current.status != ConsentStatus.GIVEN:
+        if (current.status != ConsentStatus.GIVEN if current is not None
+                else purpose not in FALLBACK_TO_HOUSEHOLD):
             raise HTTPException(409, f"there is no consent to share with "
                                      f"{PURPOSE_LABELS[purpose]} in force to withdraw")
     consent = PurposeConsent(id=str(uuid.uuid4()), case_id=case.id, member_id=member_id,

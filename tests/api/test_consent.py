@@ -18,12 +18,16 @@ from temporalio.exceptions import ApplicationError
 from activities.embassy import EmbassyActivities, SimulatedEmbassy
 from activities.partners import PartnerActivities, SimulatedPartners
 from activities.retention import erase_protection
+from api import consent as consent_service
 from core.settings import Settings
-from models.consent import MinorHandover, PurposeConsent
+from models.consent import ConsentStatus, MinorHandover, Purpose, PurposeConsent
+from models.enums import Role
 from models.external import EMBASSY_REFUSED, DocumentRequest, HandoverRequest
 from models.partners import Partner
+from models.people import Actor
 from models.privacy import ANONYMISED
 from models.protection import Referral
+from models.tables import Case
 from tests.api.protection_helpers import open_case, person_case, until, with_smtp
 from tests.smtp import SmtpServer, smtp_server  # noqa: F401
 from tests.tokens import bearer
@@ -38,7 +42,8 @@ def settings(settings: Settings, smtp_server: SmtpServer) -> Settings:  # noqa: 
 
 
 async def test_what_is_sent_about_each_person_follows_their_consent_for_the_purpose(
-    api: httpx.AsyncClient, engine: Engine, smtp_server: SmtpServer,  # noqa: F811
+    api: httpx.AsyncClient, engine: Engine, settings: Settings,
+    smtp_server: SmtpServer,  # noqa: F811
 ) -> None:
     body = person_case("Ketevan", "Lomidze", "trafficking_victim")
     body["dependants"] = [{"given_name": "Nino", "family_name": "Lomidze", "sex": "female",
@@ -125,6 +130,25 @@ async def test_what_is_sent_about_each_person_follows_their_consent_for_the_purp
     assert [c["status"] for c in export["consents"]] == ["withdrawn", "given"]
     assert [r["reason"] for r in export["referrals"]] == [referral["reason"]]
     assert export["minor_handover"] is None
+
+    # Ketevan withdraws what the household's consent gave the partner, who already has her
+    # data: the partner is told, once, and the next package leaves her out as well.
+    with Session(engine, expire_on_commit=False) as session:
+        handed = session.get(Case, cid)
+        assert handed is not None
+        handed.partner_id = "GE-partner"  # as the handover's projection records it
+        withdrawn = consent_service.record(
+            session, handed, ketevan, Purpose.PARTNER, ConsentStatus.WITHDRAWN,
+            date(2026, 2, 10), "Ketevan Lomidze", None, Actor(id="cw", role=Role.CASEWORKER))
+    [told] = await consent_service.tell_the_informed(engine, settings, handed, withdrawn)
+    assert told.recipients == "ops@ge-partner.example" and told.sent_at is not None
+    [mail] = smtp_server.inbox.to("ops@ge-partner.example")
+    assert "withdrew on 10.02.2026" in mail.body
+    assert await consent_service.tell_the_informed(engine, settings, handed, withdrawn) == [told]
+    assert len(smtp_server.inbox.to("ops@ge-partner.example")) == 1
+    await PartnerActivities(partners, engine).hand_over(HandoverRequest(
+        case_id=cid, handover_key="k2", country_of_origin="GE", departed_on=date(2026, 2, 1)))
+    assert partners.received["k2"][1].household == []
 
     # A minor's handover is recorded after departure only; a refused record is not kept.
     r = await api.post(f"/cases/{cid}/minors/handover-records", json={
