@@ -122,6 +122,11 @@ async def test_what_is_sent_about_each_person_follows_their_consent_for_the_purp
         await EmbassyActivities(embassy, engine).request_travel_document(DocumentRequest(
             case_id=cid, request_key="r1", country_of_origin="GE", member_ids=[ketevan, nino]))
     assert err.value.type == EMBASSY_REFUSED and "1 person(s)" in str(err.value)
+    r = await api.post(f"/cases/{cid}/travel-documents/assessment",
+                       json={"planned_departure": "2026-03-01"})
+    assert r.status_code == 409
+    assert "Nino Lomidze refused or withdrew consent to share their data with the embassy" in (
+        r.json()["detail"])
     page = (await api.get(f"/ui/cases/{cid}")).text
     assert 'data-testid="embassy-blocked"' in page and "Nino Lomidze refused" in page
 
