@@ -164,11 +164,18 @@ async def test_what_is_sent_about_each_person_follows_their_consent_for_the_purp
 
     # Anonymisation erases the personal content, keeps the facts reports count.
     with Session(engine) as session:
-        session.add(MinorHandover(id=str(uuid.uuid4()), case_id=cid, member_id=nino,
+        record_id = str(uuid.uuid4())
+        session.add(MinorHandover(id=record_id, case_id=cid, member_id=nino,
                                   handed_over_on=date(2026, 2, 2), to_kind="parent",
                                   to_name="Tamar Lomidze", relationship="mother",
                                   identity_checked=True, identity_check="ID card",
                                   recorded_by="x"))
+        session.commit()
+        # The decision takes the record's id; the workflow gets its facts, read from it.
+        r = await api.post(f"/cases/{cid}/minors/handover", json={"handover_id": "nope"})
+        assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "handover_id"]
+        r = await api.post(f"/cases/{cid}/minors/handover", json={"handover_id": record_id})
+        assert r.status_code == 409 and "after departure" in r.json()["detail"]
         erase_protection(session, cid)
         session.commit()
         rows = session.exec(select(Referral).where(Referral.case_id == cid)).all()
