@@ -8,12 +8,14 @@ from decimal import Decimal
 from typing import Protocol
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.booking import project_of
 from activities.costs import book_lines_async
 from activities.simulation import Clock, Simulator, SimulatorConfig, refusal
+from models.consent import Purpose, may_send
 from models.enums import CostCategory
 from models.external import (
     EMBASSY_REFUSED,
@@ -70,6 +72,14 @@ class SimulatedEmbassy(Simulator):
             self.withdrawn.append(data.request_ref)
 
 
+def embassy_withheld(engine: Engine, member_ids: list[str]) -> int:
+    """How many of the persons may not be named to the embassy (models/consent.py's rule;
+    the household's consent to share with the authorities, which the workflow requires
+    before any request, covers those without a statement of their own)."""
+    with Session(engine) as session:
+        return len(may_send(session, Purpose.EMBASSY, member_ids, True).withheld)
+
+
 class EmbassyActivities:
     def __init__(self, client: EmbassyClient, engine: Engine | None = None) -> None:
         self._client = client
@@ -78,7 +88,16 @@ class EmbassyActivities:
     @activity.defn(name="request_travel_document")
     async def request_travel_document(self, data: DocumentRequest) -> DocumentRequestResult:
         """Ask the embassy for an emergency travel document and book its fee (once per
-        request key); a refusal is not retried and costs nothing."""
+        request key); a refusal is not retried and costs nothing. Nothing is sent about a person whose consent to share with the embassy
+        is refused or withdrawn: the request is refused here, with that reason, and the case's
+        documents step waits for a decision (never sent silently without them)."""
+        if self._engine is not None:
+            withheld = await asyncio.to_thread(embassy_withheld, self._engine, data.member_ids)
+            if withheld:
+                raise ApplicationError(
+                    f"not sent: consent to share with the embassy is refused or withdrawn for "
+                    f"{withheld} person(s); record their consent, or decide on the documents",
+                    type=EMBASSY_REFUSED, non_retryable=True)
         result = await self._client.request_document(data)
         if result.fee is not None:
             await book_lines_async(self._engine, [CostLine(

@@ -29,6 +29,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.simulation import Clock, ServiceUnavailable, Simulator, SimulatorConfig
+from models.consent import Purpose, may_send
 from models.exchange import PartnerKind
 from models.external import (
     NO_PARTNER,
@@ -159,6 +160,13 @@ class PartnerActivities:
                 .where(HouseholdMember.case_id == data.case_id)
                 .order_by(col(HouseholdMember.position))
             ).all()
+            # Only the persons whose consent to share with the partner is in force (each one's
+            # own; without one, the household's, under which alone the workflow hands over).
+            # A partner that is the receiving country's own installation is that purpose.
+            homeward = partner.kind == PartnerKind.HOMEWARD
+            purpose = Purpose.INSTALLATION if homeward else Purpose.PARTNER
+            sharing = may_send(session, purpose, [m.id for m in members], True)
+            members = [m for m in members if m.id in sharing.allowed]
             package = PartnerPackage(
                 case_id=case.id,
                 reference=case.reference,
@@ -183,7 +191,6 @@ class PartnerActivities:
                 webhook_url=partner.webhook_url,
                 webhook_secret=partner.webhook_secret,
             )
-            homeward = partner.kind == PartnerKind.HOMEWARD
         if homeward and self._exchange is not None:
             # Another Homeward installation: the exchange (docs/exchange.md) delivers it.
             reference = await self._exchange.hand_over(endpoint.id, package, data.handover_key)

@@ -11,11 +11,13 @@ from sqlmodel import Session, col, select
 from temporalio import activity
 
 from core.storage import ObjectStore
+from models.consent import MinorHandover, PurposeConsent
 from models.documents import Document, DocumentVersion
 from models.enums import CaseStatus
 from models.notes import CaseNote
 from models.person_changes import PersonChange
 from models.privacy import ANONYMISED, Anonymisation, RetentionInput, RetentionResult
+from models.protection import Referral, ReferralConsent
 from models.tables import Case, HouseholdMember
 
 log = structlog.get_logger(__name__)
@@ -29,7 +31,8 @@ class RetentionActivities:
     @activity.defn(name="anonymise_closed_cases")
     def anonymise_closed_cases(self, data: RetentionInput) -> RetentionResult:
         """Names, document numbers, uploaded documents, the text of notes and the values of
-        corrections go; sex, nationality, birth year, vulnerabilities, every case fact and who
+        corrections go, and the personal content of referrals, consents and minors'
+        handovers; sex, nationality, birth year, vulnerabilities, every case fact and who
         wrote a note or changed a field when stay, so reports still count the case.
         Idempotent: done cases are marked and skipped."""
         cutoff = datetime.now(UTC) - timedelta(days=data.retention_days)
@@ -66,12 +69,29 @@ class RetentionActivities:
                     update(PersonChange).where(col(PersonChange.case_id) == case_id)
                     .values(old_value=None, new_value=None, reason=ANONYMISED)
                 )
+                erase_protection(session, case_id)
                 session.add(Anonymisation(case_id=case_id, members=len(members)))
                 done.append(case_id)
             session.commit()
         if done:
             log.info("cases anonymised", count=len(done), document_files_deleted=files)
         return RetentionResult(case_ids=done)
+
+
+def erase_protection(session: Session, case_id: str) -> None:
+    """Referrals keep their provider, kind, dates and outcome (the report counts them) but
+    lose why the person was referred and what the provider answered; consents keep purpose,
+    status and date but lose who stated them and the link to the signed form (deleted with
+    the documents); a minor's handover keeps the fact and the day, not whom to."""
+    session.execute(update(Referral).where(col(Referral.case_id) == case_id)
+                    .values(reason=ANONYMISED, answer=None))
+    session.execute(update(ReferralConsent).where(col(ReferralConsent.case_id) == case_id)
+                    .values(given_by=ANONYMISED, document_id=None))
+    session.execute(update(PurposeConsent).where(col(PurposeConsent.case_id) == case_id)
+                    .values(given_by=None, document_id=None))
+    session.execute(update(MinorHandover).where(col(MinorHandover.case_id) == case_id)
+                    .values(to_name=ANONYMISED, relationship=ANONYMISED, identity_check=None,
+                            document_id=None))
 
 
 def delete_documents(session: Session, store: ObjectStore, case_id: str) -> int:

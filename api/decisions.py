@@ -18,14 +18,18 @@ from temporalio.client import (
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.exchange import report_decision
+from api.consent import members_of
 from api.document_requirements import require_documents
 from core.settings import Settings
+from models.consent import MinorHandover, Purpose, may_send
 from models.documents import Document, DocumentKind, DocumentVersion
 from models.enums import Role
 from models.exchange import REPORTED_UPDATES
 from models.payloads import Actor, CaseState
 from models.users import User
 from workflows.decision import Decision
+from workflows.phases.arrival import RECORD_MINOR_HANDOVER
+from workflows.phases.documents import ASSESS_DOCUMENTS
 from workflows.phases.grant import RECORD_CASH_HANDOVER
 from workflows.phases.supervision import ASSIGN
 from workflows.phases.travel_desk import RECORD_DESK_BOOKING
@@ -166,10 +170,46 @@ def _signed_receipt(
 # raises the HTTPException the caller gets (the web form shows it beside the form).
 Precondition = Callable[[Session, str, Decision, dict[str, Any]], None]
 # Checked for every decision: the documents the case's project requires first.
+def _minor_handover_facts(
+    session: Session, case_id: str, decision: Decision, fields: dict[str, Any]
+) -> None:
+    """The record must be this case's (api/minors.py writes it); the facts the workflow
+    learns are read from it, never the names."""
+    row = session.get(MinorHandover, fields["handover_id"])
+    if row is None or row.case_id != case_id:
+        raise HTTPException(status_code=422, detail=[{
+            "loc": ["body", "handover_id"], "type": "value_error",
+            "msg": "no handover record of this case: record the handover first "
+                   "(POST /cases/{case_id}/minors/handover-records)"}])
+    fields |= {"member_id": row.member_id, "handed_over_on": row.handed_over_on,
+               "to_kind": row.to_kind.value, "identity_checked": row.identity_checked}
+
+
+def _embassy_consent(
+    session: Session, case_id: str, decision: Decision, fields: dict[str, Any]
+) -> None:
+    """The travellers who need a travel document are named to the embassy: a refused or
+    withdrawn consent to share with it blocks the documents step here, before anything is
+    asked (models/consent.py's rule; the household's consent covers the others)."""
+    planned = fields["planned_departure"]
+    needing = [m for m in members_of(session, case_id)
+               if m.passport_valid_until is None or m.passport_valid_until <= planned]
+    sharing = may_send(session, Purpose.EMBASSY, [m.id for m in needing], True)
+    if sharing.withheld:
+        names = ", ".join(f"{m.given_name} {m.family_name}" for m in needing
+                          if m.id in sharing.withheld)
+        raise HTTPException(status_code=409, detail=(
+            f"the travel documents cannot be requested: {names} refused or withdrew consent "
+            "to share their data with the embassy; record their consent again, or obtain "
+            "the documents another way"))
+
+
 EVERY_DECISION: tuple[Precondition, ...] = (require_documents,)
 # Checked for one decision (by its update name).
 PRECONDITIONS: dict[str, tuple[Precondition, ...]] = {
     ASSIGN.update: (_active_caseworker,),
     RECORD_DESK_BOOKING.update: (_eticket_of_the_case,),
     RECORD_CASH_HANDOVER.update: (_signed_receipt,),
+    ASSESS_DOCUMENTS.update: (_embassy_consent,),
+    RECORD_MINOR_HANDOVER.update: (_minor_handover_facts,),
 }

@@ -19,6 +19,7 @@ from api.routes import (
     auth,
     cases,
     codec,
+    consents,
     costs,
     decisions,
     documents,
@@ -46,6 +47,7 @@ from api.routes import (
     ui_bank_account,
     ui_case_list,
     ui_cases,
+    ui_consents,
     ui_documents,
     ui_finance,
     ui_generated,
@@ -131,6 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(access.router, dependencies=guarded)
     app.include_router(services.router, dependencies=guarded)
     app.include_router(referrals.router, dependencies=guarded)
+    app.include_router(consents.router, dependencies=guarded)
     # The web interface: same login, same policy; its pages answer errors as HTML.
     app.include_router(ui.router, dependencies=guarded)
     app.include_router(ui_case_list.router, dependencies=guarded)
@@ -145,6 +148,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ui_finance.router, dependencies=guarded)
     app.include_router(ui_bank_account.router, dependencies=guarded)
     app.include_router(ui_protection.router, dependencies=guarded)
+    app.include_router(ui_consents.router, dependencies=guarded)
     app.include_router(ui_services.router, dependencies=guarded)
     app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")
     install_page_errors(app)

@@ -167,6 +167,13 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/ui/services"): STAFF | {ADMIN},
     ("POST", "/ui/services"): frozenset({ADMIN}),
     ("POST", "/ui/services/{service_id}"): frozenset({ADMIN}),
+    # Consent by purpose, minors' handovers at arrival (issue 22)
+    ("GET", "/cases/{case_id}/consents"): STAFF,
+    ("POST", "/cases/{case_id}/consents"): STAFF,
+    ("GET", "/cases/{case_id}/minors/handover-records"): STAFF | {PARTNER},
+    ("POST", "/cases/{case_id}/minors/handover-records"): STAFF | {PARTNER},
+    ("POST", "/ui/cases/{case_id}/consents"): STAFF,
+    ("POST", "/ui/cases/{case_id}/minors/handover"): STAFF,
 }
 
 # Reads of a case's personal data: each one is written to the audit trail.
@@ -188,6 +195,9 @@ PERSONAL_DATA_READS: frozenset[tuple[str, str]] = frozenset({
     # Referrals name the person's reason to be referred; who may see a restricted case.
     ("GET", "/cases/{case_id}/referrals"),
     ("GET", "/cases/{case_id}/access"),
+    # Who stated a consent; whom a child was handed over to.
+    ("GET", "/cases/{case_id}/consents"),
+    ("GET", "/cases/{case_id}/minors/handover-records"),
 })
 
 

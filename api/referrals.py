@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from activities.clients import smtp_from
 from activities.outbox import send_once
 from core.settings import NotificationsMode, Settings
+from models.consent import ConsentStatus, Purpose, PurposeConsent, may_send
 from models.documents import Document
 from models.embassies import SentMail
 from models.enums import Role
@@ -76,6 +77,11 @@ def record_consent(session: Session, case: Case, data: ReferralConsentIn, actor:
     consent = ReferralConsent(id=str(uuid.uuid4()), case_id=case.id, recorded_by=actor.id,
                               **data.model_dump())
     session.add(consent)
+    # The same statement as the person's consent for the referral purpose (api/consent.py).
+    session.add(PurposeConsent(
+        id=str(uuid.uuid4()), case_id=case.id, member_id=data.member_id,
+        purpose=Purpose.REFERRAL, status=ConsentStatus.GIVEN, on=data.given_on,
+        given_by=data.given_by, document_id=data.document_id, recorded_by=actor.id))
     session.commit()
     session.refresh(consent)
     return consent
@@ -88,11 +94,17 @@ def _consent(session: Session, case: Case, member: HouseholdMember,
     if consent_id is not None:
         query = query.where(ReferralConsent.id == consent_id)
     consent = session.exec(query.order_by(col(ReferralConsent.recorded_at).desc())).first()
+    who = f"{member.given_name} {member.family_name}"
     if consent is None:
-        who = f"{member.given_name} {member.family_name}"
         raise HTTPException(409, f"no recorded consent of {who} to be referred covers this "
                                  "referral: record the consent (who gave it, when, and the "
                                  "signed form if there is one) first")
+    sharing = may_send(session, Purpose.REFERRAL, [member.id])
+    if sharing.withheld:
+        status = sharing.withheld[member.id]
+        raise HTTPException(409, f"{who}'s consent to be referred is {status or 'not given'}: "
+                                 "nothing about them may be sent to a provider until they "
+                                 "consent again")
     return consent
 
 

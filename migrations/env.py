@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
+import models.consent
 import models.costs
 import models.documents
 import models.embassies

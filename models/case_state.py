@@ -36,6 +36,7 @@ from models.reintegration import (
     Arrival,
     ClosureProposal,
     Handover,
+    MinorsAfterReturn,
     Monitoring,
     ReintegrationPlan,
 )
@@ -97,6 +98,7 @@ class CaseState(CaseFacts):
     arrival: Arrival = Field(default_factory=Arrival)
     plan: ReintegrationPlan | None = None
     monitoring: Monitoring = Field(default_factory=Monitoring)
+    minors: MinorsAfterReturn = Field(default_factory=MinorsAfterReturn)
     closure_proposal: ClosureProposal | None = None
     closure_reason: ClosureReason | None = None
     closure_note: str | None = None

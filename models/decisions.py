@@ -8,7 +8,14 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from models.enums import ClearanceKind, ClosureReason, DocumentChoice, NoShowChoice, StepKind
+from models.enums import (
+    ClearanceKind,
+    ClosureReason,
+    DocumentChoice,
+    MinorFollowUpKind,
+    NoShowChoice,
+    StepKind,
+)
 from models.payloads import Actor, CounsellingSession
 from models.schemas_aftercare import (
     ArrivalIn,
@@ -195,3 +202,33 @@ class RemindAssigneeInput(BaseModel):
 
     actor: Actor
     message: Reason
+
+
+class MinorHandoverInput(BaseModel):
+    """The fact of an unaccompanied minor's handover at arrival; whom they went to (name,
+    relationship, how identity was checked) stays in the database record ``handover_id``."""
+
+    actor: Actor
+    handover_id: str = Field(min_length=1, max_length=36)
+    member_id: str = Field(min_length=1, max_length=36)
+    handed_over_on: date
+    to_kind: str = Field(max_length=40)  # parent, guardian, care_institution
+    identity_checked: bool
+
+
+class MinorFollowUpInput(BaseModel):
+    actor: Actor
+    member_id: str = Field(min_length=1, max_length=36)
+    kind: MinorFollowUpKind
+    done_on: date
+
+
+class ConsentFact(BaseModel):
+    """A person's consent for a purpose changed (api/consent.py): the fact only, for the
+    case's history; who stated it and the signed form stay in the database."""
+
+    actor: Actor
+    purpose: str = Field(max_length=40)
+    status: str = Field(max_length=40)
+    persons: int = 1
+    informed: int = 0  # notices sent to those already holding the data (a withdrawal)

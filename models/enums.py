@@ -270,6 +270,15 @@ class TaskKind(StrEnum):
     CONFIRM_ARRIVAL = "confirm_arrival"
     APPROVE_PLAN = "approve_plan"
     REPORT_MONITORING_VISIT = "report_monitoring_visit"
+    MINOR_HANDOVER = "minor_handover"  # an unaccompanied minor's handover at arrival
+    MINOR_FOLLOW_UP = "minor_follow_up"  # family tracing, best-interests follow-up
+
+
+class MinorFollowUpKind(StrEnum):
+    """What is scheduled after an unaccompanied minor's return."""
+
+    FAMILY_TRACING = "family_tracing"
+    BEST_INTERESTS = "best_interests"  # a best-interests follow-up visit
 
 
 class DeadlineKind(StrEnum):

@@ -141,6 +141,11 @@ class AftercarePolicy(BaseModel):
     monitoring_months: list[int] = Field(default_factory=lambda: [3, 6, 12], min_length=1)
     visit_reminder_days_before: int = Field(default=7, ge=0)
     visit_grace_days: int = Field(default=14, ge=0)
+    # An unaccompanied minor after return: family tracing due this many days after the
+    # arrival, best-interests follow-ups this many months after it (reminded and overdue as
+    # the monitoring visits).
+    minor_tracing_days: int = Field(default=14, ge=1)
+    minor_best_interests_months: list[int] = Field(default_factory=lambda: [1, 3, 6])
     scoring: ScoringPolicy = Field(default_factory=ScoringPolicy)
     # A run continues as new once its history passes this many events (Temporal warns at
     # 10,240), so a case that lives for years keeps each run's history small.

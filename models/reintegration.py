@@ -15,6 +15,7 @@ from models.enums import (
     ClosureReason,
     ComponentKind,
     Dimension,
+    MinorFollowUpKind,
     PlanStatus,
     Stage,
 )
@@ -104,6 +105,37 @@ class Monitoring(BaseModel):
 
     def trend(self) -> list[VisitScore]:
         return [v.score for v in self.visits if v.score is not None]
+
+
+class MinorFollowUp(BaseModel):
+    """Family tracing or a best-interests follow-up of an unaccompanied minor, on a schedule
+    from the arrival; reminded before it is due and overdue after the visits' grace."""
+
+    member_id: str
+    kind: MinorFollowUpKind
+    number: int
+    due_on: date
+    done_on: date | None = None
+    done_by: str | None = None
+    reminded: bool = False
+    overdue: bool = False
+
+
+class MinorsAfterReturn(BaseModel):
+    """Unaccompanied minors after return: who arrived (set at the arrival), the handover
+    record of each (its database id: the name of whom they went to stays there) and the
+    follow-ups scheduled."""
+
+    member_ids: list[str] = Field(default_factory=list)
+    handovers: dict[str, str] = Field(default_factory=dict)  # member id -> handover record id
+    follow_ups: list[MinorFollowUp] = Field(default_factory=list)
+
+    def open_follow_ups(self) -> list[MinorFollowUp]:
+        return sorted((f for f in self.follow_ups if f.done_on is None),
+                      key=lambda f: (f.due_on, f.number))
+
+    def without_handover(self) -> list[str]:
+        return [m for m in self.member_ids if m not in self.handovers]
 
 
 class ClosureProposal(BaseModel):

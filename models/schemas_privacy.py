@@ -9,8 +9,10 @@ from pydantic import BaseModel, Field
 from models.payloads import CaseState
 from models.schemas import CasePublic, HouseholdMemberPublic
 from models.schemas_changes import PersonChangePublic
+from models.schemas_consent import MinorHandoverPublic, PurposeConsentPublic
 from models.schemas_documents import DocumentPublic
 from models.schemas_notes import NotePublic
+from models.schemas_protection import ReferralPublic
 from models.schemas_users import AuditEntryPublic
 
 
@@ -40,4 +42,14 @@ class SubjectAccessExport(BaseModel):
     changes: list[PersonChangePublic] = Field(
         default_factory=list,
         description="Corrections to this person's data (old and new values), joining, leaving",
+    )
+    consents: list[PurposeConsentPublic] = Field(
+        default_factory=list,
+        description="This person's consents by purpose (given, refused, withdrawn), newest first",
+    )
+    referrals: list[ReferralPublic] = Field(
+        default_factory=list, description="This person's referrals to specialised services"
+    )
+    minor_handover: MinorHandoverPublic | None = Field(
+        default=None, description="An unaccompanied minor's handover at arrival"
     )

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field, field_validator
 
+from models.enums import MinorFollowUpKind
 from models.protection import ReferralChannel, ReferralOutcome, ServiceKind
 from models.schemas_aftercare import EmailLike
 
@@ -125,3 +126,16 @@ class ReferralPublic(BaseModel):
 class ReferralsPublic(BaseModel):
     data: list[ReferralPublic]
     consents: list[ReferralConsentPublic]
+
+
+class MinorHandoverFactsIn(BaseModel):
+    """The handover record's id: the route reads its facts (the child, the day, to whom by
+    kind, identity checked) from the record itself."""
+
+    handover_id: str = Field(min_length=1, max_length=36)
+
+
+class MinorFollowUpIn(BaseModel):
+    member_id: str = Field(min_length=1, max_length=36)
+    kind: MinorFollowUpKind
+    done_on: date

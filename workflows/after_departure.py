@@ -23,7 +23,7 @@ from models.reintegration import (
     PlanComponent,
     ReintegrationPlan,
 )
-from workflows import calls, effects, score
+from workflows import calls, effects, minors, score
 from workflows.aftercare import visits_after
 from workflows.aftercare_checks import plan_cap
 from workflows.budget import require_budget
@@ -34,6 +34,7 @@ def confirm_arrival(case: CaseRun, data: inputs.ConfirmArrivalInput) -> CaseStat
     state = case.state
     state.arrival.confirmed_on, state.arrival.confirmed_by = data.arrived_on, data.actor.id
     case.decided(data.actor, f"arrival confirmed on {data.arrived_on}")
+    minors.on_arrival(case, data.arrived_on)
     case.change_stage(Stage.REINTEGRATION)
     return state
 

@@ -40,4 +40,8 @@ def warnings(state: CaseState, now: datetime) -> list[str]:
     for v in state.monitoring.visits:
         if v.overdue and v.reported_on is None:
             out.append(f"monitoring visit {v.number} (due {v.due_on}) is overdue")
+    for f in state.minors.open_follow_ups():
+        if f.overdue:
+            out.append(f"{f.kind.replace('_', ' ')} follow-up {f.number} of an unaccompanied "
+                       f"minor (due {f.due_on}) is overdue")
     return out

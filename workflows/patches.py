@@ -36,6 +36,10 @@ GRANT_AFTER_DEPARTURE = "grant-after-departure"
 # before, an answer carried no fee and only the simulator booked one, at the request.
 EMBASSY_FEE = "embassy-fee"
 
+# An unaccompanied minor's arrival schedules their handover record, family tracing and
+# best-interests follow-ups (new timers and tasks); before, nothing followed the arrival.
+MINOR_AFTERCARE = "minor-aftercare"
+
 REGISTER: tuple[Patch, ...] = (
     Patch(
         AFTERCARE,
@@ -71,6 +75,12 @@ REGISTER: tuple[Patch, ...] = (
         EMBASSY_FEE,
         "the fee recorded with the embassy's answer is booked as the case's document fee",
         "embassy_refusal_then_second_request_issued_with_reminders.json",
+        "once no case started before 2026-12-05 is open",
+    ),
+    Patch(
+        MINOR_AFTERCARE,
+        "an unaccompanied minor's arrival schedules the handover record and the follow-ups",
+        "from_arrival_through_three_visits_to_closure_with_the_score.json",
         "once no case started before 2026-12-05 is open",
     ),
 )

@@ -32,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.desk_updates import DeskUpdates
     from workflows.household_updates import HouseholdUpdates
     from workflows.projection import Projection
+    from workflows.protection_updates import ProtectionUpdates
     from workflows.run import CaseRun
     from workflows.start import first_state
 
@@ -41,7 +42,7 @@ def workflow_id(case_id: str) -> str:
 
 
 @workflow.defn
-class ReturnCaseWorkflow(HouseholdUpdates, DeskUpdates, AfterDepartureUpdates):
+class ReturnCaseWorkflow(HouseholdUpdates, DeskUpdates, AfterDepartureUpdates, ProtectionUpdates):
     @workflow.init
     def __init__(self, data: CaseWorkflowInput) -> None:
         state = data.state or first_state(data)

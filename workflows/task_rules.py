@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from models.enums import (
     BookingStatus,
+    CaseStatus,
     DocumentStatus,
     GrantStatus,
     PlanStatus,
@@ -201,6 +202,22 @@ def _monitoring_visit(state: CaseState) -> Open | None:
                 f"monitoring visit {due[0].number}, due on {due[0].due_on}")
 
 
+def _minor_handover(state: CaseState) -> Open | None:
+    if state.status == CaseStatus.CLOSED or not state.minors.without_handover():
+        return None
+    return Open(Role.PARTNER, "record the unaccompanied minor's handover at arrival",
+                "the record of the unaccompanied minor's handover (to whom, identity checked)")
+
+
+def _minor_follow_up(state: CaseState) -> Open | None:
+    due = state.minors.open_follow_ups()
+    if state.status == CaseStatus.CLOSED or not due:
+        return None
+    what = f"{due[0].kind.replace('_', ' ')} follow-up {due[0].number} of an unaccompanied minor"
+    return Open(Role.PARTNER, f"report the {what} (due {due[0].due_on})",
+                f"the {what}, due on {due[0].due_on}")
+
+
 RULES: dict[TaskKind, Rule] = {
     TaskKind.COMPLETE_INTAKE: _intake,
     TaskKind.ASSESS_ELIGIBILITY: _assess_eligibility,
@@ -222,4 +239,6 @@ RULES: dict[TaskKind, Rule] = {
     TaskKind.CONFIRM_ARRIVAL: _confirm_arrival,
     TaskKind.APPROVE_PLAN: _approve_plan,
     TaskKind.REPORT_MONITORING_VISIT: _monitoring_visit,
+    TaskKind.MINOR_HANDOVER: _minor_handover,
+    TaskKind.MINOR_FOLLOW_UP: _minor_follow_up,
 }

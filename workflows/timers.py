@@ -12,7 +12,7 @@ from temporalio import workflow
 
 from models.enums import BookingStatus, DocumentStatus, Role, Stage, TaskKind
 from models.payloads import CaseState
-from workflows import effects, handover, tasks
+from workflows import effects, handover, minors, tasks
 from workflows.aftercare import at_midnight
 from workflows.run import CaseRun
 
@@ -53,6 +53,7 @@ def _after_departure_due(state: CaseState) -> list[datetime]:
                 )
             if not v.overdue:
                 dues.append(at_midnight(v.due_on + timedelta(days=policy.visit_grace_days)))
+    dues += minors.due(state)
     return dues
 
 
@@ -136,3 +137,4 @@ async def _fire_after_departure(case: CaseRun) -> None:
                     effects.notify(case, Role.CASEWORKER, "monitoring visit overdue", body),
                 )
                 case.touch()
+    await minors.fire(case)

@@ -7,16 +7,20 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, HTTPException, Request
 from sqlmodel import col, func, select
 
+from api.consent import history as consent_history
 from api.deps import CaseDep, SessionDep, SettingsDep, TemporalDep
 from api.document_service import public
 from api.household_service import changes as household_changes
 from api.live import LiveStateUnavailable, read_live_state
+from api.minors import handovers as minor_handovers
 from api.notes import every_note
+from api.referrals import view as referral_view
 from models.documents import Document
 from models.payloads import CaseState
 from models.privacy import Anonymisation
 from models.schemas import CasePublic, HouseholdMemberPublic
 from models.schemas_changes import PersonChangePublic
+from models.schemas_consent import MinorHandoverPublic, PurposeConsentPublic
 from models.schemas_documents import DocumentPublic
 from models.schemas_privacy import SubjectAccessExport
 from models.schemas_users import AuditEntriesPublic, AuditEntryPublic
@@ -62,6 +66,12 @@ async def subject_access_export(
     notes = every_note(session, case.id, settings.note_edit_minutes)
     documents, others = _documents_of(session, member)
     changes = [PersonChangePublic(**c) for c in household_changes(session, case.id, member_id)]
+    consents = [PurposeConsentPublic.model_validate(c, from_attributes=True)
+                for c in consent_history(session, case.id) if c.member_id == member_id]
+    referrals = [r for r in referral_view(session, case, settings, datetime.now(UTC)).data
+                 if r.member_id == member_id]
+    handover = next((MinorHandoverPublic.model_validate(h, from_attributes=True)
+                     for h in minor_handovers(session, case.id) if h.member_id == member_id), None)
     session.close()  # hold no connection while awaiting Temporal
     state: CaseState | None = None
     try:
@@ -80,6 +90,9 @@ async def subject_access_export(
         documents=documents,
         other_members_documents=others,
         changes=changes,
+        consents=consents,
+        referrals=referrals,
+        minor_handover=handover,
     )
 
 

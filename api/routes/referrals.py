@@ -7,8 +7,10 @@ from fastapi import APIRouter, Request, Response, status
 from sqlmodel import Session
 
 from api import referrals
-from api.deps import CurrentActor, PartnerCaseDep, SessionDep, SettingsDep
+from api.consent import tell_the_workflow
+from api.deps import CurrentActor, PartnerCaseDep, SessionDep, SettingsDep, TemporalDep
 from core.settings import Settings
+from models.decisions import ConsentFact
 from models.enums import Role
 from models.schemas_protection import (
     OutcomeIn,
@@ -36,11 +38,16 @@ def list_referrals(
 
 
 @router.post("/consents", response_model=ReferralConsentPublic, status_code=status.HTTP_201_CREATED)
-def record_consent(
-    data: ReferralConsentIn, case: PartnerCaseDep, session: SessionDep, actor: CurrentActor
+async def record_consent(
+    data: ReferralConsentIn, case: PartnerCaseDep, request: Request, actor: CurrentActor,
+    client: TemporalDep,
 ) -> ReferralConsentPublic:
-    """Record a person's consent to be referred (who gave it, when, the signed document)."""
-    consent = referrals.record_consent(session, case, data, actor)
+    """Record a person's consent to be referred (who gave it, when, the signed document): the
+    consent for the referral purpose (GET/POST /cases/{case_id}/consents), given."""
+    with Session(request.app.state.engine, expire_on_commit=False) as session:
+        consent = referrals.record_consent(session, case, data, actor)
+    await tell_the_workflow(client, case, ConsentFact(actor=actor, purpose="referral",
+                                                      status="given"))
     return ReferralConsentPublic.model_validate(consent, from_attributes=True)
 
 

@@ -15,11 +15,13 @@ from sqlmodel import Session, select
 import api.web.protection  # noqa: F401  (the case page's protection section)
 from api import case_access, referrals
 from api.auth import CurrentUser, actor_of
+from api.consent import tell_the_workflow
 from api.deps import CaseDep, SessionDep, SettingsDep, TemporalDep
 from api.need_to_know import may_see
 from api.routes.ui_cases import case_page
 from api.web.security import verify_csrf
 from api.web.templating import render
+from models.decisions import ConsentFact
 from models.schemas_protection import OutcomeIn, ReasonIn, ReferralConsentIn, ReferralIn
 from models.tables import Case
 
@@ -95,6 +97,8 @@ async def consent(request: Request, case: CaseDep, user: CurrentUser, client: Te
         data = ReferralConsentIn.model_validate({**form, "document_id": form.get("document_id") or None})
         with Session(request.app.state.engine) as session:
             referrals.record_consent(session, case, data, actor_of(user))
+        await tell_the_workflow(client, case, ConsentFact(actor=actor_of(user),
+                                                          purpose="referral", status="given"))
     return await _referral_form(request, case, user, client, run)
 
 

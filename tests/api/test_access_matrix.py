@@ -193,6 +193,15 @@ EXPECTED: dict[tuple[str, str], set[str] | None] = {  # None: public
     ("GET", "/ui/services"): STAFF | {AD},
     ("POST", "/ui/services"): {AD},
     ("POST", "/ui/services/{service_id}"): {AD},
+    # Consent by purpose, minors after return (issue 22)
+    ("GET", "/cases/{case_id}/consents"): STAFF,
+    ("POST", "/cases/{case_id}/consents"): STAFF,
+    ("GET", "/cases/{case_id}/minors/handover-records"): STAFF | {P},
+    ("POST", "/cases/{case_id}/minors/handover-records"): STAFF | {P},
+    ("POST", "/cases/{case_id}/minors/handover"): STAFF | {P},
+    ("POST", "/cases/{case_id}/minors/follow-ups"): STAFF | {P},
+    ("POST", "/ui/cases/{case_id}/consents"): STAFF,
+    ("POST", "/ui/cases/{case_id}/minors/handover"): STAFF,
 }
 
 

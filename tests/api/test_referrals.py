@@ -18,7 +18,7 @@ from core.settings import Settings
 from models.enums import Stage
 from models.protection import Referral
 from models.tables import Case
-from tests.api.protection_helpers import open_case, person_case, with_smtp
+from tests.api.protection_helpers import open_case, person_case, until, with_smtp
 from tests.smtp import SmtpServer, smtp_server  # noqa: F401
 from tests.tokens import bearer
 
@@ -151,18 +151,29 @@ async def test_a_partner_refers_after_the_return_on_its_own_cases_only(
     sid = await _hotline(api)
     theirs, member = await _case_with_person(api)
     other, other_member = await _case_with_person(api)
-    with Session(engine) as session:
-        for case_id, stage in ((theirs, Stage.INTAKE), (other, Stage.ARRIVAL)):
-            case = session.get(Case, case_id)
-            assert case is not None
-            case.partner_id, case.stage = ("GE-partner" if case_id == theirs else None), stage
-            session.add(case)
-        session.commit()
+    def handed_over() -> None:  # as if the cases had travelled (set by hand)
+        with Session(engine) as session:
+            for case_id, stage in ((theirs, Stage.INTAKE), (other, Stage.ARRIVAL)):
+                case = session.get(Case, case_id)
+                assert case is not None
+                case.partner_id, case.stage = ("GE-partner" if case_id == theirs else None), stage
+                session.add(case)
+            session.commit()
+
+    handed_over()
     body = {"member_id": member, "provider_id": sid, "channel": "phone",
             "reason": "psychosocial support after return"}
     r = await api.post(f"/cases/{theirs}/referrals/consents", headers=PARTNER, json={
         "member_id": member, "given_by": "the person", "given_on": "2026-02-01"})
     assert r.status_code == 201, r.text
+
+    # The consent's fact goes in the case's history: the workflow projects the case again
+    # (over the values set by hand above, which are set again once it has).
+    async def in_history() -> bool:
+        entries = (await api.get(f"/cases/{theirs}/timeline")).json()["data"]
+        return any("referral consent given" in e["summary"] for e in entries)
+    await until(in_history)
+    handed_over()
     before = await api.post(f"/cases/{theirs}/referrals", json=body, headers=PARTNER)
     assert before.status_code == 409 and "after their return" in before.json()["detail"]
     not_theirs = await api.post(f"/cases/{other}/referrals", headers=PARTNER,

@@ -7,9 +7,11 @@ from decimal import Decimal
 
 from models import decisions as inputs
 from models import schemas_aftercare as aftercare_schemas
+from models import schemas_protection as protection_schemas
 from models.enums import AssistanceKind, TaskKind
 from models.payloads import CaseState
 from workflows import aftercare_checks as ac
+from workflows import minors
 from workflows.decision import Decision, Field, Form
 from workflows.phases.common import STAFF, STAFF_OR_PARTNER, human
 
@@ -64,4 +66,15 @@ RECORD_ASSISTANCE = Decision(
     ),
 )
 
-DECISIONS = (HAND_OVER, CONFIRM_ARRIVAL, RECORD_ASSISTANCE)
+RECORD_MINOR_HANDOVER = Decision(
+    update="record_minor_handover", path="/cases/{case_id}/minors/handover",
+    roles=STAFF_OR_PARTNER, action="record a minor's handover",
+    input=inputs.MinorHandoverInput, check=minors.check_handover,
+    body=protection_schemas.MinorHandoverFactsIn,
+    doc="An unaccompanied minor's handover at arrival, from its record (POST "
+        "/cases/{case_id}/minors/handover-records writes the record, then takes this): the "
+        "workflow learns the record's id, to whom by kind, and whether identity was checked.",
+    answers=(TaskKind.MINOR_HANDOVER,),
+)
+
+DECISIONS = (HAND_OVER, CONFIRM_ARRIVAL, RECORD_ASSISTANCE, RECORD_MINOR_HANDOVER)

@@ -3,6 +3,7 @@ supervisor (four eyes on every closure); the workflow then undoes what was set u
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from models import decisions as inputs
@@ -10,6 +11,7 @@ from models import schemas_aftercare as aftercare_schemas
 from models.enums import ClosureReason, Stage, TaskKind
 from models.payloads import CaseState
 from workflows import aftercare_checks as ac
+from workflows import minors
 from workflows.decision import Decision, Field, Form
 from workflows.phases.common import STAFF, approval, human
 
@@ -41,9 +43,20 @@ def _probe_reason(state: CaseState) -> ClosureReason:
     return ClosureReason.LOST_CONTACT if state.departed_on else ClosureReason.WITHDRAWN
 
 
+def _propose(state: CaseState, data: inputs.ProposeClosureInput, today: date) -> None:
+    ac.propose_closure(state, data, today)
+    minors.check_closure(state, data.reason)
+
+
+def _decide(state: CaseState, data: inputs.ClosureDecisionInput, today: date) -> None:
+    ac.decide_closure(state, data, today)
+    if data.approve and state.closure_proposal is not None:
+        minors.check_closure(state, state.closure_proposal.reason)
+
+
 PROPOSE_CLOSURE = Decision(
     update="propose_closure", path="/cases/{case_id}/closure/proposal", roles=STAFF,
-    action="propose closing the case", input=inputs.ProposeClosureInput, check=ac.propose_closure,
+    action="propose closing the case", input=inputs.ProposeClosureInput, check=_propose,
     body=aftercare_schemas.ClosureProposalIn,
     doc="Propose closing the case with a reason (withdrawn, absconded, completed, ...); a "
         "different supervisor decides, then the workflow undoes what was set up.",
@@ -57,7 +70,7 @@ PROPOSE_CLOSURE = Decision(
 
 DECIDE_CLOSURE = approval(
     "decide_closure", "/cases/{case_id}/closure/decision", "decide on the closure",
-    inputs.ClosureDecisionInput, ac.decide_closure,
+    inputs.ClosureDecisionInput, _decide,
     "Approve the closure (the case then accepts no further decisions) or send it back.",
     ("closure-decision", "Decide on closing the case"), answers=(TaskKind.APPROVE_CLOSURE,),
 )

@@ -6,9 +6,11 @@ from typing import Any
 
 from models import decisions as inputs
 from models import schemas_aftercare as aftercare_schemas
+from models import schemas_protection as protection_schemas
 from models.enums import TaskKind
 from models.payloads import CaseState
 from workflows import aftercare_checks as ac
+from workflows import minors
 from workflows.decision import Decision, Field, Form, Offer
 from workflows.phases.arrival import since, since_text
 from workflows.phases.common import FAR, STAFF_OR_PARTNER, SUPERVISORS
@@ -78,4 +80,29 @@ END_MONITORING = Decision(
     ),
 )
 
-DECISIONS = (REPORT_MONITORING, ADD_VISIT, END_MONITORING)
+def _follow_up_offers(state: CaseState) -> list[Offer]:
+    return [Offer(fixed={"member_id": f.member_id, "kind": f.kind.value},
+                  suffix=f"{f.kind.value.replace('_', ' ')} {f.number}, due {f.due_on}")
+            for f in state.minors.open_follow_ups()[:1]]
+
+
+REPORT_MINOR_FOLLOW_UP = Decision(
+    update="report_minor_follow_up", path="/cases/{case_id}/minors/follow-ups",
+    roles=STAFF_OR_PARTNER, action="report a minor's follow-up",
+    input=inputs.MinorFollowUpInput, check=minors.check_follow_up,
+    body=protection_schemas.MinorFollowUpIn,
+    doc="Report the family tracing or a best-interests follow-up of an unaccompanied minor as "
+        "done (what was found goes in a case note).",
+    answers=(TaskKind.MINOR_FOLLOW_UP,),
+    form=Form(
+        "minor-follow-up", "Report a minor's follow-up",
+        lambda st, actor, today, o: inputs.MinorFollowUpInput(
+            actor=actor, member_id=o.fixed["member_id"], kind=o.fixed["kind"],
+            done_on=since(st, today)),
+        fields=(Field("member_id", "Child", "hidden"), Field("kind", "Follow-up", "hidden"),
+                Field("done_on", "Done on", "date", default=since_text)),
+        offers=_follow_up_offers, probe_day=since, button="Report follow-up",
+    ),
+)
+
+DECISIONS = (REPORT_MONITORING, ADD_VISIT, END_MONITORING, REPORT_MINOR_FOLLOW_UP)
