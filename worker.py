@@ -62,6 +62,8 @@ def activities_for(
     partners = PartnerActivities(clients.partners, engine)
     return [
         partners.hand_over,
+        partners.send_pre_arrival,
+        partners.check_choice,
         projection.project_case,
         projection.record_and_project,
         timeline.record_timeline,

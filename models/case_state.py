@@ -37,6 +37,7 @@ from models.reintegration import (
     ClosureProposal,
     Handover,
     Monitoring,
+    PartnerChoice,
     ReintegrationPlan,
 )
 
@@ -93,6 +94,10 @@ class CaseState(CaseFacts):
     # After departure (models/reintegration.py).
     handover_due: bool = False  # the run loop hands the case over to the partner next
     handover: Handover | None = None
+    # The partner chosen with the returnee before departure (None: the country's first).
+    partner: PartnerChoice | None = None
+    # Partners that declined the case or never answered, in order.
+    partners_before: list[str] = Field(default_factory=list)
     handover_refused: str | None = None  # why the last handover found no partner
     arrival: Arrival = Field(default_factory=Arrival)
     plan: ReintegrationPlan | None = None

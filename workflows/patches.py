@@ -36,6 +36,10 @@ GRANT_AFTER_DEPARTURE = "grant-after-departure"
 # before, an answer carried no fee and only the simulator booked one, at the request.
 EMBASSY_FEE = "embassy-fee"
 
+# The partner chosen before departure: offered the case, chased for its answer and sent the
+# pre-arrival package by the run loop's timers (only cases with a chosen partner reach it).
+PARTNER_BEFORE_DEPARTURE = "partner-before-departure"
+
 REGISTER: tuple[Patch, ...] = (
     Patch(
         AFTERCARE,
@@ -71,6 +75,12 @@ REGISTER: tuple[Patch, ...] = (
         EMBASSY_FEE,
         "the fee recorded with the embassy's answer is booked as the case's document fee",
         "embassy_refusal_then_second_request_issued_with_reminders.json",
+        "once no case started before 2026-12-05 is open",
+    ),
+    Patch(
+        PARTNER_BEFORE_DEPARTURE,
+        "the chosen partner is offered the case, chased, and sent the pre-arrival package",
+        "single_adult_from_intake_to_departure_with_the_grant_paid_once.json",
         "once no case started before 2026-12-05 is open",
     ),
 )

@@ -31,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.after_departure_updates import AfterDepartureUpdates
     from workflows.desk_updates import DeskUpdates
     from workflows.household_updates import HouseholdUpdates
+    from workflows.partner_updates import PartnerUpdates
     from workflows.projection import Projection
     from workflows.run import CaseRun
     from workflows.start import first_state
@@ -41,7 +42,7 @@ def workflow_id(case_id: str) -> str:
 
 
 @workflow.defn
-class ReturnCaseWorkflow(HouseholdUpdates, DeskUpdates, AfterDepartureUpdates):
+class ReturnCaseWorkflow(HouseholdUpdates, DeskUpdates, AfterDepartureUpdates, PartnerUpdates):
     @workflow.init
     def __init__(self, data: CaseWorkflowInput) -> None:
         state = data.state or first_state(data)
