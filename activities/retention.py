@@ -14,6 +14,7 @@ from core.storage import ObjectStore
 from models.documents import Document, DocumentVersion
 from models.enums import CaseStatus
 from models.notes import CaseNote
+from models.partners import NeedsAssessment, PartnerDelivery
 from models.person_changes import PersonChange
 from models.privacy import ANONYMISED, Anonymisation, RetentionInput, RetentionResult
 from models.tables import Case, HouseholdMember
@@ -66,6 +67,12 @@ class RetentionActivities:
                     update(PersonChange).where(col(PersonChange.case_id) == case_id)
                     .values(old_value=None, new_value=None, reason=ANONYMISED)
                 )
+                # The needs assessment and the packages recorded for a partner's page name
+                # the person and their health and housing; no report counts them.
+                session.execute(delete(NeedsAssessment).where(
+                    col(NeedsAssessment.case_id) == case_id))
+                session.execute(delete(PartnerDelivery).where(
+                    col(PartnerDelivery.case_id) == case_id))
                 session.add(Anonymisation(case_id=case_id, members=len(members)))
                 done.append(case_id)
             session.commit()
