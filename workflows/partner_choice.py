@@ -211,6 +211,16 @@ async def fire(case: CaseRun) -> None:
         await _send_package(case, p)
 
 
+async def before_closing(case: CaseRun) -> None:
+    """A case closed before departure: the partner that was told the travel is told it is
+    cancelled (its booking is cancelled next, and the timers stop with the case)."""
+    p = _live(case.state)
+    if p is None or not p.package_for:
+        return
+    if workflow.patched(patches.PARTNER_BEFORE_DEPARTURE):
+        await _send_package(case, p, cancelled=True)
+
+
 def _reason(p: PartnerChoice, b: Booking) -> str:
     if not p.package_for:
         return "first"
@@ -219,18 +229,21 @@ def _reason(p: PartnerChoice, b: Booking) -> str:
     return "rebooked" if p.package_for.split("|")[0] != b.booking_ref else "changed"
 
 
-async def _send_package(case: CaseRun, p: PartnerChoice) -> None:
+async def _send_package(case: CaseRun, p: PartnerChoice, *, cancelled: bool = False) -> None:
     state = case.state
     b = _last_booking(state)
     assert b is not None
-    reason = _reason(p, b)
+    reason = "cancelled" if cancelled else _reason(p, b)
+    travel = travel_of(b)
+    if cancelled:
+        travel.status = "cancelled"
     p.package_for, p.packages_sent = _signature(b), p.packages_sent + 1
     request = PreArrivalRequest(
         case_id=state.case_id,
         partner_id=p.partner_id,
         key=f"{state.case_id}:pre-arrival:{p.packages_sent}",
         reason=reason,
-        travel=travel_of(b),
+        travel=travel,
     )
     result, refusal = await calls.unless_refused(calls.send_pre_arrival(request), NO_PARTNER)
     if result is None:

@@ -1,7 +1,7 @@
 """The partner chosen with the returnee before departure: offered the case once the returnee
 consents, declining (with a reason) or never answering, both shown to the supervisor; the
 caseworker moves the case on to another partner, which gets the pre-arrival package (first,
-then on a no-show and the rebooking) and, after departure, the handover."""
+then on a no-show, the rebooking, a cancellation) and, after departure, the handover."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from tests.workflows.scenario import (
     approve_grant,
     book,
     clients,
+    close_case,
     depart,
     person,
     start_case,
@@ -206,7 +207,10 @@ async def test_a_partner_that_never_answers_is_shown_stuck_and_the_supervisor_to
     time_env: WorkflowEnvironment, settings: Settings, engine: Engine
 ) -> None:
     add_partners(engine)
-    async with build_worker(time_env.client, settings, engine, clients=clients()):
+    sims = clients()
+    partners = SimulatedPartners()
+    sims.partners = partners
+    async with build_worker(time_env.client, settings, engine, clients=sims):
         handle = await chosen(time_env, settings, engine)
         state = await state_of(handle)
         assert state.partner is not None and state.partner.answer_due is not None
@@ -227,3 +231,14 @@ async def test_a_partner_that_never_answers_is_shown_stuck_and_the_supervisor_to
         case = await projected(engine, state.case_id, state.version)
         assert case.partner_id == "GE-whole"
         assert await stuck_details(time_env, engine, state.case_id) == []
+
+        # Booked within the days before departure: the package goes at once; the case closed
+        # (the booking cancelled), the partner is told the travel is cancelled.
+        await approve_grant(handle)
+        await through_clearance(time_env, handle)
+        await book(handle, await today(time_env) + timedelta(days=2))
+        await until(handle, lambda s: s.partner.packages_sent == 1, time_env)  # type: ignore[union-attr]
+        await close_case(handle)
+        assert [p.reason for _, p, _ in partners.received.values()] == ["first", "cancelled"]
+        [_, (_, cancelled, _)] = partners.received.values()
+        assert cancelled.travel is not None and cancelled.travel.status == "cancelled"
