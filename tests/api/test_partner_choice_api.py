@@ -12,10 +12,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from temporalio.testing import WorkflowEnvironment
 
+from api.case_service import with_sla_overrides
 from core.settings import Settings
 from models.enums import Role, Stage
 from models.partners import Partner
 from models.payloads import CaseState, Consent, Traveller
+from models.policy import CasePolicy
 from models.reintegration import PartnerChoice
 from models.tables import Case
 from models.users import User
@@ -109,3 +111,11 @@ async def test_the_chosen_partner_reads_the_needs_declines_with_a_reason_and_is_
                        json={"partner_id": "GE-2"})
     assert r.status_code == 200, r.text
     await projected(engine, case.id, "GE-2")
+
+
+def test_the_installation_sets_the_partner_timing_of_new_cases() -> None:
+    policy = with_sla_overrides(CasePolicy(), Settings(
+        _env_file=None, partner_answer_days=10, pre_arrival_days=5))  # type: ignore[call-arg]
+    assert (policy.partners.answer_days, policy.partners.pre_arrival_days) == (10, 5)
+    default = with_sla_overrides(CasePolicy(), Settings(_env_file=None))  # type: ignore[call-arg]
+    assert (default.partners.answer_days, default.partners.pre_arrival_days) == (7, 3)
