@@ -69,6 +69,8 @@ def activities_for(
         partners.hand_over,
         exchange.deliver,
         exchange.failed,
+        partners.send_pre_arrival,
+        partners.check_choice,
         projection.project_case,
         projection.record_and_project,
         timeline.record_timeline,

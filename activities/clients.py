@@ -14,7 +14,12 @@ from activities.embassy import EmbassyClient, SimulatedEmbassy
 from activities.embassy_email import EmailEmbassy
 from activities.letters import Office
 from activities.notifications import NotificationsClient, SimulatedNotifications
-from activities.partners import PartnersClient, SimulatedPartners, WebhookPartners
+from activities.partners import (
+    PartnersClient,
+    PortalPartners,
+    SimulatedPartners,
+    WebhookPartners,
+)
 from activities.payments import PaymentsClient, SimulatedPayments
 from activities.payments_office import BankTransferPayments, CashPayments
 from activities.simulation import SimulatorConfig
@@ -81,6 +86,10 @@ def clients_from(settings: Settings, engine: Engine | None = None) -> ExternalCl
         clients.notifications = smtp_from(settings)
     if settings.partners == PartnersMode.WEBHOOK:
         clients.partners = WebhookPartners()
+    if settings.partners == PartnersMode.PORTAL:
+        if engine is None:
+            raise ValueError("HOMEWARD_PARTNERS=portal records the packages in the database")
+        clients.partners = PortalPartners(engine, clients.notifications)
     if settings.booking == BookingMode.DESK:
         clients.booking = DeskBooking()
     mailing = (settings.embassy == EmbassyMode.EMAIL, settings.authorities == AuthoritiesMode.EMAIL)

@@ -18,28 +18,41 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from datetime import date
 from typing import Any, Protocol
 
 import httpx
 import structlog
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.notifications import NotificationsClient
 from activities.simulation import Clock, ServiceUnavailable, Simulator, SimulatorConfig
 from models.consent import Purpose, may_send
+from models.enums import Role
 from models.exchange import PartnerKind
 from models.external import (
     NO_PARTNER,
     HandoverRequest,
     HandoverResult,
+    Mail,
+    PartnerChoiceCheck,
+    PartnerChoiceVerdict,
+    PartnerContact,
+    PartnerNeeds,
     PartnerPackage,
+    PartnerTravel,
     PartnerTraveller,
+    PreArrivalRequest,
+    PreArrivalResult,
 )
-from models.partners import Partner
+from models.partners import NeedsAssessment, Partner, PartnerDelivery
 from models.tables import Case, HouseholdMember
+from models.users import User
 
 log = structlog.get_logger(__name__)
 PARTNER_REJECTED = "PartnerRejected"
@@ -49,6 +62,7 @@ class PartnerEndpoint(BaseModel):
     id: str
     webhook_url: str | None = None
     webhook_secret: str | None = None
+    contact_email: str | None = None
 
 
 class PartnersClient(Protocol):
@@ -125,14 +139,139 @@ class WebhookPartners:
             raise ServiceUnavailable(f"partner {endpoint.id} sent no reference") from err
 
 
-def partner_for(session: Session, country: str) -> Partner | None:
+class PortalPartners:
+    """Partners working on Homeward's own partner page (HOMEWARD_PARTNERS=portal): the
+    package is recorded for the partner's page (once per key) and the partner is told by
+    e-mail, which names the case's reference only."""
+
+    def __init__(self, engine: Engine, mail: NotificationsClient) -> None:
+        self._engine = engine
+        self._mail = mail
+
+    async def deliver(self, endpoint: PartnerEndpoint, package: PartnerPackage, key: str) -> str:
+        reference = "PORTAL-" + hashlib.sha256(key.encode()).hexdigest()[:12].upper()
+        with Session(self._engine) as session:
+            if session.get(PartnerDelivery, key) is not None:
+                return reference
+        if endpoint.contact_email:
+            what = "pre-arrival package" if package.kind == "pre_arrival" else "handover"
+            again = f" ({package.reason})" if package.reason and package.reason != "first" else ""
+            await self._mail.send(
+                Mail(
+                    to=[endpoint.contact_email],
+                    subject=f"{package.reference}: {what}{again}",
+                    body=f"A {what}{again} for case {package.reference} is on your Homeward "
+                    "partner page (/ui/partner). Please accept or decline the case there.",
+                    case_id=package.case_id,
+                    recipient_role=Role.PARTNER,
+                )
+            )
+        with Session(self._engine) as session:
+            session.add(
+                PartnerDelivery(
+                    key=key,
+                    case_id=package.case_id,
+                    partner_id=endpoint.id,
+                    kind=package.kind,
+                    package=package.model_dump(mode="json"),
+                )
+            )
+            try:
+                session.commit()
+            except IntegrityError:
+                session.rollback()  # a concurrent retry recorded it first
+        return reference
+
+
+def partner_for(session: Session, country: str, region: str | None = None) -> Partner | None:
+    """The first active partner (by id) serving ``country`` (and ``region``, if given)."""
+    found = partners_serving(session, country, region)
+    return found[0] if found else None
+
+
+def partners_serving(session: Session, country: str, region: str | None = None) -> list[Partner]:
+    """The active partners serving ``country`` and, where partners cover parts of it,
+    ``region`` (a partner without regions serves the whole country), by id."""
     query = (
         select(Partner)
         .where(Partner.country == country)
         .where(col(Partner.active).is_(True))
         .order_by(col(Partner.id))
     )
-    return session.exec(query).first()
+    return [p for p in session.exec(query).all() if p.covers(region)]
+
+
+def endpoint_of(partner: Partner) -> PartnerEndpoint:
+    return PartnerEndpoint(
+        id=partner.id,
+        webhook_url=partner.webhook_url,
+        webhook_secret=partner.webhook_secret,
+        contact_email=partner.contact_email,
+    )
+
+
+def build_package(
+    session: Session,
+    case_id: str,
+    *,
+    kind: str,
+    reason: str | None = None,
+    travel: PartnerTravel | None = None,
+    departed_on: date | None = None,
+    purpose: Purpose = Purpose.PARTNER,
+) -> PartnerPackage:
+    """Everything a partner receives about a case, built in this one place: the household's
+    names, dates of birth and vulnerabilities, the language, the travel, the sending office's
+    contact and the needs assessment. Never passport numbers, legal situation, the return
+    decision or the place of stay. The workflow calls it only with the returnee's consent to
+    share data with the partner; a person who refused or withdrew it is left out."""
+    case = session.get(Case, case_id)
+    if case is None:
+        raise ApplicationError(f"case {case_id} not found", non_retryable=True)
+    members = session.exec(
+        select(HouseholdMember)
+        .where(HouseholdMember.case_id == case_id)
+        .order_by(col(HouseholdMember.position))
+    ).all()
+    # Only the persons whose consent for the purpose is in force (each one's own; without
+    # one, the household's, under which alone the workflow sends anything to a partner).
+    sharing = may_send(session, purpose, [m.id for m in members], True)
+    members = [m for m in members if m.id in sharing.allowed]
+    assignee = session.get(User, case.assignee_id) if case.assignee_id else None
+    needs = session.get(NeedsAssessment, case_id)
+    return PartnerPackage(
+        kind=kind,
+        reason=reason,
+        case_id=case.id,
+        reference=case.reference,
+        country_of_origin=case.country_of_origin,
+        destination_city=case.destination_city,
+        departed_on=departed_on,
+        preferred_language=case.preferred_language,
+        household=[
+            PartnerTraveller(
+                given_name=m.given_name,
+                family_name=m.family_name,
+                date_of_birth=m.date_of_birth,
+                sex=m.sex,
+                relationship=m.relationship,
+                vulnerabilities=list(m.vulnerabilities),
+            )
+            for m in members
+        ],
+        travel=travel,
+        contact=PartnerContact(name=assignee.full_name, email=assignee.email)
+        if assignee is not None
+        else None,
+        needs=PartnerNeeds(
+            wants_to_do=needs.wants_to_do,
+            skills=needs.skills,
+            health=needs.health,
+            housing=needs.housing,
+        )
+        if needs is not None
+        else None,
+    )
 
 
 class PartnerActivities:
@@ -145,52 +284,26 @@ class PartnerActivities:
     @activity.defn(name="hand_over_to_partner")
     async def hand_over(self, data: HandoverRequest) -> HandoverResult:
         with Session(self._engine) as session:
-            partner = partner_for(session, data.country_of_origin)
+            if data.partner_id is not None:
+                partner = session.get(Partner, data.partner_id)
+                partner = partner if partner is not None and partner.active else None
+            else:
+                partner = partner_for(session, data.country_of_origin)
             if partner is None:
                 raise ApplicationError(
-                    f"no active reintegration partner for country {data.country_of_origin}",
+                    f"no active reintegration partner for country {data.country_of_origin}"
+                    if data.partner_id is None
+                    else f"partner {data.partner_id} is not an active reintegration partner",
                     type=NO_PARTNER,
                     non_retryable=True,
                 )
-            case = session.get(Case, data.case_id)
-            if case is None:
-                raise ApplicationError(f"case {data.case_id} not found", non_retryable=True)
-            members = session.exec(
-                select(HouseholdMember)
-                .where(HouseholdMember.case_id == data.case_id)
-                .order_by(col(HouseholdMember.position))
-            ).all()
-            # Only the persons whose consent to share with the partner is in force (each one's
-            # own; without one, the household's, under which alone the workflow hands over).
-            # A partner that is the receiving country's own installation is that purpose.
             homeward = partner.kind == PartnerKind.HOMEWARD
-            purpose = Purpose.INSTALLATION if homeward else Purpose.PARTNER
-            sharing = may_send(session, purpose, [m.id for m in members], True)
-            members = [m for m in members if m.id in sharing.allowed]
-            package = PartnerPackage(
-                case_id=case.id,
-                reference=case.reference,
-                country_of_origin=case.country_of_origin,
-                destination_city=case.destination_city,
+            package = build_package(
+                session, data.case_id, kind="handover", travel=data.travel,
+                purpose=Purpose.INSTALLATION if homeward else Purpose.PARTNER,
                 departed_on=data.departed_on,
-                preferred_language=case.preferred_language,
-                household=[
-                    PartnerTraveller(
-                        given_name=m.given_name,
-                        family_name=m.family_name,
-                        date_of_birth=m.date_of_birth,
-                        sex=m.sex,
-                        relationship=m.relationship,
-                        vulnerabilities=list(m.vulnerabilities),
-                    )
-                    for m in members
-                ],
             )
-            endpoint = PartnerEndpoint(
-                id=partner.id,
-                webhook_url=partner.webhook_url,
-                webhook_secret=partner.webhook_secret,
-            )
+            endpoint = endpoint_of(partner)
         if homeward and self._exchange is not None:
             # Another Homeward installation: the exchange (docs/exchange.md) delivers it.
             reference = await self._exchange.hand_over(endpoint.id, package, data.handover_key)
@@ -198,3 +311,44 @@ class PartnerActivities:
             reference = await self._client.deliver(endpoint, package, data.handover_key)
         log.info("case handed over", partner_id=endpoint.id)
         return HandoverResult(partner_id=endpoint.id, partner_ref=reference)
+
+    @activity.defn(name="send_pre_arrival_package")
+    async def send_pre_arrival(self, data: PreArrivalRequest) -> PreArrivalResult:
+        """The pre-arrival package to the chosen partner (first, then on every change)."""
+        with Session(self._engine) as session:
+            partner = session.get(Partner, data.partner_id)
+            if partner is None or not partner.active:
+                raise ApplicationError(
+                    f"partner {data.partner_id} is not an active reintegration partner",
+                    type=NO_PARTNER,
+                    non_retryable=True,
+                )
+            if partner.kind == PartnerKind.HOMEWARD:
+                # The exchange's contract (docs/exchange.md, v1) carries the case from the
+                # handover on; the other installation learns the travel from the handover.
+                log.info("pre-arrival package not sent: v1 exchange has none",
+                         partner_id=partner.id, reason=data.reason)
+                return PreArrivalResult(partner_ref="exchange: none before the handover")
+            package = build_package(
+                session, data.case_id, kind="pre_arrival", reason=data.reason,
+                travel=data.travel,
+            )
+            endpoint = endpoint_of(partner)
+        reference = await self._client.deliver(endpoint, package, data.key)
+        log.info("pre-arrival package sent", partner_id=endpoint.id, reason=data.reason)
+        return PreArrivalResult(partner_ref=reference)
+
+    @activity.defn(name="check_partner_choice")
+    async def check_choice(self, data: PartnerChoiceCheck) -> PartnerChoiceVerdict:
+        """Whether the partner chosen for a case is active and serves its destination."""
+        with Session(self._engine) as session:
+            serving = partners_serving(session, data.country, data.region)
+        if any(p.id == data.partner_id for p in serving):
+            return PartnerChoiceVerdict(ok=True)
+        names = ", ".join(p.id for p in serving) or "none"
+        where = f"{data.country}" + (f" ({data.region})" if data.region else "")
+        return PartnerChoiceVerdict(
+            ok=False,
+            refusal=f"partner {data.partner_id} is not an active partner serving {where}; "
+            f"those serving it: {names}",
+        )

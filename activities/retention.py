@@ -15,6 +15,7 @@ from models.consent import MinorHandover, PurposeConsent
 from models.documents import Document, DocumentVersion
 from models.enums import CaseStatus
 from models.notes import CaseNote
+from models.partners import NeedsAssessment, PartnerDelivery
 from models.person_changes import PersonChange
 from models.privacy import ANONYMISED, Anonymisation, RetentionInput, RetentionResult
 from models.protection import Referral, ReferralConsent
@@ -70,6 +71,12 @@ class RetentionActivities:
                     .values(old_value=None, new_value=None, reason=ANONYMISED)
                 )
                 erase_protection(session, case_id)
+                # The needs assessment and the packages recorded for a partner's page name
+                # the person and their health and housing; no report counts them.
+                session.execute(delete(NeedsAssessment).where(
+                    col(NeedsAssessment.case_id) == case_id))
+                session.execute(delete(PartnerDelivery).where(
+                    col(PartnerDelivery.case_id) == case_id))
                 session.add(Anonymisation(case_id=case_id, members=len(members)))
                 done.append(case_id)
             session.commit()

@@ -156,8 +156,16 @@ def traveller_of(m: HouseholdMember, today: date) -> Traveller:
 
 
 def with_sla_overrides(policy: CasePolicy, settings: Settings | None) -> CasePolicy:
-    """The policy with the installation's SLA overrides (HOMEWARD_TASK_SLA_HOURS)."""
-    if settings is None or not settings.task_sla_hours:
+    """The policy with the installation's overrides (HOMEWARD_TASK_SLA_HOURS, the partner's
+    HOMEWARD_PARTNER_ANSWER_DAYS and HOMEWARD_PRE_ARRIVAL_DAYS)."""
+    if settings is None:
+        return policy
+    timing = policy.partners.model_copy(update={
+        k: v for k, v in (("answer_days", settings.partner_answer_days),
+                          ("pre_arrival_days", settings.pre_arrival_days)) if v is not None
+    })
+    policy = policy.model_copy(update={"partners": timing})
+    if not settings.task_sla_hours:
         return policy
     sla = {**policy.task_sla_hours, **settings.task_sla_hours}
     return policy.model_copy(update={"task_sla_hours": sla})

@@ -31,6 +31,7 @@ from api.routes import (
     imports,
     notes,
     notifications,
+    partner_choice,
     partners,
     payments,
     privacy,
@@ -53,6 +54,7 @@ from api.routes import (
     ui_generated,
     ui_household,
     ui_notes,
+    ui_partner_choice,
     ui_protection,
     ui_reports,
     ui_services,
@@ -119,6 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(aftercare.router, dependencies=guarded)
     app.include_router(partners.router, dependencies=guarded)
     app.include_router(exchange.router, dependencies=guarded)
+    app.include_router(partner_choice.router, dependencies=guarded)
     app.include_router(embassies.router, dependencies=guarded)
     app.include_router(costs.router, dependencies=guarded)
     app.include_router(costs.case_router, dependencies=guarded)
@@ -150,6 +153,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ui_protection.router, dependencies=guarded)
     app.include_router(ui_consents.router, dependencies=guarded)
     app.include_router(ui_services.router, dependencies=guarded)
+    app.include_router(ui_partner_choice.router, dependencies=guarded)
     app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")
     install_page_errors(app)
     return app

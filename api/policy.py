@@ -58,6 +58,12 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/partners"): frozenset({ADMIN}),
     ("PATCH", "/partners/{partner_id}"): frozenset({ADMIN}),
     ("GET", "/partner/cases"): frozenset({PARTNER}),
+    # Before departure: the partner chosen with the returnee and the needs assessment (the
+    # partner reads it once the returnee consented to share data with it: PartnerCaseDep).
+    ("GET", "/cases/{case_id}/partner-options"): STAFF,
+    ("PUT", "/cases/{case_id}/needs-assessment"): STAFF,
+    ("GET", "/cases/{case_id}/needs-assessment"): STAFF | {PARTNER},
+    ("POST", "/ui/cases/{case_id}/needs-assessment"): STAFF,
     ("GET", "/cases/{case_id}/costs"): STAFF,
     ("GET", "/projects/{project_id}/budget"): STAFF | {AUDITOR, ADMIN},
     ("POST", "/projects/{project_id}/import"): frozenset({SUP, ADMIN}),
@@ -198,6 +204,9 @@ PERSONAL_DATA_READS: frozenset[tuple[str, str]] = frozenset({
     # Who stated a consent; whom a child was handed over to.
     ("GET", "/cases/{case_id}/consents"),
     ("GET", "/cases/{case_id}/minors/handover-records"),
+    # The needs assessment (health, housing); a partner's page names its returnees.
+    ("GET", "/cases/{case_id}/needs-assessment"),
+    ("GET", "/ui/partner"),
 })
 
 

@@ -20,6 +20,8 @@ class NotificationsMode(StrEnum):
 class PartnersMode(StrEnum):
     SIMULATED = "simulated"
     WEBHOOK = "webhook"  # a signed HTTP POST to the partner's webhook_url
+    # The partner works on Homeward's partner page: packages recorded for it, told by e-mail.
+    PORTAL = "portal"
 
 
 class EmbassyMode(StrEnum):

@@ -164,7 +164,18 @@ class Settings(DebtorAccount):
 
     partners: PartnersMode = Field(
         default=PartnersMode.SIMULATED,
-        description="How handovers reach reintegration partners: simulated, or signed webhooks",
+        description=(
+            "How handovers reach reintegration partners: simulated, signed webhooks, or "
+            "portal (the partner works on Homeward's partner page and is told by e-mail)"
+        ),
+    )
+    partner_answer_days: int | None = Field(
+        default=None, ge=1,
+        description="Days a chosen partner has to accept or decline a case (new cases; 7)",
+    )
+    pre_arrival_days: int | None = Field(
+        default=None, ge=0,
+        description="Days before departure the partner's pre-arrival package goes (new cases; 3)",
     )
 
     # The exchange with other Homeward installations (docs/exchange.md).

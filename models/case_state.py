@@ -38,6 +38,7 @@ from models.reintegration import (
     Handover,
     MinorsAfterReturn,
     Monitoring,
+    PartnerChoice,
     ReintegrationPlan,
 )
 
@@ -94,6 +95,10 @@ class CaseState(CaseFacts):
     # After departure (models/reintegration.py).
     handover_due: bool = False  # the run loop hands the case over to the partner next
     handover: Handover | None = None
+    # The partner chosen with the returnee before departure (None: the country's first).
+    partner: PartnerChoice | None = None
+    # Partners that declined the case or never answered, in order.
+    partners_before: list[str] = Field(default_factory=list)
     handover_refused: str | None = None  # why the last handover found no partner
     arrival: Arrival = Field(default_factory=Arrival)
     plan: ReintegrationPlan | None = None

@@ -290,6 +290,8 @@ class DeadlineKind(StrEnum):
     EMBASSY_ANSWER = "embassy_answer"
     ARRIVAL_CONFIRMATION = "arrival_confirmation"
     MONITORING_VISIT = "monitoring_visit"
+    PARTNER_ANSWER = "partner_answer"  # the chosen partner has not accepted or declined
+    PARTNER_DECLINED = "partner_declined"  # another partner must be chosen
 
 
 class StuckReason(StrEnum):

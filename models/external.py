@@ -147,6 +147,19 @@ class ReminderResult(BaseModel):
     message_id: str
 
 
+class PartnerTravel(BaseModel):
+    """The travel as the partner needs it to meet the household: facts only (the workflow
+    sends it as is)."""
+
+    status: str  # booked, no_show (the returnee did not fly), cancelled, flown
+    flight: str = ""
+    departure_date: date | None = None
+    arrival_airport: str | None = None  # the last segment's, when the itinerary is known
+    arrival_time: str | None = None  # local time at the arrival airport
+    escort: bool = False
+    transit_assistance: bool = False
+
+
 class HandoverRequest(BaseModel):
     """Hand a case over to the partner for its country; the activity reads what the partner
     needs from the database (the workflow never carries names)."""
@@ -156,6 +169,10 @@ class HandoverRequest(BaseModel):
     handover_key: str
     country_of_origin: str
     departed_on: date
+    # The partner chosen with the returnee before departure (None: the country's first).
+    partner_id: str | None = None
+    # The flight taken, for the package (None in histories recorded before it was sent).
+    travel: PartnerTravel | None = None
 
 
 class HandoverResult(BaseModel):
@@ -172,14 +189,67 @@ class PartnerTraveller(BaseModel):
     vulnerabilities: list[str]
 
 
-class PartnerPackage(BaseModel):
-    """What a partner receives at handover: only what it needs to receive and support the
-    household (no passport numbers, legal situation, return decision or place of stay)."""
+class PartnerContact(BaseModel):
+    """Whom the partner asks about the case at the sending office."""
 
+    name: str
+    email: str | None = None
+
+
+class PartnerNeeds(BaseModel):
+    """The needs assessment made with the returnee before departure."""
+
+    wants_to_do: str = ""
+    skills: str = ""
+    health: str = ""
+    housing: str = ""
+
+
+class PreArrivalRequest(BaseModel):
+    """Tell the chosen partner the travel (first, then on every change); the activity reads
+    names, contact and needs from the database."""
+
+    case_id: str
+    partner_id: str
+    # Stable per package: a retried delivery is the same delivery.
+    key: str
+    # first, rebooked, no_show, cancelled, changed
+    reason: str
+    travel: PartnerTravel
+
+
+class PreArrivalResult(BaseModel):
+    partner_ref: str
+
+
+class PartnerPackage(BaseModel):
+    """What a partner receives before arrival and at handover: only what it needs to receive
+    and support the household (no passport numbers, legal situation, return decision or place
+    of stay). ``kind`` says which: ``pre_arrival`` (``reason`` says why it was sent again) or
+    ``handover`` (after departure)."""
+
+    kind: str = "handover"
+    reason: str | None = None
     case_id: str
     reference: str
     country_of_origin: str
     destination_city: str | None
-    departed_on: date
+    departed_on: date | None = None
     preferred_language: str | None
     household: list[PartnerTraveller]
+    travel: PartnerTravel | None = None
+    contact: PartnerContact | None = None
+    # Only when the returnee consented to share data with the partner and one was recorded.
+    needs: PartnerNeeds | None = None
+
+
+class PartnerChoiceCheck(BaseModel):
+    case_id: str
+    partner_id: str
+    country: str
+    region: str | None = None
+
+
+class PartnerChoiceVerdict(BaseModel):
+    ok: bool
+    refusal: str | None = None

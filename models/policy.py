@@ -171,12 +171,23 @@ DEFAULT_TASK_SLA_HOURS: dict[TaskKind, int] = {
 }
 
 
+class PartnerTiming(BaseModel):
+    """The partner chosen before departure: when it must answer, when it is told the travel."""
+
+    # The partner accepts or declines within this many days of seeing the case; else the
+    # case is stuck and a supervisor is told.
+    answer_days: int = Field(default=7, ge=1)
+    # The pre-arrival package goes this many days before departure (again on every change).
+    pre_arrival_days: int = Field(default=3, ge=0)
+
+
 class CasePolicy(BaseModel):
     grant: GrantPolicy = Field(default_factory=GrantPolicy)
     lead_times: LeadTimeRules = Field(default_factory=LeadTimeRules)
     chasing: ChasingPolicy = Field(default_factory=ChasingPolicy)
     reintegration: ReintegrationCaps = Field(default_factory=ReintegrationCaps)
     aftercare: AftercarePolicy = Field(default_factory=AftercarePolicy)
+    partners: PartnerTiming = Field(default_factory=PartnerTiming)
     # A booked person not confirmed as departed this long after the departure day began is a no-show.
     no_show_after_hours: int = Field(default=24, ge=1)
     # SLA per task kind; a kind missing here has no SLA (e.g. the embassy's answer, which

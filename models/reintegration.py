@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
@@ -27,6 +28,39 @@ class Handover(BaseModel):
     partner_id: str
     handed_over_at: datetime
     partner_ref: str
+
+
+class PartnerAnswer(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class PartnerChoice(BaseModel):
+    """The reintegration partner chosen with the returnee before departure, and its answer.
+
+    The partner sees the case once the returnee consents to sharing with it (``offered_at``);
+    it has ``answer_days`` from then to accept or decline."""
+
+    partner_id: str
+    region: str | None = None
+    chosen_by: str
+    chosen_at: datetime
+    offered_at: datetime | None = None
+    answer_due: datetime | None = None
+    answer: PartnerAnswer = PartnerAnswer.PENDING
+    answered_at: datetime | None = None
+    answered_by: str | None = None
+    reason: str | None = None
+    supervisor_told: bool = False  # of a missing answer
+    # The travel the last pre-arrival package described ("" before the first one).
+    package_for: str = ""
+    packages_sent: int = 0
+
+    @property
+    def open(self) -> bool:
+        """Still the case's partner (not declined)."""
+        return self.answer != PartnerAnswer.DECLINED
 
 
 class Assistance(BaseModel):

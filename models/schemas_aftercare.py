@@ -128,6 +128,8 @@ class PartnerIn(BaseModel):
     id: str = Field(min_length=2, max_length=100, pattern=r"^[A-Za-z0-9_.-]+$")
     organisation: str = Field(min_length=1, max_length=200)
     country: str = Field(min_length=2, max_length=2, pattern=r"^[A-Z]{2}$")
+    # Regions of the country it covers, comma-separated; empty: the whole country.
+    regions: str = Field(default="", max_length=1000)
     contact_email: EmailLike
     webhook_url: HttpUrl | None = None
     webhook_secret: str | None = Field(default=None, min_length=16, max_length=200)
@@ -139,6 +141,7 @@ class PartnerIn(BaseModel):
 
 class PartnerPatch(BaseModel):
     organisation: str | None = Field(default=None, min_length=1, max_length=200)
+    regions: str | None = Field(default=None, max_length=1000)
     contact_email: EmailLike | None = None
     webhook_url: HttpUrl | None = None
     webhook_secret: str | None = Field(default=None, min_length=16, max_length=200)
@@ -152,6 +155,7 @@ class PartnerPublic(BaseModel):
     id: str
     organisation: str
     country: str
+    regions: str = ""
     contact_email: str
     webhook_url: str | None
     has_webhook_secret: bool

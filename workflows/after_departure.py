@@ -23,7 +23,7 @@ from models.reintegration import (
     PlanComponent,
     ReintegrationPlan,
 )
-from workflows import calls, effects, minors, score
+from workflows import calls, effects, minors, partner_choice, score
 from workflows.aftercare import visits_after
 from workflows.aftercare_checks import plan_cap
 from workflows.budget import require_budget
@@ -221,7 +221,9 @@ async def decide_closure(case: CaseRun, data: inputs.ClosureDecisionInput) -> Ca
         return state
     case.decided(data.actor, f"closure approved: {proposal.reason}", data.reason)
     if state.departed_on is None:
-        # Before departure a booking or a document request may still be open.
+        # Before departure a booking or a document request may still be open; the partner
+        # told the travel is told it is cancelled.
+        await partner_choice.before_closing(case)
         await effects.close_with_compensation(case, proposal.reason, proposal.note)
     else:
         case.close(proposal.reason, proposal.note)

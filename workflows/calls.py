@@ -39,8 +39,12 @@ from models.external import (
     DocumentRequestResult,
     HandoverRequest,
     HandoverResult,
+    PartnerChoiceCheck,
+    PartnerChoiceVerdict,
     PaymentRequest,
     PaymentResult,
+    PreArrivalRequest,
+    PreArrivalResult,
     Reminder,
     ReminderResult,
     WithdrawDocumentRequest,
@@ -130,6 +134,14 @@ async def remind(data: Reminder) -> ReminderResult:
 
 async def hand_over(data: HandoverRequest) -> HandoverResult:
     return await _run(PartnerActivities.hand_over, data, NO_PARTNER, "PartnerRejected")  # type: ignore[no-any-return]
+
+
+async def send_pre_arrival(data: PreArrivalRequest) -> PreArrivalResult:
+    return await _run(PartnerActivities.send_pre_arrival, data, NO_PARTNER, "PartnerRejected")  # type: ignore[no-any-return]
+
+
+async def check_partner_choice(data: PartnerChoiceCheck) -> PartnerChoiceVerdict:
+    return await _run(PartnerActivities.check_choice, data)  # type: ignore[no-any-return]
 
 
 async def book_costs(*lines: CostLine) -> BookCostsResult:

@@ -21,6 +21,7 @@ from models.enums import (
 )
 from models.payloads import CaseState, DeadlineInfo
 from models.policy import working_days_between
+from models.reintegration import PartnerAnswer
 from workflows import rules
 
 Rule = Callable[[CaseState], list[DeadlineInfo]]
@@ -144,8 +145,30 @@ def _monitoring(s: CaseState) -> list[DeadlineInfo]:
     ]
 
 
+def _partner(s: CaseState) -> list[DeadlineInfo]:
+    """The partner chosen before departure: its answer due, or its refusal (missed at once:
+    another partner must be chosen)."""
+    p = s.partner
+    if p is None or s.departed_on is not None or s.stage not in rules.BEFORE_DEPARTURE:
+        return []
+    if p.answer == PartnerAnswer.DECLINED and p.answered_at is not None:
+        return [DeadlineInfo(
+            kind=DeadlineKind.PARTNER_DECLINED, due_at=p.answered_at,
+            detail=f"partner {p.partner_id} declined the case: {p.reason}; choose another partner",
+        )]
+    if p.answer != PartnerAnswer.PENDING or p.answer_due is None or p.offered_at is None:
+        return []
+    return [DeadlineInfo(
+        kind=DeadlineKind.PARTNER_ANSWER, due_at=p.answer_due,
+        at_risk_from=p.answer_due - timedelta(days=2),
+        detail=(f"partner {p.partner_id} has not accepted or declined the case "
+                f"(proposed {p.offered_at:%Y-%m-%d}, answer due {p.answer_due:%Y-%m-%d})"),
+    )]
+
+
 RULES: list[Rule] = [
     _voluntary_departure, _fit_to_travel, _lead_time, _embassy_answer, _arrival, _monitoring,
+    _partner,
 ]
 
 

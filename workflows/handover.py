@@ -13,7 +13,7 @@ from temporalio import workflow
 from models.enums import Stage
 from models.external import NO_PARTNER, HandoverRequest
 from models.reintegration import Handover
-from workflows import calls
+from workflows import calls, partner_choice
 from workflows.aftercare import at_midnight
 from workflows.run import CaseRun
 
@@ -24,11 +24,14 @@ async def hand_over(case: CaseRun) -> None:
     if state.consent is None or not state.consent.share_with_partner:
         return  # the validator refuses it; a guard here too, nothing leaves without consent
     assert state.departed_on is not None
+    flown = state.bookings[-1] if state.bookings else None
     request = HandoverRequest(
         case_id=state.case_id,
         handover_key=f"{state.case_id}:handover:{state.timeline_seq}",
         country_of_origin=state.country_of_origin,
         departed_on=state.departed_on,
+        partner_id=partner_choice.handover_partner(state),
+        travel=partner_choice.travel_of(flown) if flown else None,
     )
     result, reason = await calls.unless_refused(calls.hand_over(request), NO_PARTNER)
     if result is None:

@@ -40,6 +40,10 @@ EMBASSY_FEE = "embassy-fee"
 # best-interests follow-ups (new timers and tasks); before, nothing followed the arrival.
 MINOR_AFTERCARE = "minor-aftercare"
 
+# The partner chosen before departure: offered the case, chased for its answer and sent the
+# pre-arrival package by the run loop's timers (only cases with a chosen partner reach it).
+PARTNER_BEFORE_DEPARTURE = "partner-before-departure"
+
 REGISTER: tuple[Patch, ...] = (
     Patch(
         AFTERCARE,
@@ -81,6 +85,12 @@ REGISTER: tuple[Patch, ...] = (
         MINOR_AFTERCARE,
         "an unaccompanied minor's arrival schedules the handover record and the follow-ups",
         "from_arrival_through_three_visits_to_closure_with_the_score.json",
+        "once no case started before 2026-12-05 is open",
+    ),
+    Patch(
+        PARTNER_BEFORE_DEPARTURE,
+        "the chosen partner is offered the case, chased, and sent the pre-arrival package",
+        "single_adult_from_intake_to_departure_with_the_grant_paid_once.json",
         "once no case started before 2026-12-05 is open",
     ),
 )

@@ -26,7 +26,7 @@ from models.payloads import (
     TaskInfo,
     TimelineEntryInput,
 )
-from workflows import deadlines, patches, rules, tasks, timers
+from workflows import deadlines, partner_choice, patches, rules, tasks, timers
 from workflows.run import CaseRun
 
 RETRY = RetryPolicy(
@@ -124,7 +124,7 @@ class Projection:
             grant_receipt_ref=state.grant.receipt_ref if state.grant else None,
             awaiting=state.awaiting,
             awaiting_caseworker=rules.awaits_caseworker(state),
-            partner_id=state.handover.partner_id if state.handover else None,
+            partner_id=partner_choice.shown_partner(state),
             arrival_date=state.arrival.confirmed_on,
             reintegration_date=min(delivered) if delivered else None,
             closed_date=state.closed_at.date() if state.closed_at else None,

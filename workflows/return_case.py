@@ -31,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.after_departure_updates import AfterDepartureUpdates
     from workflows.desk_updates import DeskUpdates
     from workflows.household_updates import HouseholdUpdates
+    from workflows.partner_updates import PartnerUpdates
     from workflows.projection import Projection
     from workflows.protection_updates import ProtectionUpdates
     from workflows.run import CaseRun
@@ -42,7 +43,9 @@ def workflow_id(case_id: str) -> str:
 
 
 @workflow.defn
-class ReturnCaseWorkflow(HouseholdUpdates, DeskUpdates, AfterDepartureUpdates, ProtectionUpdates):
+class ReturnCaseWorkflow(
+    HouseholdUpdates, DeskUpdates, AfterDepartureUpdates, ProtectionUpdates, PartnerUpdates
+):
     @workflow.init
     def __init__(self, data: CaseWorkflowInput) -> None:
         state = data.state or first_state(data)

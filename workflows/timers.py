@@ -12,7 +12,7 @@ from temporalio import workflow
 
 from models.enums import BookingStatus, DocumentStatus, Role, Stage, TaskKind
 from models.payloads import CaseState
-from workflows import effects, handover, minors, tasks
+from workflows import effects, handover, minors, partner_choice, tasks
 from workflows.aftercare import at_midnight
 from workflows.run import CaseRun
 
@@ -27,6 +27,7 @@ def next_due(state: CaseState) -> datetime | None:
     if state.stage == Stage.TRAVEL and booking and booking.status == BookingStatus.BOOKED:
         dues.append(no_show_at(state, booking.departure_date))
     dues += _after_departure_due(state)
+    dues += partner_choice.next_due(state)
     return min(dues) if dues else None
 
 
@@ -88,6 +89,7 @@ async def fire(case: CaseRun) -> None:
         body = tasks.waits_for(state, TaskKind.NO_SHOW_DECISION)
         await effects.notify(case, Role.CASEWORKER, "no-show", body)
         case.touch()
+    await partner_choice.fire(case)
     await _fire_after_departure(case)
 
 

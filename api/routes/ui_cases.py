@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
 
-from api import household_service
+from api import household_service, partner_choice
 from api.auth import CurrentUser, actor_of
 from api.case_list import CaseFilters, list_cases
 from api.case_service import WorkflowNotStarted, open_case
@@ -117,6 +117,7 @@ async def case_page(
             if p.shown(request.app.state.settings) and (data := p.load(session, case)) is not None
         ]
         caseworkers = [(u.id, u.full_name) for u in queries.caseworkers(session)]
+        partner_options = partner_choice.option_labels(session, case)
         minutes = request.app.state.settings.note_edit_minutes
         notes = list_notes(session, case, user, minutes)
         # Through the case list's query, so the cases shown are the cases the user may see.
@@ -132,7 +133,7 @@ async def case_page(
         "case": case, "project": project, "household": household, "live": live,
         "timeline": timeline, "offered": offered, "names": names, "today": today,
         "form_state": form_state or {}, "done": request.query_params.get("done"),
-        "panels": panels, "caseworkers": caseworkers,
+        "panels": panels, "caseworkers": caseworkers, "partner_options": partner_options,
         "notes": notes, "now": datetime.now(UTC), "earlier": earlier, "documents": documents,
         "changes": changes, "join_key": f"ui-{uuid.uuid4()}",
         "people_open": live is not None and live.stage in BEFORE_DEPARTURE,

@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
+from api import partner_choice
 from api.auth import CurrentUser, actor_of
 from api.deps import SessionDep, TemporalDep
 from api.policy import allowed
@@ -79,8 +80,10 @@ async def partner_page(
 ) -> Response:
     rows = queries.handed_over_to(session, user.partner_org)
     items, today = await with_live_states(client, user, rows, session)
+    known = partner_choice.partner_view(session, [r.id for r in rows])
     for item in items:
         item["view"] = ReintegrationView.of(item["state"]) if item["state"] else None
+        item["known"] = known.get(item["case"].id)
     add_evidence_views(request.app.state.engine, items, actor_of(user),
                        request.app.state.settings.document_max_bytes, form_state)
     return render(request, "partner.html", {

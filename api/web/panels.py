@@ -54,7 +54,19 @@ def _costs(session: Session, case: Case) -> dict[str, Any]:
     return {"rows": rows, "total": sum((c.amount for c in rows), Decimal("0.00"))}
 
 
+def _partner(session: Session, case: Case) -> dict[str, Any]:
+    """The needs assessment made with the returnee, and what the chosen partner was sent."""
+    from models.partners import NeedsAssessment, PartnerDelivery
+
+    deliveries = session.exec(
+        select(PartnerDelivery).where(PartnerDelivery.case_id == case.id)
+        .order_by(col(PartnerDelivery.delivered_at))
+    ).all()
+    return {"needs": session.get(NeedsAssessment, case.id), "deliveries": list(deliveries)}
+
+
 CASE_PANELS: list[CasePanel] = [
+    CasePanel("Reintegration partner: needs assessment", "panels/partner.html", _partner),
     CasePanel("Costs", "panels/costs.html", _costs),
     CasePanel("Bank account for the grant", "panels/bank_account.html", _bank_account,
               _by_transfer),

@@ -10,20 +10,22 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 from temporalio.exceptions import ApplicationError
 
+from activities.notifications import SimulatedNotifications
 from activities.partners import (
     PartnerActivities,
     PartnerEndpoint,
+    PortalPartners,
     SimulatedPartners,
     WebhookPartners,
     verify,
 )
 from activities.simulation import ServiceUnavailable
 from models.enums import Relationship, Sex
-from models.external import HandoverRequest, PartnerPackage
-from models.partners import Partner
+from models.external import HandoverRequest, PartnerPackage, PartnerTravel, PreArrivalRequest
+from models.partners import Partner, PartnerDelivery
 from models.tables import HouseholdMember
 from tests.factories import insert_case
 
@@ -128,3 +130,33 @@ async def test_the_handover_carries_only_what_the_partner_needs(engine: Engine) 
     assert "PX9876543" not in sent and "rejected_asylum_seeker" not in sent
     with pytest.raises(ApplicationError, match="no active reintegration partner for country AM"):
         await activities.hand_over(request.model_copy(update={"country_of_origin": "AM"}))
+
+
+async def test_portal_mode_records_the_package_once_for_the_partner_page_and_mails_the_reference(
+    engine: Engine,
+) -> None:
+    case = insert_case(engine)
+    with Session(engine) as session:
+        session.add(Partner(id="GE-partner", organisation="GE", country="GE",
+                            contact_email="ops@ge.example"))
+        session.add(HouseholdMember(
+            id="m1", case_id=case.id, relationship=Relationship.PRINCIPAL, given_name="Tamar",
+            family_name="Kvaratskhelia", date_of_birth=date(1990, 1, 2), sex=Sex.FEMALE,
+            nationality="GE"))
+        session.commit()
+    mail = SimulatedNotifications()
+    activities = PartnerActivities(PortalPartners(engine, mail), engine)
+    request = PreArrivalRequest(
+        case_id=case.id, partner_id="GE-partner", key=f"{case.id}:pre-arrival:1", reason="first",
+        travel=PartnerTravel(status="booked", flight="LO 675", departure_date=date(2026, 5, 1)))
+    first = await activities.send_pre_arrival(request)
+    again = await activities.send_pre_arrival(request)  # a retried activity: the same delivery
+    assert first == again
+    with Session(engine) as session:
+        [row] = session.exec(select(PartnerDelivery)).all()
+    assert row.partner_id == "GE-partner" and row.kind == "pre_arrival"
+    assert row.package["household"][0]["given_name"] == "Tamar"
+    assert row.package["travel"]["flight"] == "LO 675"
+    [sent] = mail.outbox  # told once, by the case's reference, never by name
+    assert sent.to == ["ops@ge.example"] and case.reference in sent.subject
+    assert "Tamar" not in sent.subject + sent.body

@@ -124,6 +124,13 @@ EXPECTED: dict[tuple[str, str], set[str] | None] = {  # None: public
     ("POST", "/partners"): {AD},
     ("PATCH", "/partners/{partner_id}"): {AD},
     ("GET", "/partner/cases"): {P},
+    # The partner chosen before departure and the needs assessment
+    ("POST", "/cases/{case_id}/partner"): STAFF,
+    ("POST", "/cases/{case_id}/partner/answer"): STAFF | {P},
+    ("GET", "/cases/{case_id}/partner-options"): STAFF,
+    ("PUT", "/cases/{case_id}/needs-assessment"): STAFF,
+    ("GET", "/cases/{case_id}/needs-assessment"): STAFF | {P},
+    ("POST", "/ui/cases/{case_id}/needs-assessment"): STAFF,
     # The web interface
     ("GET", "/ui/login"): None,
     ("POST", "/ui/login"): None,

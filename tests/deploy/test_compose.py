@@ -17,6 +17,7 @@ import jsonschema
 import pytest
 import yaml
 
+from core.modes import check_modes, simulated_systems
 from core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -198,6 +199,10 @@ def test_resolved_environment_is_accepted_by_settings(services: dict[str, Any]) 
     assert settings.database_url == "postgresql+psycopg://homeward:s3cret@app-db:5432/homeward"
     assert settings.embassy == "email" and settings.authorities == "email"
     assert settings.migration_office_emails == ["notices@migration.test", "duty@migration.test"]
+    # Every external system in a real mode: production needs no simulator, none is allowed.
+    assert settings.partners == "portal"
+    assert simulated_systems(settings) == [] and not settings.allow_simulators
+    check_modes(settings)
 
 
 def test_app_and_temporal_agree_on_the_namespace(services: dict[str, Any]) -> None:

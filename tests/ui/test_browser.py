@@ -25,6 +25,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from temporalio.testing import WorkflowEnvironment
 
+from activities.clients import clients_from
+from activities.partners import PortalPartners
 from api.user_service import DEMO_PASSWORD
 from core.settings import Settings
 from models.partners import Partner
@@ -90,7 +92,10 @@ def api_process(
 async def stack(
     api_process: str, time_env: WorkflowEnvironment, settings: Settings, engine: Engine
 ) -> AsyncIterator[str]:
-    async with build_worker(time_env.client, settings, engine):
+    # Partners on Homeward's own partner page, as docker-compose.yml runs them.
+    clients = clients_from(settings, engine)
+    clients.partners = PortalPartners(engine, clients.notifications)
+    async with build_worker(time_env.client, settings, engine, clients=clients):
         yield api_process
 
 
@@ -212,6 +217,23 @@ async def test_a_household_from_first_counselling_to_its_first_monitoring_visit(
     await expect(cw.locator('form[data-action="complete-intake"]')).to_have_count(0)
 
     await act(cw, "counselling", {"Place": "Mucenieki", "Language": "ka"}, ("Interpreter present",))
+    # The partner is chosen with her at counselling, among those serving where she goes; her
+    # needs are assessed for it (shared once she consents).
+    with Session(engine) as session:
+        session.add(Partner(id="GE-partner", organisation="Georgian partner", country="GE",
+                            regions="Tbilisi, Mtskheta", contact_email="cases@partner.example"))
+        session.add(Partner(id="GE-west", organisation="West Georgia partner", country="GE",
+                            regions="Kutaisi", contact_email="cases@west.example"))
+        session.commit()
+    await cw.reload()
+    await act(cw, "partner", {"Partner": "GE-partner",
+                              "Region (where partners cover parts of the country)": "Tbilisi"})
+    await expect(cw.get_by_test_id("chosen-partner")).to_contain_text("GE-partner (Tbilisi): pending")
+    needs = cw.get_by_role("form", name="Record the needs assessment")
+    await needs.get_by_label("What the returnee wants to do").fill("open a bakery in Tbilisi")
+    await needs.get_by_label("Housing").fill("with her sister at first")
+    await needs.get_by_role("button").click()
+    await expect(cw.get_by_test_id("done")).to_contain_text("needs assessment recorded")
     await act(cw, "complete-intake")
     await act(cw, "eligibility-assessment", {"Notes": "rejected claim, wishes to return"})
     # Four eyes: the assessor is not offered the decision on her own assessment.
@@ -225,18 +247,23 @@ async def test_a_household_from_first_counselling_to_its_first_monitoring_visit(
     await act(cw, "consent", {"Witnessed by": "the counsellor"},
               ("Consents to sharing data with the authorities",
                "Consents to sharing data with the partner"))
+    # Once she consented the partner sees the case, with the names it needs, and accepts it.
+    partner = await signed_in(chromium, stack, "partner")
+    deadline = time.monotonic() + 15
+    while not await partner.get_by_role("heading", name=reference).count():
+        assert time.monotonic() < deadline, "the case was never proposed to the partner"
+        await partner.goto("/ui/partner")
+    await expect(partner.get_by_test_id("partner-names")).to_contain_text("Nino Beridze, Luka Beridze")
+    await expect(partner.get_by_test_id("partner-proposal")).to_contain_text("pending")
+    await act(partner, "partner-answer")
+    await expect(partner.get_by_test_id("partner-proposal")).to_contain_text("accepted")
+    await cw.goto(case_url)
     await act(cw, "documents-assessment",
               {"Planned departure": (today + timedelta(days=30)).isoformat()})
     await expect(cw.get_by_test_id("documents-status")).to_have_text("not needed")
     await act(cw, "clearance", {"Reference": "BG-EXIT-1"})
     await act(cw, "grant-proposal")
     await shoot(cw, "case-in-travel")
-
-    # The partner organisation for Georgia, as an admin registers it.
-    with Session(engine) as session:
-        session.add(Partner(id="GE-partner", organisation="Georgian partner", country="GE",
-                            contact_email="cases@partner.example"))
-        session.commit()
 
     await sup.goto(case_url)
     await act(sup, "grant-decision", {"Reason": "household of two, per policy"})
@@ -246,6 +273,22 @@ async def test_a_household_from_first_counselling_to_its_first_monitoring_visit(
     departure = today + timedelta(days=1)
     await act(cw, "booking", {"Departure date": departure.isoformat()})
     await expect(cw.locator('.pm-current .pm-label')).to_have_text("Travel")
+    # Booked for tomorrow, within the days before departure: the partner gets the pre-arrival
+    # package on its page (and an e-mail), with the flight to meet her at the airport.
+    deadline = time.monotonic() + 15
+    while not await partner.get_by_test_id("partner-package").count():
+        assert time.monotonic() < deadline, "the pre-arrival package never reached the partner"
+        await partner.goto("/ui/partner")
+    await expect(partner.get_by_test_id("partner-package")).to_contain_text("pre-arrival")
+    await expect(partner.get_by_test_id("partner-flight")).to_contain_text(departure.isoformat())
+    flight = (await partner.get_by_test_id("partner-flight").inner_text()).split()[1]
+    assert flight and flight != "not", "no flight number on the partner page"
+    await partner.get_by_test_id("partner-package").locator("summary").click()
+    await expect(partner.get_by_test_id("partner-package")).to_contain_text("open a bakery in Tbilisi")
+    await expect(partner.get_by_test_id("partner-package")).to_contain_text("Anna Caseworker")
+    await shoot(partner, "partner-pre-arrival")
+    await cw.goto(case_url)
+    await expect(cw.get_by_test_id("partner-deliveries")).to_contain_text("pre-arrival package")
 
     # The flight day comes; the border guard confirms the departure on the departures page.
     await time_env.sleep(timedelta(days=1, hours=1))
@@ -270,11 +313,13 @@ async def test_a_household_from_first_counselling_to_its_first_monitoring_visit(
     await expect(cw.get_by_test_id("costs-total")).to_be_visible()
     await shoot(cw, "case-departed")
 
-    # The partner sees only its cases: confirms the arrival and proposes the plan.
-    partner = await signed_in(chromium, stack, "partner")
+    # The partner sees only its cases, with the names and the flight it met: confirms the
+    # arrival and proposes the plan.
     await partner.get_by_role("navigation").get_by_role("link", name="My cases").click()
     await expect(partner.get_by_role("heading", name=reference)).to_be_visible()
-    await expect(partner.get_by_text("Beridze")).to_have_count(0)  # no names on this page
+    await expect(partner.get_by_test_id("partner-names")).to_contain_text("Nino Beridze")
+    await expect(partner.get_by_test_id("partner-flight")).to_contain_text(flight)
+    await expect(partner.get_by_text("GE1234567")).to_have_count(0)  # never a passport
     await act(partner, "arrival")
     await expect(partner.get_by_test_id("arrived-on")).to_have_text(departure.isoformat())
     await act(partner, "plan-proposal", {

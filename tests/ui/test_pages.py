@@ -80,7 +80,7 @@ async def test_case_page_offers_only_valid_decisions_and_shows_the_workflows_ref
     page = await cw.get(url)
     assert page.status_code == 200
     offered = re.findall(r'data-action="([a-z-]+)"', page.text)
-    assert offered == ["counselling", "finding", "closure-proposal"]  # no completion yet
+    assert offered == ["counselling", "partner", "finding", "closure-proposal"]  # no completion yet
     token = csrf_of(page.text)
 
     # Sent anyway: the workflow refuses and its reason is on the page.
@@ -104,7 +104,7 @@ async def test_case_page_offers_only_valid_decisions_and_shows_the_workflows_ref
     })
     assert r.status_code == 303 and r.headers["location"].endswith("?done=counselling")
     offered = re.findall(r'data-action="([a-z-]+)"', (await cw.get(url)).text)
-    assert offered == ["counselling", "complete-intake", "finding", "closure-proposal"]
+    assert offered == ["counselling", "complete-intake", "partner", "finding", "closure-proposal"]
 
     # Roles: the border guard may not record counselling; the auditor may not read the page.
     guard = await browser("borderguard")

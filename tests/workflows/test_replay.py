@@ -38,6 +38,9 @@ def test_histories_are_recorded() -> None:
         # Booking by a travel desk (HOMEWARD_BOOKING=desk): its updates and the withdrawal.
         "a_travel_desk_books_and_the_household_departs",
         "closing_the_case_withdraws_the_open_request",
+        # The partner chosen before departure: declined, never answering, packages sent.
+        "a_declining_partner_is_replaced_and_the_next_gets_the_pre_arrival_package",
+        "a_partner_that_never_answers_is_shown_stuck_and_the_supervisor_told",
         # Later findings, corrections, members joining and leaving (issue 20).
         "trafficking_found_after_the_second_counselling_blocks_departure",
         "a_withdrawn_finding_closes_its_steps_and_only_a_proposed_grant_follows",

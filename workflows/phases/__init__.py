@@ -14,6 +14,7 @@ from workflows.phases import (
     grant,
     intake,
     monitoring,
+    partners,
     reintegration,
     supervision,
     travel,
@@ -25,6 +26,7 @@ from workflows.phases import (
 # documentation groups the routes by phase.
 PHASES: dict[str, tuple[Decision, ...]] = {
     "intake": intake.DECISIONS,
+    "partner": partners.DECISIONS,
     "vulnerability": vulnerability.DECISIONS,
     "travel documents": documents.DECISIONS,
     "grant": grant.DECISIONS,
