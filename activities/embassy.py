@@ -13,7 +13,7 @@ from temporalio.exceptions import ApplicationError
 
 from activities.booking import project_of
 from activities.costs import book_lines_async
-from activities.simulation import Clock, Simulator, SimulatorConfig, refusal
+from activities.simulation import Clock, Simulator, SimulatorConfig, refusal, simulates
 from models.enums import CostCategory
 from models.external import (
     EMBASSY_REFUSED,
@@ -87,6 +87,7 @@ class EmbassyActivities:
                 incurred_on=datetime.now(UTC).date(),
                 description=f"travel document fee for {len(data.member_ids)} person(s), "
                 f"request {result.request_ref}",
+                simulated=simulates(self._client),
             )])
         return result
 

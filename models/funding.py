@@ -20,6 +20,7 @@ class CostLine(BaseModel):
     amount: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
     incurred_on: date
     description: str = Field(min_length=1, max_length=300)
+    simulated: bool = False  # a simulator made the amount up: not spending
 
 
 class BookCostsInput(BaseModel):
@@ -49,6 +50,9 @@ class BudgetFigures(BaseModel):
     remaining: Decimal
     consumed_by_category: dict[CostCategory, Decimal] = Field(default_factory=dict)
     committed_by_category: dict[CostCategory, Decimal] = Field(default_factory=dict)
+    # Costs simulators booked: not consumed, not spending, shown apart.
+    simulated: Decimal = Decimal("0.00")
+    simulated_by_category: dict[CostCategory, Decimal] = Field(default_factory=dict)
     # Set by reserve_budget: the amount fitted and is now committed to the case.
     reserved: bool = False
 
