@@ -133,8 +133,10 @@ def budget_figures(
 ) -> BudgetFigures:
     """Total, consumed, committed and remaining; ``leave_out`` (case id, category) leaves that
     case's own commitment out, for a new approval that replaces it. Costs a simulator booked
-    are not consumed (nothing was spent): they are ``simulated``, apart, and do not lessen
-    what remains.
+    are not consumed (nothing was spent): they are ``simulated``, apart. They still use up
+    the budget (``remaining`` leaves them out): they exist only where every figure is play (a
+    development, demonstration or training installation; production refuses simulators),
+    and there the budget check should refuse as it would with real costs.
 
     Read from the running totals (``BudgetTotal``, kept by triggers in the transaction of
     every cost, commitment and closure; migration 0017 says why triggers) rather than
@@ -156,6 +158,7 @@ def budget_figures(
         committed_by[category] -= open_commitment(session, project, case_id, category)
     consumed = sum(consumed_by.values(), Decimal("0.00"))
     committed = sum(committed_by.values(), Decimal("0.00"))
+    simulated = sum(simulated_by.values(), Decimal("0.00"))
     total = Decimal(project.total_budget).quantize(CENT)
     return BudgetFigures(
         project_id=project.id,
@@ -164,10 +167,10 @@ def budget_figures(
         total_budget=total,
         consumed=consumed,
         committed=committed,
-        remaining=total - consumed - committed,
+        remaining=total - consumed - simulated - committed,
         consumed_by_category=consumed_by,
         committed_by_category=committed_by,
-        simulated=sum(simulated_by.values(), Decimal("0.00")),
+        simulated=simulated,
         simulated_by_category=simulated_by,
     )
 

@@ -40,8 +40,8 @@ class Cost(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     # Booked by a simulator (the embassy's, booking's or payments' in simulated mode): its
     # amount was made up, nothing was spent. Left out of spending (budget consumed, donor
-    # reports) and shown apart; it still settles the case's commitment, as the simulated
-    # payment or booking did happen for the case (migration 0024).
+    # reports) and shown apart; it still uses the budget up and settles the case's
+    # commitment, as the simulated payment or booking did happen for the case (0024).
     simulated: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 

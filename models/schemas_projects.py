@@ -197,9 +197,11 @@ class BudgetPublic(BaseModel):
         description="Approved and not booked yet (an approved grant until it is paid); "
         "nothing for closed cases"
     )
-    remaining: Decimal = Field(description="total_budget - consumed - committed")
+    remaining: Decimal = Field(description="total_budget - consumed - simulated - committed")
     simulated: Decimal = Field(
         description="Costs simulators booked (development, demonstration or training "
-        "systems): made-up amounts, neither consumed nor lessening what remains"
+        "systems): made-up amounts, not consumed and not spending, shown apart; they use the "
+        "budget up as real costs would, so a training installation's budget check refuses as "
+        "a real one does"
     )
     by_category: dict[CostCategory, CategoryBudget]

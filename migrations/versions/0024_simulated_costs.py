@@ -4,10 +4,12 @@ A simulator (the embassy's, travel booking's or payments' in simulated mode) mak
 amounts up: 380.00 ± 25 % a ticket, 45.00 a document. ``costs.simulated`` marks what one
 booked, and the running totals of migration 0022 count those costs in
 ``budget_totals.simulated_cents`` instead of ``consumed_cents``: neither the budget's
-consumed nor a donor report's spending includes them; both show them apart. A simulated
-cost still settles its case's commitment of that category (the open part of a commitment is
-still its amount less every cost of its category booked to the case): the simulated payment
-or booking did happen for the case, and nothing more will be spent on it.
+consumed nor a donor report's spending includes them; both show them apart. They still use
+the budget up (remaining is the total less consumed, simulated and committed: in a training
+installation the budget check refuses as it would for real), and a simulated cost settles its
+case's commitment of that category (the open part of a commitment is still its amount less
+every cost of its category booked to the case): the simulated payment or booking did happen
+for the case.
 
 The triggers are those of 0022 with the new column (they are dropped and created again; no
 table is rebuilt). ``simulated`` joins the columns a cost may not change once booked.

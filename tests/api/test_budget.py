@@ -43,7 +43,8 @@ async def test_the_projects_policy_sets_the_grant_and_over_budget_is_refused_wit
     other = insert_case(engine, project_id=project["id"])
     book(engine, other.id, project["id"], (CostCategory.TICKET, "399.99"),
          (CostCategory.DOCUMENT_FEE, "0.01"))
-    # A simulator's ticket: made up, so neither consumed nor lessening what remains.
+    # A simulator's ticket: made up, so not consumed (not spending), but it uses the budget
+    # up as a real one would (a training installation refuses as a real one does).
     book(engine, other.id, project["id"], (CostCategory.TICKET, "420.50"), simulated=True)
 
     case_id = await case_after_consent(api, project_id=project["id"])
@@ -55,8 +56,9 @@ async def test_the_projects_policy_sets_the_grant_and_over_budget_is_refused_wit
     r = await api.post(f"/cases/{case_id}/grant/decision", json=decision, headers=SUPERVISOR)
     assert r.status_code == 409
     assert r.json()["detail"] == (
-        "over budget: project SMALL has a total budget of 1000.00 EUR, 400.00 EUR consumed "
-        "and 600.00 EUR remaining; this cash grant requests 650.00 EUR"
+        "over budget: project SMALL has a total budget of 1000.00 EUR, 400.00 EUR consumed, "
+        "420.50 EUR booked by simulators (not spending) and 179.50 EUR remaining; this cash "
+        "grant requests 650.00 EUR"
     )
     live = (await api.get(f"/cases/{case_id}")).json()["live"]
     assert live["grant"]["status"] == "proposed"  # the refusal changed nothing
@@ -65,7 +67,7 @@ async def test_the_projects_policy_sets_the_grant_and_over_budget_is_refused_wit
     assert r.status_code == 200, r.text
     budget = r.json()
     assert (budget["total_budget"], budget["consumed"], budget["remaining"]) == (
-        "1000.00", "400.00", "600.00"
+        "1000.00", "400.00", "179.50"
     )
     assert budget["limited"] is True
     assert budget["simulated"] == "420.50"
@@ -77,7 +79,7 @@ async def test_the_projects_policy_sets_the_grant_and_over_budget_is_refused_wit
         "consumed": "0.00", "committed": "0.00", "share_percent": 0.0, "simulated": "0.00",
     }
 
-    r = await api.patch(f"/projects/{project['id']}", json={"total_budget": "1050.00"},
+    r = await api.patch(f"/projects/{project['id']}", json={"total_budget": "1470.50"},
                         headers=ADMIN)
     assert r.status_code == 200, r.text
     assert r.json()["policy"] == project["policy"]  # a patch keeps the policy
