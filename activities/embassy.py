@@ -18,6 +18,7 @@ from models.enums import CostCategory
 from models.external import (
     EMBASSY_REFUSED,
     PRICE_CURRENCY_REFUSED,
+    ChaseDocumentRequest,
     DocumentFeeInput,
     DocumentRequest,
     DocumentRequestResult,
@@ -29,6 +30,7 @@ from models.funding import CostLine
 class EmbassyClient(Protocol):
     async def request_document(self, data: DocumentRequest) -> DocumentRequestResult: ...
     async def withdraw_request(self, data: WithdrawDocumentRequest) -> None: ...
+    async def chase_request(self, data: ChaseDocumentRequest) -> None: ...
 
 
 DOCUMENT_FEE = Decimal("45.00")  # an emergency travel document, per person
@@ -47,6 +49,7 @@ class SimulatedEmbassy(Simulator):
         super().__init__(config, clock)
         self.requests: dict[str, DocumentRequestResult] = {}
         self.withdrawn: list[str] = []
+        self.chased: list[tuple[str, int]] = []  # (request ref, reminder)
 
     async def request_document(self, data: DocumentRequest) -> DocumentRequestResult:
         await self.call("embassy")
@@ -68,6 +71,11 @@ class SimulatedEmbassy(Simulator):
         await self.call("embassy")
         if data.request_ref not in self.withdrawn:
             self.withdrawn.append(data.request_ref)
+
+    async def chase_request(self, data: ChaseDocumentRequest) -> None:
+        await self.call("embassy")
+        if (data.request_ref, data.reminder) not in self.chased:
+            self.chased.append((data.request_ref, data.reminder))
 
 
 class EmbassyActivities:
@@ -95,6 +103,11 @@ class EmbassyActivities:
     async def withdraw_travel_document_request(self, data: WithdrawDocumentRequest) -> None:
         """Compensation: tell the embassy the request is no longer needed."""
         await self._client.withdraw_request(data)
+
+    @activity.defn(name="chase_travel_document_request")
+    async def chase_travel_document_request(self, data: ChaseDocumentRequest) -> None:
+        """Remind the embassy of a request it has not answered (once per reminder number)."""
+        await self._client.chase_request(data)
 
     @activity.defn(name="book_document_fee")
     async def book_document_fee(self, data: DocumentFeeInput) -> None:

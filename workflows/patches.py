@@ -36,6 +36,10 @@ GRANT_AFTER_DEPARTURE = "grant-after-departure"
 # before, an answer carried no fee and only the simulator booked one, at the request.
 EMBASSY_FEE = "embassy-fee"
 
+# Chasing also reminds the embassy itself (by e-mail in the email mode); before, it reminded
+# only the caseworker.
+EMBASSY_REMINDER = "embassy-reminder"
+
 REGISTER: tuple[Patch, ...] = (
     Patch(
         AFTERCARE,
@@ -72,5 +76,11 @@ REGISTER: tuple[Patch, ...] = (
         "the fee recorded with the embassy's answer is booked as the case's document fee",
         "embassy_refusal_then_second_request_issued_with_reminders.json",
         "once no case started before 2026-12-05 is open",
+    ),
+    Patch(
+        EMBASSY_REMINDER,
+        "each chase of an unanswered request also reminds the embassy (e-mail mode: mailed)",
+        "embassy_refusal_then_second_request_issued_with_reminders.json",
+        "once no case started before 2026-12-06 is open",
     ),
 )
