@@ -77,6 +77,7 @@ def activities_for(
         retention.anonymise_closed_cases,
         embassy.request_travel_document,
         embassy.withdraw_travel_document_request,
+        embassy.chase_travel_document_request,
         embassy.book_document_fee,
         authorities.notify_authority,
         booking.book_travel,

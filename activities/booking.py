@@ -13,7 +13,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.costs import book_lines_async
-from activities.simulation import Clock, Simulator, SimulatorConfig, refusal
+from activities.simulation import Clock, Simulator, SimulatorConfig, refusal, simulates
 from models.desk import DeskCostInput
 from models.enums import CostCategory
 from models.external import (
@@ -92,7 +92,7 @@ class BookingActivities:
         """Book the itinerary and its ticket (and escort) costs; the booking key makes a
         retried call return the same booking and book no cost twice."""
         result = await self._client.book(data)
-        today = datetime.now(UTC).date()
+        today, simulated = datetime.now(UTC).date(), simulates(self._client)
         lines = []
         if result.ticket_price is not None:
             lines.append(CostLine(
@@ -100,12 +100,13 @@ class BookingActivities:
                 category=CostCategory.TICKET, amount=result.ticket_price, incurred_on=today,
                 description=f"tickets for {data.travellers} traveller(s), booking "
                 f"{result.booking_ref}, departure {result.departure_date}",
+                simulated=simulated,
             ))
         if result.escort_price is not None:
             lines.append(CostLine(
                 key=f"{data.booking_key}:escort", case_id=data.case_id,
                 category=CostCategory.ESCORT, amount=result.escort_price, incurred_on=today,
-                description=f"escort for booking {result.booking_ref}",
+                description=f"escort for booking {result.booking_ref}", simulated=simulated,
             ))
         await book_lines_async(self._engine, lines)
         return result

@@ -44,8 +44,10 @@ def book_cost(
     amount: Decimal,
     incurred_on: date,
     description: str,
+    simulated: bool = False,
 ) -> tuple[Cost, bool]:
-    """Book a cost to the case's current project, in its currency; commits.
+    """Book a cost to the case's current project, in its currency; commits. ``simulated``:
+    a simulator made the amount up (left out of spending, shown apart).
 
     Returns (cost, booked): an existing cost with the same key is returned unchanged, so
     calling this again (a retried activity, a concurrent twin) books nothing twice.
@@ -67,6 +69,7 @@ def book_cost(
         currency=project.currency,
         incurred_on=incurred_on,
         description=description,
+        simulated=simulated,
     )
     session.add(cost)
     try:
@@ -78,7 +81,7 @@ def book_cost(
             raise
         return twin, False
     session.refresh(cost)
-    log.info("cost booked", category=category, key=key)
+    log.info("cost booked", category=category, key=key, simulated=simulated)
     return cost, True
 
 
@@ -129,7 +132,11 @@ def budget_figures(
     session: Session, project: Project, leave_out: tuple[str, CostCategory] | None = None
 ) -> BudgetFigures:
     """Total, consumed, committed and remaining; ``leave_out`` (case id, category) leaves that
-    case's own commitment out, for a new approval that replaces it.
+    case's own commitment out, for a new approval that replaces it. Costs a simulator booked
+    are not consumed (nothing was spent): they are ``simulated``, apart. They still use up
+    the budget (``remaining`` leaves them out): they exist only where every figure is play (a
+    development, demonstration or training installation; production refuses simulators),
+    and there the budget check should refuse as it would with real costs.
 
     Read from the running totals (``BudgetTotal``, kept by triggers in the transaction of
     every cost, commitment and closure; migration 0017 says why triggers) rather than
@@ -141,14 +148,17 @@ def budget_figures(
     ).all()
     consumed_by = {c: Decimal("0.00") for c in CostCategory}
     committed_by = {c: Decimal("0.00") for c in CostCategory}
+    simulated_by = {c: Decimal("0.00") for c in CostCategory}
     for row in rows:
         consumed_by[row.category] = (Decimal(row.consumed_cents) / 100).quantize(CENT)
         committed_by[row.category] = (Decimal(row.committed_cents) / 100).quantize(CENT)
+        simulated_by[row.category] = (Decimal(row.simulated_cents) / 100).quantize(CENT)
     if leave_out is not None:
         case_id, category = leave_out
         committed_by[category] -= open_commitment(session, project, case_id, category)
     consumed = sum(consumed_by.values(), Decimal("0.00"))
     committed = sum(committed_by.values(), Decimal("0.00"))
+    simulated = sum(simulated_by.values(), Decimal("0.00"))
     total = Decimal(project.total_budget).quantize(CENT)
     return BudgetFigures(
         project_id=project.id,
@@ -157,9 +167,11 @@ def budget_figures(
         total_budget=total,
         consumed=consumed,
         committed=committed,
-        remaining=total - consumed - committed,
+        remaining=total - consumed - simulated - committed,
         consumed_by_category=consumed_by,
         committed_by_category=committed_by,
+        simulated=simulated,
+        simulated_by_category=simulated_by,
     )
 
 

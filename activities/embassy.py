@@ -14,12 +14,13 @@ from temporalio.exceptions import ApplicationError
 
 from activities.booking import project_of
 from activities.costs import book_lines_async
-from activities.simulation import Clock, Simulator, SimulatorConfig, refusal
+from activities.simulation import Clock, Simulator, SimulatorConfig, refusal, simulates
 from models.consent import Purpose, may_send
 from models.enums import CostCategory
 from models.external import (
     EMBASSY_REFUSED,
     PRICE_CURRENCY_REFUSED,
+    ChaseDocumentRequest,
     DocumentFeeInput,
     DocumentRequest,
     DocumentRequestResult,
@@ -31,6 +32,7 @@ from models.funding import CostLine
 class EmbassyClient(Protocol):
     async def request_document(self, data: DocumentRequest) -> DocumentRequestResult: ...
     async def withdraw_request(self, data: WithdrawDocumentRequest) -> None: ...
+    async def chase_request(self, data: ChaseDocumentRequest) -> None: ...
 
 
 DOCUMENT_FEE = Decimal("45.00")  # an emergency travel document, per person
@@ -49,6 +51,7 @@ class SimulatedEmbassy(Simulator):
         super().__init__(config, clock)
         self.requests: dict[str, DocumentRequestResult] = {}
         self.withdrawn: list[str] = []
+        self.chased: list[tuple[str, int]] = []  # (request ref, reminder)
 
     async def request_document(self, data: DocumentRequest) -> DocumentRequestResult:
         await self.call("embassy")
@@ -70,6 +73,11 @@ class SimulatedEmbassy(Simulator):
         await self.call("embassy")
         if data.request_ref not in self.withdrawn:
             self.withdrawn.append(data.request_ref)
+
+    async def chase_request(self, data: ChaseDocumentRequest) -> None:
+        await self.call("embassy")
+        if (data.request_ref, data.reminder) not in self.chased:
+            self.chased.append((data.request_ref, data.reminder))
 
 
 def embassy_withheld(engine: Engine, member_ids: list[str]) -> int:
@@ -106,6 +114,7 @@ class EmbassyActivities:
                 incurred_on=datetime.now(UTC).date(),
                 description=f"travel document fee for {len(data.member_ids)} person(s), "
                 f"request {result.request_ref}",
+                simulated=simulates(self._client),
             )])
         return result
 
@@ -113,6 +122,11 @@ class EmbassyActivities:
     async def withdraw_travel_document_request(self, data: WithdrawDocumentRequest) -> None:
         """Compensation: tell the embassy the request is no longer needed."""
         await self._client.withdraw_request(data)
+
+    @activity.defn(name="chase_travel_document_request")
+    async def chase_travel_document_request(self, data: ChaseDocumentRequest) -> None:
+        """Remind the embassy of a request it has not answered (once per reminder number)."""
+        await self._client.chase_request(data)
 
     @activity.defn(name="book_document_fee")
     async def book_document_fee(self, data: DocumentFeeInput) -> None:

@@ -23,6 +23,8 @@ from activities.letters import (
     Office,
     Person,
     RequestLetter,
+    reminder_subject,
+    reminder_text,
     request_pdf,
     request_subject,
     withdrawal_subject,
@@ -36,6 +38,7 @@ from models.documents import Document, DocumentKind
 from models.embassies import Embassy, LetterLanguage, SentMail
 from models.external import (
     EMBASSY_REFUSED,
+    ChaseDocumentRequest,
     DocumentRequest,
     DocumentRequestResult,
     WithdrawDocumentRequest,
@@ -127,6 +130,41 @@ class EmailEmbassy:
         mailed = await send_once(self._engine, self._smtp, row, build)
         # The fee is whatever the embassy charges; staff record it with its answer.
         return DocumentRequestResult(request_ref=mailed.reference, fee=None)
+
+    def _mailed_request(self, case_id: str, request_ref: str
+                        ) -> tuple[SentMail | None, Case | None]:
+        with Session(self._engine) as session:
+            request = session.exec(
+                select(SentMail).where(SentMail.reference == request_ref)
+                .where(SentMail.kind == "embassy_request")
+            ).first()
+            return request, session.get(Case, case_id)
+
+    async def chase_request(self, data: ChaseDocumentRequest) -> None:
+        """Mail the embassy a reminder of the unanswered request, to the address the letter
+        went to, once per reminder number (a retry sends nothing twice)."""
+        request, case = self._mailed_request(data.case_id, data.request_ref)
+        if request is None or request.sent_at is None or case is None:
+            log.info("no letter was mailed for the request: no reminder")
+            return
+        row = SentMail(
+            key=f"{request.key}:reminder:{data.reminder}", case_id=data.case_id,
+            kind="embassy_reminder", reference=data.request_ref, recipients=request.recipients,
+            message_id=self._smtp.new_message_id(),
+        )
+        sent_on = request.sent_at.date()
+
+        def build(_: SentMail) -> EmailMessage:
+            message = EmailMessage()
+            message["Subject"] = reminder_subject(self._office, case.reference,
+                                                  data.request_ref, data.reminder)
+            if self._office.reply_to:
+                message["Reply-To"] = self._office.reply_to
+            message.set_content(reminder_text(self._office, case.reference, data.request_ref,
+                                              sent_on, data.reminder))
+            return message
+
+        await send_once(self._engine, self._smtp, row, build)
 
     async def withdraw_request(self, data: WithdrawDocumentRequest) -> None:
         with Session(self._engine) as session:

@@ -61,6 +61,22 @@ WITHDRAWAL: dict[LetterLanguage, str] = {
         "отозван: документы больше не нужны. Благодарим за помощь.",
 }
 
+REMINDER: dict[LetterLanguage, str] = {
+    EN: "We kindly remind you of our request {request_ref} (case {case_ref}) for emergency "
+        "travel documents, sent on {requested_on}, to which we have had no answer yet. Please "
+        "let us know when the documents can be issued, quoting the request reference.",
+    LV: "Laipni atgādinām par mūsu pieprasījumu {request_ref} (lieta {case_ref}) par pagaidu "
+        "ceļošanas dokumentiem, kas nosūtīts {requested_on} un uz kuru vēl neesam saņēmuši "
+        "atbildi. Lūdzu, paziņojiet, kad dokumentus varēs izsniegt, norādot pieprasījuma numuru.",
+    RU: "Напоминаем о нашем запросе {request_ref} (дело {case_ref}) на временные проездные "
+        "документы, направленном {requested_on}, на который мы ещё не получили ответа. Просим "
+        "сообщить, когда документы могут быть выданы, указав номер запроса.",
+}
+
+REMINDED: dict[LetterLanguage, str] = {
+    EN: "reminder", LV: "atgādinājums", RU: "напоминание",
+}
+
 WITHDRAWN: dict[LetterLanguage, str] = {
     EN: "request withdrawn", LV: "pieprasījums atsaukts", RU: "запрос отозван",
 }

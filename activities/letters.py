@@ -9,7 +9,15 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from activities.letter_texts import NOTICE, REQUEST, WITHDRAWAL, WITHDRAWN, languages
+from activities.letter_texts import (
+    NOTICE,
+    REMINDED,
+    REMINDER,
+    REQUEST,
+    WITHDRAWAL,
+    WITHDRAWN,
+    languages,
+)
 from models.embassies import LetterLanguage
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -97,6 +105,21 @@ def withdrawal_text(office: Office, case_ref: str, request_ref: str) -> str:
 def withdrawal_subject(office: Office, case_ref: str, request_ref: str) -> str:
     said = " / ".join(WITHDRAWN[lang] for lang in languages(office.language))
     return f"{case_ref} ({request_ref}): {said}"
+
+
+def reminder_text(office: Office, case_ref: str, request_ref: str, requested_on: date,
+                  n: int) -> str:
+    """The n-th reminder of an unanswered request: the office's language and English."""
+    return "\n\n".join(
+        REMINDER[lang].format(case_ref=case_ref, request_ref=request_ref,
+                              requested_on=requested_on.isoformat())
+        for lang in languages(office.language)
+    ) + f"\n\n{office.name}\n"
+
+
+def reminder_subject(office: Office, case_ref: str, request_ref: str, n: int) -> str:
+    said = " / ".join(REMINDED[lang] for lang in languages(office.language))
+    return f"{case_ref} ({request_ref}): {said} {n}"
 
 
 def notice_text(

@@ -12,7 +12,14 @@ from sqlalchemy.engine import Engine
 from temporalio import activity
 
 from activities.costs import book_lines_async
-from activities.simulation import Clock, ServiceUnavailable, Simulator, SimulatorConfig, refusal
+from activities.simulation import (
+    Clock,
+    ServiceUnavailable,
+    Simulator,
+    SimulatorConfig,
+    refusal,
+    simulates,
+)
 from models.enums import CostCategory
 from models.external import PAYMENT_DECLINED, PaymentRequest, PaymentResult
 from models.funding import CostLine
@@ -95,5 +102,6 @@ class PaymentActivities:
             category=CostCategory.CASH_GRANT, amount=data.amount,
             incurred_on=datetime.now(UTC).date(),
             description=f"cash grant, receipt {result.receipt_ref}",
+            simulated=simulates(self._client),
         )])
         return result

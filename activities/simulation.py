@@ -94,5 +94,11 @@ class Simulator:
         return f"{prefix}-{self._counter:05d}-{self.rng.randrange(16**4):04X}"
 
 
+def simulates(client: object) -> bool:
+    """Whether a client is a simulator: the costs it books are marked simulated (its amounts
+    are made up; donor reports and budgets keep them apart from spending)."""
+    return isinstance(client, Simulator)
+
+
 def refusal(message: str, error_type: str) -> ApplicationError:
     return ApplicationError(message, type=error_type, non_retryable=True)

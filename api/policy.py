@@ -208,6 +208,13 @@ PERSONAL_DATA_READS: frozenset[tuple[str, str]] = frozenset({
     ("GET", "/cases/{case_id}/needs-assessment"),
     ("GET", "/ui/partner"),
 })
+# Lists read as personal data when searched by person (a name, a date of birth, a passport
+# number: the answer tells who is in which case); audited as "<method> <path>?person", the
+# search itself is not kept (it is personal data).
+PERSON_SEARCHES: frozenset[tuple[str, str]] = frozenset({
+    ("GET", "/cases"),
+    ("GET", "/ui/cases"),
+})
 
 
 def allowed(method: str, path: str, role: Role) -> bool:

@@ -47,6 +47,9 @@ def report_tables(r: ProjectReport) -> dict[str, Table]:
     )
     t = r.spending_total
     spending.append(["total", t.total, t.eu_share, t.national_share])
+    simulated: Table = [["category", "amount"]]
+    simulated.extend([k, v] for k, v in r.simulated_costs_by_category.items())
+    simulated.append(["total", r.simulated_costs_total])
     head: Table = [["figure", "value"]]
     notes: Table = [["note"]]
     return {
@@ -64,6 +67,8 @@ def report_tables(r: ProjectReport) -> dict[str, Table]:
         "persons_by_sex": _counts("sex", "persons", r.persons_returned_by_sex),
         "persons_by_age_band": _counts("age_band", "persons", r.persons_returned_by_age_band),
         "spending_by_category": spending,
+        # Apart from the spending: a table of its own (the XLSX sheet's name says what it is).
+        "simulated_costs_not_spending": simulated,
         "targets": targets,
         "activities_by_type": activities,
         "notes": notes + [[n] for n in r.notes],
@@ -89,7 +94,8 @@ def to_xlsx(r: ProjectReport) -> bytes:
         for row in rows:
             sheet.append(row)
             for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, (Decimal, float)) and name == "spending_by_category":
+                if isinstance(cell.value, (Decimal, float)) and name in (
+                        "spending_by_category", "simulated_costs_not_spending"):
                     cell.number_format = "0.00"
     out = io.BytesIO()
     workbook.save(out)

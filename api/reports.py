@@ -44,26 +44,35 @@ def split(total: Decimal, eu_percent: Decimal) -> Spending:
     return Spending(total=total, eu_share=eu, national_share=total - eu)
 
 
+SIMULATED_NOTE = (
+    "Simulated costs are amounts a simulator made up (development, demonstration or "
+    "training systems): nothing was spent. They are left out of spending and of its "
+    "co-financing split, and shown apart."
+)
+
+
 def spending(
     session: Session, project: Project, window: Window
-) -> tuple[dict[str, Spending], Spending]:
+) -> tuple[dict[str, Spending], Spending, dict[str, Decimal]]:
     """The period's costs by category, summed by the database in whole cents (exact on
-    SQLite too, which stores NUMERIC as floating point)."""
+    SQLite too, which stores NUMERIC as floating point); the costs simulators booked apart
+    (by category), never in the spending."""
     totals = {c.value: Decimal("0.00") for c in CostCategory}
+    simulated = {c.value: Decimal("0.00") for c in CostCategory}
     cents = sa.func.sum(sa.cast(sa.func.round(col(Cost.amount) * 100), sa.BigInteger))
-    for category, total in session.execute(
-        sa.select(Cost.category, cents)
+    for category, made_up, total in session.execute(
+        sa.select(Cost.category, Cost.simulated, cents)
         .where(col(Cost.project_id) == project.id, in_window(col(Cost.incurred_on), window))
-        .group_by(Cost.category)
+        .group_by(Cost.category, Cost.simulated)
     ).all():
-        totals[category.value] = Decimal(int(total)) / 100
+        (simulated if made_up else totals)[category.value] = Decimal(int(total)) / 100
     lines = {c: split(t.quantize(CENT), project.eu_share_percent) for c, t in totals.items()}
     total = Spending(
         total=sum((s.total for s in lines.values()), Decimal("0.00")),
         eu_share=sum((s.eu_share for s in lines.values()), Decimal("0.00")),
         national_share=sum((s.national_share for s in lines.values()), Decimal("0.00")),
     )
-    return lines, total
+    return lines, total, {c: t.quantize(CENT) for c, t in simulated.items()}
 
 
 def moved_cases(session: Session, project_id: str) -> tuple[list[Case], dict[str, list[ProjectMove]]]:
@@ -93,7 +102,8 @@ def build_report(session: Session, project: Project, window: Window) -> ProjectR
     n = count_unmoved(session, project.id, window)
     cases, moves_of = moved_cases(session, project.id)
     n.add(count_cases(session, project.id, window, cases, moves_of))
-    spent, spent_total = spending(session, project, window)
+    spent, spent_total, simulated = spending(session, project, window)
+    simulated_total = sum(simulated.values(), Decimal("0.00"))
     activities = activity_figures(session, project, window)
     achieved: dict[str, int] = {
         "persons_returned": n.persons_returned,
@@ -133,6 +143,8 @@ def build_report(session: Session, project: Project, window: Window) -> ProjectR
         national_share_percent=project.national_share_percent,
         spending_by_category=spent,
         spending_total=spent_total,
+        simulated_costs_by_category=simulated,
+        simulated_costs_total=simulated_total,
         targets=[
             TargetProgress(
                 name=name, target=target, achieved=achieved.get(name),
@@ -144,7 +156,7 @@ def build_report(session: Session, project: Project, window: Window) -> ProjectR
             for name, target in project.targets.items()
         ],
         activities_by_type=activities,
-        notes=NOTES,
+        notes=NOTES + ([SIMULATED_NOTE] if simulated_total else []),
     )
 
 

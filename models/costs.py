@@ -22,8 +22,10 @@ class Cost(SQLModel, table=True):
 
     __tablename__ = "costs"
     # The donor report sums a project's costs of a period by category from this index alone.
+    # (With ``simulated``, migration 0024: simulated costs are summed apart.)
     __table_args__ = (
-        sa.Index("ix_costs_project_incurred", "project_id", "incurred_on", "category", "amount"),
+        sa.Index("ix_costs_project_incurred", "project_id", "incurred_on", "category",
+                 "simulated", "amount"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -36,6 +38,11 @@ class Cost(SQLModel, table=True):
     incurred_on: date = Field(index=True)
     description: str = Field(max_length=300)
     created_at: datetime = Field(default_factory=utcnow)
+    # Booked by a simulator (the embassy's, booking's or payments' in simulated mode): its
+    # amount was made up, nothing was spent. Left out of spending (budget consumed, donor
+    # reports) and shown apart; it still uses the budget up and settles the case's
+    # commitment, as the simulated payment or booking did happen for the case (0024).
+    simulated: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class BudgetCommitment(SQLModel, table=True):
@@ -67,5 +74,6 @@ class BudgetTotal(SQLModel, table=True):
 
     project_id: str = Field(foreign_key="projects.id", primary_key=True, max_length=36)
     category: CostCategory = Field(sa_type=enum_type(CostCategory), primary_key=True)
-    consumed_cents: int = Field(default=0, sa_type=sa.BigInteger)
+    consumed_cents: int = Field(default=0, sa_type=sa.BigInteger)  # not simulated
     committed_cents: int = Field(default=0, sa_type=sa.BigInteger)
+    simulated_cents: int = Field(default=0, sa_type=sa.BigInteger)  # costs simulators booked

@@ -58,6 +58,14 @@ class WithdrawDocumentRequest(BaseModel):
     request_ref: str
 
 
+class ChaseDocumentRequest(BaseModel):
+    """The n-th reminder of a request the embassy has not answered (chasing)."""
+
+    case_id: str
+    request_ref: str
+    reminder: int  # 1 for the first: with the request, the reminder's business key
+
+
 class AuthorityNotice(BaseModel):
     case_id: str
     authority: Authority

@@ -20,6 +20,7 @@ class CostLine(BaseModel):
     amount: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
     incurred_on: date
     description: str = Field(min_length=1, max_length=300)
+    simulated: bool = False  # a simulator made the amount up: not spending
 
 
 class BookCostsInput(BaseModel):
@@ -38,7 +39,8 @@ class BudgetCheckInput(BaseModel):
 
 class BudgetFigures(BaseModel):
     """A project's budget as it stands: total, consumed (costs booked), committed (approved,
-    not yet booked) and remaining (total less both)."""
+    not yet booked), simulated (costs simulators booked: not spending, but using the budget
+    up in a demonstration or training installation) and remaining (total less all three)."""
 
     project_id: str
     project_code: str
@@ -49,6 +51,9 @@ class BudgetFigures(BaseModel):
     remaining: Decimal
     consumed_by_category: dict[CostCategory, Decimal] = Field(default_factory=dict)
     committed_by_category: dict[CostCategory, Decimal] = Field(default_factory=dict)
+    # Costs simulators booked: not consumed, not spending, shown apart; remaining less them.
+    simulated: Decimal = Decimal("0.00")
+    simulated_by_category: dict[CostCategory, Decimal] = Field(default_factory=dict)
     # Set by reserve_budget: the amount fitted and is now committed to the case.
     reserved: bool = False
 
@@ -58,4 +63,5 @@ class BudgetFigures(BaseModel):
         return self.total_budget > 0
 
     def allows(self, amount: Decimal) -> bool:
-        return not self.limited or self.consumed + self.committed + amount <= self.total_budget
+        return not self.limited or (
+            self.consumed + self.simulated + self.committed + amount <= self.total_budget)

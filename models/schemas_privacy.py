@@ -22,7 +22,10 @@ class SubjectAccessExport(BaseModel):
     exported_at: datetime
     person: HouseholdMemberPublic
     case: CasePublic
-    household_size: int = Field(description="Members of the same case (their data is not included)")
+    household_size: int = Field(
+        description="Members of the case's household now, the person included (a member "
+        "who left it is not counted; their data is not included)"
+    )
     workflow_state: CaseState | None = Field(
         default=None, description="The case workflow's state (ids and facts, no names)"
     )

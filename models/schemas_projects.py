@@ -167,18 +167,23 @@ class CostPublic(BaseModel):
     incurred_on: date
     description: str
     created_at: datetime
+    simulated: bool = Field(description="Booked by a simulator: a made-up amount, not spending")
 
 
 class CostsPublic(BaseModel):
     data: list[CostPublic]
     count: int
-    total: Decimal = Field(description="Sum of the amounts (one currency per project)")
+    total: Decimal = Field(
+        description="Sum of the amounts spent (one currency per project); simulated costs apart"
+    )
+    simulated_total: Decimal = Field(description="Sum of the simulated costs: not spending")
 
 
 class CategoryBudget(BaseModel):
     consumed: Decimal
     committed: Decimal = Field(description="Approved (a grant, a plan), not booked yet")
     share_percent: float | None = Field(description="Of the consumed total; null when nothing")
+    simulated: Decimal = Field(description="Booked by simulators: not consumed, not spending")
 
 
 class BudgetPublic(BaseModel):
@@ -192,5 +197,11 @@ class BudgetPublic(BaseModel):
         description="Approved and not booked yet (an approved grant until it is paid); "
         "nothing for closed cases"
     )
-    remaining: Decimal = Field(description="total_budget - consumed - committed")
+    remaining: Decimal = Field(description="total_budget - consumed - simulated - committed")
+    simulated: Decimal = Field(
+        description="Costs simulators booked (development, demonstration or training "
+        "systems): made-up amounts, not consumed and not spending, shown apart; they use the "
+        "budget up as real costs would, so a training installation's budget check refuses as "
+        "a real one does"
+    )
     by_category: dict[CostCategory, CategoryBudget]

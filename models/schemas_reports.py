@@ -60,6 +60,11 @@ class ProjectReport(BaseModel):
         "(EU share rounded half up to the cent, the national share the rest)"
     )
     spending_total: Spending = Field(description="The sum of the categories' lines")
+    simulated_costs_by_category: dict[str, Decimal] = Field(
+        description="Simulated costs, not spending: amounts simulators booked in the period "
+        "(development, demonstration or training systems), by category; in no spending figure"
+    )
+    simulated_costs_total: Decimal = Field(description="The sum of the simulated costs")
     targets: list[TargetProgress]
     activities_by_type: dict[str, ActivityFigures]
     notes: list[str]

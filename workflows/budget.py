@@ -32,9 +32,11 @@ async def require_budget(case_id: str, category: CostCategory, amount: Decimal) 
     if not figures.reserved:
         c = figures.currency
         committed = f", {figures.committed} {c} committed" if figures.committed else ""
+        simulated = (f", {figures.simulated} {c} booked by simulators (not spending)"
+                     if figures.simulated else "")
         raise rules.refuse(
             f"over budget: project {figures.project_code} has a total budget of "
-            f"{figures.total_budget} {c}, {figures.consumed} {c} consumed{committed} and "
+            f"{figures.total_budget} {c}, {figures.consumed} {c} consumed{simulated}{committed} and "
             f"{figures.remaining} {c} remaining; this {category.value.replace('_', ' ')} "
             f"requests {amount} {c}"
         )

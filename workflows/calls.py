@@ -34,6 +34,7 @@ from models.external import (
     BookingResult,
     CancelBooking,
     CancelBookingResult,
+    ChaseDocumentRequest,
     DocumentFeeInput,
     DocumentRequest,
     DocumentRequestResult,
@@ -102,6 +103,10 @@ async def request_document(data: DocumentRequest) -> DocumentRequestResult:
 
 async def withdraw_document_request(data: WithdrawDocumentRequest) -> None:
     await _run(EmbassyActivities.withdraw_travel_document_request, data)
+
+
+async def chase_document_request(data: ChaseDocumentRequest) -> None:
+    await _run(EmbassyActivities.chase_travel_document_request, data)
 
 
 async def book_document_fee(data: DocumentFeeInput) -> None:

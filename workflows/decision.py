@@ -25,8 +25,10 @@ Probe = Callable[[CaseState, Actor, date, "Offer"], BaseModel]
 
 @dataclass(frozen=True)
 class Field:
-    """One form field; ``kind`` is date, text, textarea, checkbox, select, hidden, or
-    caseworker (a choice among the active caseworkers, the page supplies them)."""
+    """One form field; ``kind`` is date, text, textarea, checkbox, select, hidden,
+    caseworker (a choice among the active caseworkers, the page supplies them), or receipt
+    (a choice among the case's payment receipts of the grant's payment, or a file to upload;
+    the page supplies them)."""
 
     name: str
     label: str

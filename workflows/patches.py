@@ -44,6 +44,10 @@ MINOR_AFTERCARE = "minor-aftercare"
 # pre-arrival package by the run loop's timers (only cases with a chosen partner reach it).
 PARTNER_BEFORE_DEPARTURE = "partner-before-departure"
 
+# Chasing also reminds the embassy itself (by e-mail in the email mode); before, it reminded
+# only the caseworker.
+EMBASSY_REMINDER = "embassy-reminder"
+
 REGISTER: tuple[Patch, ...] = (
     Patch(
         AFTERCARE,
@@ -92,5 +96,11 @@ REGISTER: tuple[Patch, ...] = (
         "the chosen partner is offered the case, chased, and sent the pre-arrival package",
         "single_adult_from_intake_to_departure_with_the_grant_paid_once.json",
         "once no case started before 2026-12-05 is open",
+    ),
+    Patch(
+        EMBASSY_REMINDER,
+        "each chase of an unanswered request also reminds the embassy (e-mail mode: mailed)",
+        "embassy_refusal_then_second_request_issued_with_reminders.json",
+        "once no case started before 2026-12-06 is open",
     ),
 )

@@ -11,8 +11,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from temporalio import workflow
 
 from models.enums import BookingStatus, DocumentStatus, Role, Stage, TaskKind
+from models.external import ChaseDocumentRequest
 from models.payloads import CaseState
-from workflows import effects, handover, minors, partner_choice, tasks
+from workflows import calls, effects, handover, minors, partner_choice, patches, tasks
 from workflows.aftercare import at_midnight
 from workflows.run import CaseRun
 
@@ -77,6 +78,11 @@ async def fire(case: CaseRun) -> None:
                 "chase the embassy",
                 f"request {docs.request_ref} has had no answer since {docs.requested_at:%Y-%m-%d}",
             )
+            if workflow.patched(patches.EMBASSY_REMINDER) and docs.request_ref:
+                await calls.chase_document_request(ChaseDocumentRequest(
+                    case_id=state.case_id, request_ref=docs.request_ref,
+                    reminder=docs.reminders_sent,
+                ))
             case.touch()
     booking = state.active_booking
     if (

@@ -56,9 +56,9 @@ async def subject_access_export(
     request.state.audit_case_id = member.case_id
     case = session.get(Case, member.case_id)
     assert case is not None  # a foreign key holds it
-    size = session.exec(
+    size = session.exec(  # the household now: a member who left it is not counted
         select(func.count()).select_from(HouseholdMember).where(
-            HouseholdMember.case_id == case.id
+            HouseholdMember.case_id == case.id, col(HouseholdMember.removed_at).is_(None)
         )
     ).one()
     anonymised = session.get(Anonymisation, case.id)

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 
 from api import household_service, partner_choice
 from api.auth import CurrentUser, actor_of
@@ -25,6 +25,7 @@ from api.case_service import WorkflowNotStarted, open_case
 from api.case_timeline import read_timeline
 from api.decisions import take
 from api.deps import CaseDep, PartnerCaseDep, SessionDep, SettingsDep, TemporalDep
+from api.document_checks import DocumentRefused
 from api.notes import list_notes
 from api.project_service import ProjectRefused
 from api.routes.supervision import retry_failing_calls
@@ -37,6 +38,9 @@ from api.web.documents import documents_view
 from api.web.live import live_state
 from api.web.panels import CASE_PANELS
 from api.web.process import process_nodes
+from api.web.receipts import choices as receipt_choices
+from api.web.receipts import receipts_of
+from api.web.receipts import upload_from as upload_receipt
 from api.web.security import verify_csrf
 from api.web.templating import render
 from models.enums import LegalSituation, LocationType, Relationship, Sex, Vulnerability
@@ -125,6 +129,7 @@ async def case_page(
         documents = documents_view(session, case.id, actor_of(user), request.app.state.settings
                                    .document_max_bytes, f"/ui/cases/{case.id}", form_state)
         changes = household_service.changes(session, case.id)
+        receipts = receipts_of(session, case.id)
     live = await live_state(client, case.id)
     today = date.today()
     offered = catalogue.available(live, actor_of(user), today) if live else []
@@ -136,6 +141,7 @@ async def case_page(
         "panels": panels, "caseworkers": caseworkers, "partner_options": partner_options,
         "notes": notes, "now": datetime.now(UTC), "earlier": earlier, "documents": documents,
         "changes": changes, "join_key": f"ui-{uuid.uuid4()}",
+        "receipts": receipt_choices(receipts, live),
         "people_open": live is not None and live.stage in BEFORE_DEPARTURE,
         "person_sexes": [(s.value, s.value) for s in Sex],
         "joining_relationships": [
@@ -167,9 +173,17 @@ async def act(
             status_code=403, detail=f"the {user.role} role may not {chosen.action}"
         )
     form = await request.form()
-    values = {k: str(v) for k, v in form.items()}
+    values = {k: str(v) for k, v in form.items() if not isinstance(v, UploadFile)}
     next_path = safe_next(form.get("next"), f"/ui/cases/{case.id}")
     state: dict[str, Any] = {"action": action, "case_id": case.id, "values": values, "errors": {}}
+    if chosen.form is not None and any(f.kind == "receipt" for f in chosen.form.fields):
+        try:  # the signed receipt uploaded with the form: kept first, then chosen
+            uploaded = await upload_receipt(request, form, case.id, actor_of(user))
+        except DocumentRefused as err:
+            state["errors"][err.field] = str(err)
+            return await _again(request, case, user, client, next_path, state, 422)
+        if uploaded is not None:
+            values["receipt_document_id"] = uploaded
     body = catalogue.parse_form(chosen, values)
     try:
         fields = chosen.body.model_validate(body).model_dump() if chosen.body else {}

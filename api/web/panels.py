@@ -51,7 +51,9 @@ def _costs(session: Session, case: Case) -> dict[str, Any]:
     rows = list(session.exec(
         select(Cost).where(Cost.case_id == case.id).order_by(col(Cost.incurred_on), col(Cost.id))
     ).all())
-    return {"rows": rows, "total": sum((c.amount for c in rows), Decimal("0.00"))}
+    return {"rows": rows,
+            "total": sum((c.amount for c in rows if not c.simulated), Decimal("0.00")),
+            "simulated": sum((c.amount for c in rows if c.simulated), Decimal("0.00"))}
 
 
 def _partner(session: Session, case: Case) -> dict[str, Any]:

@@ -55,6 +55,9 @@ async def test_the_recorded_price_is_the_ticket_cost_once_however_often_retried(
     await ENV.run(activities.book_desk_price, price(case.id))
     await ENV.run(activities.book_desk_price, price(case.id))  # a retry
     assert ticket_costs(engine, case.id) == [(CostCategory.TICKET, Decimal("412.50"), "EUR")]
+    with Session(engine) as session:  # what the desk recorded is spending, not simulated
+        assert session.exec(select(Cost.simulated).where(Cost.case_id == case.id)).all() == [
+            False]
 
 
 async def test_a_price_in_another_currency_is_refused_and_never_retried(engine: Engine) -> None:

@@ -34,12 +34,17 @@ TRIGGERS = {"budget_cost_booked", "budget_cost_removed", "budget_cost_changed",
 
 def oracle(session: Session, project: Project,
            leave_out: tuple[str, CostCategory] | None = None) -> BudgetFigures:
-    """The figures as computed before the running totals: every commitment, one SUM each."""
+    """The figures as computed before the running totals: every commitment, one SUM each.
+    Costs a simulator booked are not consumed but simulated; they still settle commitments."""
     rows = session.exec(
-        select(Cost.category, func.sum(Cost.amount))  # type: ignore[call-overload]
-        .where(col(Cost.project_id) == project.id).group_by(Cost.category)
+        select(Cost.category, Cost.simulated, func.sum(Cost.amount))  # type: ignore[call-overload]
+        .where(col(Cost.project_id) == project.id).group_by(Cost.category, Cost.simulated)
     ).all()
-    by_category = {CostCategory(cat): Decimal(total).quantize(CENT) for cat, total in rows}
+    by_category = {CostCategory(cat): Decimal(total).quantize(CENT)
+                   for cat, simulated, total in rows if not simulated}
+    simulated_by = {c: Decimal("0.00") for c in CostCategory} | {
+        CostCategory(cat): Decimal(total).quantize(CENT)
+        for cat, simulated, total in rows if simulated}
     consumed = sum(by_category.values(), Decimal("0.00"))
     committed_by = {c: Decimal("0.00") for c in CostCategory}
     for commitment, status in session.exec(
@@ -60,9 +65,10 @@ def oracle(session: Session, project: Project,
     return BudgetFigures(
         project_id=project.id, project_code=project.code, currency=project.currency,
         total_budget=total, consumed=consumed, committed=committed,
-        remaining=total - consumed - committed,
+        remaining=total - consumed - sum(simulated_by.values(), Decimal("0.00")) - committed,
         consumed_by_category={c: by_category.get(c, Decimal("0.00")) for c in CostCategory},
         committed_by_category=committed_by,
+        simulated=sum(simulated_by.values(), Decimal("0.00")), simulated_by_category=simulated_by,
     )
 
 
@@ -99,7 +105,8 @@ class Writer:
         assert case is not None
         return {"key": f"k{self.n}", "case_id": case_id, "project_id": case.project_id,
                 "category": category, "amount": money(self.rng, 80_000), "currency": "EUR",
-                "incurred_on": date(2026, 3, 1), "description": "test"}
+                "incurred_on": date(2026, 3, 1), "description": "test",
+                "simulated": self.rng.random() < 0.3}  # a simulator's, now and then
 
     def step(self) -> None:
         rng, (case_id, category) = self.rng, self.pick()
@@ -177,6 +184,8 @@ def test_running_totals_equal_the_full_computation_through_random_writes(
                                 .where(Case.status == CaseStatus.CLOSED)).one()
     # The run met what it must: costs, commitments partly and fully consumed, and released.
     assert figures.consumed > 0 and figures.committed > 0 and released > 0
+    assert figures.simulated > 0 and figures.remaining == (
+        figures.total_budget - figures.consumed - figures.simulated - figures.committed)
     assert any(a < c.amount for c, a in commitments) and any(a >= c.amount for c, a in commitments)
     # The totals' migration, run on what is there, fills them (down to its predecessor only:
     # on SQLite a downgrade that rebuilds `cases` under data fails on its foreign keys).
@@ -204,10 +213,50 @@ def test_the_triggers_exist_and_a_cost_cannot_be_changed(engine: Engine) -> None
         cost.description = "ticket, corrected wording"  # what the figures do not read
         session.add(cost)
         session.commit()
-        cost.amount = Decimal("11.00")
-        session.add(cost)
-        with pytest.raises(DBAPIError, match="append-only"):
-            session.commit()
+        for change in ({"amount": Decimal("11.00")}, {"simulated": True}):
+            session.rollback()
+            for name, value in change.items():
+                setattr(cost, name, value)
+            session.add(cost)
+            with pytest.raises(DBAPIError, match="append-only"):
+                session.commit()
+
+
+def test_costs_a_simulator_booked_before_the_mark_are_marked_by_the_migration(
+    engine: Engine,
+) -> None:
+    """Migration 0024 marks the costs whose description only a simulator writes, and the
+    totals it computes again keep them out of the consumed."""
+    case = insert_case(engine, reference="SM-000001")
+    cfg = alembic_config()
+    descriptions = {  # description -> marked simulated
+        "cash grant, receipt RCPT-00001-1A2B": True,
+        "tickets for 2 traveller(s), booking BK-00001-FFFF, departure 2026-03-01": True,
+        "escort for booking BK-00001-FFFF": True,
+        "travel document fee for 2 person(s), request ETD-GE-00001-0000": True,
+        "tickets for 2 traveller(s), booking X7Q2, departure 2026-03-01 (travel desk)": False,
+        "travel document fee for 2 person(s), request R-1 (charged by the embassy)": False,
+        "cash grant handed over, receipt document d-1": False,
+        "imported: ticket": False,
+    }
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0022")
+        for i, description in enumerate(descriptions):
+            conn.execute(text(
+                "INSERT INTO costs (key, case_id, project_id, category, amount, currency,"
+                " incurred_on, description, created_at) VALUES (:k, :c, :p, 'ticket', 10.5,"
+                " 'EUR', '2026-03-01', :d, '2026-03-01 10:00:00')"),
+                {"k": f"m{i}", "c": case.id, "p": case.project_id, "d": description})
+        command.upgrade(cfg, "head")
+    with Session(engine) as session:
+        marked = dict(session.exec(select(Cost.description, Cost.simulated)).all())  # type: ignore[call-overload]
+        assert marked == descriptions
+        project = session.get(Project, case.project_id)
+        assert project is not None
+        figures = budget_figures(session, project)
+        assert figures == oracle(session, project)
+        assert (figures.consumed, figures.simulated) == (Decimal("42.00"), Decimal("42.00"))
 
 
 def test_running_totals_equal_the_full_computation_at_scale(engine: Engine) -> None:

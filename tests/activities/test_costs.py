@@ -30,6 +30,12 @@ def costs(engine: Engine, case_id: str) -> list[tuple[CostCategory, Decimal, str
         return [(c.category, c.amount, c.currency) for c in rows]
 
 
+def marks(engine: Engine, case_id: str) -> set[bool]:
+    """Whether the case's costs are marked simulated (made up by a simulator)."""
+    with Session(engine) as session:
+        return set(session.exec(select(Cost.simulated).where(Cost.case_id == case_id)).all())
+
+
 def booking(case_id: str, key: str = "k:booking:1", escort: bool = True) -> BookingRequest:
     return BookingRequest(
         case_id=case_id, booking_key=key, country_of_origin="GE", destination_city="Tbilisi",
@@ -54,6 +60,7 @@ async def test_a_booking_run_twice_books_its_tickets_and_escort_once(engine: Eng
     assert [c[0] for c in costs(engine, case.id)] == [
         CostCategory.TICKET, CostCategory.ESCORT, CostCategory.TICKET,
     ]
+    assert marks(engine, case.id) == {True}  # a simulator's prices: not spending
 
 
 async def test_ticket_prices_vary_by_booking_but_not_by_retry() -> None:
@@ -76,6 +83,7 @@ async def test_a_document_request_run_twice_books_one_fee(engine: Engine) -> Non
     await ENV.run(activities.request_travel_document, request)
     await ENV.run(activities.request_travel_document, request)
     assert costs(engine, case.id) == [(CostCategory.DOCUMENT_FEE, Decimal("135.00"), "EUR")]
+    assert marks(engine, case.id) == {True}
 
 
 async def test_refused_document_request_costs_nothing(engine: Engine) -> None:
@@ -99,6 +107,7 @@ async def test_a_payment_that_crashed_after_paying_books_the_grant_once(engine: 
     await ENV.run(activities.pay_grant, pay)
     await ENV.run(activities.pay_grant, pay)
     assert costs(engine, case.id) == [(CostCategory.CASH_GRANT, Decimal("450.00"), "EUR")]
+    assert marks(engine, case.id) == {True}
 
 
 async def test_book_costs_activity_and_helper_are_idempotent(engine: Engine) -> None:
@@ -114,6 +123,7 @@ async def test_book_costs_activity_and_helper_are_idempotent(engine: Engine) -> 
     ])
     assert ENV.run(activities.book_costs, lines).booked == 2
     assert ENV.run(activities.book_costs, lines).booked == 0
+    assert marks(engine, case.id) == {False}  # recorded by staff: spending
     with Session(engine) as session:
         cost, new = book_cost(session, key=f"{case.id}:plan:1", case_id=case.id,
                               category=CostCategory.REINTEGRATION, amount=Decimal(999),

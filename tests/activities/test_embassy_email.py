@@ -22,7 +22,12 @@ from api.document_service import Vault, build_vault, open_version
 from core.settings import Settings
 from models.documents import Document, DocumentKind, DocumentVersion
 from models.embassies import SentMail
-from models.external import EMBASSY_REFUSED, DocumentRequest, WithdrawDocumentRequest
+from models.external import (
+    EMBASSY_REFUSED,
+    ChaseDocumentRequest,
+    DocumentRequest,
+    WithdrawDocumentRequest,
+)
 from tests.activities.mail_cases import OFFICE, add_embassy, case_with_household
 from tests.smtp import Received, SmtpServer, free_port, smtp_server  # noqa: F401
 
@@ -135,6 +140,32 @@ async def test_withdrawing_mails_one_short_notice_to_the_embassy(
     assert result.request_ref in withdrawal.subject
     assert "is withdrawn" in withdrawal.body and "tiek atsaukts" in withdrawal.body
     assert "ნინო" not in withdrawal.body  # no names needed to withdraw
+
+
+async def test_chasing_mails_the_embassy_a_reminder_once_per_reminder(
+    engine: Engine, smtp_server: SmtpServer  # noqa: F811
+) -> None:
+    add_embassy(engine)
+    case, member_ids = case_with_household(engine)
+    acts = activities(engine, smtp_server.client())
+    env = ActivityEnvironment()
+    result = await env.run(acts.request_travel_document, DocumentRequest(
+        case_id=case.id, request_key=f"{case.id}:etd:1", country_of_origin="GE",
+        member_ids=member_ids,
+    ))
+    for n in (1, 1, 2):  # the first reminder retried: sent once
+        await env.run(acts.chase_travel_document_request, ChaseDocumentRequest(
+            case_id=case.id, request_ref=result.request_ref, reminder=n))
+    _letter, first, second = smtp_server.inbox.received
+    assert first.rcpt_tos == second.rcpt_tos == ["riga@mfa.gov.ge"]
+    assert case.reference in first.subject and result.request_ref in first.subject
+    assert first.subject.endswith(" 1") and second.subject.endswith(" 2")
+    assert "no answer yet" in first.body and "atgādinām" in first.body
+    assert "ნინო" not in first.body  # the reference is enough
+    # A request never mailed (no letter in the outbox) has nothing to remind of.
+    await env.run(acts.chase_travel_document_request, ChaseDocumentRequest(
+        case_id=case.id, request_ref="LV-0000/ETD-9", reminder=1))
+    assert len(smtp_server.inbox.received) == 3
 
 
 def test_the_settings_wire_the_email_embassy(tmp_path: Path, engine: Engine) -> None:

@@ -23,12 +23,14 @@ POLICY = {"grant": {"currency": "EUR", "per_adult": "650.00", "per_child": "200.
           "reintegration": {"currency": "EUR", "per_adult": "1500.00"}}
 
 
-def book(engine: Engine, case_id: str, project_id: str, *lines: tuple[CostCategory, str]) -> None:
+def book(engine: Engine, case_id: str, project_id: str, *lines: tuple[CostCategory, str],
+         simulated: bool = False) -> None:
     with Session(engine) as session:
         for i, (category, amount) in enumerate(lines):
-            session.add(Cost(key=f"{case_id}:{i}", case_id=case_id, project_id=project_id,
-                             category=category, amount=Decimal(amount), currency="EUR",
-                             incurred_on=date(2026, 3, 1), description="test"))
+            session.add(Cost(key=f"{case_id}:{i}:{simulated}", case_id=case_id,
+                             project_id=project_id, category=category, amount=Decimal(amount),
+                             currency="EUR", incurred_on=date(2026, 3, 1), description="test",
+                             simulated=simulated))
         session.commit()
 
 
@@ -41,6 +43,9 @@ async def test_the_projects_policy_sets_the_grant_and_over_budget_is_refused_wit
     other = insert_case(engine, project_id=project["id"])
     book(engine, other.id, project["id"], (CostCategory.TICKET, "399.99"),
          (CostCategory.DOCUMENT_FEE, "0.01"))
+    # A simulator's ticket: made up, so not consumed (not spending), but it uses the budget
+    # up as a real one would (a training installation refuses as a real one does).
+    book(engine, other.id, project["id"], (CostCategory.TICKET, "420.50"), simulated=True)
 
     case_id = await case_after_consent(api, project_id=project["id"])
     r = await api.post(f"/cases/{case_id}/grant/proposal")
@@ -51,8 +56,9 @@ async def test_the_projects_policy_sets_the_grant_and_over_budget_is_refused_wit
     r = await api.post(f"/cases/{case_id}/grant/decision", json=decision, headers=SUPERVISOR)
     assert r.status_code == 409
     assert r.json()["detail"] == (
-        "over budget: project SMALL has a total budget of 1000.00 EUR, 400.00 EUR consumed "
-        "and 600.00 EUR remaining; this cash grant requests 650.00 EUR"
+        "over budget: project SMALL has a total budget of 1000.00 EUR, 400.00 EUR consumed, "
+        "420.50 EUR booked by simulators (not spending) and 179.50 EUR remaining; this cash "
+        "grant requests 650.00 EUR"
     )
     live = (await api.get(f"/cases/{case_id}")).json()["live"]
     assert live["grant"]["status"] == "proposed"  # the refusal changed nothing
@@ -61,17 +67,19 @@ async def test_the_projects_policy_sets_the_grant_and_over_budget_is_refused_wit
     assert r.status_code == 200, r.text
     budget = r.json()
     assert (budget["total_budget"], budget["consumed"], budget["remaining"]) == (
-        "1000.00", "400.00", "600.00"
+        "1000.00", "400.00", "179.50"
     )
     assert budget["limited"] is True
+    assert budget["simulated"] == "420.50"
     assert budget["by_category"]["ticket"] == {
         "consumed": "399.99", "committed": "0.00", "share_percent": 100.0,
+        "simulated": "420.50",
     }
     assert budget["by_category"]["cash_grant"] == {
-        "consumed": "0.00", "committed": "0.00", "share_percent": 0.0,
+        "consumed": "0.00", "committed": "0.00", "share_percent": 0.0, "simulated": "0.00",
     }
 
-    r = await api.patch(f"/projects/{project['id']}", json={"total_budget": "1050.00"},
+    r = await api.patch(f"/projects/{project['id']}", json={"total_budget": "1470.50"},
                         headers=ADMIN)
     assert r.status_code == 200, r.text
     assert r.json()["policy"] == project["policy"]  # a patch keeps the policy
@@ -81,9 +89,9 @@ async def test_the_projects_policy_sets_the_grant_and_over_budget_is_refused_wit
 
     r = await api.get(f"/cases/{other.id}/costs")
     assert r.status_code == 200, r.text
-    assert r.json()["total"] == "400.00"
-    assert [(c["category"], c["amount"]) for c in r.json()["data"]] == [
-        ("ticket", "399.99"), ("document_fee", "0.01"),
+    assert (r.json()["total"], r.json()["simulated_total"]) == ("400.00", "420.50")
+    assert [(c["category"], c["amount"], c["simulated"]) for c in r.json()["data"]] == [
+        ("ticket", "399.99", False), ("document_fee", "0.01", False), ("ticket", "420.50", True),
     ]
     assert (await api.get("/cases/nope/costs")).status_code == 404
 

@@ -7,7 +7,10 @@ import copy
 from typing import Any
 
 import httpx
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
 
+from models.users import AuditEntry
 from tests.api.test_import import EXAMPLE, add_ge_partner, upload
 from tests.api.test_projects import create_project
 from tests.factories import CASE_JSON
@@ -41,7 +44,7 @@ async def found(api: httpx.AsyncClient, person: str, **headers: str) -> list[str
 
 
 async def test_a_person_is_found_by_any_spelling_date_of_birth_or_passport(
-    api: httpx.AsyncClient,
+    api: httpx.AsyncClient, engine: Engine,
 ) -> None:
     berzins = (await opened(api, household(BERZINS)))["id"]
     other = (await opened(api, household(CASE_JSON["principal"], NINO)))["id"]  # type: ignore[arg-type]
@@ -63,6 +66,16 @@ async def test_a_person_is_found_by_any_spelling_date_of_birth_or_passport(
         assert await found(api, nothing) == [], nothing
     # Auditors list cases; staff and auditors search the same list.
     assert await found(api, "Berzins", **bearer("auditor")) == [berzins]
+    # Each search is a read of personal data, audited (who, when; never what was searched);
+    # the list without a person is not.
+    assert (await api.get("/cases", headers=bearer("auditor"))).status_code == 200
+    with Session(engine) as session:
+        searches = session.exec(select(AuditEntry).where(
+            col(AuditEntry.action).startswith("GET /cases")).where(
+            col(AuditEntry.case_id).is_(None))).all()
+    assert {e.action for e in searches} == {"GET /cases?person"}
+    assert sum(e.actor_role == "auditor" for e in searches) == 1
+    assert len(searches) == 10 + 2 + 1 + 1 + 3 + 4 + 1 + 4 + 1  # every search above
 
 
 async def test_opening_a_case_names_the_earlier_cases_of_the_same_people(

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-import httpx
+import copy
+from datetime import UTC, datetime
 
+import httpx
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from models.tables import HouseholdMember
 from tests.factories import CASE_JSON
 from tests.tokens import bearer
 
@@ -46,3 +52,26 @@ async def test_subject_access_export_has_everything_about_the_person(
     assert (await api.get("/people/nobody/export", headers=bearer("admin"))).status_code == 404
     audit = (await api.get(f"/cases/{case_id}/audit", headers=bearer("auditor"))).json()
     assert "GET /people/{member_id}/export" in {e["action"] for e in audit["data"]}
+
+
+async def test_the_exports_household_size_counts_only_who_is_still_in_the_household(
+    api: httpx.AsyncClient, engine: Engine,
+) -> None:
+    body = copy.deepcopy(CASE_JSON)
+    body["dependants"] = [
+        {"given_name": "Eka", "family_name": "Beridze", "date_of_birth": "2014-03-02",
+         "sex": "female", "nationality": "GE", "relationship": "child"},
+        {"given_name": "Gia", "family_name": "Beridze", "date_of_birth": "1988-07-09",
+         "sex": "male", "nationality": "GE", "relationship": "spouse"},
+    ]
+    case_id = (await api.post("/cases", json=body)).json()["id"]
+    people = (await api.get(f"/cases/{case_id}/household")).json()
+    with Session(engine) as session:  # the spouse left the household (as removal records it)
+        spouse = session.get(HouseholdMember, people[2]["id"])
+        assert spouse is not None and spouse.given_name == "Gia"
+        spouse.removed_at, spouse.removal_reason = datetime.now(UTC), "stays in Latvia"
+        session.add(spouse)
+        session.commit()
+    r = await api.get(f"/people/{people[0]['id']}/export", headers=bearer("admin"))
+    assert r.status_code == 200, r.text
+    assert r.json()["household_size"] == 2  # the principal and the child

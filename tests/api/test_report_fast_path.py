@@ -93,7 +93,7 @@ def generate(engine: Engine, n: int = 1500, seed: int = 25) -> None:
                 "key": f"{case_id}:{k}", "case_id": case_id, "project_id": rng.choice([home, P]),
                 "category": rng.choice(list(CostCategory)), "currency": "EUR",
                 "amount": Decimal(rng.randint(1, 200_000)) / 100, "description": "generated",
-                "incurred_on": day(rng, created, 500),
+                "incurred_on": day(rng, created, 500), "simulated": rng.random() < 0.1,
             })
         if rng.random() < 0.08:  # moved once or twice, either way, at any time of its life
             here = home
@@ -148,15 +148,19 @@ def test_the_database_counts_what_the_case_by_case_count_did(
                               lambda s, p: every_case_one_by_one(s, p))
                     slow = build_report(session, project, window)
                 assert fast == slow, (pid, window)
-                # Spending: each cost added up as a Decimal, as before.
+                # Spending: each cost added up as a Decimal, as before; a simulator's apart.
                 for category, line in fast.spending_by_category.items():
-                    assert line.total == sum(
-                        (Decimal(c.amount) for c in session.exec(select(Cost).where(
-                            Cost.project_id == pid, Cost.category == category)).all()
-                         if window.holds(c.incurred_on)), Decimal("0.00"))
+                    costs = [c for c in session.exec(select(Cost).where(
+                        Cost.project_id == pid, Cost.category == category)).all()
+                        if window.holds(c.incurred_on)]
+                    assert line.total == sum((Decimal(c.amount) for c in costs
+                                              if not c.simulated), Decimal("0.00"))
+                    assert fast.simulated_costs_by_category[category] == sum(
+                        (Decimal(c.amount) for c in costs if c.simulated), Decimal("0.00"))
         year = build_report(session, session.get(Project, P), WINDOWS[0])  # type: ignore[arg-type]
     # The data reaches every figure: enough departures, closures, people and ages.
     assert year.cases_returned > 100 and year.persons_returned > 200
     assert all(year.persons_returned_by_age_band.values())
     assert year.cases_closed > 50 and year.average_days_intake_to_departure
     assert year.persons_returned_by_vulnerability["none"] < year.persons_returned
+    assert year.simulated_costs_total > 0

@@ -108,6 +108,13 @@ COSTS: list[tuple[str, str, CostCategory, str, date]] = [
     ("moved after departure", "Q", CostCategory.REINTEGRATION, "1234.56", date(2026, 5, 20)),
     ("another project", "Q", CostCategory.TICKET, "77.77", date(2026, 2, 20)),
 ]
+# Costs booked by simulators (demo or training systems): in no spending figure, apart.
+SIMULATED_COSTS: list[tuple[str, str, CostCategory, str, date]] = [
+    ("first day", "P", CostCategory.TICKET, "412.37", START),
+    ("household of four, last day", "P", CostCategory.CASH_GRANT, "1200.00", date(2026, 6, 2)),
+    ("household of four, last day", "P", CostCategory.DOCUMENT_FEE, "180.00", date(2026, 7, 2)),
+    ("another project", "Q", CostCategory.TICKET, "390.10", date(2026, 2, 20)),
+]
 EU_PERCENT, NATIONAL_PERCENT = "33.33", "66.67"
 ACTIVITIES = [  # (type, day, participants)
     ("training", date(2026, 3, 10), 24), ("training", END, 10),
@@ -151,11 +158,12 @@ def build(engine: Engine, p: str, q: str) -> None:
             session.commit()
         ids[spec["name"]] = case.id
     with Session(engine) as session:
-        for i, (name, project, category, amount, day) in enumerate(COSTS):
+        costs = [(c, False) for c in COSTS] + [(c, True) for c in SIMULATED_COSTS]
+        for i, ((name, project, category, amount, day), simulated) in enumerate(costs):
             session.add(Cost(key=f"test:{i}", case_id=ids[name],
                              project_id=p if project == "P" else q, category=category,
                              amount=Decimal(amount), currency="EUR", incurred_on=day,
-                             description=name))
+                             description=name, simulated=simulated))
         session.commit()
 
 
@@ -181,6 +189,16 @@ def expected_spending(project: str, start: date | None, end: date) -> dict[str, 
     lines = {k: (t, *share(t)) for k, t in totals.items()}
     lines["total"] = tuple(sum(line[i] for line in lines.values()) for i in range(3))  # type: ignore[assignment]
     return {k: tuple(money(c) for c in v) for k, v in lines.items()}
+
+
+def expected_simulated(project: str, start: date | None, end: date) -> dict[str, str]:
+    """Category (and "total") -> the simulated costs' sum, from the table above."""
+    totals = {c.value: 0 for c in CostCategory}
+    for _, p, category, amount, day in SIMULATED_COSTS:
+        if p == project and (start is None or start <= day) and day <= end:
+            totals[category.value] += cents(amount)
+    totals["total"] = sum(totals.values())
+    return {k: f"{c // 100}.{c % 100:02d}" for k, c in totals.items()}
 
 
 def expected(start: date | None, end: date) -> dict[str, Any]:
@@ -221,6 +239,7 @@ def expected(start: date | None, end: date) -> dict[str, Any]:
         "persons_reintegrated": achieved["persons_reintegrated"],
         "cases_reintegrated": len(reintegrated),
         "spending": expected_spending("P", start, end),
+        "simulated": expected_simulated("P", start, end),
         "by_reason": count([c["reason"].value if c["reason"] else "completed" for c in closed]),
         "by_country": count([c["country"] for c, _ in people]),
         "by_legal": count([c["legal"].value for c, _ in people]),
@@ -260,6 +279,9 @@ def check(report: dict[str, Any], want: dict[str, Any]) -> None:
     assert spending == want["spending"]
     for total, eu, national in spending.values():  # the shares add up to the cent
         assert Decimal(eu) + Decimal(national) == Decimal(total)
+    simulated = dict(report["simulated_costs_by_category"])
+    simulated["total"] = report["simulated_costs_total"]
+    assert simulated == want["simulated"]
     assert nonzero(report["cases_closed_by_reason"]) == want["by_reason"]
     assert report["persons_returned_by_country_of_origin"] == want["by_country"]
     assert nonzero(report["persons_returned_by_legal_situation"]) == want["by_legal"]
@@ -320,6 +342,11 @@ async def test_period_report_counts_what_happened_in_the_period(
     assert report["spending_total"] == {
         "total": "3415.02", "eu_share": "1138.24", "national_share": "2276.78",
     }
+    # The simulators' ticket and grant (412.37 + 1200.00) are apart, in no spending line;
+    # the document fee a simulator booked in July is after the period.
+    assert report["simulated_costs_total"] == "1612.37"
+    assert report["spending_by_category"]["cash_grant"]["total"] == "800.00"  # 300 + 500
+    assert any("Simulated costs" in n for n in report["notes"])
     assert targets["media_mentions"]["percent"] is None
     assert targets["training"]["achieved"] == 2
     assert targets["training_participants"]["percent"] == 85.0  # 34 of 40
@@ -349,6 +376,7 @@ async def test_as_of_report_leaves_out_what_happened_later(
     assert r.json()["persons_reintegrated"] == 1
     assert r.json()["spending_by_category"]["reintegration"]["total"] == "1234.56"
     assert r.json()["spending_total"]["total"] == "1312.33"  # + the other project's ticket
+    assert r.json()["simulated_costs_by_category"]["ticket"] == "390.10"  # apart
 
 
 async def test_xlsx_and_csv_hold_the_same_figures_as_the_json(
@@ -390,6 +418,11 @@ async def test_xlsx_and_csv_hold_the_same_figures_as_the_json(
         ("persons_by_age_band", "persons_returned_by_age_band"),
     ):
         assert dict(rows(sheet)) == report[key], sheet
+    simulated = {k: Decimal(str(v)).quantize(Decimal("0.01"))
+                 for k, v in rows("simulated_costs_not_spending")}
+    assert simulated == {k: Decimal(v) for k, v in report["simulated_costs_by_category"].items()
+                         } | {"total": Decimal(report["simulated_costs_total"])}
+    assert simulated["total"] > 0
     assert rows("targets") == [
         (t["name"], t["target"], t["achieved"], t["percent"]) for t in report["targets"]
     ]
@@ -416,6 +449,7 @@ async def test_xlsx_and_csv_hold_the_same_figures_as_the_json(
     assert {k: tuple(map(Decimal, v)) for k, *v in sections["spending_by_category"][1:]} == (
         want_spending
     )
+    assert {k: Decimal(v) for k, v in sections["simulated_costs_not_spending"][1:]} == simulated
 
 
 async def test_a_report_needs_a_period_or_a_day(

@@ -176,9 +176,12 @@ async def test_a_return_with_no_simulator_books_exactly_what_was_recorded(
     assert {k: Decimal(v["total"]) for k, v in report["spending_by_category"].items()
             if Decimal(v["total"])} == spent
     assert Decimal(report["spending_total"]["total"]) == total
+    assert Decimal(report["simulated_costs_total"]) == 0  # no simulator booked anything
+    assert not any(c["simulated"] for c in costs)
     assert report["persons_returned"] == 1 and report["cases_returned"] == 1
     budget = await ok(api.get(f"/projects/{project['id']}/budget", headers=AUDITOR))
     assert Decimal(budget["consumed"]) == total and Decimal(budget["committed"]) == 0
+    assert Decimal(budget["simulated"]) == 0
     assert {k: Decimal(v["consumed"]) for k, v in budget["by_category"].items()
             if Decimal(v["consumed"])} == spent
 

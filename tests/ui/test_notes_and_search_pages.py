@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from models.enums import CaseStatus, ClosureReason, Stage
 from models.notes import CaseNote
 from models.tables import Case
+from models.users import AuditEntry
 from tests.ui.conftest import Browser, csrf_of
 from tests.ui.test_pages import open_case
 
@@ -87,7 +88,9 @@ async def test_the_new_case_page_names_an_earlier_case_of_the_same_person(
     assert "(closed: completed on 2026-03-09)" in page
 
 
-async def test_the_case_list_finds_a_person_in_another_script(browser: Browser) -> None:
+async def test_the_case_list_finds_a_person_in_another_script(
+    browser: Browser, engine: Engine
+) -> None:
     cw = await browser("caseworker")
     await open_case(cw, **{"principal-given_name": "Jānis", "principal-family_name": "Bērziņš",
                            "principal-nationality": "LV", "country_of_origin": "LV"})
@@ -98,3 +101,8 @@ async def test_the_case_list_finds_a_person_in_another_script(browser: Browser) 
     assert 'value="Берзиньш"' in page.text  # the box keeps what was typed
     page = await cw.get("/ui/cases", params={"person": "Ozols"})
     assert 'data-testid="case-count">0 cases<' in page.text
+    await cw.get("/ui/cases")  # no person: not audited
+    with Session(engine) as session:  # each search audited, without what was searched
+        actions = session.exec(select(AuditEntry.action).where(
+            col(AuditEntry.action).startswith("GET /ui/cases"))).all()
+    assert actions == ["GET /ui/cases?person"] * 2

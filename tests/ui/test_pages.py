@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import httpx
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from activities.costs import book_cost
 from activities.projection import refresh_due_columns
 from api.user_service import DEMO_PASSWORD
 from api.web.security import CSRF_COOKIE, SESSION_COOKIE
-from models.enums import DeadlineKind, Relationship, Role, Sex, Stage, TaskKind
+from models.enums import CostCategory, DeadlineKind, Relationship, Role, Sex, Stage, TaskKind
 from models.tables import HouseholdMember
 from models.tasks import CaseDeadline, CaseTask
 from models.users import AuditEntry
@@ -274,11 +276,33 @@ async def test_case_list_searches_filters_and_pages(browser: Browser, engine: En
     assert "LV-2026-990002" not in await panel("caseworker", "overdue-visits")
 
 
-async def test_reports_page_and_downloads_follow_the_report_policy(browser: Browser) -> None:
+async def test_reports_page_and_downloads_follow_the_report_policy(
+    browser: Browser, engine: Engine
+) -> None:
     sup = await browser("supervisor")
     r = await sup.get("/ui/reports?start=2026-01-01&end=2026-12-31")
     assert r.status_code == 200 and 'data-testid="persons-returned">0<' in r.text
+    assert 'data-testid="simulated-costs"' not in r.text  # none booked: no section
     link = re.search(r'href="(/ui/reports/download\?[^"]+format=csv)"', r.text)
+    # A ticket the travel desk recorded and one a simulator made up: the page shows the
+    # first as consumed and the second apart, as simulated costs, not spending.
+    case = insert_case(engine, reference="LV-2026-880001")
+    with Session(engine) as session:
+        for key, amount, simulated in (("desk", "100.00", False), ("sim", "380.00", True)):
+            book_cost(session, key=f"{case.id}:{key}", case_id=case.id,
+                      category=CostCategory.TICKET, amount=Decimal(amount),
+                      incurred_on=date(2026, 3, 1), description=f"{key} ticket",
+                      simulated=simulated)
+    r = await sup.get(f"/ui/reports?project_id={case.project_id}&start=2026-01-01"
+                      "&end=2026-12-31")
+    assert 'data-testid="consumed">100.00<' in r.text  # the budget today: spent only
+    assert "Simulated costs, not spending" in r.text
+    assert 'data-testid="simulated-period">380.00 EUR<' in r.text
+    assert 'data-testid="simulated-budget">380.00 EUR<' in r.text
+    r = await sup.get(f"/ui/cases/{case.id}")
+    assert 'data-testid="costs-total">100.00<' in r.text
+    assert 'data-testid="costs-simulated">380.00<' in r.text
+    assert r.text.count('data-testid="cost-simulated"') == 1
     assert link
     csv = await sup.get(link.group(1).replace("&amp;", "&"))
     assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")

@@ -80,8 +80,9 @@ async def test_grant_over_budget_is_refused_then_costs_are_booked_once_each(
         with pytest.raises(WorkflowUpdateFailedError) as err:
             await handle.execute_update(ReturnCaseWorkflow.decide_grant, approve)
         assert err.value.cause.message == (  # type: ignore[union-attr]
-            "over budget: project TIGHT has a total budget of 700.00 EUR, 450.00 EUR consumed "
-            "and 250.00 EUR remaining; this cash grant requests 300.00 EUR"
+            "over budget: project TIGHT has a total budget of 700.00 EUR, 0.00 EUR consumed, "
+            "450.00 EUR booked by simulators (not spending) and 250.00 EUR remaining; this "
+            "cash grant requests 300.00 EUR"
         )
         state = await handle.query(ReturnCaseWorkflow.state)
         assert state.grant is not None and state.grant.status == GrantStatus.PROPOSED
@@ -97,7 +98,7 @@ async def test_grant_over_budget_is_refused_then_costs_are_booked_once_each(
         booked = session.exec(
             select(Cost).where(Cost.case_id == result.case_id).order_by(col(Cost.id))
         ).all()
-    assert [(c.category, c.amount, c.project_id) for c in booked] == [
-        (CostCategory.TICKET, Decimal("450.00"), project_id),
-        (CostCategory.CASH_GRANT, Decimal("300.00"), project_id),
+    assert [(c.category, c.amount, c.project_id, c.simulated) for c in booked] == [
+        (CostCategory.TICKET, Decimal("450.00"), project_id, True),
+        (CostCategory.CASH_GRANT, Decimal("300.00"), project_id, True),
     ]

@@ -36,6 +36,9 @@ class LetterEmbassy:
     async def withdraw_request(self, data: WithdrawDocumentRequest) -> None:
         return None
 
+    async def chase_request(self, data: object) -> None:
+        return None
+
 
 def _fees(engine: Engine, case_id: str) -> list[tuple[str, Decimal]]:
     with Session(engine) as session:

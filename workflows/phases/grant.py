@@ -139,7 +139,9 @@ RECORD_CASH_HANDOVER = Decision(
             Field("amount", "Amount", default=lambda s, t: str(s.grant.amount if s.grant else "")),
             Field("currency", "Currency",
                   default=lambda s, t: s.grant.currency if s.grant else "EUR"),
-            Field("receipt_document_id", "Signed receipt (document id)"),
+            # A choice among the case's receipts of the grant's payment, or the signed file
+            # uploaded with the form (the page supplies both: api/web/receipts.py).
+            Field("receipt_document_id", "Signed receipt", "receipt"),
         ),
         button="Record hand-over",
     ),
