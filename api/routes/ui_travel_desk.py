@@ -8,9 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from api.auth import CurrentUser
-from api.deps import SessionDep, TemporalDep
-from api.routes.ui_worklists import with_live_states
+from api.routes.ui_worklists import with_live_states, worklist
 from api.travel_desk import open_request_rows, travellers
 from api.web import queries
 from api.web.templating import render
@@ -20,14 +18,8 @@ router = APIRouter(prefix="/ui", tags=["web"], include_in_schema=False)
 FORMS = {"desk-booking", "desk-change", "desk-cancel"}
 
 
-@router.get("/travel-desk")
-async def travel_desk(
-    request: Request, session: SessionDep, client: TemporalDep, user: CurrentUser
-) -> Response:
-    """Booking requests to book, and the desk's bookings before departure."""
-    return await travel_desk_page(request, session, client, user)
-
-
+@worklist(router, "/travel-desk",
+          "Booking requests to book, and the desk's bookings before departure.")
 async def travel_desk_page(
     request: Request, session: Any, client: Any, user: Any,
     form_state: dict[str, Any] | None = None, status: int = 200,

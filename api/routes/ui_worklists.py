@@ -7,6 +7,7 @@ take on it now.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -27,12 +28,30 @@ from models.schemas_aftercare import ReintegrationView
 router = APIRouter(prefix="/ui", tags=["web"], include_in_schema=False)
 
 
-@router.get("/departures")
-async def departures(
-    request: Request, session: SessionDep, client: TemporalDep, user: CurrentUser
-) -> Response:
-    """Booked departures to confirm (border guard) or follow (staff): no personal data."""
-    return await departures_page(request, session, client, user)
+# A page of cases with the forms of their decisions: (request, session, client, user,
+# form_state, status), form_state the refused form to show again as typed.
+WorklistPage = Callable[..., Awaitable[Response]]
+
+# The worklist pages by path: a decision posted from one and refused comes back on it
+# (api.routes.ui_cases).
+WORKLISTS: dict[str, WorklistPage] = {}
+
+
+def worklist(
+    router: APIRouter, path: str, summary: str
+) -> Callable[[WorklistPage], WorklistPage]:
+    """Serve the page at GET `path` (no form yet) and register it to come back on."""
+    def register(page: WorklistPage) -> WorklistPage:
+        async def show(
+            request: Request, session: SessionDep, client: TemporalDep, user: CurrentUser
+        ) -> Response:
+            return await page(request, session, client, user)
+
+        show.__doc__ = summary
+        router.add_api_route(path, show, methods=["GET"], name=page.__name__.removesuffix("_page"))
+        WORKLISTS[router.prefix + path] = page
+        return page
+    return register
 
 
 async def with_live_states(
@@ -50,6 +69,8 @@ async def with_live_states(
     ], today
 
 
+@worklist(router, "/departures",
+          "Booked departures to confirm (border guard) or follow (staff): no personal data.")
 async def departures_page(
     request: Request, session: Any, client: Any, user: Any,
     form_state: dict[str, Any] | None = None, status: int = 200,
@@ -65,14 +86,8 @@ async def departures_page(
     }, status)
 
 
-@router.get("/partner")
-async def partner_cases(
-    request: Request, session: SessionDep, client: TemporalDep, user: CurrentUser
-) -> Response:
-    """A partner's cases (handed over to its organisation) and what it can report on each."""
-    return await partner_page(request, session, client, user)
-
-
+@worklist(router, "/partner",
+          "A partner's cases (handed over to its organisation) and what it can report on each.")
 async def partner_page(
     request: Request, session: Any, client: Any, user: Any,
     form_state: dict[str, Any] | None = None, status: int = 200,
