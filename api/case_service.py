@@ -171,6 +171,15 @@ def with_sla_overrides(policy: CasePolicy, settings: Settings | None) -> CasePol
     return policy.model_copy(update={"task_sla_hours": sla})
 
 
+# The case's columns the workflow starts with, as they are named there: facts, never a name
+# (personal data stays out of Temporal payloads).
+WORKFLOW_FACTS = {
+    "reference", "country_of_origin", "legal_situation", "location_type",
+    "return_decision_date", "voluntary_departure_deadline", "preferred_language",
+    "destination_city", "assignee_id", "project_id",
+}
+
+
 def workflow_input(
     session: Session, case: Case, settings: Settings | None = None
 ) -> CaseWorkflowInput:
@@ -179,18 +188,9 @@ def workflow_input(
     assert project is not None  # foreign key
     return CaseWorkflowInput(
         case_id=case.id,
-        reference=case.reference,
-        country_of_origin=case.country_of_origin,
-        legal_situation=case.legal_situation,
-        location_type=case.location_type,
         household=travellers(session, case.id, case.created_at.date()),
-        return_decision_date=case.return_decision_date,
-        voluntary_departure_deadline=case.voluntary_departure_deadline,
-        preferred_language=case.preferred_language,
-        destination_city=case.destination_city,
         policy=with_sla_overrides(project_policy(project), settings),
-        assignee_id=case.assignee_id,
-        project_id=case.project_id,
+        **case.model_dump(include=WORKFLOW_FACTS),
     )
 
 

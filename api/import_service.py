@@ -40,10 +40,11 @@ from models.schemas_import import (
 from models.tables import Case, HouseholdMember, Project
 from workflows.start import state_at_stage
 
+# The imported row's fields a case takes as they are.
 CASE_FIELDS = {
     "country_of_origin", "legal_situation", "location_type", "location_name",
     "return_decision_date", "voluntary_departure_deadline", "preferred_language",
-    "destination_city",
+    "destination_city", "departure_date", "arrival_date", "reintegration_date",
 }
 
 
@@ -91,9 +92,6 @@ def _insert(
         status=CaseStatus.CLOSED if data.closed else CaseStatus.ACTIVE,
         closure_reason=_closure_reason(data) if data.closed else None,
         closed_date=data.closure_date,
-        departure_date=data.departure_date,
-        arrival_date=data.arrival_date,
-        reintegration_date=data.reintegration_date,
         external_ref=ref,
         partner_id=partner_id,
         **data.model_dump(include=CASE_FIELDS),

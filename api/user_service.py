@@ -101,25 +101,20 @@ def create_user(session: Session, data: UserCreate) -> User:
 # One user per role for demos and the browser tests; refused in production (see core/cli.py).
 DEMO_PASSWORD = "homeward-demo-2026"
 DEMO_USERS = [
-    UserCreate(username="caseworker", full_name="Anna Caseworker", role=Role.CASEWORKER,
-               password=DEMO_PASSWORD),
-    UserCreate(username="caseworker2", full_name="Jānis Caseworker", role=Role.CASEWORKER,
-               password=DEMO_PASSWORD),
-    UserCreate(username="supervisor", full_name="Māra Supervisor", role=Role.SUPERVISOR,
-               password=DEMO_PASSWORD),
-    UserCreate(username="supervisor2", full_name="Ilze Supervisor", role=Role.SUPERVISOR,
-               password=DEMO_PASSWORD),
-    UserCreate(username="partner", full_name="Nino Partner", role=Role.PARTNER,
-               partner_org="GE-partner", password=DEMO_PASSWORD),
-    UserCreate(username="auditor", full_name="Ora Auditor", role=Role.AUDITOR,
-               password=DEMO_PASSWORD),
-    UserCreate(username="admin", full_name="Ada Admin", role=Role.ADMIN, password=DEMO_PASSWORD),
-    UserCreate(username="borderguard", full_name="Border Guard Service", role=Role.BORDER_GUARD,
-               password=DEMO_PASSWORD),
-    UserCreate(username="traveldesk", full_name="Tom Travel Desk", role=Role.TRAVEL_DESK,
-               password=DEMO_PASSWORD),
-    UserCreate(username="finance", full_name="Olga Finance", role=Role.FINANCE,
-               password=DEMO_PASSWORD),
+    UserCreate(username=username, full_name=full_name, role=role, partner_org=partner_org,
+               password=DEMO_PASSWORD)
+    for username, full_name, role, partner_org in [
+        ("caseworker", "Anna Caseworker", Role.CASEWORKER, None),
+        ("caseworker2", "Jānis Caseworker", Role.CASEWORKER, None),
+        ("supervisor", "Māra Supervisor", Role.SUPERVISOR, None),
+        ("supervisor2", "Ilze Supervisor", Role.SUPERVISOR, None),
+        ("partner", "Nino Partner", Role.PARTNER, "GE-partner"),
+        ("auditor", "Ora Auditor", Role.AUDITOR, None),
+        ("admin", "Ada Admin", Role.ADMIN, None),
+        ("borderguard", "Border Guard Service", Role.BORDER_GUARD, None),
+        ("traveldesk", "Tom Travel Desk", Role.TRAVEL_DESK, None),
+        ("finance", "Olga Finance", Role.FINANCE, None),
+    ]
 ]
 
 

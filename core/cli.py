@@ -75,8 +75,8 @@ def load_demo_users() -> None:
     """One user per role with the documented demo password; never in production."""
     from api.project_service import ensure_default_project
     from api.user_service import ensure_demo_users
+    from core.choices import Environment
     from core.db import build_engine
-    from core.settings import Environment
 
     settings = get_settings()
     if settings.environment == Environment.PRODUCTION:

@@ -8,7 +8,8 @@ from typing import Any
 
 import structlog
 
-from core.settings import LogFormat, Settings
+from core.choices import LogFormat
+from core.settings import Settings
 
 _SHARED: list[Any] = [
     structlog.contextvars.merge_contextvars,

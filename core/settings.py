@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BeforeValidator, Field, SecretStr, model_validator
-from pydantic_settings import NoDecode, SettingsConfigDict
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import SettingsConfigDict
 
+from core.choices import Addresses, DocumentStorage, Environment, LogFormat
 from core.codec import DEV_KEY, DEV_KEY_ID, parse_keys
 from core.modes import (
     AuthoritiesMode,
@@ -25,32 +24,6 @@ from core.modes import (
 )
 from models.embassies import LetterLanguage
 from models.enums import TaskKind
-
-
-class LogFormat(StrEnum):
-    AUTO = "auto"
-    CONSOLE = "console"
-    JSON = "json"
-
-
-class DocumentStorage(StrEnum):
-    LOCAL = "local"
-    S3 = "s3"
-
-
-class Environment(StrEnum):
-    DEVELOPMENT = "development"
-    PRODUCTION = "production"
-
-
-def _addresses(value: Any) -> Any:
-    """``a@x, b@y`` or a JSON list."""
-    if isinstance(value, str):
-        value = json.loads(value) if value.lstrip().startswith("[") else value.split(",")
-    return [a.strip() for a in value if a.strip()] if isinstance(value, list) else value
-
-
-Addresses = Annotated[list[str], NoDecode, BeforeValidator(_addresses)]
 
 DEV_SECRET_KEY = "dev-insecure-secret-key-do-not-use-in-production"
 # S3 credentials found in documentation and default installs; production refuses them.

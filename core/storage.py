@@ -14,7 +14,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
-from core.settings import DocumentStorage, Settings
+from core.choices import DocumentStorage
+from core.settings import Settings
 
 BLOCK = 64 * 1024
 

@@ -61,22 +61,14 @@ class Projection:
             entries, state.pending_timeline = state.pending_timeline, []
             data = self._projection(entries)
             self._upsert_search_attributes(data.tasks, data.deadlines, only_changed=True)
-            await workflow.execute_activity_method(
-                ProjectionActivities.record_and_project,
-                data,
-                start_to_close_timeout=TIMEOUT,
-                retry_policy=RETRY,
-            )
-            self._flags_written(data)
-            return
-        await self._write_timeline()
-        data = self._projection([])
-        self._upsert_search_attributes(data.tasks, data.deadlines)
+            write = ProjectionActivities.record_and_project
+        else:
+            await self._write_timeline()
+            data = self._projection([])
+            self._upsert_search_attributes(data.tasks, data.deadlines)
+            write = ProjectionActivities.project_case
         await workflow.execute_activity_method(
-            ProjectionActivities.project_case,
-            data,
-            start_to_close_timeout=TIMEOUT,
-            retry_policy=RETRY,
+            write, data, start_to_close_timeout=TIMEOUT, retry_policy=RETRY
         )
         self._flags_written(data)
 

@@ -37,24 +37,17 @@ def project_budget(project_id: str, session: SessionDep) -> BudgetPublic:
     """Total budget, consumed, committed and remaining, and the same per cost category; the
     costs simulators booked apart (``simulated``), in none of the others."""
     figures = budget_figures(session, get_project_or_404(session, project_id))
-    return BudgetPublic(
-        project_id=figures.project_id,
-        project_code=figures.project_code,
-        currency=figures.currency,
-        total_budget=figures.total_budget,
-        limited=figures.limited,
-        consumed=figures.consumed,
-        committed=figures.committed,
-        remaining=figures.remaining,
-        simulated=figures.simulated,
-        by_category={
-            c: CategoryBudget(
-                consumed=amount,
-                committed=figures.committed_by_category[c],
-                share_percent=round(float(amount / figures.consumed * 100), 1)
-                if figures.consumed else None,
-                simulated=figures.simulated_by_category[c],
-            )
-            for c, amount in figures.consumed_by_category.items()
-        },
+    by_category = {
+        c: CategoryBudget(
+            consumed=amount,
+            committed=figures.committed_by_category[c],
+            share_percent=round(float(amount / figures.consumed * 100), 1)
+            if figures.consumed else None,
+            simulated=figures.simulated_by_category[c],
+        )
+        for c, amount in figures.consumed_by_category.items()
+    }
+    # The figures as they stand, and what only the answer shows: limited, per-category shares.
+    return BudgetPublic.model_validate(
+        figures.model_dump() | {"limited": figures.limited, "by_category": by_category}
     )

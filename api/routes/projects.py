@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.deps import CaseDep, CurrentActor, SessionDep, TemporalDep
 from api.document_requirements import check_requirement_names
+from api.paging import PageDep
 from api.project_service import ProjectRefused, check_open
 from models.payloads import Actor
 from models.projects import ProjectMove
@@ -68,19 +69,11 @@ def create_project(data: ProjectCreate, session: SessionDep) -> Project:
 
 
 @router.get("", response_model=ProjectsPublic)
-def list_projects(
-    session: SessionDep,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> ProjectsPublic:
+def list_projects(session: SessionDep, page: PageDep) -> ProjectsPublic:
     """List projects, latest period first."""
-    rows = session.exec(
-        select(Project)
-        .order_by(col(Project.period_start).desc(), col(Project.code))
-        .offset(offset)
-        .limit(limit)
-    ).all()
-    count = session.exec(select(func.count()).select_from(Project)).one()
+    rows, count = page.of_table(
+        session, Project, col(Project.period_start).desc(), col(Project.code)
+    )
     return ProjectsPublic(
         data=[ProjectPublic.model_validate(p, from_attributes=True) for p in rows], count=count
     )

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from sqlalchemy import case as when
-from sqlmodel import col, func, select
+from sqlmodel import Session, col, func, select
 
 from api.deps import CurrentActor, SessionDep
 from api.need_to_know import hide
 from core.db import read_snapshot
 from models.enums import Role, Stage, TaskKind
+from models.people import Actor
 from models.schemas_queue import StageCount, TaskCounts, TaskPublic, TasksPublic
 from models.tables import Case, utc
 from models.tasks import CaseTask
@@ -25,38 +27,55 @@ Assignee = Annotated[
 ]
 
 
-def _filtered(query, actor, assignee, role, stage, kind, country, project_id, overdue, now):  # type: ignore[no-untyped-def]
+@dataclass
+class TaskFilters:
+    """Which open tasks: ``?assignee=me&role=caseworker`` is a caseworker's own queue."""
+
+    assignee: Assignee = None
+    role: Role | None = None
+    stage: Stage | None = None
+    kind: TaskKind | None = None
+    country: Annotated[str | None, Query(min_length=2, max_length=2)] = None
+    project_id: Annotated[str | None, Query(max_length=36)] = None
+    overdue: bool | None = None
+
+    @property
+    def on_cases(self) -> bool:
+        """Whether a filter is on the task's case (its country or project), not the task."""
+        return self.country is not None or self.project_id is not None
+
+
+def _filtered(query: Any, actor: Actor, f: TaskFilters, now: datetime) -> Any:
     # Restricted cases the user may not see are not in any queue or count (need to know).
     query = hide(query, actor, CaseTask.case_id)
     # The task row carries its case's assignee (projected with it): no join needed.
-    if assignee == "me":
+    if f.assignee == "me":
         query = query.where(col(CaseTask.assignee_id) == actor.id)
-    elif assignee == "none":
+    elif f.assignee == "none":
         query = query.where(col(CaseTask.assignee_id).is_(None))
-    elif assignee is not None:
-        query = query.where(col(CaseTask.assignee_id) == assignee)
+    elif f.assignee is not None:
+        query = query.where(col(CaseTask.assignee_id) == f.assignee)
     for column, value in (
-        (CaseTask.role, role), (CaseTask.stage, stage), (CaseTask.kind, kind),
-        (Case.country_of_origin, country), (Case.project_id, project_id),
+        (CaseTask.role, f.role), (CaseTask.stage, f.stage), (CaseTask.kind, f.kind),
+        (Case.country_of_origin, f.country), (Case.project_id, f.project_id),
     ):
         if value is not None:
             query = query.where(column == value)
-    if overdue is True:
+    if f.overdue is True:
         query = query.where(col(CaseTask.due_at) <= now)
-    elif overdue is False:
+    elif f.overdue is False:
         query = query.where(col(CaseTask.due_at).is_(None) | (col(CaseTask.due_at) > now))
     return query
 
 
-def _list(session, actor, assignee, role, stage, kind, country, project_id, overdue,  # type: ignore[no-untyped-def]
-          offset, limit) -> TasksPublic:
+def _list(session: Session, actor: Actor, f: TaskFilters, offset: int, limit: int
+          ) -> TasksPublic:
     now = datetime.now(UTC)
 
-    def filtered(query, join: bool = True):  # type: ignore[no-untyped-def]
+    def filtered(query: Any, join: bool = True) -> Any:
         if join:
             query = query.join(Case, col(Case.id) == col(CaseTask.case_id))
-        return _filtered(query, actor, assignee, role, stage, kind, country, project_id,
-                         overdue, now)
+        return _filtered(query, actor, f, now)
 
     # Soonest due first, then the oldest; tasks without an SLA after all the others. Read as
     # two ordered queries (with a due time, then without) rather than one sorted on
@@ -76,7 +95,7 @@ def _list(session, actor, assignee, role, stage, kind, country, project_id, over
     rows = rows[offset:]
     # The count joins the cases only to filter on their country or project.
     count = session.exec(filtered(select(func.count()).select_from(CaseTask),
-                                  join=country is not None or project_id is not None)).one()
+                                  join=f.on_cases)).one()
     data = [
         TaskPublic(
             case_id=c.id, reference=c.reference, kind=t.kind, stage=t.stage, role=t.role,
@@ -94,19 +113,12 @@ def _list(session, actor, assignee, role, stage, kind, country, project_id, over
 def list_tasks(
     session: SessionDep,
     actor: CurrentActor,
-    assignee: Assignee = None,
-    role: Role | None = None,
-    stage: Stage | None = None,
-    kind: TaskKind | None = None,
-    country: Annotated[str | None, Query(min_length=2, max_length=2)] = None,
-    project_id: Annotated[str | None, Query(max_length=36)] = None,
-    overdue: bool | None = None,
+    filters: Annotated[TaskFilters, Depends()],
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> TasksPublic:
     """Open tasks, soonest due first. `assignee=me&role=caseworker` is your queue."""
-    return _list(session, actor, assignee, role, stage, kind, country, project_id, overdue,
-                 offset, limit)
+    return _list(session, actor, filters, offset, limit)
 
 
 @router.get("/approvals", response_model=TasksPublic)
@@ -120,8 +132,8 @@ def approval_queue(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> TasksPublic:
     """The supervisors' approval queue: every open task a supervisor must take."""
-    return _list(session, actor, None, Role.SUPERVISOR, stage, kind, None, None, overdue,
-                 offset, limit)
+    filters = TaskFilters(role=Role.SUPERVISOR, stage=stage, kind=kind, overdue=overdue)
+    return _list(session, actor, filters, offset, limit)
 
 
 @router.get("/counts", response_model=TaskCounts)
@@ -135,7 +147,7 @@ def task_counts(
     now = datetime.now(UTC)
     overdue = func.sum(when((col(CaseTask.due_at) <= now, 1), else_=0))
     query = select(CaseTask.stage, func.count(), overdue)
-    query = _filtered(query, actor, assignee, role, None, None, None, None, None, now)
+    query = _filtered(query, actor, TaskFilters(assignee=assignee, role=role), now)
     rows = session.exec(query.group_by(CaseTask.stage)).all()
     order = list(Stage)
     data = sorted(

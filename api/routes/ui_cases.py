@@ -30,8 +30,7 @@ from api.notes import list_notes
 from api.project_service import ProjectRefused
 from api.routes.supervision import retry_failing_calls
 from api.routes.ui import safe_next
-from api.routes.ui_travel_desk import travel_desk_page
-from api.routes.ui_worklists import departures_page, partner_page
+from api.routes.ui_worklists import refused_on_worklist
 from api.web import case_form, catalogue, queries
 from api.web.charts import process_map
 from api.web.documents import documents_view
@@ -218,16 +217,8 @@ async def _again(
     state: dict[str, Any], status: int,
 ) -> Response:
     """The page the form came from, with the error beside the form and what was typed."""
-    if next_path.startswith("/ui/departures"):
-        with Session(request.app.state.engine) as session:
-            return await departures_page(request, session, client, user, state, status)
-    if next_path.startswith("/ui/travel-desk"):
-        with Session(request.app.state.engine) as session:
-            return await travel_desk_page(request, session, client, user, state, status)
-    if next_path.startswith("/ui/partner"):
-        with Session(request.app.state.engine) as session:
-            return await partner_page(request, session, client, user, state, status)
-    return await case_page(request, case, user, client, state, status)
+    page = await refused_on_worklist(request, next_path, client, user, state, status)
+    return page or await case_page(request, case, user, client, state, status)
 
 
 @router.post("/{case_id}/retry-now", dependencies=[Depends(verify_csrf)])

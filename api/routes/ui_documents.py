@@ -24,7 +24,7 @@ from api.deps import CurrentActor, PartnerCaseDep, SessionDep, TemporalDep
 from api.routes.documents import UploadLimitRoute
 from api.routes.ui import safe_next
 from api.routes.ui_cases import case_page
-from api.routes.ui_worklists import partner_page
+from api.routes.ui_worklists import refused_on_worklist
 from api.web.security import verify_csrf
 from models.documents import DocumentKind
 from models.payloads import Actor
@@ -89,10 +89,8 @@ async def _refused(
     values = {k: str(form.get(k) or "") for k in FIELDS} if form is not None else {}
     state = {"documents": {"case_id": case.id, "target": target, "errors": errors,
                            "values": values}}
-    if next_path.startswith("/ui/partner"):
-        with Session(request.app.state.engine) as session:
-            return await partner_page(request, session, client, user, state, 422)
-    return await case_page(request, case, user, client, state, 422)
+    page = await refused_on_worklist(request, next_path, client, user, state, 422)
+    return page or await case_page(request, case, user, client, state, 422)
 
 
 def _done(next_path: str, case_id: str, what: str) -> Response:

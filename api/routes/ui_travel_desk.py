@@ -4,41 +4,27 @@ can still change or be cancelled."""
 
 from __future__ import annotations
 
-from typing import Any
+from fastapi import APIRouter, Response
 
-from fastapi import APIRouter, Request, Response
-
-from api.auth import CurrentUser
-from api.deps import SessionDep, TemporalDep
-from api.routes.ui_worklists import with_live_states
+from api.routes.ui_worklists import Worklist, worklist
 from api.travel_desk import open_request_rows, travellers
 from api.web import queries
-from api.web.templating import render
 
 router = APIRouter(prefix="/ui", tags=["web"], include_in_schema=False)
 
 FORMS = {"desk-booking", "desk-change", "desk-cancel"}
 
 
-@router.get("/travel-desk")
-async def travel_desk(
-    request: Request, session: SessionDep, client: TemporalDep, user: CurrentUser
-) -> Response:
-    """Booking requests to book, and the desk's bookings before departure."""
-    return await travel_desk_page(request, session, client, user)
-
-
-async def travel_desk_page(
-    request: Request, session: Any, client: Any, user: Any,
-    form_state: dict[str, Any] | None = None, status: int = 200,
-) -> Response:
-    rows = open_request_rows(session)
+@worklist(router, "/travel-desk",
+          "Booking requests to book, and the desk's bookings before departure.")
+async def travel_desk(view: Worklist) -> Response:
+    rows = open_request_rows(view.session)
     waiting = {case.id for _, case in rows}
-    booked = [c for c in queries.booked(session) if c.id not in waiting]
+    booked = [c for c in queries.booked(view.session) if c.id not in waiting]
     cases = [case for _, case in rows] + booked
-    people = travellers(session, [c.id for c in cases])
+    people = travellers(view.session, [c.id for c in cases])
     since = {case.id: task.since for task, case in rows}
-    items, today = await with_live_states(client, user, cases, session)
+    items = await view.items(cases)
     requests, bookings = [], []
     for item in items:
         # The live state decides (the projection of a decision just taken may lag behind it).
@@ -52,7 +38,4 @@ async def travel_desk_page(
             bookings.append(item)
         elif state is None and case.id in waiting:
             requests.append(item)
-    return render(request, "travel_desk.html", {
-        "requests": requests, "bookings": bookings, "form_state": form_state or {},
-        "today": today,
-    }, status)
+    return view.render("travel_desk.html", {"requests": requests, "bookings": bookings})

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, HTTPException, Query, status
-from sqlmodel import col, func, select
+from fastapi import APIRouter, HTTPException, status
+from sqlmodel import col
 
 from api.deps import SessionDep
+from api.paging import PageDep
 from api.user_service import UsernameTaken, create_user
 from core.security import hash_password
 from models.schemas_users import UserCreate, UserPublic, UsersPublic, UserUpdate
@@ -26,14 +25,9 @@ def add_user(data: UserCreate, session: SessionDep) -> User:
 
 
 @router.get("", response_model=UsersPublic)
-def list_users(
-    session: SessionDep,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> UsersPublic:
+def list_users(session: SessionDep, page: PageDep) -> UsersPublic:
     """List users by username."""
-    rows = session.exec(select(User).order_by(col(User.username)).offset(offset).limit(limit)).all()
-    count = session.exec(select(func.count()).select_from(User)).one()
+    rows, count = page.of_table(session, User, col(User.username))
     return UsersPublic(data=[UserPublic.model_validate(u, from_attributes=True) for u in rows],
                        count=count)
 

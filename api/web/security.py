@@ -14,7 +14,8 @@ import secrets
 
 from fastapi import HTTPException, Request, Response
 
-from core.settings import Environment, Settings
+from core.choices import Environment
+from core.settings import Settings
 
 SESSION_COOKIE = "homeward_session"
 CSRF_COOKIE = "homeward_csrf"

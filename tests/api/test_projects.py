@@ -54,6 +54,10 @@ async def test_admin_creates_reads_and_changes_a_project(api: httpx.AsyncClient)
     assert r.status_code == 200 and r.json()["code"] == "AMIF-LV-2026-01"
     r = await api.get("/projects")  # the caseworker reads
     assert {p["code"] for p in r.json()["data"]} == {"default", "AMIF-LV-2026-01"}
+    # Paged, latest period first, with the count of all projects.
+    pages = [(await api.get(f"/projects?offset={n}&limit=1")).json() for n in (0, 1)]
+    assert [p["count"] for p in pages] == [2, 2]
+    assert [p["data"][0]["code"] for p in pages] == [p["code"] for p in r.json()["data"]]
 
     r = await api.patch(
         f"/projects/{project['id']}",

@@ -67,6 +67,10 @@ async def test_queue_assignment_reminder_and_cancellation(
         case_id, "assess_eligibility", "caseworker", "caseworker")
     assert task["due_at"] > task["since"] and task["overdue"] is False
     assert (await mine(CW2))["count"] == 0
+    # Filters on the task's case (its country) and on the task (overdue) narrow the queue.
+    for params, count in (({"country": "GE"}, 1), ({"country": "UA"}, 0), ({"overdue": True}, 0)):
+        r = await api.get("/tasks", params={"assignee": "me", **params})
+        assert r.json()["count"] == count and len(r.json()["data"]) == count, (params, r.text)
     counts = (await api.get("/tasks/counts", params={"assignee": "me"})).json()
     assert counts == {"data": [{"stage": "eligibility", "tasks": 1, "overdue": 0}], "total": 1}
 

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr, ValidationError
 
+from core.choices import DocumentStorage
 from core.converter import payload_key_ring
 from core.filecrypt import FileCipher
-from core.settings import DocumentStorage, Settings
+from core.settings import Settings
 from core.storage import LocalStore, ObjectStore, S3Store, build_store
 from tests.seaweed import ACCESS_KEY, BUCKET, SECRET_KEY, SeaweedS3
 
