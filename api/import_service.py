@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from activities.costs import CENT
-from activities.partners import partner_for
+from activities.partner_package import partner_for
 from api.case_service import next_reference, workflow_input
 from api.import_csv import (  # ImportFileRefused: the route answers 422 with it
     ImportFileRefused,  # noqa: F401

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from activities.partners import partners_serving
+from activities.partner_package import partners_serving
 from models.partners import NeedsAssessment, PartnerDelivery
 from models.schemas_partners import NeedsAssessmentIn, PartnerOption
 from models.tables import Case, HouseholdMember, utcnow
