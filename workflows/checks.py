@@ -23,6 +23,7 @@ from models.enums import (
 )
 from models.payloads import CaseState
 from workflows import rules
+from workflows.refusals import refusal
 
 
 def stage(s: CaseState, stages: Stage | tuple[Stage, ...], action: str) -> None:
@@ -33,47 +34,40 @@ def departure_date(s: CaseState, today: date, departure: date) -> None:
     earliest = today + timedelta(days=s.policy.lead_times.earliest_departure_days)
     if departure < earliest:
         if departure < today:
-            raise rules.refuse(f"the departure date {departure} is in the past")
+            raise refusal("departure_in_past", departure=departure)
         if earliest == today + timedelta(days=1):
-            raise rules.refuse(f"the departure date {departure} must be in the future")
-        raise rules.refuse(
-            f"the departure date {departure} is too soon: the project's policy books flights "
-            f"from {earliest} on"
-        )
+            raise refusal("departure_not_future", departure=departure)
+        raise refusal("departure_too_soon", departure=departure, earliest=earliest)
     for step in s.steps:
         if step.valid_until and step.done and step.valid_until < departure:
-            raise rules.refuse(
-                f"the fit-to-travel certificate of member {step.member_id} expires "
-                f"{step.valid_until}, before the departure on {departure}"
-            )
+            raise refusal("certificate_expires", member=step.member_id,
+                          valid_until=step.valid_until, departure=departure)
 
 
 def counselling(s: CaseState, data: inputs.RecordCounsellingInput, today: date) -> None:
     stage(s, Stage.INTAKE, "record a counselling session")
     if data.session.held_on > today:
-        raise rules.refuse("a counselling session cannot be in the future")
+        raise refusal("counselling_in_future")
 
 
 def complete_intake(s: CaseState, data: inputs.CompleteIntakeInput, today: date) -> None:
     stage(s, Stage.INTAKE, "complete intake")
     if not s.counselling_sessions:
-        raise rules.refuse(
-            "intake cannot be completed before at least one counselling session is recorded"
-        )
+        raise refusal("intake_without_counselling")
 
 
 def submit_eligibility(s: CaseState, data: inputs.SubmitEligibilityInput, today: date) -> None:
     stage(s, Stage.ELIGIBILITY, "submit an eligibility assessment")
     e = s.eligibility
     if e is not None and e.approved is None:
-        raise rules.refuse("an eligibility assessment is already waiting for approval")
+        raise refusal("assessment_waiting")
 
 
 def decide_eligibility(s: CaseState, data: inputs.EligibilityDecisionInput, today: date) -> None:
     stage(s, Stage.ELIGIBILITY, "decide on eligibility")
     e = s.eligibility
     if e is None or e.approved is not None:
-        raise rules.refuse("cannot decide on eligibility: no assessment is waiting for approval")
+        raise refusal("no_assessment_waiting")
     rules.require_four_eyes(
         data.actor, e.assessed_by, "approve or reject the eligibility assessment"
     )

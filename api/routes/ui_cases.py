@@ -192,6 +192,9 @@ async def act(
         if err.status_code not in (409, 503):
             raise
         state["refusal"] = str(err.detail)
+        # Shown in the user's language from its code (api/web/templating.py refusal_text).
+        state["refusal_code"] = getattr(err, "code", None)
+        state["refusal_params"] = getattr(err, "params", {})
         return await _again(request, case, user, client, next_path, state, err.status_code)
     sep = "&" if "?" in next_path else "?"
     return RedirectResponse(f"{next_path}{sep}done={action}", status_code=303)
