@@ -17,7 +17,8 @@ from workflows.refusals import REFUSALS, TRANSLATED_PARAMS
 
 HERE = Path(__file__).resolve().parent.parent
 STATIC_DIR = HERE / "static"
-templates = Jinja2Templates(directory=HERE / "templates", extensions=["jinja2.ext.i18n"])
+templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.add_extension("jinja2.ext.i18n")
 templates.env.globals["CSRF_FIELD"] = CSRF_FIELD
 # Every page speaks the language of its request (core/i18n.py): the signed-in user's, or the
 # browser's on the sign-in page. `{% trans %}`, `_()`, `ngettext` read it when rendering.
