@@ -33,6 +33,10 @@ from core.i18n import DEFAULT, DOMAIN, LANGUAGES, LOCALE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+# The actions refusals name (workflows/checks.py: "cannot record consent: ..."), translated
+# with the refusal (api/web/templating.py refusal_text).
+REFUSAL_ACTIONS = {"stage": (3,), "require_stage": (3,), "require_four_eyes": (3,),
+                   "require_role": (3,)}
 
 # The enumerations whose values the pages show through `|human|t`.
 SHOWN_ENUMS = (
@@ -76,7 +80,7 @@ def extract_declarations(
             continue
         name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
         found: list[str | None] = []
-        if name in ("Field", "Form", "approval") and len(node.args) >= 2:
+        if name in ("Field", "Form") and len(node.args) >= 2:
             found.append(_literal(node.args[1]))
         if name in ("Field", "Form", "approval"):
             found += [_literal(k.value) for k in node.keywords
@@ -106,8 +110,9 @@ def extract() -> Catalog:
     """Every message of the interface, in English (the template catalogue)."""
     template = Catalog(project="Homeward", fuzzy=False)
     for directory, method_map in SOURCES:
+        keywords = KEYWORDS | (REFUSAL_ACTIONS if directory == "workflows" else {})
         for filename, lineno, message, comments, context in extract_from_dir(
-            ROOT / directory, method_map, OPTIONS, keywords=KEYWORDS
+            ROOT / directory, method_map, OPTIONS, keywords=keywords
         ):
             template.add(message, None, [(f"{directory}/{filename}", lineno)],
                          auto_comments=comments, context=context)

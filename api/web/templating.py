@@ -36,13 +36,19 @@ templates.env.filters["translated_options"] = lambda opts: [(v, i18n.gettext(t))
 templates.env.filters["awaiting"] = lambda v: "; ".join(i18n.gettext(p) for p in str(v).split("; "))
 
 
+def _words(value: str) -> str:
+    """A parameter naming the interface's words (an action, stages, roles), translated."""
+    sep = "', '" if "', '" in value else ", "
+    return sep.join(i18n.gettext(v.replace("_", " ")) for v in value.split(sep))
+
+
 def refusal_text(state: dict[str, Any]) -> str:
     """A refused decision in the page's language: from its code and parameters where it has
     one (workflows/refusals.py), else the workflow's English reason."""
     code = state.get("refusal_code")
     if code in REFUSALS:
         params = {
-            k: i18n.gettext(v) if k in TRANSLATED_PARAMS else v
+            k: _words(v) if k in TRANSLATED_PARAMS else v
             for k, v in (state.get("refusal_params") or {}).items()
         }
         try:
