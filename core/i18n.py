@@ -129,7 +129,9 @@ def pgettext(context: str, message: str, **variables: Any) -> str:
 _ = gettext
 
 
-# Babel's formats (CLDR data) for the current language.
+# Babel's formats (CLDR data) for the current language. English keeps the formats the
+# interface always had, which its users, its tests and the exports rely on: ISO 8601 dates
+# and amounts as stored with the currency code after them.
 
 
 def format_date(value: date | datetime | str | None, form: str = "medium") -> str:
@@ -140,6 +142,8 @@ def format_date(value: date | datetime | str | None, form: str = "medium") -> st
             value = date.fromisoformat(value)
         except ValueError:
             return value
+    if _current.get() == DEFAULT:
+        return value.isoformat() if not isinstance(value, datetime) else value.date().isoformat()
     from babel.dates import format_date as fmt
 
     return fmt(value, format=form, locale=_current.get())
@@ -148,6 +152,8 @@ def format_date(value: date | datetime | str | None, form: str = "medium") -> st
 def format_datetime(value: datetime | None, form: str = "medium") -> str:
     if value is None:
         return ""
+    if _current.get() == DEFAULT:
+        return f"{value:%Y-%m-%d %H:%M}"
     from babel.dates import format_datetime as fmt
 
     return fmt(value, format=form, locale=_current.get())
@@ -156,6 +162,8 @@ def format_datetime(value: datetime | None, form: str = "medium") -> str:
 def format_number(value: float | Decimal | str | None) -> str:
     if value is None or value == "":
         return ""
+    if _current.get() == DEFAULT:
+        return str(value)
     from babel.numbers import format_decimal
 
     return format_decimal(Decimal(str(value)), locale=_current.get())
@@ -164,6 +172,8 @@ def format_number(value: float | Decimal | str | None) -> str:
 def format_money(amount: float | Decimal | str | None, currency: str | None) -> str:
     if amount is None or amount == "":
         return ""
+    if _current.get() == DEFAULT:
+        return f"{amount} {currency}".strip() if currency else str(amount)
     from babel.numbers import format_currency
 
     if not currency:

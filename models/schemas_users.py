@@ -68,7 +68,7 @@ class LanguageChoice(BaseModel):
 
 class UserPublic(UserBase):
     id: str
-    language: str = "en"
+    language: str | None = None
     is_active: bool
     locked_until: datetime | None
     created_at: datetime

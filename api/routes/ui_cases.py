@@ -38,7 +38,8 @@ from api.web.live import live_state
 from api.web.panels import CASE_PANELS
 from api.web.process import process_nodes
 from api.web.security import verify_csrf
-from api.web.templating import render
+from api.web.templating import page_language, render
+from core import i18n
 from models.enums import LegalSituation, LocationType, Relationship, Sex, Vulnerability
 from models.schemas_aftercare import ReintegrationView
 from models.tables import Case, HouseholdMember, Project
@@ -104,6 +105,7 @@ async def case_page(
     request: Request, case: Case, user: Any, client: Any,
     form_state: dict[str, Any] | None = None, status: int = 200,
 ) -> Response:
+    i18n.use(page_language(request))  # the process map is drawn here, in the user's language
     engine = request.app.state.engine
     with Session(engine) as session:
         household = list(session.exec(

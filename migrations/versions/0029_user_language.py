@@ -1,6 +1,7 @@
 """A user's language: the web interface and the e-mails the user receives speak it.
 
-One column with a default ('en'), added in place: no table is rebuilt.
+One nullable column, added in place (no table is rebuilt): a user who has chosen no
+language gets pages in the browser's language (Accept-Language) and e-mails in English.
 
 Revision ID: 0029
 Revises: 0022
@@ -22,7 +23,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.add_column(
         "users",
-        sa.Column("language", sa.String(length=8), nullable=False, server_default="en"),
+        sa.Column("language", sa.String(length=8), nullable=True),
     )
 
 
