@@ -52,7 +52,8 @@ SOURCES: list[tuple[str, list[tuple[str, str]]]] = [
     ("core", [("**.py", "python")]),
     ("workflows", [("phases/**.py", "core.messages:extract_declarations"),
                    ("**.py", "python")]),
-    ("models", [("enums.py", "core.messages:extract_enums")]),
+    ("models", [("enums.py", "core.messages:extract_enums"),
+                ("document_kinds.py", "core.messages:extract_enums")]),
 ]
 OPTIONS = {"jinja2": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
 
@@ -95,9 +96,15 @@ def extract_declarations(
 def extract_enums(
     fileobj: Any, keywords: Any, comment_tags: Any, options: Any
 ) -> Iterator[tuple[int, str | None, str, list[str]]]:
-    """The values of the enumerations the pages show, as ``|human`` writes them."""
+    """The values of the enumerations the pages show, as ``|human`` writes them, and the
+    labels of a ``*_LABELS`` dictionary (what the pages call a document's kind)."""
     tree = ast.parse(fileobj.read())
     for node in tree.body:
+        target = getattr(node, "target", None) or (getattr(node, "targets", None) or [None])[0]
+        if getattr(target, "id", "").endswith("_LABELS") and isinstance(node.value, ast.Dict):
+            for value in node.value.values:
+                if text := _literal(value):
+                    yield value.lineno, None, text, []
         if isinstance(node, ast.ClassDef) and node.name in SHOWN_ENUMS:
             for item in node.body:
                 if isinstance(item, ast.Assign):
