@@ -51,6 +51,7 @@ SOURCES: list[tuple[str, list[tuple[str, str]]]] = [
     ("activities", [("templates/**.html", "jinja2"), ("**.py", "python")]),
     ("core", [("**.py", "python")]),
     ("workflows", [("phases/**.py", "core.messages:extract_declarations"),
+                   ("decision.py", "core.messages:extract_declarations"),
                    ("**.py", "python")]),
     ("models", [("enums.py", "core.messages:extract_enums"),
                 ("document_kinds.py", "core.messages:extract_enums")]),
@@ -77,6 +78,10 @@ def extract_declarations(
                 if isinstance(pair, ast.Tuple) and len(pair.elts) == 2 and _literal(pair.elts[1]):
                     yield pair.lineno, None, str(_literal(pair.elts[1])), []
     for node in ast.walk(tree):
+        # A form's default wording (decision.py: ``button: str = "Record"``).
+        if (isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "button"
+                and (text := _literal(node.value))):
+            yield node.lineno, None, text, []
         if not isinstance(node, ast.Call):
             continue
         name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
