@@ -42,7 +42,7 @@ REFUSAL_ACTIONS = {"stage": (3,), "require_stage": (3,), "require_four_eyes": (3
 SHOWN_ENUMS = (
     "Stage", "CaseStatus", "Role", "Sex", "Relationship", "Vulnerability", "StepKind",
     "DocumentStatus", "DocumentChoice", "GrantStatus", "BookingStatus", "AssistanceKind",
-    "ClosureReason", "ClearanceKind", "NoShowChoice", "ComponentKind",
+    "ClosureReason", "ClearanceKind", "NoShowChoice", "ComponentKind", "TimelineKind",
 )
 
 # (directory, glob, method) as in babel.cfg.
@@ -52,6 +52,7 @@ SOURCES: list[tuple[str, list[tuple[str, str]]]] = [
     ("core", [("**.py", "python")]),
     ("workflows", [("phases/**.py", "core.messages:extract_declarations"),
                    ("decision.py", "core.messages:extract_declarations"),
+                   ("task_rules.py", "core.messages:extract_declarations"),
                    ("**.py", "python")]),
     ("models", [("enums.py", "core.messages:extract_enums"),
                 ("document_kinds.py", "core.messages:extract_enums")]),
@@ -72,12 +73,19 @@ def extract_declarations(
     ``approval(key, title, ...)``; only literal strings (an f-string label is built from
     the policy at run time and stays as written)."""
     tree = ast.parse(fileobj.read())
-    for node in tree.body:  # choices declared once: YES_NO = (("true", "Yes"), ...)
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Tuple):
-            for pair in node.value.elts:
-                if isinstance(pair, ast.Tuple) and len(pair.elts) == 2 and _literal(pair.elts[1]):
-                    yield pair.lineno, None, str(_literal(pair.elts[1])), []
     for node in ast.walk(tree):
+        # A select's choices: (("true", "Yes"), ("false", "No")), declared once or inline.
+        if isinstance(node, ast.Tuple) and node.elts and all(
+            isinstance(p, ast.Tuple) and len(p.elts) == 2 and _literal(p.elts[0])
+            and _literal(p.elts[1]) for p in node.elts
+        ):
+            for pair in node.elts:
+                yield pair.lineno, None, str(_literal(pair.elts[1])), []
+        # An open task (task_rules.py): what to do, and what the case waits for.
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Open":
+            for arg in node.args[1:3]:
+                if text := _literal(arg):
+                    yield node.lineno, None, text, []
         # A form's default wording (decision.py: ``button: str = "Record"``).
         if (isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "button"
                 and (text := _literal(node.value))):

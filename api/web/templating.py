@@ -22,8 +22,12 @@ templates.env.add_extension("jinja2.ext.i18n")
 templates.env.globals["CSRF_FIELD"] = CSRF_FIELD
 # Every page speaks the language of its request (core/i18n.py): the signed-in user's, or the
 # browser's on the sign-in page. `{% trans %}`, `_()`, `ngettext` read it when rendering.
+# Jinja's newstyle wrappers put the variables in themselves: the raw lookups go in here.
 templates.env.install_gettext_callables(  # type: ignore[attr-defined]
-    i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext
+    lambda s: i18n.translations(i18n.current()).gettext(s),
+    lambda s, p, n: i18n.translations(i18n.current()).ngettext(s, p, n),
+    newstyle=True,
+    pgettext=lambda c, s: i18n.translations(i18n.current()).pgettext(c, s),
 )
 templates.env.policies["ext.i18n.trimmed"] = True
 templates.env.globals["LANGUAGES"] = i18n.LANGUAGES
@@ -59,6 +63,37 @@ def refusal_text(state: dict[str, Any]) -> str:
 
 
 templates.env.globals["refusal_text"] = refusal_text
+
+
+# What a page confirms after a post (?done=...): a decision's form key or a word of the route.
+DONE: dict[str, str] = {
+    "opened": N_("case opened"),
+    "note-added": N_("note added"),
+    "note-changed": N_("note changed"),
+    "member-left": N_("member left the household"),
+    "member-added": N_("member added"),
+    "person-corrected": N_("person corrected"),
+    "bank-account-recorded": N_("bank account recorded"),
+    "referral-recorded": N_("referral recorded"),
+    "glass-broken": N_("access granted"),
+    "added": N_("added"),
+}
+
+
+def done_text(done: str) -> str:
+    """In English the key as it always read ("note added", "counselling"); in another
+    language the decision's title or the route's words, translated."""
+    if i18n.current() == i18n.DEFAULT:
+        return done.replace("-", " ")
+    from api.web.catalogue import BY_KEY
+
+    decision = BY_KEY.get(done)
+    if decision is not None and decision.form is not None:
+        return i18n.gettext(decision.form.title)
+    return i18n.gettext(DONE.get(done, done.replace("-", " ")))
+
+
+templates.env.globals["done_text"] = done_text
 templates.env.filters["date"] = i18n.format_date
 templates.env.filters["datetime"] = i18n.format_datetime
 templates.env.filters["number"] = i18n.format_number

@@ -30,9 +30,9 @@ SAME = re.compile(r"^[A-Z0-9 ,./()-]+$")
 def visible_text(page: str) -> str:
     """What a reader sees: no tags, scripts or attribute values; records typed by people
     (the timeline's summaries, note texts) and the signed-in user's name are left out."""
-    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
-    page = re.sub(r'<span class="kind">.*?</li>', " ", page, flags=re.S)  # timeline records
-    page = re.sub(r'<span data-testid="signed-in">.*?</span>', " ", page, flags=re.S)
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.DOTALL)
+    page = re.sub(r'<span class="kind">.*?</li>', " ", page, flags=re.DOTALL)  # timeline records
+    page = re.sub(r'<span data-testid="signed-in">.*?</span>', " ", page, flags=re.DOTALL)
     return html.unescape(re.sub(r"<[^>]+>", " ", page))
 
 
