@@ -36,7 +36,9 @@ KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2), "pgettex
 # The actions refusals name (workflows/checks.py: "cannot record consent: ..."), translated
 # with the refusal (api/web/templating.py refusal_text).
 REFUSAL_ACTIONS = {"stage": (3,), "require_stage": (3,), "require_four_eyes": (3,),
-                   "require_role": (3,)}
+                   "require_role": (3,),
+                   # and the subjects of reminders (workflows/effects.py notify)
+                   "notify": (3,), "remind_partner": (2,)}
 
 # The enumerations whose values the pages show through `|human|t`.
 SHOWN_ENUMS = (

@@ -49,6 +49,30 @@ REFUSALS: dict[str, str] = {
         "the fit-to-travel certificate of member %(member)s expires %(valid_until)s, "
         "before the departure on %(departure)s"
     ),
+    "certificate_needs_expiry": N_("a fit-to-travel certificate needs its expiry date (valid_until)"),
+    "refusal_needs_reason": N_("a refusal needs the embassy's reason"),
+    "escort_decision_needed": N_("an escort decision must say whether an escort is required"),
+    "escort_required": N_("an escort is required for this household (escort decision)"),
+    "issued_document_needs_validity": N_("an issued travel document needs a validity date in the future"),
+    "visit_before_plan_approved": N_("cannot add a monitoring visit before the plan is approved"),
+    "visit_closure_pending": N_("cannot add a monitoring visit: a closure proposal is pending"),
+    "reassign_closed": N_("cannot reassign the case: it is closed"),
+    "remind_closed": N_("cannot remind the assignee: the case is closed"),
+    "delivery_plan_not_approved": N_("cannot report a delivery: the reintegration plan is not approved"),
+    "no_grant_waiting": N_("no cash grant is waiting for approval"),
+    "no_payment_to_retry": N_("no declined grant payment is waiting for a retry"),
+    "no_visit_open": N_("no monitoring visit is open"),
+    "no_no_show_waiting": N_("no no-show is waiting for a decision"),
+    "nothing_to_escalate": N_("nothing to escalate: the embassy refused before filing a request"),
+    "rebooking_needs_date": N_("rebooking needs new_departure_date"),
+    "no_members_for_grant": N_("the case has no household members to compute a grant for"),
+    "no_members_to_travel": N_("the case has no household members to travel"),
+    "case_closed": N_("the case is closed"),
+    "planned_departure_not_future": N_("the planned departure must be in the future"),
+    "withdrawal_reason": N_("the reason must be 'withdrawn' or 'absconded'"),
+    "no_closure_proposal": N_("there is no closure proposal waiting for a decision"),
+    "no_plan_waiting": N_("there is no reintegration plan waiting for a decision"),
+    "documents_already_assessed": N_("travel documents were already assessed"),
 }
 
 # Parameters that are themselves English words of the interface (a stage, an action): the
