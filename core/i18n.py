@@ -181,6 +181,19 @@ def format_money(amount: float | Decimal | str | None, currency: str | None) -> 
     return format_currency(Decimal(str(amount)), currency, locale=_current.get())
 
 
+def month_label(label: str) -> str:
+    """A chart's month ("Jan 26", as the queries write it) in the current language."""
+    if _current.get() == DEFAULT:
+        return label
+    try:
+        month = datetime.strptime(label, "%b %y").date()
+    except ValueError:
+        return label
+    from babel.dates import format_date as fmt
+
+    return fmt(month, "LLL yy", locale=_current.get())
+
+
 def country_name(code: str | None) -> str:
     """A country's name in the current language (ISO 3166 alpha-2), the code if unknown."""
     if not code:

@@ -108,7 +108,8 @@ def dashboard(request: Request, session: SessionDep, user: CurrentUser) -> Respo
     if allowed("GET", "/ui/cases", user.role):
         first, last = queries.week_of(today)
         viewer = actor_of(user)  # need to know: restricted cases only for those who may see
-        per_month = queries.returns_per_month(session, today, viewer=viewer)
+        per_month = [(i18n.month_label(label), n) for label, n in
+                     queries.returns_per_month(session, today, viewer=viewer)]
         reached = queries.stage_funnel(session, viewer)
         context |= {
             "tasks": queries.awaiting(
