@@ -7,9 +7,11 @@ from __future__ import annotations
 import html
 import re
 from datetime import date, timedelta
+from functools import cache
 
 import httpx
 import pytest
+from babel.messages.catalog import Message
 from fastapi import FastAPI
 
 from core import i18n
@@ -36,11 +38,17 @@ def visible_text(page: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", page))
 
 
-def english_left(text: str, language: str) -> list[str]:
-    """The interface's English messages found in a page that should be in ``language``."""
+@cache
+def _messages() -> tuple[Message, ...]:
+    return tuple(extract())
+
+
+@cache
+def _looked_for(language: str) -> tuple[re.Pattern[str], ...]:
+    """The English messages a page in ``language`` must not show (extracted once)."""
     catalog = read(language)
-    found = []
-    for m in extract():
+    out = []
+    for m in _messages():
         if not m.id or isinstance(m.id, tuple):
             continue
         translated = catalog.get(m.id)
@@ -50,10 +58,18 @@ def english_left(text: str, language: str) -> list[str]:
         literal = max(re.split(r"%\(\w+\)s", m.id), key=len).strip(" :.,()")
         if len(literal) < 4 or (len(literal) < 8 and " " not in literal and literal.islower()):
             continue  # too short to tell a word of the interface from a word of the data
-        hit = re.search(rf"(?<![\w-]){re.escape(literal)}(?![\w-])", text)
+        out.append(re.compile(rf"(?<![\w-]){re.escape(literal)}(?![\w-])"))
+    return tuple(out)
+
+
+def english_left(text: str, language: str) -> list[str]:
+    """The interface's English messages found in a page that should be in ``language``."""
+    found = []
+    for pattern in _looked_for(language):
+        hit = pattern.search(text)
         if hit:  # with what surrounds it, to find where it comes from
             around = " ".join(text[max(0, hit.start() - 40):hit.end() + 40].split())
-            found.append(f"{literal!r} in …{around}…")
+            found.append(f"{hit.group()!r} in …{around}…")
     return found
 
 
