@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +95,28 @@ def done_text(done: str) -> str:
 
 
 templates.env.globals["done_text"] = done_text
+
+_MEMBER = re.compile(r"^(?:(?P<kind>.+) \()?member (?P<n>\d+)\)?$")
+_VISIT = re.compile(r"^visit (?P<n>\d+), due (?P<day>\d{4}-\d{2}-\d{2})$")
+
+
+def offer_suffix(suffix: str) -> str:
+    """A decision's form title suffix (workflows/phases: "member 2", "visit 1, due ...", a
+    clearance kind) in the page's language; a reference stays as it is."""
+    if i18n.current() == i18n.DEFAULT or not suffix:
+        return suffix
+    if m := _MEMBER.match(suffix):
+        member = i18n.gettext("member %(n)s", n=m["n"])
+        return f"{i18n.gettext(m['kind'])} ({member})" if m["kind"] else member
+    if m := _VISIT.match(suffix):
+        return i18n.gettext("visit %(n)s, due %(day)s", n=m["n"], day=i18n.format_date(m["day"]))
+    return i18n.gettext(suffix)
+
+
+templates.env.filters["suffix"] = offer_suffix
+# Extracted for offer_suffix (core/messages.py reads N_ calls).
+N_("member %(n)s")
+N_("visit %(n)s, due %(day)s")
 templates.env.filters["date"] = i18n.format_date
 templates.env.filters["datetime"] = i18n.format_datetime
 templates.env.filters["number"] = i18n.format_number
