@@ -45,6 +45,7 @@ SHOWN_ENUMS = (
     "Stage", "CaseStatus", "Role", "Sex", "Relationship", "Vulnerability", "StepKind",
     "DocumentStatus", "DocumentChoice", "GrantStatus", "BookingStatus", "AssistanceKind",
     "ClosureReason", "ClearanceKind", "NoShowChoice", "ComponentKind", "TimelineKind",
+    "LegalSituation", "LocationType",
 )
 
 # (directory, glob, method) as in babel.cfg.

@@ -35,6 +35,7 @@ def visible_text(page: str) -> str:
     page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.DOTALL)
     page = re.sub(r'<span class="kind">.*?</li>', " ", page, flags=re.DOTALL)  # timeline records
     page = re.sub(r'<span data-testid="signed-in">.*?</span>', " ", page, flags=re.DOTALL)
+    page = re.sub(r'<select id="caseworker".*?</select>', " ", page, flags=re.DOTALL)  # names
     return html.unescape(re.sub(r"<[^>]+>", " ", page))
 
 
@@ -101,6 +102,11 @@ async def test_each_language_from_sign_in_to_a_refused_decision(
         case = await cw.get(url)
         assert f'<html lang="{language}">' in case.text
         assert english_left(visible_text(case.text), language) == [], language
+        for other in ("/ui/cases", "/ui/cases/new", "/ui/departures", "/ui/break-glass"):
+            r = await cw.get(other)
+            assert r.status_code == 200, other
+            left = english_left(visible_text(r.text), language)
+            assert not left, "\n".join([language, other, *left])
 
     # A decision the workflow refuses: the reason in Latvian, from the refusal's code.
     page = await choose(cw, "lv", url)
