@@ -45,7 +45,7 @@ SHOWN_ENUMS = (
     "Stage", "CaseStatus", "Role", "Sex", "Relationship", "Vulnerability", "StepKind",
     "DocumentStatus", "DocumentChoice", "GrantStatus", "BookingStatus", "AssistanceKind",
     "ClosureReason", "ClearanceKind", "NoShowChoice", "ComponentKind", "TimelineKind",
-    "LegalSituation", "LocationType",
+    "LegalSituation", "LocationType", "ServiceKind", "ReferralChannel", "ReferralOutcome",
 )
 
 # (directory, glob, method) as in babel.cfg.
@@ -58,7 +58,8 @@ SOURCES: list[tuple[str, list[tuple[str, str]]]] = [
                    ("task_rules.py", "core.messages:extract_declarations"),
                    ("**.py", "python")]),
     ("models", [("enums.py", "core.messages:extract_enums"),
-                ("document_kinds.py", "core.messages:extract_enums")]),
+                ("document_kinds.py", "core.messages:extract_enums"),
+                ("protection.py", "core.messages:extract_enums")]),
 ]
 OPTIONS = {"jinja2": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
 

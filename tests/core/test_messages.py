@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
@@ -70,3 +71,32 @@ def test_dates_money_and_names_in_the_users_language() -> None:
     with i18n.language("en"):  # English keeps the interface's formats
         assert i18n.format_date(date(2026, 3, 5)) == "2026-03-05"
         assert i18n.format_money("450.00", "EUR") == "450.00 EUR"
+
+
+def test_a_referral_mail_is_in_the_providers_language() -> None:
+    """A provider listing Latvian gets the referral in Latvian; one listing none of the
+    interface's languages in English, word for word as before."""
+    from types import SimpleNamespace
+
+    from api.referrals import _message
+
+    case = SimpleNamespace(reference="LV-2026-000009", preferred_language="ru")
+    member = SimpleNamespace(given_name="Nino", family_name="Beridze",
+                             date_of_birth=date(1990, 4, 1), nationality="GE")
+    referral = SimpleNamespace(reason="needs legal advice")
+
+    def provider(languages: list[str]) -> SimpleNamespace:
+        return SimpleNamespace(name="Patvērums", kind=SimpleNamespace(value="legal_aid"),
+                               languages=languages)
+
+    lv = _message(case, member, provider(["lv", "ru"]), referral, "IOM Riga")  # type: ignore[arg-type]
+    assert lv["Subject"] == "Nosūtījums LV-2026-000009: juridiskā palīdzība"
+    assert "IOM Riga ar personas piekrišanu nosūta pie Jums:" in lv.get_content()
+    assert "Iemesls: needs legal advice" in lv.get_content()
+    en = _message(case, member, provider(["ka"]), referral, "IOM Riga")  # type: ignore[arg-type]
+    assert en["Subject"] == "Referral LV-2026-000009: legal aid"
+    assert en.get_content() == (
+        "Dear Patvērums,\n\nIOM Riga refers to you, with their consent:\n\n"
+        "  Nino Beridze, born 01.04.1990, nationality GE\n  Language: ru\n\n"
+        "Reason: needs legal advice\n\nPlease answer to this message quoting LV-2026-000009.\n"
+    )
