@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Two test processes, one per core: the suite's tests wait on servers much of the time.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test install system-deps
+.PHONY: run test install system-deps messages
 
 # PostgreSQL binaries for the throw-away test cluster, Chromium for the browser tests, and
 # pango with the DejaVu fonts (Latin, Cyrillic, Georgian) for WeasyPrint's embassy letters,
@@ -40,3 +40,7 @@ run: $(STAMP)
 
 test: $(STAMP) system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Extract the interface's messages, update core/locale/*/messages.po, list what is missing.
+messages: $(STAMP)
+	$(PY) -m core.messages

@@ -11,6 +11,8 @@ from sqlmodel import Session, col, or_, select
 from temporalio import activity
 
 from activities.notifications import active_users
+from core import i18n
+from core.i18n import _
 from models.digest import DigestInput, DigestMails
 from models.enums import CaseStatus, Role, Stage
 from models.external import Mail
@@ -18,12 +20,6 @@ from models.tables import Case, utc
 from models.tasks import CaseDeadline, CaseTask
 
 log = structlog.get_logger(__name__)
-
-
-def _section(title: str, cases: list[Case], line: str) -> list[str]:
-    if not cases:
-        return []
-    return [f"{title} ({len(cases)}):"] + [line.format(c=c) for c in cases] + [""]
 
 
 class DigestActivities:
@@ -42,12 +38,14 @@ class DigestActivities:
         for user in active_users(self._engine, Role.CASEWORKER):
             if not user.email:
                 continue
-            with Session(self._engine) as session:
+            # In the caseworker's language (their profile's; English if none).
+            with Session(self._engine) as session, i18n.language(user.language):
                 body = self._body(session, user.id, data, now, end_of_day)
+                subject = _("Homeward: your cases on %(day)s", day=f"{now:%Y-%m-%d}")
             if body:
                 mails.append(Mail(
                     to=[user.email],
-                    subject=f"Homeward: your cases on {now:%Y-%m-%d}",
+                    subject=subject,
                     body="\n".join(body).rstrip() + "\n",
                     recipient_role=Role.CASEWORKER,
                 ))
@@ -92,24 +90,35 @@ class DigestActivities:
             ).all())
         late = [(t, ref) for t, ref in tasks if t.due_at is not None and utc(t.due_at) < now]
         today = [(t, ref) for t, ref in tasks if (t, ref) not in late]
+        def waits(text: str | None) -> str:
+            return "; ".join(_(part) for part in str(text).split("; "))
+
         return (
-            _section("Awaiting your decision", list(awaiting), "- {c.reference}: {c.awaiting}")
-            + _lines("Your tasks overdue", [
-                f"- {ref}: {t.summary} (due {utc(t.due_at):%Y-%m-%d %H:%M})" for t, ref in late
+            _lines(_("Awaiting your decision"),
+                   [f"- {c.reference}: {waits(c.awaiting)}" for c in awaiting])
+            + _lines(_("Your tasks overdue"), [
+                f"- {ref}: " + _("%(task)s (due %(when)s)", task=_(t.summary),
+                                 when=f"{utc(t.due_at):%Y-%m-%d %H:%M}")
+                for t, ref in late
             ])
-            + _lines("Your tasks due today", [f"- {ref}: {t.summary}" for t, ref in today])
-            + _lines("Deadlines missed or at risk", [
-                f"- {ref}: {d.detail} ({'missed' if utc(d.due_at) < now else 'due'} "
-                f"{utc(d.due_at):%Y-%m-%d})" for d, ref in deadlines
+            + _lines(_("Your tasks due today"), [f"- {ref}: {_(t.summary)}" for t, ref in today])
+            + _lines(_("Deadlines missed or at risk"), [
+                f"- {ref}: {d.detail} ("
+                + (_("missed %(day)s") if utc(d.due_at) < now else _("due %(day)s"))
+                % {"day": f"{utc(d.due_at):%Y-%m-%d}"} + ")"
+                for d, ref in deadlines
             ])
-            + _section(
-                "Departure day passed, departure not confirmed", list(overdue),
-                "- {c.reference}: booked for {c.departure_date}",
-            )
-            + _section(
-                f"No change for {data.stalled_after_days} days or more", stalled,
-                "- {c.reference}: {c.stage}, last change {c.updated_at:%Y-%m-%d}",
-            )
+            + _lines(_("Departure day passed, departure not confirmed"), [
+                f"- {c.reference}: " + _("booked for %(day)s", day=str(c.departure_date))
+                for c in overdue
+            ])
+            + _lines(_("No change for %(days)s days or more", days=data.stalled_after_days), [
+                f"- {c.reference}: "
+                + _("%(stage)s, last change %(day)s", stage=c.stage if i18n.current() == i18n.DEFAULT
+                    else _(c.stage.replace("_", " ")),
+                    day=f"{c.updated_at:%Y-%m-%d}")
+                for c in stalled
+            ])
         )
 
 

@@ -16,6 +16,7 @@ from temporalio import activity
 
 from activities.simulation import Clock, Simulator, SimulatorConfig
 from activities.timeline import insert_ignoring_duplicates
+from core import i18n
 from models.enums import Role
 from models.external import Mail, Reminder, ReminderResult
 from models.timeline import Notification
@@ -58,6 +59,19 @@ def active_users(
         return list(session.exec(query.order_by(col(User.username))).all())
 
 
+def reminder_text(data: Reminder, language: str | None) -> tuple[str, str]:
+    """A reminder's subject and body in a recipient's language: the subject's words (the
+    workflow's, marked for extraction) and the body where it is a message of the interface
+    (what the case waits for); names and references stay as they are."""
+    if language is None or language == i18n.DEFAULT:
+        return data.subject, data.body
+    with i18n.language(language):
+        reference, sep, words = data.subject.partition(": ")
+        subject = f"{reference}{sep}{i18n.gettext(words)}" if sep else i18n.gettext(words)
+        body = "; ".join(i18n.gettext(part) for part in data.body.split("; "))
+        return subject, body
+
+
 class NotificationActivities:
     def __init__(self, client: NotificationsClient, engine: Engine) -> None:
         self._client = client
@@ -74,25 +88,34 @@ class NotificationActivities:
             self._engine, data.recipient_role, data.partner_org, data.recipient_id
         )
         key = data.key or f"{data.case_id}:{data.subject}"
+        # Each recipient reads it in their language (their profile's; English if none).
+        by_language: dict[str | None, list[User]] = {}
+        for u in users:
+            by_language.setdefault(u.language and i18n.supported(u.language), []).append(u)
+        texts = {language: reminder_text(data, language) for language in by_language}
         rows = [
             {"user_id": u.id, "case_id": data.case_id, "reminder_key": key,
-             "subject": data.subject, "body": data.body}
-            for u in users
+             "subject": texts[language][0], "body": texts[language][1]}
+            for language, group in by_language.items() for u in group
         ]
         # In-app first: idempotent, so a retry after a failed mail adds no second row.
         insert_ignoring_duplicates(
             self._engine, Notification, rows, ["reminder_key", "user_id"]
         )
-        mail = Mail(
-            to=[u.email for u in users if u.email],
-            subject=data.subject,
-            body=data.body,
-            case_id=data.case_id,
-            recipient_role=data.recipient_role,
-        )
-        message_id = await self._client.send(mail)
-        log.info("reminder sent", role=data.recipient_role, users=len(users), mailed=len(mail.to))
-        return ReminderResult(message_id=message_id)
+        message_ids, mailed = [], 0
+        for language, group in (by_language or {None: []}).items():
+            subject, body = texts.get(language, (data.subject, data.body))
+            mail = Mail(
+                to=[u.email for u in group if u.email],
+                subject=subject,
+                body=body,
+                case_id=data.case_id,
+                recipient_role=data.recipient_role,
+            )
+            message_ids.append(await self._client.send(mail))
+            mailed += len(mail.to)
+        log.info("reminder sent", role=data.recipient_role, users=len(users), mailed=mailed)
+        return ReminderResult(message_id=message_ids[0])
 
     @activity.defn(name="send_mail")
     async def send_mail(self, mail: Mail) -> str:

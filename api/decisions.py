@@ -38,12 +38,37 @@ from workflows.return_case import ReturnCaseWorkflow, workflow_id
 log = structlog.get_logger(__name__)
 
 
-def refusal_reason(err: WorkflowUpdateFailedError) -> str:
+class Refused(HTTPException):
+    """A decision the workflow refused: a 409 with the English reason (``detail``), and its
+    stable ``code`` and ``params`` (workflows/refusals.py) for clients and for the web
+    interface, which shows it in the user's language."""
+
+    def __init__(self, detail: str, code: str, params: dict[str, str]) -> None:
+        super().__init__(status_code=409, detail=detail)
+        self.code = code
+        self.params = params
+
+
+def _refusal_cause(err: WorkflowUpdateFailedError) -> Any:
     cause = err.cause
     while cause is not None and getattr(cause, "cause", None) is not None and not str(cause):
         cause = cause.cause
+    return cause
+
+
+def refusal_reason(err: WorkflowUpdateFailedError) -> str:
+    cause = _refusal_cause(err)
     # The message alone: the type ("DecisionRefused") is for machines, not for the caseworker.
     return str(getattr(cause, "message", None) or cause or err)
+
+
+def refusal_code(err: WorkflowUpdateFailedError) -> tuple[str, dict[str, str]]:
+    """The refusal's code and parameters; ``decision_refused`` for one without a code yet."""
+    details = getattr(_refusal_cause(err), "details", None) or ()
+    first = details[0] if details else None
+    if isinstance(first, dict) and isinstance(first.get("code"), str):
+        return first["code"], {str(k): str(v) for k, v in (first.get("params") or {}).items()}
+    return "decision_refused", {}
 
 
 async def execute_update(handle: WorkflowHandle[Any, Any], update: Any, arg: Any,
@@ -83,7 +108,8 @@ async def decide(client: Client, case_id: str, update: Any, arg: Any,
     except WorkflowUpdateFailedError as err:
         reason = refusal_reason(err)
         log.info("decision refused", update=getattr(update, "__name__", str(update)), reason=reason)
-        raise HTTPException(status_code=409, detail=reason) from err
+        code, params = refusal_code(err)
+        raise Refused(reason, code, params) from err
     except RPCError as err:
         if err.status == RPCStatusCode.NOT_FOUND:
             raise HTTPException(

@@ -43,6 +43,8 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/users"): frozenset({ADMIN}),
     ("POST", "/users"): frozenset({ADMIN}),
     ("PATCH", "/users/{user_id}"): frozenset({ADMIN}),
+    # Each user's own language (the interface's and the e-mails').
+    ("PUT", "/users/me/language"): frozenset(Role),
     ("GET", "/projects"): STAFF | {AUDITOR, ADMIN},
     ("POST", "/projects"): frozenset({ADMIN}),
     ("GET", "/projects/{project_id}"): STAFF | {AUDITOR, ADMIN},
@@ -78,6 +80,7 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/codec/encode"): frozenset({SUP}),
     # The web interface: each page follows the rule of the API route it shows or acts on.
     ("POST", "/ui/logout"): frozenset(Role),
+    ("POST", "/ui/language"): frozenset(Role),
     ("GET", "/ui"): frozenset(Role),
     ("GET", "/ui/cases"): STAFF | {AUDITOR},
     ("GET", "/ui/cases/new"): STAFF,

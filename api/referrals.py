@@ -15,6 +15,8 @@ from sqlmodel import Session, col, select
 
 from activities.clients import smtp_from
 from activities.outbox import send_once
+from core import i18n
+from core.i18n import _
 from core.settings import NotificationsMode, Settings
 from models.consent import ConsentStatus, Purpose, PurposeConsent, may_send
 from models.documents import Document
@@ -111,13 +113,23 @@ def _consent(session: Session, case: Case, member: HouseholdMember,
 def _message(case: Case, member: HouseholdMember, provider: ServiceProvider,
              referral: Referral, office: str) -> EmailMessage:
     message = EmailMessage()
-    message["Subject"] = f"Referral {case.reference}: {provider.kind.value.replace('_', ' ')}"
-    message.set_content(
-        f"Dear {provider.name},\n\n{office} refers to you, with their consent:\n\n"
-        f"  {member.given_name} {member.family_name}, born {member.date_of_birth:%d.%m.%Y}, "
-        f"nationality {member.nationality}\n  Language: {case.preferred_language or '-'}\n\n"
-        f"Reason: {referral.reason}\n\nPlease answer to this message quoting {case.reference}.\n"
-    )
+    # In the provider's language where it lists one of the interface's (English otherwise).
+    spoken = [i18n.supported(code) for code in provider.languages or []]
+    with i18n.language(next((c for c in spoken if c != i18n.DEFAULT), i18n.DEFAULT)):
+        kind = provider.kind.value.replace("_", " ")
+        message["Subject"] = _("Referral %(reference)s: %(kind)s", reference=case.reference,
+                               kind=_(kind) if i18n.current() != i18n.DEFAULT else kind)
+        message.set_content(
+            _("Dear %(provider)s,", provider=provider.name) + "\n\n"
+            + _("%(office)s refers to you, with their consent:", office=office) + "\n\n  "
+            + _("%(name)s, born %(born)s, nationality %(nationality)s",
+                name=f"{member.given_name} {member.family_name}",
+                born=f"{member.date_of_birth:%d.%m.%Y}", nationality=member.nationality)
+            + "\n  " + _("Language: %(language)s", language=case.preferred_language or "-")
+            + "\n\n" + _("Reason: %(reason)s", reason=referral.reason) + "\n\n"
+            + _("Please answer to this message quoting %(reference)s.",
+                reference=case.reference) + "\n"
+        )
     return message
 
 

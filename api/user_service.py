@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from core.i18n import N_
 from core.security import hash_password, verify_password
 from core.settings import Settings
 from models.enums import Role
@@ -18,7 +19,7 @@ from models.tables import utc
 from models.users import User
 
 log = structlog.get_logger(__name__)
-INVALID = "wrong username or password"
+INVALID = N_("wrong username or password")  # the sign-in page translates it
 
 
 class UsernameTaken(Exception):

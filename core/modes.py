@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 from pydantic_settings import BaseSettings
 
+from core.i18n import N_
+
 if TYPE_CHECKING:
     from core.settings import Settings
 
@@ -56,13 +58,13 @@ class DebtorAccount(BaseSettings):
 
 def simulated_systems(settings: Settings) -> list[str]:
     """The external systems a simulator stands in for (the production rule, the banner)."""
-    modes = {
-        "embassy": settings.embassy == EmbassyMode.SIMULATOR,
-        "border guard and migration office": settings.authorities == AuthoritiesMode.SIMULATOR,
-        "booking": settings.booking == BookingMode.SIMULATOR,
-        "payments": settings.payments == PaymentsMode.SIMULATOR,
-        "notifications": settings.notifications == NotificationsMode.SIMULATED,
-        "partners": settings.partners == PartnersMode.SIMULATED,
+    modes = {  # the banner shows them in the page's language
+        N_("embassy"): settings.embassy == EmbassyMode.SIMULATOR,
+        N_("border guard and migration office"): settings.authorities == AuthoritiesMode.SIMULATOR,
+        N_("booking"): settings.booking == BookingMode.SIMULATOR,
+        N_("payments"): settings.payments == PaymentsMode.SIMULATOR,
+        N_("notifications"): settings.notifications == NotificationsMode.SIMULATED,
+        N_("partners"): settings.partners == PartnersMode.SIMULATED,
     }
     return [name for name, simulated in modes.items() if simulated]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -17,6 +18,10 @@ class TokenPublic(BaseModel):
 
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+# The interface's languages (core/i18n.py LANGUAGES).
+Language = Literal["en", "lv", "lt", "et", "ru"]
 
 
 class UserBase(BaseModel):
@@ -50,10 +55,20 @@ class UserUpdate(BaseModel):
     is_active: bool | None = None
     password: str | None = Field(default=None, min_length=MIN_PASSWORD_LENGTH, max_length=200)
     unlock: bool = Field(default=False, description="Clear a lockout after failed sign-ins")
+    language: Language | None = None
+
+
+class LanguageChoice(BaseModel):
+    """The language of the web interface and of the e-mails a user receives."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    language: Language
 
 
 class UserPublic(UserBase):
     id: str
+    language: str | None = None
     is_active: bool
     locked_until: datetime | None
     created_at: datetime

@@ -30,6 +30,9 @@ class User(SQLModel, table=True):
     # Signing out ends every session of the user: tokens issued before this are refused.
     signed_out_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     created_at: datetime = Field(default_factory=utcnow)
+    # The interface's and the e-mails' language (core/i18n.py LANGUAGES): en, lv, lt, et, ru;
+    # none chosen: the pages follow the browser's Accept-Language, the e-mails are in English.
+    language: str | None = Field(default=None, max_length=8)
 
 
 class AuditEntry(SQLModel, table=True):

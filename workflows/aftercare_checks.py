@@ -15,6 +15,7 @@ from models.enums import CaseStatus, ClosureReason, PlanStatus, Role, Stage
 from models.payloads import Actor, CaseState
 from models.policy import working_days_between
 from workflows import rules, score
+from workflows.refusals import refusal
 
 AFTER_DEPARTURE = (Stage.DEPARTED, Stage.ARRIVAL, Stage.REINTEGRATION, Stage.MONITORING)
 AFTER_ARRIVAL = (Stage.REINTEGRATION, Stage.MONITORING, Stage.CLOSURE)
@@ -107,7 +108,7 @@ def propose_plan(s: CaseState, data: inputs.ProposePlanInput, today: date) -> No
 def decide_plan(s: CaseState, data: inputs.PlanDecisionInput, today: date) -> None:
     _stage(s, (Stage.REINTEGRATION,), "decide on the reintegration plan")
     if s.plan is None or s.plan.status != PlanStatus.PROPOSED:
-        raise rules.refuse("there is no reintegration plan waiting for a decision")
+        raise refusal("no_plan_waiting")
     rules.require_four_eyes(data.actor, s.plan.proposed_by, "decide on the reintegration plan")
 
 
@@ -115,7 +116,7 @@ def delivery(s: CaseState, data: inputs.ReportDeliveryInput, today: date) -> Non
     partner_or_staff(s, data.actor, "report a delivery")
     _stage(s, (Stage.REINTEGRATION, Stage.MONITORING, Stage.CLOSURE), "report a delivery")
     if s.plan is None or s.plan.status != PlanStatus.APPROVED:
-        raise rules.refuse("cannot report a delivery: the reintegration plan is not approved")
+        raise refusal("delivery_plan_not_approved")
     component = next((c for c in s.plan.components if c.component_id == data.component_id), None)
     if component is None:
         ids = ", ".join(c.component_id for c in s.plan.components)
@@ -133,7 +134,7 @@ def monitoring_report(s: CaseState, data: inputs.ReportMonitoringInput, today: d
     partner_or_staff(s, data.actor, "report a monitoring visit")
     _stage(s, (Stage.MONITORING,), "report a monitoring visit")
     if not s.monitoring.open_visits():
-        raise rules.refuse("no monitoring visit is open")
+        raise refusal("no_visit_open")
     _not_future(data.held_on, today, "held_on")
     _not_before_arrival(s, data.held_on, "held_on")
     wrong = score.problems(data.indicators, s.policy.aftercare.scoring)
@@ -144,9 +145,9 @@ def monitoring_report(s: CaseState, data: inputs.ReportMonitoringInput, today: d
 def add_visit(s: CaseState, data: inputs.AddVisitInput, today: date) -> None:
     _stage(s, (Stage.MONITORING, Stage.CLOSURE), "add a monitoring visit")
     if s.closure_proposal is not None:
-        raise rules.refuse("cannot add a monitoring visit: a closure proposal is pending")
+        raise refusal("visit_closure_pending")
     if s.plan is None or s.plan.status != PlanStatus.APPROVED:
-        raise rules.refuse("cannot add a monitoring visit before the plan is approved")
+        raise refusal("visit_before_plan_approved")
     if data.due_on <= today:
         raise rules.refuse(f"the extra visit's due date {data.due_on} must be in the future")
 
@@ -173,7 +174,7 @@ def propose_closure(s: CaseState, data: inputs.ProposeClosureInput, today: date)
 
 def decide_closure(s: CaseState, data: inputs.ClosureDecisionInput, today: date) -> None:
     if s.status == CaseStatus.CLOSED:
-        raise rules.refuse("the case is closed")
+        raise refusal("case_closed")
     if s.closure_proposal is None:
-        raise rules.refuse("there is no closure proposal waiting for a decision")
+        raise refusal("no_closure_proposal")
     rules.require_four_eyes(data.actor, s.closure_proposal.proposed_by, "decide on the closure")

@@ -23,6 +23,7 @@ from models.enums import (
 )
 from models.payloads import CaseState
 from workflows import rules
+from workflows.refusals import refusal
 
 
 def stage(s: CaseState, stages: Stage | tuple[Stage, ...], action: str) -> None:
@@ -33,47 +34,40 @@ def departure_date(s: CaseState, today: date, departure: date) -> None:
     earliest = today + timedelta(days=s.policy.lead_times.earliest_departure_days)
     if departure < earliest:
         if departure < today:
-            raise rules.refuse(f"the departure date {departure} is in the past")
+            raise refusal("departure_in_past", departure=departure)
         if earliest == today + timedelta(days=1):
-            raise rules.refuse(f"the departure date {departure} must be in the future")
-        raise rules.refuse(
-            f"the departure date {departure} is too soon: the project's policy books flights "
-            f"from {earliest} on"
-        )
+            raise refusal("departure_not_future", departure=departure)
+        raise refusal("departure_too_soon", departure=departure, earliest=earliest)
     for step in s.steps:
         if step.valid_until and step.done and step.valid_until < departure:
-            raise rules.refuse(
-                f"the fit-to-travel certificate of member {step.member_id} expires "
-                f"{step.valid_until}, before the departure on {departure}"
-            )
+            raise refusal("certificate_expires", member=step.member_id,
+                          valid_until=step.valid_until, departure=departure)
 
 
 def counselling(s: CaseState, data: inputs.RecordCounsellingInput, today: date) -> None:
     stage(s, Stage.INTAKE, "record a counselling session")
     if data.session.held_on > today:
-        raise rules.refuse("a counselling session cannot be in the future")
+        raise refusal("counselling_in_future")
 
 
 def complete_intake(s: CaseState, data: inputs.CompleteIntakeInput, today: date) -> None:
     stage(s, Stage.INTAKE, "complete intake")
     if not s.counselling_sessions:
-        raise rules.refuse(
-            "intake cannot be completed before at least one counselling session is recorded"
-        )
+        raise refusal("intake_without_counselling")
 
 
 def submit_eligibility(s: CaseState, data: inputs.SubmitEligibilityInput, today: date) -> None:
     stage(s, Stage.ELIGIBILITY, "submit an eligibility assessment")
     e = s.eligibility
     if e is not None and e.approved is None:
-        raise rules.refuse("an eligibility assessment is already waiting for approval")
+        raise refusal("assessment_waiting")
 
 
 def decide_eligibility(s: CaseState, data: inputs.EligibilityDecisionInput, today: date) -> None:
     stage(s, Stage.ELIGIBILITY, "decide on eligibility")
     e = s.eligibility
     if e is None or e.approved is not None:
-        raise rules.refuse("cannot decide on eligibility: no assessment is waiting for approval")
+        raise refusal("no_assessment_waiting")
     rules.require_four_eyes(
         data.actor, e.assessed_by, "approve or reject the eligibility assessment"
     )
@@ -94,21 +88,21 @@ def step(s: CaseState, data: inputs.RecordStepInput, today: date) -> None:
     rules.require_not_future(data.completed_on, today, "completed_on")
     if data.kind == StepKind.FIT_TO_TRAVEL:
         if data.valid_until is None:
-            raise rules.refuse("a fit-to-travel certificate needs its expiry date (valid_until)")
+            raise refusal("certificate_needs_expiry")
         if data.valid_until <= today:
             raise rules.refuse(f"the fit-to-travel certificate expired on {data.valid_until}")
     if data.kind == StepKind.ESCORT_DECISION and data.escort_required is None:
-        raise rules.refuse("an escort decision must say whether an escort is required")
+        raise refusal("escort_decision_needed")
 
 
 def assess(s: CaseState, data: inputs.AssessDocumentsInput, today: date) -> None:
     stage(s, (Stage.VULNERABILITY, Stage.TRAVEL_DOCUMENTS), "assess travel documents")
     if s.documents.status != DocumentStatus.NOT_ASSESSED:
-        raise rules.refuse("travel documents were already assessed")
+        raise refusal("documents_already_assessed")
     if data.planned_departure <= today:
-        raise rules.refuse("the planned departure must be in the future")
+        raise refusal("planned_departure_not_future")
     if not s.household:
-        raise rules.refuse("the case has no household members to travel")
+        raise refusal("no_members_to_travel")
 
 
 def embassy_answer(s: CaseState, data: inputs.EmbassyAnswerInput, today: date) -> None:
@@ -121,9 +115,9 @@ def embassy_answer(s: CaseState, data: inputs.EmbassyAnswerInput, today: date) -
             f"unknown request {data.request_ref}; the open one is {docs.request_ref}"
         )
     if data.issued and (data.valid_until is None or data.valid_until <= today):
-        raise rules.refuse("an issued travel document needs a validity date in the future")
+        raise refusal("issued_document_needs_validity")
     if not data.issued and not data.reason:
-        raise rules.refuse("a refusal needs the embassy's reason")
+        raise refusal("refusal_needs_reason")
     if data.fee and not data.fee_currency:
         raise rules.refuse(
             "the embassy's fee needs its currency (fee_currency), the project's own"
@@ -139,7 +133,7 @@ def document_decision(s: CaseState, data: inputs.DocumentDecisionInput, today: d
             "not refused or past its deadline"
         )
     if data.choice == DocumentChoice.ESCALATE and s.documents.request_ref is None:
-        raise rules.refuse("nothing to escalate: the embassy refused before filing a request")
+        raise refusal("nothing_to_escalate")
 
 
 def clearance(s: CaseState, data: inputs.ConfirmClearanceInput, today: date) -> None:
@@ -159,7 +153,7 @@ def booking(s: CaseState, data: inputs.RequestBookingInput, today: date) -> None
         raise rules.refuse(f"the travel desk is booking for {s.desk_request.departure_date}")
     departure_date(s, today, data.departure_date)
     if rules.escort_required(s) and not data.escort:
-        raise rules.refuse("an escort is required for this household (escort decision)")
+        raise refusal("escort_required")
 
 
 def departure(s: CaseState, data: inputs.ConfirmDepartureInput, today: date) -> None:
@@ -184,10 +178,10 @@ def no_show(s: CaseState, data: inputs.NoShowDecisionInput, today: date) -> None
     stage(s, Stage.TRAVEL, "decide on a no-show")
     booking = s.active_booking
     if booking is None or booking.status != BookingStatus.NO_SHOW:
-        raise rules.refuse("no no-show is waiting for a decision")
+        raise refusal("no_no_show_waiting")
     if data.choice == NoShowChoice.REBOOK:
         if data.new_departure_date is None:
-            raise rules.refuse("rebooking needs new_departure_date")
+            raise refusal("rebooking_needs_date")
         departure_date(s, today, data.new_departure_date)
 
 
@@ -202,7 +196,7 @@ GRANT_STAGES = rules.AFTER_CONSENT + (
 def propose_grant(s: CaseState, data: inputs.ProposeGrantInput, today: date) -> None:
     stage(s, GRANT_STAGES, "propose a cash grant")
     if not s.household:
-        raise rules.refuse("the case has no household members to compute a grant for")
+        raise refusal("no_members_for_grant")
     grant = s.grant
     if grant is not None and grant.status != GrantStatus.REJECTED:
         raise rules.refuse(f"a cash grant is already {grant.status}")
@@ -212,7 +206,7 @@ def decide_grant(s: CaseState, data: inputs.GrantDecisionInput, today: date) -> 
     stage(s, GRANT_STAGES, "decide on the cash grant")
     grant = s.grant
     if grant is None or grant.status != GrantStatus.PROPOSED:
-        raise rules.refuse("no cash grant is waiting for approval")
+        raise refusal("no_grant_waiting")
     rules.require_four_eyes(data.actor, grant.proposed_by, "approve or reject the cash grant")
 
 
@@ -220,7 +214,7 @@ def withdraw(s: CaseState, data: inputs.WithdrawInput, today: date) -> None:
     stage(s, rules.BEFORE_DEPARTURE, "withdraw or record absconding")
     rules.require_role(data.actor, rules.STAFF, "withdraw or record absconding")
     if data.reason not in (ClosureReason.WITHDRAWN, ClosureReason.ABSCONDED):
-        raise rules.refuse("the reason must be 'withdrawn' or 'absconded'")
+        raise refusal("withdrawal_reason")
 
 
 def retry_payment(s: CaseState, data: inputs.RetryPaymentInput, today: date) -> None:
@@ -230,16 +224,16 @@ def retry_payment(s: CaseState, data: inputs.RetryPaymentInput, today: date) -> 
         "retry the grant payment",
     )
     if s.grant is None or s.grant.status != GrantStatus.PAYMENT_FAILED:
-        raise rules.refuse("no declined grant payment is waiting for a retry")
+        raise refusal("no_payment_to_retry")
 
 
 def assign(s: CaseState, data: inputs.AssignInput, today: date) -> None:
     if s.status == CaseStatus.CLOSED:
-        raise rules.refuse("cannot reassign the case: it is closed")
+        raise refusal("reassign_closed")
     if data.assignee_id == s.assignee_id:
         raise rules.refuse(f"the case is already assigned to {data.assignee_id}")
 
 
 def remind_assignee(s: CaseState, data: inputs.RemindAssigneeInput, today: date) -> None:
     if s.status == CaseStatus.CLOSED:
-        raise rules.refuse("cannot remind the assignee: the case is closed")
+        raise refusal("remind_closed")

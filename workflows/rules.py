@@ -25,6 +25,7 @@ from models.enums import (
 )
 from models.payloads import Actor, CaseState, Traveller, VulnerabilityStep
 from models.policy import working_days_between
+from workflows.refusals import refusal
 
 STAFF = (Role.CASEWORKER, Role.SUPERVISOR)
 BEFORE_DEPARTURE = (
@@ -61,25 +62,25 @@ def require_stage(state: CaseState, stages: Iterable[Stage], action: str) -> Non
     allowed = tuple(stages)
     if state.stage not in allowed:
         names = "', '".join(s.value for s in allowed)
-        raise refuse(f"cannot {action}: the case is in stage '{state.stage}', not '{names}'")
+        raise refusal("wrong_stage", action=action, stage=state.stage, allowed=names)
 
 
 def require_role(actor: Actor, roles: Iterable[Role], action: str) -> None:
     allowed = tuple(roles)
     if actor.role not in allowed:
         names = ", ".join(r.value for r in allowed)
-        raise refuse(f"cannot {action}: role '{actor.role}' may not do this (allowed: {names})")
+        raise refusal("role_not_allowed", action=action, role=actor.role, allowed=names)
 
 
 def require_four_eyes(actor: Actor, first: str, action: str) -> None:
     """A second person: not who proposed (who may decide at all is the declaration's)."""
     if actor.id == first:
-        raise refuse(f"cannot {action}: the same person cannot propose and approve (four eyes)")
+        raise refusal("four_eyes", action=action)
 
 
 def require_not_future(day: date, today: date, field: str) -> None:
     if day > today:
-        raise refuse(f"{field} {day} is in the future")
+        raise refusal("date_in_future", field=field, day=day)
 
 
 def steps_for(household: list[Traveller]) -> list[VulnerabilityStep]:

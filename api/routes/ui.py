@@ -22,8 +22,11 @@ from api.web import queries
 from api.web.charts import bar_chart, funnel
 from api.web.panels import DASHBOARD_PANELS
 from api.web.security import clear_session, set_session, verify_csrf
-from api.web.templating import render
+from api.web.templating import page_language, render
+from core import i18n
+from core.i18n import _
 from core.security import create_access_token
+from models.users import User
 
 router = APIRouter(prefix="/ui", tags=["web"], include_in_schema=False)
 
@@ -79,10 +82,25 @@ def logout(settings: SettingsDep, session: SessionDep, user: CurrentUser) -> Res
     return response
 
 
+@router.post("/language", dependencies=[Depends(verify_csrf)])
+async def choose_language(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    """The language switcher (every page's header): the user's language, back to the page."""
+    form = await request.form()
+    choice = str(form.get("language", ""))
+    if choice in i18n.LANGUAGES:
+        mine = session.get(User, user.id)
+        if mine is not None:
+            mine.language = choice
+            session.add(mine)
+            session.commit()
+    return RedirectResponse(safe_next(form.get("next")), status_code=303)
+
+
 @router.get("")
 def dashboard(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """What waits on me, cases by stage, departures this week, returns and the stage funnel."""
     today = date.today()
+    i18n.use(page_language(request))
     context: dict[str, Any] = {"today": today, "panels": [
         (p.title, p.template, data) for p in DASHBOARD_PANELS
         if (data := p.load(session, user, today, request.app.state.settings)) is not None
@@ -90,7 +108,8 @@ def dashboard(request: Request, session: SessionDep, user: CurrentUser) -> Respo
     if allowed("GET", "/ui/cases", user.role):
         first, last = queries.week_of(today)
         viewer = actor_of(user)  # need to know: restricted cases only for those who may see
-        per_month = queries.returns_per_month(session, today, viewer=viewer)
+        per_month = [(i18n.month_label(label), n) for label, n in
+                     queries.returns_per_month(session, today, viewer=viewer)]
         reached = queries.stage_funnel(session, viewer)
         context |= {
             "tasks": queries.awaiting(
@@ -99,9 +118,10 @@ def dashboard(request: Request, session: SessionDep, user: CurrentUser) -> Respo
             "by_stage": [(s, n) for s, n in queries.cases_by_stage(session, viewer) if n],
             "week": (first, last),
             "departures": queries.departures_between(session, first, last, viewer),
-            "returns_chart": bar_chart("Persons returned per month", per_month),
+            "returns_chart": bar_chart(_("Persons returned per month"), per_month),
             "funnel_chart": funnel(
-                "Cases that reached each stage", [(s.value.replace("_", " "), n) for s, n in reached]
+                _("Cases that reached each stage"),
+                [(_(s.value.replace("_", " ")), n) for s, n in reached],
             ),
         }
     return render(request, "dashboard.html", context)

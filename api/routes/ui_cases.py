@@ -41,7 +41,8 @@ from api.web.receipts import choices as receipt_choices
 from api.web.receipts import receipts_of
 from api.web.receipts import upload_from as upload_receipt
 from api.web.security import verify_csrf
-from api.web.templating import render
+from api.web.templating import page_language, render
+from core import i18n
 from models.enums import LegalSituation, LocationType, Relationship, Sex, Vulnerability
 from models.schemas_aftercare import ReintegrationView
 from models.tables import Case, HouseholdMember, Project
@@ -107,6 +108,7 @@ async def case_page(
     request: Request, case: Case, user: Any, client: Any,
     form_state: dict[str, Any] | None = None, status: int = 200,
 ) -> Response:
+    i18n.use(page_language(request))  # the process map is drawn here, in the user's language
     engine = request.app.state.engine
     with Session(engine) as session:
         household = list(session.exec(
@@ -207,6 +209,9 @@ async def act(
         if err.status_code not in (409, 503):
             raise
         state["refusal"] = str(err.detail)
+        # Shown in the user's language from its code (api/web/templating.py refusal_text).
+        state["refusal_code"] = getattr(err, "code", None)
+        state["refusal_params"] = getattr(err, "params", {})
         return await _again(request, case, user, client, next_path, state, err.status_code)
     sep = "&" if "?" in next_path else "?"
     return RedirectResponse(f"{next_path}{sep}done={action}", status_code=303)

@@ -5,11 +5,18 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, status
 from sqlmodel import col
 
+from api.auth import CurrentUser
 from api.deps import SessionDep
 from api.paging import PageDep
 from api.user_service import UsernameTaken, create_user
 from core.security import hash_password
-from models.schemas_users import UserCreate, UserPublic, UsersPublic, UserUpdate
+from models.schemas_users import (
+    LanguageChoice,
+    UserCreate,
+    UserPublic,
+    UsersPublic,
+    UserUpdate,
+)
 from models.users import User
 
 router = APIRouter(prefix="/users", tags=["users"])
@@ -32,6 +39,19 @@ def list_users(session: SessionDep, page: PageDep) -> UsersPublic:
                        count=count)
 
 
+@router.put("/me/language", response_model=UserPublic)
+def set_my_language(data: LanguageChoice, session: SessionDep, user: CurrentUser) -> User:
+    """Any user chooses the language of the web interface and of the e-mails they receive
+    (en, lv, lt, et, ru)."""
+    mine = session.get(User, user.id)
+    assert mine is not None
+    mine.language = data.language
+    session.add(mine)
+    session.commit()
+    session.refresh(mine)
+    return mine
+
+
 @router.patch("/{user_id}", response_model=UserPublic)
 def update_user(user_id: str, data: UserUpdate, session: SessionDep) -> User:
     """Change a user's name, role, password or active flag, or lift a lockout."""
@@ -48,6 +68,8 @@ def update_user(user_id: str, data: UserUpdate, session: SessionDep) -> User:
         user.is_active = data.is_active
     if data.password is not None:
         user.password_hash = hash_password(data.password)
+    if data.language is not None:
+        user.language = data.language
     if data.unlock:
         user.locked_until = None
         user.failed_logins = 0

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from core.i18n import N_, _
+
 BAR = "#2f6f8f"
 MUTED = "#c9d3da"
 
@@ -81,12 +83,12 @@ class MapNode:
     note: str = ""
 
 
-STATE_TEXT = {
-    "done": "done",
-    "current": "current stage",
-    "ahead": "ahead",
-    "skipped": "skipped",
-    "closed": "case closed here",
+STATE_TEXT = {  # shown in the page's language
+    "done": N_("done"),
+    "current": N_("current stage"),
+    "ahead": N_("ahead"),
+    "skipped": N_("skipped"),
+    "closed": N_("case closed here"),
 }
 
 
@@ -101,13 +103,14 @@ def process_map(nodes: Sequence[MapNode], branch: MapNode | None = None) -> Mark
         items.append(
             f'<li class="pm-node pm-{n.state}" data-state="{n.state}">'
             f'<span class="pm-label">{escape(n.label)}</span>'
-            f'<span class="pm-state">{STATE_TEXT[n.state]}</span>{note}</li>'
+            f'<span class="pm-state">{escape(_(STATE_TEXT[n.state]))}</span>{note}</li>'
         )
-    out = '<ol class="process-map" aria-label="Process map">' + "".join(items) + "</ol>"
+    out = (f'<ol class="process-map" aria-label="{escape(_("Process map"))}">'
+           + "".join(items) + "</ol>")
     if branch is not None:
         out += (
             f'<p class="pm-branch pm-{branch.state}" data-state="{branch.state}">'
-            f"<strong>Branch taken:</strong> {escape(branch.label)}"
+            f"<strong>{escape(_('Branch taken:'))}</strong> {escape(branch.label)}"
             f"{' – ' + str(escape(branch.note)) if branch.note else ''}</p>"
         )
     return Markup(out)

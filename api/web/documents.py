@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from api.document_access import case_documents, visible_kinds
+from core.i18n import N_
 from models.document_kinds import DOCUMENT_KIND_LABELS, DocumentKind
 from models.documents import DocumentVersion
 from models.payloads import Actor
@@ -92,7 +93,7 @@ def documents_view(
         ))
     rows = [
         DocumentRow(d.id, DOCUMENT_KIND_LABELS[d.kind],
-                    members.get(d.member_id, "") if d.member_id else "the case",
+                    members.get(d.member_id, "") if d.member_id else N_("the case"),
                     d.component_id, by_document[d.id])
         for d in documents if by_document[d.id]
     ]

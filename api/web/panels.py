@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from api.web.protection import referrals_due
+from core.i18n import N_
 from core.modes import PaymentsMode
 from core.settings import Settings
 from models.costs import Cost
@@ -68,9 +69,9 @@ def _partner(session: Session, case: Case) -> dict[str, Any]:
 
 
 CASE_PANELS: list[CasePanel] = [
-    CasePanel("Reintegration partner: needs assessment", "panels/partner.html", _partner),
-    CasePanel("Costs", "panels/costs.html", _costs),
-    CasePanel("Bank account for the grant", "panels/bank_account.html", _bank_account,
+    CasePanel(N_("Reintegration partner: needs assessment"), "panels/partner.html", _partner),
+    CasePanel(N_("Costs"), "panels/costs.html", _costs),
+    CasePanel(N_("Bank account for the grant"), "panels/bank_account.html", _bank_account,
               _by_transfer),
 ]
 
@@ -158,9 +159,9 @@ def _my_tasks(session: Session, user: User, today: date, settings: Settings) -> 
 
 
 DASHBOARD_PANELS: list[DashboardPanel] = [
-    DashboardPanel("My tasks", "panels/tasks.html", _my_tasks),
-    DashboardPanel("Stuck cases", "panels/stuck.html", _stuck),
-    DashboardPanel("Overdue monitoring visits", "panels/overdue_visits.html", _overdue_visits),
-    DashboardPanel("Referrals waiting for an outcome", "panels/referrals_due.html",
+    DashboardPanel(N_("My tasks"), "panels/tasks.html", _my_tasks),
+    DashboardPanel(N_("Stuck cases"), "panels/stuck.html", _stuck),
+    DashboardPanel(N_("Overdue monitoring visits"), "panels/overdue_visits.html", _overdue_visits),
+    DashboardPanel(N_("Referrals waiting for an outcome"), "panels/referrals_due.html",
                    referrals_due),
 ]

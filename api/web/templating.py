@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,36 +12,149 @@ from fastapi.templating import Jinja2Templates
 
 from api.policy import allowed
 from api.web.security import CSRF_FIELD, csrf_token, remember_csrf
+from core import i18n
+from core.i18n import N_
+from workflows.refusals import REFUSALS, TRANSLATED_PARAMS
 
 HERE = Path(__file__).resolve().parent.parent
 STATIC_DIR = HERE / "static"
 templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.add_extension("jinja2.ext.i18n")
 templates.env.globals["CSRF_FIELD"] = CSRF_FIELD
+# Every page speaks the language of its request (core/i18n.py): the signed-in user's, or the
+# browser's on the sign-in page. `{% trans %}`, `_()`, `ngettext` read it when rendering.
+# Jinja's newstyle wrappers put the variables in themselves: the raw lookups go in here.
+templates.env.install_gettext_callables(  # type: ignore[attr-defined]
+    lambda s: i18n.translations(i18n.current()).gettext(s),
+    lambda s, p, n: i18n.translations(i18n.current()).ngettext(s, p, n),
+    newstyle=True,
+    pgettext=lambda c, s: i18n.translations(i18n.current()).pgettext(c, s),
+)
+templates.env.policies["ext.i18n.trimmed"] = True
+templates.env.globals["LANGUAGES"] = i18n.LANGUAGES
+templates.env.globals["current_language"] = i18n.current
 templates.env.filters["human"] = lambda v: str(getattr(v, "value", v) or "").replace("_", " ")
 templates.env.filters["human_pair"] = lambda v: (str(v), str(v).replace("_", " "))
+# A message from code (a form's label, a menu entry, a refusal) in the page's language.
+templates.env.filters["t"] = lambda v: i18n.gettext(str(v)) if v else ""
+templates.env.filters["translated_options"] = lambda opts: [(v, i18n.gettext(t)) for v, t in opts]
+templates.env.filters["awaiting"] = lambda v: "; ".join(i18n.gettext(p) for p in str(v).split("; "))
+
+
+def _words(value: str) -> str:
+    """A parameter naming the interface's words (an action, stages, roles), translated."""
+    sep = "', '" if "', '" in value else ", "
+    return sep.join(i18n.gettext(v.replace("_", " ")) for v in value.split(sep))
+
+
+def refusal_text(state: dict[str, Any]) -> str:
+    """A refused decision in the page's language: from its code and parameters where it has
+    one (workflows/refusals.py), else the workflow's English reason."""
+    code = state.get("refusal_code")
+    if code in REFUSALS:
+        params = {
+            k: _words(v) if k in TRANSLATED_PARAMS else v
+            for k, v in (state.get("refusal_params") or {}).items()
+        }
+        try:
+            return i18n.gettext(REFUSALS[code]) % params
+        except (KeyError, TypeError, ValueError):
+            pass
+    return str(state.get("refusal") or "")
+
+
+templates.env.globals["refusal_text"] = refusal_text
+
+
+# What a page confirms after a post (?done=...): a decision's form key or a word of the route.
+DONE: dict[str, str] = {
+    "opened": N_("case opened"),
+    "note-added": N_("note added"),
+    "note-changed": N_("note changed"),
+    "member-left": N_("member left the household"),
+    "member-added": N_("member added"),
+    "person-corrected": N_("person corrected"),
+    "bank-account-recorded": N_("bank account recorded"),
+    "referral-recorded": N_("referral recorded"),
+    "glass-broken": N_("access granted"),
+    "added": N_("added"),
+}
+
+
+def done_text(done: str) -> str:
+    """In English the key as it always read ("note added", "counselling"); in another
+    language the decision's title or the route's words, translated."""
+    if i18n.current() == i18n.DEFAULT:
+        return done.replace("-", " ")
+    from api.web.catalogue import BY_KEY
+
+    decision = BY_KEY.get(done)
+    if decision is not None and decision.form is not None:
+        return i18n.gettext(decision.form.title)
+    return i18n.gettext(DONE.get(done, done.replace("-", " ")))
+
+
+templates.env.globals["done_text"] = done_text
+
+_MEMBER = re.compile(r"^(?:(?P<kind>.+) \()?member (?P<n>\d+)\)?$")
+_VISIT = re.compile(r"^visit (?P<n>\d+), due (?P<day>\d{4}-\d{2}-\d{2})$")
+
+
+def offer_suffix(suffix: str) -> str:
+    """A decision's form title suffix (workflows/phases: "member 2", "visit 1, due ...", a
+    clearance kind) in the page's language; a reference stays as it is."""
+    if i18n.current() == i18n.DEFAULT or not suffix:
+        return suffix
+    if m := _MEMBER.match(suffix):
+        member = i18n.gettext("member %(n)s", n=m["n"])
+        return f"{i18n.gettext(m['kind'])} ({member})" if m["kind"] else member
+    if m := _VISIT.match(suffix):
+        return i18n.gettext("visit %(n)s, due %(day)s", n=m["n"], day=i18n.format_date(m["day"]))
+    return i18n.gettext(suffix)
+
+
+templates.env.filters["suffix"] = offer_suffix
+# Extracted for offer_suffix (core/messages.py reads N_ calls).
+N_("member %(n)s")
+N_("visit %(n)s, due %(day)s")
+templates.env.filters["date"] = i18n.format_date
+templates.env.filters["datetime"] = i18n.format_datetime
+templates.env.filters["number"] = i18n.format_number
+templates.env.filters["money"] = i18n.format_money
+templates.env.filters["country"] = i18n.country_name
+templates.env.filters["language"] = i18n.language_name
 
 # The menu: (label, path); an entry shows only when the user's role may open it.
 MENU: list[tuple[str, str]] = [
-    ("Dashboard", "/ui"),
-    ("Cases", "/ui/cases"),
-    ("New case", "/ui/cases/new"),
-    ("Departures", "/ui/departures"),
-    ("Travel desk", "/ui/travel-desk"),
-    ("My cases", "/ui/partner"),
-    ("Stuck cases", "/ui/supervision/stuck"),
-    ("Reports", "/ui/reports"),
-    ("Grant transfers", "/ui/finance"),
-    ("Services", "/ui/services"),
-    ("Break glass", "/ui/break-glass"),
+    (N_("Dashboard"), "/ui"),
+    (N_("Cases"), "/ui/cases"),
+    (N_("New case"), "/ui/cases/new"),
+    (N_("Departures"), "/ui/departures"),
+    (N_("Travel desk"), "/ui/travel-desk"),
+    (N_("My cases"), "/ui/partner"),
+    (N_("Stuck cases"), "/ui/supervision/stuck"),
+    (N_("Reports"), "/ui/reports"),
+    (N_("Grant transfers"), "/ui/finance"),
+    (N_("Services"), "/ui/services"),
+    (N_("Break glass"), "/ui/break-glass"),
 ]
+
+
+def page_language(request: Request) -> str:
+    """The signed-in user's language; before sign-in, the browser's Accept-Language."""
+    user = getattr(request.state, "user", None)
+    if user is not None and getattr(user, "language", None):
+        return i18n.supported(user.language)
+    return i18n.negotiate(request.headers.get("accept-language"))
 
 
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200
 ) -> HTMLResponse:
     user = getattr(request.state, "user", None)
+    language = i18n.use(page_language(request))
     menu = [
-        (label, path) for label, path in MENU
+        (i18n.gettext(label), path) for label, path in MENU
         if user is not None and allowed("GET", path, user.role)
     ]
     ctx = {
@@ -48,6 +162,7 @@ def render(
         "menu": menu,
         "path": request.url.path,
         "csrf": csrf_token(request),
+        "language": language,
         # The banner: what is simulated here is not happening in the world.
         "simulated": request.app.state.settings.simulated_systems,
         **(context or {}),

@@ -97,3 +97,22 @@ async def test_a_prepared_mail_is_sent_as_it_is(
     await ENV.run(activities.send_mail, mail)
     [got] = smtp_server.inbox.received
     assert (got.rcpt_tos, got.subject, got.body) == (mail.to, mail.subject, mail.body)
+
+
+def test_a_reminder_reads_in_each_recipients_language() -> None:
+    """The workflow's English subject and body (recorded in its history) are translated per
+    recipient where they are the interface's messages; references and names stay."""
+    from activities.notifications import reminder_text
+    from models.external import Reminder
+
+    reminder = Reminder(
+        case_id="c1", reference="LV-2026-000007", recipient_role=Role.CASEWORKER,
+        subject="LV-2026-000007: arrival not confirmed",
+        body="completion of the intake; the travel booking",
+    )
+    assert reminder_text(reminder, None) == (reminder.subject, reminder.body)
+    assert reminder_text(reminder, "lv") == (
+        "LV-2026-000007: ierašanās nav apstiprināta",
+        "uzņemšanas pabeigšanu; ceļojuma rezervāciju",
+    )
+    assert reminder_text(reminder, "ru")[0] == "LV-2026-000007: прибытие не подтверждено"

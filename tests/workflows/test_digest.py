@@ -144,6 +144,12 @@ async def test_each_caseworker_reads_the_tasks_and_deadlines_of_their_own_cases(
     users: dict[str, User], smtp_server: SmtpServer,  # noqa: F811
 ) -> None:
     set_emails(engine, EMAILS)
+    with Session(engine) as session:  # Jānis reads Homeward in Latvian
+        janis_user = session.get(User, "caseworker2")
+        assert janis_user is not None
+        janis_user.language = "lv"
+        session.add(janis_user)
+        session.commit()
     now = datetime.now(UTC)
     midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
     annas = insert_case(engine, stage=Stage.CONSENT, assignee_id="caseworker")
@@ -168,13 +174,16 @@ async def test_each_caseworker_reads_the_tasks_and_deadlines_of_their_own_cases(
         assert await run_digest(time_env, settings) == 2
 
     mails = {m.rcpt_tos[0]: m.body for m in smtp_server.inbox.received}
+    subjects = {m.rcpt_tos[0]: m.subject for m in smtp_server.inbox.received}
     anna, janis_mail = mails["anna@iom.test"], mails["janis@iom.test"]
+    assert subjects["anna@iom.test"].startswith("Homeward: your cases on ")
+    assert subjects["janis@iom.test"].startswith("Homeward: Jūsu lietas ")
     assert "Your tasks overdue (1):" in anna and f"- {annas.reference}: record the consent" in anna
     assert "Deadlines missed or at risk (1):" in anna
     assert f"- {annas.reference}: voluntary-departure deadline (due" in anna
     assert later.reference not in anna  # due in five days: not today's business
     assert janis.reference not in anna
-    assert janis_mail.splitlines()[:2] == [
-        "Your tasks due today (1):", f"- {janis.reference}: complete the intake"
+    assert janis_mail.splitlines()[:2] == [  # in his language
+        "Jūsu šodienas uzdevumi (1):", f"- {janis.reference}: pabeigt uzņemšanu"
     ]
     assert annas.reference not in janis_mail
