@@ -21,7 +21,8 @@ from activities.clients import ExternalClients, clients_from
 from activities.costs import CostActivities
 from activities.digest import DigestActivities
 from activities.embassy import EmbassyActivities
-from activities.exchange import Exchange, resume_deliveries
+from activities.exchange import Exchange
+from activities.exchange_outbox import resume_deliveries
 from activities.notifications import NotificationActivities
 from activities.partners import PartnerActivities
 from activities.payments import PaymentActivities

@@ -13,32 +13,30 @@ from ``api/decisions.take``) and by the receiving side's inbox (the acceptance).
 
 from __future__ import annotations
 
-import asyncio
 import json
-import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import structlog
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, func, select
 from temporalio import activity
 from temporalio.client import Client
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError
 
-from activities.partners import PARTNER_REJECTED, sign
+from activities.exchange_outbox import enqueue, message_id_for, signed_headers, start_delivery
+from activities.partners import PARTNER_REJECTED
 from activities.simulation import ServiceUnavailable
 from activities.timeline import insert_ignoring_duplicates
 from core.settings import Settings
 from models.enums import TimelineKind
 from models.exchange import (
     Direction,
-    Envelope,
     ExchangeLink,
     ExchangeOutbox,
     MessageType,
@@ -50,72 +48,14 @@ from models.payloads import CaseState
 from models.timeline import TimelineEntry
 from workflows.exchange_delivery import (
     EXCHANGE_REFUSED,
-    DeliveryInput,
-    ExchangeDeliveryWorkflow,
-    delivery_id,
 )
 
 log = structlog.get_logger(__name__)
+T = TypeVar("T")
 
 # Answers after which a message is sent again (the receiver is down, busy, or cannot take it
 # yet: an earlier message is missing, or its case waits for its own staff first).
 RETRIED_STATUSES = frozenset({408, 409, 425, 429})
-
-
-def message_id_for(*parts: str) -> str:
-    """A message id derived from what the message is about: writing it again is a no-op."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, "homeward-exchange:" + ":".join(parts)))
-
-
-def signed_headers(secret: str, sender: str, message_id: str, body: bytes,
-                   timestamp: str | None = None) -> dict[str, str]:
-    timestamp = timestamp or str(int(time.time()))
-    return {
-        "Content-Type": "application/json",
-        "Idempotency-Key": message_id,
-        "X-Homeward-Sender": sender,
-        "X-Homeward-Timestamp": timestamp,
-        "X-Homeward-Signature": sign(secret, timestamp, body),
-    }
-
-
-def enqueue(session: Session, settings: Settings, link: ExchangeLink, type_: MessageType,
-            body: dict[str, Any], message_id: str | None = None) -> str | None:
-    """Add a message of the link's conversation to the outbox (in the caller's transaction,
-    with the next sequence number); a message id already there adds nothing (returns None)."""
-    message_id = message_id or str(uuid.uuid4())
-    if session.get(ExchangeOutbox, message_id) is not None:
-        return None
-    envelope = Envelope(
-        message_id=message_id, type=type_, sender=settings.exchange_name,
-        conversation_id=link.conversation_id, sequence=link.next_sequence,
-        sent_at=datetime.now(UTC), body=body,
-    )
-    link.next_sequence += 1
-    session.add(link)
-    session.add(ExchangeOutbox(
-        message_id=message_id, partner_id=link.partner_id, case_id=link.case_id, type=type_,
-        envelope=envelope.model_dump(mode="json"),
-    ))
-    return message_id
-
-
-async def start_delivery(client: Client, settings: Settings, message_id: str,
-                         task_queue: str | None = None) -> None:
-    """Start the message's delivery workflow; started already, it is left alone."""
-    await client.start_workflow(
-        ExchangeDeliveryWorkflow.run,
-        DeliveryInput(
-            message_id=message_id,
-            retry_initial_seconds=settings.exchange_retry_initial_seconds,
-            retry_max_seconds=settings.exchange_retry_max_seconds,
-            give_up_after_seconds=settings.exchange_give_up_days * 86400,
-        ),
-        id=delivery_id(message_id),
-        task_queue=task_queue or settings.temporal_task_queue,
-        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-    )
 
 
 def record_exchange_event(engine: Engine, case_id: str, key: str, partner_id: str,
@@ -214,15 +154,12 @@ class Exchange:
             self._note(message_id, f"unreachable: {err!r}")
             raise ServiceUnavailable(f"partner {row.partner_id} unreachable: {err!r}") from err
         if response.is_success:
-            with Session(self._engine) as session:
-                row = session.get(ExchangeOutbox, message_id)
-                assert row is not None
+            def delivered(row: ExchangeOutbox) -> None:
                 row.delivered_at, row.last_error = datetime.now(UTC), None
                 if row.type == MessageType.HANDOVER:
                     # The household's names were for the other side: this one keeps the ids.
                     row.envelope = {**row.envelope, "body": {}}
-                session.add(row)
-                session.commit()
+            self._update(message_id, delivered)
             log.info("exchange message delivered", message_id=message_id,
                      type=str(envelope["type"]), answer=response.json().get("status"))
             return str(response.json().get("status", "delivered"))
@@ -236,14 +173,13 @@ class Exchange:
     @activity.defn(name="exchange_message_failed")
     def failed(self, message_id: str, reason: str) -> None:
         """Given up or refused: marked failed, and told on the case's timeline."""
-        with Session(self._engine) as session:
-            row = session.get(ExchangeOutbox, message_id)
-            if row is None:
-                return
+        def mark(row: ExchangeOutbox) -> tuple[str, str, MessageType]:
             row.failed, row.last_error = True, reason[:500]
-            session.add(row)
-            session.commit()
-            case_id, partner_id, type_ = row.case_id, row.partner_id, row.type
+            return row.case_id, row.partner_id, row.type
+        found = self._update(message_id, mark)
+        if found is None:
+            return
+        case_id, partner_id, type_ = found
         record_exchange_event(
             self._engine, case_id, f"failed:{message_id}", partner_id,
             f"message {type_} to {partner_id} could not be delivered: {reason}"[:300],
@@ -251,12 +187,19 @@ class Exchange:
         )
 
     def _note(self, message_id: str, error: str) -> None:
+        self._update(message_id, lambda row: setattr(row, "last_error", error[:500]))
+
+    def _update(self, message_id: str, change: Callable[[ExchangeOutbox], T]) -> T | None:
+        """Change the message's outbox row in a transaction of its own; what ``change``
+        returns, or None when the message is not in the outbox."""
         with Session(self._engine) as session:
             row = session.get(ExchangeOutbox, message_id)
-            if row is not None:
-                row.last_error = error[:500]
-                session.add(row)
-                session.commit()
+            if row is None:
+                return None
+            result = change(row)
+            session.add(row)
+            session.commit()
+            return result
 
 
 async def report_decision(client: Client, engine: Engine, settings: Settings, case_id: str,
@@ -276,26 +219,3 @@ async def report_decision(client: Client, engine: Engine, settings: Settings, ca
     except RPCError as err:
         # The decision is taken and the message queued: the workers' sweep starts it.
         log.warning("exchange delivery not started", message_id=message_id, error=str(err))
-
-
-async def resume_deliveries(client: Client, settings: Settings, engine: Engine) -> int:
-    """Start the delivery of every message neither delivered nor failed whose delivery
-    workflow is not running (one running already is left alone); returns how many."""
-    started = 0
-    for message_id in await asyncio.to_thread(undelivered, engine):
-        try:
-            await start_delivery(client, settings, message_id)
-            started += 1
-        except RPCError as err:
-            log.warning("exchange delivery not started", message_id=message_id, error=str(err))
-    return started
-
-
-def undelivered(engine: Engine) -> list[str]:
-    """Messages neither delivered nor failed (their delivery workflows are started again)."""
-    with Session(engine) as session:
-        return list(session.exec(
-            select(ExchangeOutbox.message_id)
-            .where(col(ExchangeOutbox.delivered_at).is_(None))
-            .where(col(ExchangeOutbox.failed).is_(False))
-        ).all())

@@ -29,7 +29,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from temporalio.client import Client
 
-from activities.exchange import enqueue, message_id_for, record_partner_acceptance, start_delivery
+from activities.exchange import record_partner_acceptance
+from activities.exchange_outbox import enqueue, message_id_for, start_delivery
 from activities.partners import sign
 from api.case_service import next_reference, start_case_workflow, workflow_input
 from api.decisions import take

@@ -58,6 +58,7 @@ SOURCES: list[tuple[str, list[tuple[str, str]]]] = [
                    ("task_rules.py", "core.messages:extract_declarations"),
                    ("**.py", "python")]),
     ("models", [("enums.py", "core.messages:extract_enums"),
+                ("enums_work.py", "core.messages:extract_enums"),
                 ("document_kinds.py", "core.messages:extract_enums"),
                 ("protection.py", "core.messages:extract_enums")]),
 ]

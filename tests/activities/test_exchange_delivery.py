@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from temporalio.exceptions import ApplicationError
 
-from activities import exchange
+from activities import exchange, exchange_outbox
 from activities.partners import verify
 from activities.simulation import ServiceUnavailable
 from core.settings import Settings
@@ -34,7 +34,7 @@ def queued(engine: Engine, settings: Settings) -> str:
                             webhook_secret=SECRET))
         link = ExchangeLink(case_id="case-1", partner_id="GE-homeward",
                             conversation_id="case-1", direction=Direction.SENT)
-        message_id = exchange.enqueue(session, settings, link, MessageType.HANDOVER,
+        message_id = exchange_outbox.enqueue(session, settings, link, MessageType.HANDOVER,
                                       {"package": {"household": [{"given_name": "Nino"}]}})
         session.commit()
     assert message_id is not None
@@ -102,4 +102,4 @@ def test_a_refusal_is_final_and_shown_on_the_case(
     with Session(engine) as session:
         [entry] = session.exec(select(TimelineEntry)).all()
     assert entry.case_id == "case-1" and "could not be delivered" in entry.summary
-    assert exchange.undelivered(engine) == []
+    assert exchange_outbox.undelivered(engine) == []

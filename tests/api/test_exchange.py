@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from activities.exchange import signed_headers
+from activities.exchange_outbox import signed_headers
 from api.exchange_inbox import Refused, receive
 from core.settings import Settings
 from models.exchange import (

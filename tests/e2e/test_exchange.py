@@ -32,7 +32,7 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities.exchange import signed_headers
+from activities.exchange_outbox import signed_headers
 from api.main import create_app
 from api.project_service import ensure_default_project
 from api.user_service import DEMO_USERS
