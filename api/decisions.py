@@ -7,6 +7,7 @@ from typing import Any
 
 import structlog
 from fastapi import HTTPException
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine
 from sqlmodel import Session
 from temporalio.client import (
@@ -18,6 +19,7 @@ from temporalio.client import (
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.document_requirements import require_documents
+from api.report_facts import record_facts
 from models.documents import Document, DocumentKind
 from models.enums import Role
 from models.payloads import Actor, CaseState
@@ -93,7 +95,10 @@ async def take(
         for precondition in (*EVERY_DECISION, *PRECONDITIONS.get(decision.update, ())):
             precondition(session, case_id, decision, fields)
     update = getattr(ReturnCaseWorkflow, decision.update)
-    return await decide(client, case_id, update, decision.to_input(actor, fields))  # type: ignore[no-any-return]
+    state: CaseState = await decide(client, case_id, update, decision.to_input(actor, fields))
+    # The plan and the visits, for reports (api/report_facts.py).
+    await run_in_threadpool(record_facts, engine, decision.update, state)
+    return state
 
 
 def _active_caseworker(

@@ -17,6 +17,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from api.deps import CaseDep, CurrentActor, SessionDep, TemporalDep
 from api.document_requirements import check_requirement_names
 from api.project_service import ProjectRefused, check_open
+from api.targets import mirror_named_targets
 from models.payloads import Actor
 from models.projects import ProjectMove
 from models.schemas_projects import (
@@ -49,6 +50,8 @@ def get_project_or_404(session: SessionDep, project_id: str) -> Project:
 def _commit_project(session: SessionDep, project: Project) -> Project:
     session.add(project)
     try:
+        session.flush()
+        mirror_named_targets(session, project)  # the report's target table follows
         session.commit()
     except IntegrityError as err:
         session.rollback()
