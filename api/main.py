@@ -28,6 +28,7 @@ from api.routes import (
     imports,
     notes,
     notifications,
+    outreach,
     partners,
     payments,
     privacy,
@@ -35,6 +36,7 @@ from api.routes import (
     projects,
     queue,
     referrals,
+    report_targets,
     reports,
     services,
     supervision,
@@ -49,6 +51,7 @@ from api.routes import (
     ui_household,
     ui_notes,
     ui_protection,
+    ui_report_pages,
     ui_reports,
     ui_services,
     ui_travel_desk,
@@ -111,6 +114,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(projects.case_router, dependencies=guarded)
     app.include_router(project_activities.router, dependencies=guarded)
     app.include_router(reports.router, dependencies=guarded)
+    app.include_router(report_targets.router, dependencies=guarded)
+    app.include_router(outreach.router, dependencies=guarded)
     app.include_router(aftercare.router, dependencies=guarded)
     app.include_router(partners.router, dependencies=guarded)
     app.include_router(embassies.router, dependencies=guarded)
@@ -131,6 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ui_case_list.router, dependencies=guarded)
     app.include_router(ui_worklists.router, dependencies=guarded)
     app.include_router(ui_reports.router, dependencies=guarded)
+    app.include_router(ui_report_pages.router, dependencies=guarded)
     app.include_router(ui_cases.router, dependencies=guarded)
     app.include_router(ui_notes.router, dependencies=guarded)
     app.include_router(ui_documents.router, dependencies=guarded)

@@ -108,3 +108,35 @@ def mirror_named_targets(session: Session, project: Project) -> None:
         col(ProjectTarget.project_id) == project.id, col(ProjectTarget.breakdown) == TOTAL))
     session.add_all(ProjectTarget(project_id=project.id, figure=name, target=value)
                     for name, value in (project.targets or {}).items())
+
+
+# The breakdowns a split target may use, per figure (the report counts each); "quarter"
+# goes with any figure the report counts.
+SPLITS: dict[str, frozenset[str]] = {
+    "persons_returned": frozenset({"country_of_origin", "legal_situation", "vulnerability",
+                                   "sex", "age_band"}),
+    "outreach_persons_reached": frozenset({"nationality", "sex", "age_band", "kind"}),
+    "outreach_contacts": frozenset({"kind", "place_type"}),
+    "cases_closed": frozenset({"reason"}),
+    "referrals": frozenset({"kind", "outcome"}),
+    "components_delivered": frozenset({"level", "category"}),
+}
+COUNTED = frozenset({
+    "persons_returned", "persons_reintegrated", "cases_returned", "cases_reintegrated",
+    "cases_opened", "cases_closed", "outreach_contacts", "outreach_persons_reached",
+    "referrals", "components_delivered", "monitoring_visits",
+})
+
+
+def split_refused(figure: str, breakdown: str) -> str | None:
+    """Why a figure cannot be split by a breakdown; None: it can."""
+    if breakdown == QUARTER:
+        return None if figure in COUNTED or figure.endswith(
+            ("_participants", "_contacts", "_persons_reached")) or figure.startswith(
+            "components_delivered_") else f"{figure} is not a figure the report counts"
+    allowed = SPLITS.get(figure)
+    if allowed is None:
+        return f"{figure} can only be split by quarter"
+    if breakdown not in allowed:
+        return f"{figure} splits by {', '.join(sorted(allowed | {QUARTER}))}"
+    return None
