@@ -19,6 +19,7 @@ from sqlmodel import Session, col
 from models.enums import PlanStatus
 from models.payloads import CaseState
 from models.report_data import MonitoringScoreRow, PlanComponentRow
+from models.tables import Case
 
 # The decisions after which the plan or the visits can have changed.
 AFTERCARE_UPDATES = frozenset({
@@ -42,14 +43,15 @@ def visit_months(state: CaseState, number: int, due_on: date, extra: bool) -> in
     return months_between(arrived, due_on) if arrived else None
 
 
-def plan_rows(state: CaseState) -> list[PlanComponentRow]:
+def plan_rows(state: CaseState, project_id: str) -> list[PlanComponentRow]:
     plan = state.plan
     if plan is None:
         return []
     approved = plan.status == PlanStatus.APPROVED
     return [
         PlanComponentRow(
-            case_id=state.case_id, component_id=c.component_id, kind=c.kind,
+            case_id=state.case_id, project_id=project_id, component_id=c.component_id,
+            kind=c.kind,
             dimension=c.dimension, level=c.level, other_beneficiaries=c.other_beneficiaries,
             budget=c.budget, approved=approved, delivered_on=c.delivered_on,
             actual_cost=c.actual_cost,
@@ -58,10 +60,11 @@ def plan_rows(state: CaseState) -> list[PlanComponentRow]:
     ]
 
 
-def score_rows(state: CaseState) -> list[MonitoringScoreRow]:
+def score_rows(state: CaseState, project_id: str) -> list[MonitoringScoreRow]:
     return [
         MonitoringScoreRow(
-            case_id=state.case_id, number=v.number, due_on=v.due_on, reported_on=v.reported_on,
+            case_id=state.case_id, project_id=project_id, number=v.number, due_on=v.due_on,
+            reported_on=v.reported_on,
             months_after_arrival=visit_months(state, v.number, v.due_on, bool(v.extra_reason)),
             economic=v.score.economic, social=v.score.social,
             psychosocial=v.score.psychosocial, overall=v.score.overall,
@@ -72,10 +75,21 @@ def score_rows(state: CaseState) -> list[MonitoringScoreRow]:
 
 
 def write_facts(session: Session, state: CaseState) -> None:
-    """Replace the case's rows with those of ``state`` (in the caller's transaction)."""
+    """Replace the case's rows with those of ``state`` (in the caller's transaction), under
+    the case's project as the database has it."""
+    case = session.get(Case, state.case_id)
+    if case is None:
+        return
     for table in (PlanComponentRow, MonitoringScoreRow):
         session.execute(sa.delete(table).where(col(table.case_id) == state.case_id))
-    session.add_all([*plan_rows(state), *score_rows(state)])
+    session.add_all([*plan_rows(state, case.project_id), *score_rows(state, case.project_id)])
+
+
+def follow_move(session: Session, case_id: str, project_id: str) -> None:
+    """A case moved to another project: its plan and visits count there from now on."""
+    for table in (PlanComponentRow, MonitoringScoreRow):
+        session.execute(sa.update(table).where(col(table.case_id) == case_id)
+                        .values(project_id=project_id))
 
 
 def record_facts(engine: Engine, update: str, state: CaseState) -> None:

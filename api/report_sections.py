@@ -3,7 +3,8 @@ outcomes (sustainability by visit, referrals, plan components by category and le
 
 Each counts what happened in the report's window for the project's cases (their project
 today: unlike returns, these are not split by dated moves between projects) or, for
-outreach, what the project recorded.
+outreach, what the project recorded. The plan and visit rows carry their case's project, so
+a report reads a period's rows from an index instead of the project's whole list of cases.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from models.report_data import (
     PlanComponentRow,
 )
 from models.schemas_reports import ComponentFigures, OutreachFigures, ReintegrationOutcomes
-from models.tables import Case
 
 # Sustainability score bands (scores run 0.00-1.00, two decimals): lowest score of each.
 SCORE_BANDS: list[tuple[Decimal, str]] = [
@@ -93,7 +93,6 @@ def reintegration_outcomes(
     session: Session, project_id: str, window: Window,
     threshold: Decimal = DEFAULT_THRESHOLD,
 ) -> ReintegrationOutcomes:
-    ours = col(Case.project_id) == project_id
     distribution = {
         p: {d: {label: 0 for _, label in reversed(SCORE_BANDS)} for d in SCORED}
         for p in (*PERIODS, "other")
@@ -105,8 +104,8 @@ def reintegration_outcomes(
         sa.select(MonitoringScoreRow.months_after_arrival, MonitoringScoreRow.economic,
                   MonitoringScoreRow.social, MonitoringScoreRow.psychosocial,
                   MonitoringScoreRow.overall)
-        .join(Case, col(Case.id) == col(MonitoringScoreRow.case_id))
-        .where(ours, in_window(col(MonitoringScoreRow.reported_on), window))
+        .where(col(MonitoringScoreRow.project_id) == project_id,
+               in_window(col(MonitoringScoreRow.reported_on), window))
     ).all():
         period = period_of(row[0])
         visits[period] += 1
@@ -131,8 +130,8 @@ def reintegration_outcomes(
     for kind, level, count, cost, beneficiaries in session.execute(
         sa.select(PlanComponentRow.kind, PlanComponentRow.level, sa.func.count(), cents,
                   sa.func.sum(PlanComponentRow.other_beneficiaries))
-        .join(Case, col(Case.id) == col(PlanComponentRow.case_id))
-        .where(ours, in_window(col(PlanComponentRow.delivered_on), window))
+        .where(col(PlanComponentRow.project_id) == project_id,
+               in_window(col(PlanComponentRow.delivered_on), window))
         .group_by(PlanComponentRow.kind, PlanComponentRow.level)
     ).all():
         amount = Decimal(int(cost or 0)) / 100

@@ -144,7 +144,7 @@ def _spend(rng: random.Random, case_id: str, project_id: str, row: dict[str, Any
     return costs, commitments
 
 
-def _aftercare(rng: random.Random, row: dict[str, Any], today: date
+def _aftercare(rng: random.Random, row: dict[str, Any], today: date, project_id: str
                ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """A reintegrated case's plan (two components, one delivered) and the scored visits at
     3, 6 and 12 months after arrival that are due by today."""
@@ -154,7 +154,8 @@ def _aftercare(rng: random.Random, row: dict[str, Any], today: date
             kind = rng.choice(list(ComponentKind))
             level = rng.choices(list(ComponentLevel), weights=(8, 1, 1))[0]
             components.append({
-                "case_id": row["b_id"], "component_id": f"c{n}", "kind": kind,
+                "case_id": row["b_id"], "project_id": project_id, "component_id": f"c{n}",
+                "kind": kind,
                 "dimension": DIMENSION_OF[kind], "level": level,
                 "other_beneficiaries": rng.randint(5, 50) if level == ComponentLevel.COMMUNITY
                 else 0, "budget": _money(rng, 300, 1500), "approved": True,
@@ -168,7 +169,8 @@ def _aftercare(rng: random.Random, row: dict[str, Any], today: date
                 break
             dims = [Decimal(rng.randint(0, 100)) / 100 for _ in range(3)]
             scores.append({
-                "case_id": row["b_id"], "number": n, "due_on": due, "reported_on": due,
+                "case_id": row["b_id"], "project_id": project_id, "number": n, "due_on": due,
+                "reported_on": due,
                 "months_after_arrival": months, "economic": dims[0], "social": dims[1],
                 "psychosocial": dims[2],
                 "overall": (sum(dims) / 3).quantize(Decimal("0.01"))})
@@ -232,7 +234,7 @@ def fill_history(engine: Engine, project_id: str, seed: int = 25) -> History:
         components: list[dict[str, Any]] = []
         scores: list[dict[str, Any]] = []
         for row in dated:
-            plan, visits = _aftercare(rng, row, today)
+            plan, visits = _aftercare(rng, row, today, project_id)
             components += plan
             scores += visits
         _insert(session, PlanComponentRow, components)

@@ -79,8 +79,14 @@ class PlanComponentRow(SQLModel, table=True):
     in the workflow's state; api/report_facts.py copies it here after each decision)."""
 
     __tablename__ = "report_plan_components"
+    # A report reads one project's deliveries of a period from this index alone, never its
+    # whole list of cases.
+    __table_args__ = (sa.Index("ix_report_plan_components_project_delivered", "project_id",
+                               "delivered_on"),)
 
     case_id: str = Field(foreign_key="cases.id", primary_key=True, max_length=36)
+    # The case's project (kept when the case moves: api/routes/projects.py).
+    project_id: str = Field(max_length=36)
     component_id: str = Field(primary_key=True, max_length=20)
     kind: ComponentKind = Field(sa_type=enum_type(ComponentKind))
     dimension: Dimension = Field(sa_type=enum_type(Dimension))
@@ -96,11 +102,14 @@ class MonitoringScoreRow(SQLModel, table=True):
     """A reported monitoring visit's sustainability score, with the months since arrival."""
 
     __tablename__ = "report_monitoring_scores"
+    __table_args__ = (sa.Index("ix_report_monitoring_scores_project_reported", "project_id",
+                               "reported_on"),)
 
     case_id: str = Field(foreign_key="cases.id", primary_key=True, max_length=36)
     number: int = Field(primary_key=True)
+    project_id: str = Field(max_length=36)  # the case's project, as above
     due_on: date
-    reported_on: date = Field(index=True)
+    reported_on: date
     months_after_arrival: int | None = None
     economic: Decimal = Field(sa_type=sa.Numeric(4, 2))
     social: Decimal = Field(sa_type=sa.Numeric(4, 2))

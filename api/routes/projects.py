@@ -17,6 +17,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from api.deps import CaseDep, CurrentActor, SessionDep, TemporalDep
 from api.document_requirements import check_requirement_names
 from api.project_service import ProjectRefused, check_open
+from api.report_facts import follow_move
 from api.targets import mirror_named_targets
 from models.payloads import Actor
 from models.projects import ProjectMove
@@ -171,6 +172,7 @@ def _move(case: Case, data: ProjectMoveIn, session: Session, actor: Actor) -> Pr
     if moved.rowcount != 1:
         session.rollback()
         raise HTTPException(status_code=409, detail="the case was moved meanwhile; read it again")
+    follow_move(session, case.id, target.id)  # its plan and visits count there from now
     session.add(move)
     session.commit()
     session.refresh(move)

@@ -77,6 +77,7 @@ def upgrade() -> None:
         'report_plan_components',
         sa.Column('case_id', S(length=36), nullable=False),
         sa.Column('component_id', S(length=20), nullable=False),
+        sa.Column('project_id', S(length=36), nullable=False),
         sa.Column('kind', S(length=40), nullable=False),
         sa.Column('dimension', S(length=40), nullable=False),
         sa.Column('level', S(length=40), nullable=False),
@@ -92,6 +93,7 @@ def upgrade() -> None:
         'report_monitoring_scores',
         sa.Column('case_id', S(length=36), nullable=False),
         sa.Column('number', sa.Integer(), nullable=False),
+        sa.Column('project_id', S(length=36), nullable=False),
         sa.Column('due_on', sa.Date(), nullable=False),
         sa.Column('reported_on', sa.Date(), nullable=False),
         sa.Column('months_after_arrival', sa.Integer(), nullable=True),
@@ -102,8 +104,10 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(['case_id'], ['cases.id']),
         sa.PrimaryKeyConstraint('case_id', 'number'),
     )
-    op.create_index('ix_report_monitoring_scores_reported_on', 'report_monitoring_scores',
-                    ['reported_on'])
+    op.create_index('ix_report_monitoring_scores_project_reported', 'report_monitoring_scores',
+                    ['project_id', 'reported_on'])
+    op.create_index('ix_report_plan_components_project_delivered', 'report_plan_components',
+                    ['project_id', 'delivered_on'])
 
     # Each project's named targets become whole-figure targets.
     bind = op.get_bind()

@@ -190,25 +190,31 @@ SPLIT_TARGETS: list[tuple[str, str, str, int]] = [
 ]
 
 
+def spec_of(name: str) -> dict[str, Any]:
+    return next(c for c in CASES if c["name"] == name)
+
+
 def current_project(spec: dict[str, Any]) -> str:
     """Where a case is today (outreach aside, the new sections count by it)."""
     return "Q" if spec.get("moved_on") or spec.get("project") == "Q" else "P"
 
 
-def build_sections(engine: Engine, ids: dict[str, str]) -> None:
+def build_sections(engine: Engine, ids: dict[str, str], project_ids: dict[str, str]) -> None:
     """The plan components, visits and referrals, as the API and the protection pages
     write them."""
     with Session(engine) as session:
         for name, component, kind, level, others, cost, day in COMPONENTS:
             session.add(PlanComponentRow(
-                case_id=ids[name], component_id=component, kind=kind,
+                case_id=ids[name], project_id=project_ids[current_project(spec_of(name))],
+                component_id=component, kind=kind,
                 dimension=DIMENSION_OF[ComponentKind(kind)], level=level,
                 other_beneficiaries=others, budget=Decimal("1000.00"), approved=True,
                 delivered_on=day, actual_cost=Decimal(cost) if cost else None))
         for name, number, months, day, *scores in SCORES:
             e, so, ps, ov = map(Decimal, scores)
             session.add(MonitoringScoreRow(
-                case_id=ids[name], number=number, due_on=day, reported_on=day,
+                case_id=ids[name], project_id=project_ids[current_project(spec_of(name))],
+                number=number, due_on=day, reported_on=day,
                 months_after_arrival=months, economic=e, social=so, psychosocial=ps,
                 overall=ov))
         for i, (name, kind, outcome, day, after) in enumerate(REFERRALS):
@@ -272,7 +278,7 @@ def build(engine: Engine, p: str, q: str) -> dict[str, str]:
                              amount=Decimal(amount), currency="EUR", incurred_on=day,
                              description=name))
         session.commit()
-    build_sections(engine, ids)
+    build_sections(engine, ids, {"P": p, "Q": q})
     return ids
 
 
