@@ -13,13 +13,19 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+import structlog
 from sqlalchemy import Engine
-from sqlmodel import Session, col
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, col, select
+from temporalio.client import Client
 
+from api.live import LiveStateUnavailable, read_live_state
 from models.enums import PlanStatus
 from models.payloads import CaseState
 from models.report_data import MonitoringScoreRow, PlanComponentRow
 from models.tables import Case
+
+log = structlog.get_logger(__name__)
 
 # The decisions after which the plan or the visits can have changed.
 AFTERCARE_UPDATES = frozenset({
@@ -93,8 +99,34 @@ def follow_move(session: Session, case_id: str, project_id: str) -> None:
 
 
 def record_facts(engine: Engine, update: str, state: CaseState) -> None:
+    """After a decision: the case's rows, if the decision could have changed them. A failure
+    is logged, not raised: the decision is taken; the rows follow at the next one (or a
+    ``homeward report-facts`` run)."""
     if update not in AFTERCARE_UPDATES:
         return
+    try:
+        with Session(engine) as session:
+            write_facts(session, state)
+            session.commit()
+    except SQLAlchemyError as err:
+        log.warning("report facts not written", case_id=state.case_id, error=str(err))
+
+
+async def backfill(client: Client, engine: Engine) -> tuple[int, int]:
+    """Write the rows of every case that reached reintegration, from its workflow's state:
+    for cases decided before the rows existed. Returns (cases written, cases unreadable)."""
     with Session(engine) as session:
-        write_facts(session, state)
-        session.commit()
+        ids = session.exec(select(Case.id).where(col(Case.arrival_date).is_not(None))
+                           .order_by(col(Case.id))).all()
+    written = failed = 0
+    for case_id in ids:
+        try:
+            state = await read_live_state(client, case_id)
+        except LiveStateUnavailable:
+            failed += 1
+            continue
+        with Session(engine) as session:
+            write_facts(session, state)
+            session.commit()
+        written += 1
+    return written, failed

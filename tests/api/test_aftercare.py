@@ -7,10 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import httpx
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from temporalio.testing import WorkflowEnvironment
 
+from api.report_facts import backfill
 from core.settings import Settings
 from models.enums import Role, Stage
 from models.partners import Partner
@@ -141,6 +143,15 @@ async def test_partners_see_and_act_only_on_cases_handed_over_to_them(
         "c2": ("community", 12, True, date.today(), Decimal("180.00"))}
     assert [(v.number, v.months_after_arrival, v.overall) for v in scores] == [
         (1, 3, Decimal("1.00"))]
+    # Cases decided before the rows existed get them from their workflow's state.
+    with Session(engine) as session:
+        for table in (PlanComponentRow, MonitoringScoreRow):
+            session.execute(sa.delete(table))
+        session.commit()
+    assert await backfill(dev_env.client, engine) == (1, 0)
+    with Session(engine) as session:
+        assert len(session.exec(select(PlanComponentRow)).all()) == 2
+        assert len(session.exec(select(MonitoringScoreRow)).all()) == 1
 
     # Closure: proposed, then approved by a different supervisor; then nothing more.
     r = await api.post(f"/cases/{case_id}/closure/proposal", headers=SUPERVISOR,
