@@ -109,13 +109,13 @@ def upgrade() -> None:
     op.create_index('ix_report_plan_components_project_delivered', 'report_plan_components',
                     ['project_id', 'delivered_on'])
 
-    # Each project's named targets become whole-figure targets.
+    # Each project's named targets become whole-figure targets (a 0 stood for "none set").
     bind = op.get_bind()
     rows = []
     for project_id, raw in bind.execute(sa.text('SELECT id, targets FROM projects')).all():
         named = json.loads(raw) if isinstance(raw, str) else (raw or {})
         rows += [{'project_id': project_id, 'figure': name, 'breakdown': '', 'part': '',
-                  'target': int(value)} for name, value in (named or {}).items()]
+                  'target': int(value)} for name, value in (named or {}).items() if value]
     if rows:
         op.bulk_insert(targets, rows)
 
