@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
@@ -98,24 +99,37 @@ def reintegration_outcomes(
         for p in (*PERIODS, "other")
     }
     visits: Counter[str] = Counter({p: 0 for p in (*PERIODS, "other")})
-    at_12 = 0
     above: Counter[str] = Counter({d: 0 for d in SCORED})
-    for row in session.execute(
-        sa.select(MonitoringScoreRow.months_after_arrival, MonitoringScoreRow.economic,
-                  MonitoringScoreRow.social, MonitoringScoreRow.psychosocial,
-                  MonitoringScoreRow.overall)
-        .where(col(MonitoringScoreRow.project_id) == project_id,
-               in_window(col(MonitoringScoreRow.reported_on), window))
+    at_12 = 0
+    columns = [getattr(MonitoringScoreRow, d) for d in SCORED]
+
+    def band(column: Any) -> Any:  # the score's band, by the database (one row per group)
+        return sa.case(*((column >= sa.literal(lowest, sa.Numeric(4, 2)), label)
+                         for lowest, label in SCORE_BANDS[:-1]), else_=SCORE_BANDS[-1][1])
+
+    def reaches(column: Any) -> Any:
+        return sa.func.sum(sa.case((column >= sa.literal(threshold, sa.Numeric(4, 2)), 1),
+                                   else_=0))
+
+    months = col(MonitoringScoreRow.months_after_arrival)
+    ours = sa.and_(col(MonitoringScoreRow.project_id) == project_id,
+                   in_window(col(MonitoringScoreRow.reported_on), window))
+    # The same expressions in the select and the GROUP BY (PostgreSQL matches them by text,
+    # bound parameters included).
+    bands_of = [band(c) for c in columns]
+    for month, *rest in session.execute(
+        sa.select(months, *bands_of, sa.func.count(), *(reaches(c) for c in columns))
+        .where(ours).group_by(months, *bands_of)
     ).all():
-        period = period_of(row[0])
-        visits[period] += 1
-        scores = dict(zip(SCORED, (Decimal(str(v)) for v in row[1:]), strict=True))
-        for dimension, value in scores.items():
-            distribution[period][dimension][score_band(value)] += 1
+        period = period_of(month)
+        bands, count, reached = rest[:4], rest[4], rest[5:]
+        visits[period] += count
+        for dimension, label in zip(SCORED, bands, strict=True):
+            distribution[period][dimension][label] += count
         if period == "12":
-            at_12 += 1
-            for dimension, value in scores.items():
-                above[dimension] += value >= threshold
+            at_12 += count
+            for dimension, n in zip(SCORED, reached, strict=True):
+                above[dimension] += int(n or 0)
     share = {d: (round(above[d] / at_12 * 100, 1) if at_12 else None) for d in SCORED}
 
     def figures() -> ComponentFigures:

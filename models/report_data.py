@@ -82,7 +82,8 @@ class PlanComponentRow(SQLModel, table=True):
     # A report reads one project's deliveries of a period from this index alone, never its
     # whole list of cases.
     __table_args__ = (sa.Index("ix_report_plan_components_project_delivered", "project_id",
-                               "delivered_on"),)
+                               "delivered_on", "kind", "level", "actual_cost",
+                               "other_beneficiaries"),)
 
     case_id: str = Field(foreign_key="cases.id", primary_key=True, max_length=36)
     # The case's project (kept when the case moves: api/routes/projects.py).
@@ -102,8 +103,10 @@ class MonitoringScoreRow(SQLModel, table=True):
     """A reported monitoring visit's sustainability score, with the months since arrival."""
 
     __tablename__ = "report_monitoring_scores"
+    # Covering: a report groups a period's scores from the index alone.
     __table_args__ = (sa.Index("ix_report_monitoring_scores_project_reported", "project_id",
-                               "reported_on"),)
+                               "reported_on", "months_after_arrival", "economic", "social",
+                               "psychosocial", "overall"),)
 
     case_id: str = Field(foreign_key="cases.id", primary_key=True, max_length=36)
     number: int = Field(primary_key=True)

@@ -104,10 +104,13 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(['case_id'], ['cases.id']),
         sa.PrimaryKeyConstraint('case_id', 'number'),
     )
+    # Covering indexes: a report groups a period's rows of one project from the index alone.
     op.create_index('ix_report_monitoring_scores_project_reported', 'report_monitoring_scores',
-                    ['project_id', 'reported_on'])
+                    ['project_id', 'reported_on', 'months_after_arrival', 'economic', 'social',
+                     'psychosocial', 'overall'])
     op.create_index('ix_report_plan_components_project_delivered', 'report_plan_components',
-                    ['project_id', 'delivered_on'])
+                    ['project_id', 'delivered_on', 'kind', 'level', 'actual_cost',
+                     'other_beneficiaries'])
 
     # Each project's named targets become whole-figure targets (a 0 stood for "none set").
     bind = op.get_bind()
