@@ -25,6 +25,7 @@ from core.settings import Settings
 from models.enums import Relationship, Role, Vulnerability
 from models.payloads import Actor, CaseWorkflowInput, Traveller
 from models.policy import CasePolicy
+from models.report_data import OutreachContact
 from models.schemas import ADULT_AGE, CaseCreate, age_on
 from models.tables import Case, HouseholdMember, Project, ReferenceCounter
 from workflows.return_case import ReturnCaseWorkflow, workflow_id
@@ -84,7 +85,8 @@ def insert_case(
             idempotency_key=idempotency_key,
             project_id=project_id,
             assignee_id=assignee_id,
-            **data.model_dump(exclude={"principal", "dependants", "project_id"}),
+            **data.model_dump(
+                exclude={"principal", "dependants", "project_id", "outreach_contact_id"}),
         )
         session.add(case)
         try:
@@ -92,6 +94,12 @@ def insert_case(
             # same key that committed first makes the flush (or the commit) fail.
             session.flush()
             session.add_all(household_rows(case.id, data))
+            if data.outreach_contact_id is not None:  # a contact not linked yet
+                session.execute(
+                    update(OutreachContact)
+                    .where(col(OutreachContact.id) == data.outreach_contact_id,
+                           col(OutreachContact.case_id).is_(None))
+                    .values(case_id=case.id))
             session.commit()
         except IntegrityError:
             session.rollback()

@@ -7,6 +7,7 @@ from typing import Any
 
 import structlog
 from fastapi import HTTPException
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 from temporalio.client import (
@@ -20,6 +21,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from activities.exchange import report_decision
 from api.consent import members_of
 from api.document_requirements import require_documents
+from api.report_facts import record_facts
 from core.settings import Settings
 from models.consent import MinorHandover, Purpose, may_send
 from models.documents import Document, DocumentKind, DocumentVersion
@@ -137,6 +139,8 @@ async def take(
     if settings is not None and reported is not None and decision.body is not None:
         body = decision.body.model_validate(fields).model_dump(mode="json")
         await report_decision(client, engine, settings, case_id, reported, body)
+    # The plan and the visits, for reports (api/report_facts.py).
+    await run_in_threadpool(record_facts, engine, decision.update, state)
     return state
 
 

@@ -31,6 +31,7 @@ from api.routes import (
     imports,
     notes,
     notifications,
+    outreach,
     partner_choice,
     partners,
     payments,
@@ -39,6 +40,7 @@ from api.routes import (
     projects,
     queue,
     referrals,
+    report_targets,
     reports,
     services,
     supervision,
@@ -56,6 +58,7 @@ from api.routes import (
     ui_notes,
     ui_partner_choice,
     ui_protection,
+    ui_report_pages,
     ui_reports,
     ui_services,
     ui_travel_desk,
@@ -118,6 +121,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(projects.case_router, dependencies=guarded)
     app.include_router(project_activities.router, dependencies=guarded)
     app.include_router(reports.router, dependencies=guarded)
+    app.include_router(report_targets.router, dependencies=guarded)
+    app.include_router(outreach.router, dependencies=guarded)
     app.include_router(aftercare.router, dependencies=guarded)
     app.include_router(partners.router, dependencies=guarded)
     app.include_router(exchange.router, dependencies=guarded)
@@ -142,6 +147,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ui_case_list.router, dependencies=guarded)
     app.include_router(ui_worklists.router, dependencies=guarded)
     app.include_router(ui_reports.router, dependencies=guarded)
+    app.include_router(ui_report_pages.router, dependencies=guarded)
     app.include_router(ui_cases.router, dependencies=guarded)
     app.include_router(ui_notes.router, dependencies=guarded)
     app.include_router(ui_documents.router, dependencies=guarded)

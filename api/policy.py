@@ -54,6 +54,13 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/projects/{project_id}/activities"): frozenset({SUP, ADMIN}),
     ("PATCH", "/projects/{project_id}/activities/{activity_id}"): frozenset({SUP, ADMIN}),
     ("GET", "/projects/{project_id}/report"): frozenset({SUP, AUDITOR, ADMIN}),
+    ("GET", "/projects/{project_id}/targets"): STAFF | {AUDITOR, ADMIN},
+    ("PUT", "/projects/{project_id}/targets"): frozenset({ADMIN}),
+    ("GET", "/reports/portfolio"): frozenset({SUP, AUDITOR, ADMIN}),
+    # Outreach without a case: counts only, no names (api/routes/outreach.py).
+    ("GET", "/projects/{project_id}/outreach"): STAFF | {AUDITOR, ADMIN},
+    ("POST", "/projects/{project_id}/outreach"): STAFF,
+    ("POST", "/outreach/{contact_id}/case"): STAFF,
     # After departure. Partners: only cases handed over to them (api/deps.PartnerCaseDep).
     ("GET", "/cases/{case_id}/reintegration"): STAFF | {PARTNER, AUDITOR},
     ("GET", "/partners"): STAFF | {ADMIN},
@@ -101,6 +108,9 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/travel-desk/cases/{case_id}/e-ticket"): frozenset({Role.TRAVEL_DESK}),
     ("GET", "/ui/reports"): frozenset({SUP, AUDITOR, ADMIN}),
     ("GET", "/ui/reports/download"): frozenset({SUP, AUDITOR, ADMIN}),
+    ("GET", "/ui/reports/portfolio"): frozenset({SUP, AUDITOR, ADMIN}),
+    ("GET", "/ui/outreach"): STAFF | {AUDITOR, ADMIN},
+    ("POST", "/ui/outreach"): STAFF,
     # A case's documents (encrypted at rest): staff; a partner only delivery evidence of the
     # cases handed over to it (PartnerCaseDep; the kinds filtered in api/document_access.py).
     ("POST", "/cases/{case_id}/documents"): STAFF | {PARTNER},

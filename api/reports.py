@@ -12,11 +12,20 @@ from decimal import ROUND_HALF_UP, Decimal
 import sqlalchemy as sa
 from sqlmodel import Session, col, or_, select
 
-from api.report_counts import Window, count_cases, count_unmoved, in_window
+from api.indicators import Figures, compute
+from api.report_counts import Counts, Window, count_cases, count_unmoved, in_window
+from api.report_sections import DEFAULT_THRESHOLD, outreach_figures, reintegration_outcomes
+from api.targets import progress, quarters, target_rows
 from models.costs import Cost
-from models.enums import ActivityType, CostCategory
+from models.enums import ActivityType, ClosureReason, CostCategory
 from models.projects import ProjectActivity, ProjectMove
-from models.schemas_reports import ActivityFigures, ProjectReport, Spending, TargetProgress
+from models.schemas_reports import (
+    ActivityFigures,
+    OutreachFigures,
+    ProjectReport,
+    ReintegrationOutcomes,
+    Spending,
+)
 from models.tables import Case, Project
 
 CENT = Decimal("0.01")
@@ -28,6 +37,10 @@ NOTES = [
     (
         "Closure date: the day a case was closed (for cases closed before it was recorded, "
         "their last change)."
+    ),
+    (
+        "Outreach, monitoring visits, plan components and referrals count for the project a "
+        "case belongs to today (moves between projects are not dated for them)."
     ),
     (
         "Co-financing: the EU share of each category is rounded half up to the cent and the "
@@ -96,15 +109,20 @@ def moved_cases(session: Session, project_id: str) -> tuple[list[Case], dict[str
     return list(cases), moves_of
 
 
-def build_report(session: Session, project: Project, window: Window) -> ProjectReport:
-    """The report's figures: the cases that never moved counted by the database, the few
-    that moved one by one (each event for the project the case was in that day)."""
+def count_figures(session: Session, project: Project, window: Window) -> Counts:
+    """The cases that never moved counted by the database, the few that moved one by one
+    (each event for the project the case was in that day)."""
     n = count_unmoved(session, project.id, window)
     cases, moves_of = moved_cases(session, project.id)
     n.add(count_cases(session, project.id, window, cases, moves_of))
-    spent, spent_total, simulated = spending(session, project, window)
-    simulated_total = sum(simulated.values(), Decimal("0.00"))
-    activities = activity_figures(session, project, window)
+    return n
+
+
+def achieved_figures(
+    n: Counts, activities: dict[str, ActivityFigures], outreach: OutreachFigures,
+    outcomes: ReintegrationOutcomes,
+) -> dict[str, int]:
+    """Every figure a target can be set on, by name."""
     achieved: dict[str, int] = {
         "persons_returned": n.persons_returned,
         "persons_reintegrated": n.persons_reintegrated,
@@ -112,10 +130,84 @@ def build_report(session: Session, project: Project, window: Window) -> ProjectR
         "cases_reintegrated": n.reintegrated,
         "cases_opened": n.opened,
         "cases_closed": sum(n.closed_by_reason.values()),
+        "outreach_contacts": outreach.contacts,
+        "outreach_persons_reached": outreach.persons_reached,
+        "referrals": int(outcomes.referrals["total"]),
+        "components_delivered": sum(
+            f.components for f in outcomes.components_delivered_by_level.values()),
+        "monitoring_visits": sum(outcomes.visits_by_period.values()),
     }
     for kind, figures in activities.items():
         achieved[kind] = figures.activities
         achieved[f"{kind}_participants"] = figures.participants
+    for kind, count in outreach.contacts_by_kind.items():
+        achieved[f"{kind}_contacts"] = count
+        achieved[f"{kind}_persons_reached"] = outreach.persons_reached_by_kind[kind]
+    for level, f in outcomes.components_delivered_by_level.items():
+        achieved[f"components_delivered_{level}"] = f.components
+    return achieved
+
+
+def quarterly(session: Session, project: Project, window: Window) -> dict[str, dict[str, int]]:
+    """Each quarter of the window -> its achieved figures (for targets split by quarter)."""
+    out = {}
+    for label, part in quarters(window, project):
+        n = count_figures(session, project, part)
+        out[label] = achieved_figures(
+            n, activity_figures(session, project, part),
+            outreach_figures(session, project.id, part),
+            reintegration_outcomes(session, project.id, part))
+    return out
+
+
+def build_report(
+    session: Session, project: Project, window: Window,
+    threshold: Decimal = DEFAULT_THRESHOLD,
+) -> ProjectReport:
+    """The report's figures and sections; every figure is a count of the window."""
+    n = count_figures(session, project, window)
+    spent, spent_total, simulated = spending(session, project, window)
+    simulated_total = sum(simulated.values(), Decimal("0.00"))
+    activities = activity_figures(session, project, window)
+    outreach = outreach_figures(session, project.id, window)
+    outcomes = reintegration_outcomes(session, project.id, window, threshold)
+    achieved = achieved_figures(n, activities, outreach, outcomes)
+    breakdowns = {
+        "persons_returned": {
+            "country_of_origin": dict(n.by_country), "legal_situation": dict(n.by_legal),
+            "vulnerability": dict(n.by_vulnerability), "sex": dict(n.by_sex),
+            "age_band": dict(n.by_age),
+        },
+        "outreach_persons_reached": {
+            "nationality": outreach.persons_reached_by_nationality,
+            "sex": outreach.persons_reached_by_sex,
+            "age_band": outreach.persons_reached_by_age_band,
+            "kind": outreach.persons_reached_by_kind,
+        },
+        "outreach_contacts": {"kind": outreach.contacts_by_kind,
+                              "place_type": outreach.contacts_by_place_type},
+        "cases_closed": {"reason": dict(n.closed_by_reason)},
+        "referrals": {"kind": outcomes.referrals["by_kind"],
+                      "outcome": outcomes.referrals["by_outcome"]},
+        "components_delivered": {
+            "level": {k: f.components for k, f in outcomes.components_delivered_by_level.items()},
+            "category": {k: f.components
+                         for k, f in outcomes.components_delivered_by_category.items()},
+        },
+    }
+    targets = progress(target_rows(session, project.id), achieved, breakdowns,
+                       lambda: quarterly(session, project, window))
+    indicators, not_computed = compute(Figures(
+        persons_returned=n.persons_returned, persons_reintegrated=n.persons_reintegrated,
+        training_participants=activities[ActivityType.TRAINING.value].participants,
+        average_days_intake_to_departure=(
+            round(n.days_to_departure / n.returned, 1) if n.returned else None),
+        cases_withdrawn_or_absconded=(
+            n.closed_by_reason[ClosureReason.WITHDRAWN.value]
+            + n.closed_by_reason[ClosureReason.ABSCONDED.value]),
+        cases_opened=n.opened, spending_total=spent_total, outreach=outreach,
+        outcomes=outcomes,
+    ))
     return ProjectReport(
         project_id=project.id,
         project_code=project.code,
@@ -145,17 +237,12 @@ def build_report(session: Session, project: Project, window: Window) -> ProjectR
         spending_total=spent_total,
         simulated_costs_by_category=simulated,
         simulated_costs_total=simulated_total,
-        targets=[
-            TargetProgress(
-                name=name, target=target, achieved=achieved.get(name),
-                percent=(
-                    round(achieved[name] / target * 100, 1)
-                    if target > 0 and name in achieved else None
-                ),
-            )
-            for name, target in project.targets.items()
-        ],
+        targets=targets,
         activities_by_type=activities,
+        outreach=outreach,
+        reintegration_outcomes=outcomes,
+        indicators=indicators,
+        indicators_not_computed=not_computed,
         notes=NOTES + ([SIMULATED_NOTE] if simulated_total else []),
     )
 

@@ -7,7 +7,9 @@ cases (default 10,000; issue 25 measured 100,000).
 
 The cases are inserted by bench/lists.py's table filler (no workflows), then given two
 years of history, household members, costs and budget commitments by bench/reports_data.py
-(two in ten closed, five in ten departed, 1.3 commitments per case). The API app runs in
+(two in ten closed, five in ten departed, 1.3 commitments per case; the reintegrated
+ones a plan of two components and their scored visits, and one outreach contact per ten
+cases). The API app runs in
 process (httpx over ASGI; no Temporal: these routes do not use it). Times, after two
 warm-ups, ``--runs`` rounds of (one after the other, round-robin): ``GET
 /projects/{id}/budget``, the year's report as JSON, CSV and XLSX, the reports page (report

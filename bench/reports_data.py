@@ -28,13 +28,24 @@ from sqlmodel import Session, select
 
 from models.costs import BudgetCommitment, Cost
 from models.enums import (
+    DIMENSION_OF,
     CaseStatus,
     ClosureReason,
+    ComponentKind,
+    ComponentLevel,
     CostCategory,
+    LocationType,
     Relationship,
     Sex,
     Stage,
     Vulnerability,
+)
+from models.report_data import (
+    AGE_BAND_LABELS,
+    MonitoringScoreRow,
+    OutreachContact,
+    OutreachReached,
+    PlanComponentRow,
 )
 from models.tables import Case, HouseholdMember
 
@@ -133,6 +144,58 @@ def _spend(rng: random.Random, case_id: str, project_id: str, row: dict[str, Any
     return costs, commitments
 
 
+def _aftercare(rng: random.Random, row: dict[str, Any], today: date, project_id: str
+               ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A reintegrated case's plan (two components, one delivered) and the scored visits at
+    3, 6 and 12 months after arrival that are due by today."""
+    components: list[dict[str, Any]] = []
+    if row["b_reintegration"] is not None:
+        for n, delivered in ((1, row["b_reintegration"]), (2, None)):
+            kind = rng.choice(list(ComponentKind))
+            level = rng.choices(list(ComponentLevel), weights=(8, 1, 1))[0]
+            components.append({
+                "case_id": row["b_id"], "project_id": project_id, "component_id": f"c{n}",
+                "kind": kind,
+                "dimension": DIMENSION_OF[kind], "level": level,
+                "other_beneficiaries": rng.randint(5, 50) if level == ComponentLevel.COMMUNITY
+                else 0, "budget": _money(rng, 300, 1500), "approved": True,
+                "delivered_on": delivered,
+                "actual_cost": _money(rng, 300, 1500) if delivered else None})
+    scores: list[dict[str, Any]] = []
+    if row["b_arrival"] is not None and row["b_reintegration"] is not None:
+        for n, months in enumerate((3, 6, 12), start=1):
+            due = row["b_arrival"] + timedelta(days=round(months * 30.44))
+            if due > today:
+                break
+            dims = [Decimal(rng.randint(0, 100)) / 100 for _ in range(3)]
+            scores.append({
+                "case_id": row["b_id"], "project_id": project_id, "number": n, "due_on": due,
+                "reported_on": due,
+                "months_after_arrival": months, "economic": dims[0], "social": dims[1],
+                "psychosocial": dims[2],
+                "overall": (sum(dims) / 3).quantize(Decimal("0.01"))})
+    return components, scores
+
+
+def _outreach(rng: random.Random, session: Session, project_id: str, cases: int,
+              today: date) -> None:
+    """One session or contact per ten cases over the two years, each reaching 1-3 groups."""
+    contacts = [{
+        "project_id": project_id, "kind": "counselling" if i % 3 else "information_session",
+        "place_type": rng.choice(list(LocationType)), "place_name": f"centre {i % 7}",
+        "held_on": today - timedelta(days=rng.randint(0, 730)), "recorded_by": "bench",
+        "created_at": datetime.now(UTC)} for i in range(cases // 10)]
+    _insert(session, OutreachContact, contacts)
+    ids = session.exec(select(OutreachContact.id).where(
+        OutreachContact.project_id == project_id)).all()
+    reached = [{
+        "contact_id": contact_id, "nationality": nationality, "sex": rng.choice(list(Sex)),
+        "age_band": rng.choice(AGE_BAND_LABELS), "persons": rng.randint(1, 15)}
+        for contact_id in ids for nationality in rng.sample(["GE", "UZ", "MD", "UA"],
+                                                             rng.randint(1, 3))]
+    _insert(session, OutreachReached, reached)
+
+
 def _insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
     for first in range(0, len(rows), BATCH):
         session.execute(sa.insert(table), rows[first:first + BATCH])
@@ -168,6 +231,15 @@ def fill_history(engine: Engine, project_id: str, seed: int = 25) -> History:
         _insert(session, HouseholdMember, people)
         _insert(session, BudgetCommitment, commitments)  # approvals come before payments
         _insert(session, Cost, costs)
+        components: list[dict[str, Any]] = []
+        scores: list[dict[str, Any]] = []
+        for row in dated:
+            plan, visits = _aftercare(rng, row, today, project_id)
+            components += plan
+            scores += visits
+        _insert(session, PlanComponentRow, components)
+        _insert(session, MonitoringScoreRow, scores)
+        _outreach(rng, session, project_id, len(dated), today)
         session.commit()
     history.cases, history.members = len(dated), len(people)
     history.costs, history.commitments = len(costs), len(commitments)

@@ -138,6 +138,22 @@ def register_search_attributes() -> list[str]:
     return asyncio.run(register())
 
 
+@app.command("report-facts")
+def report_facts() -> None:
+    """Copy the plan components and scored visits of every case that arrived into the
+    tables reports count, from the workflows' state (for cases decided before they existed)."""
+    from api.report_facts import backfill
+    from core.db import build_engine
+    from core.temporal import connect
+
+    async def copy() -> tuple[int, int]:
+        settings = get_settings()
+        return await backfill(await connect(settings), build_engine(settings))
+
+    written, failed = asyncio.run(copy())
+    typer.echo(f"report facts written for {written} case(s); {failed} unreadable")
+
+
 @app.command("search-attributes")
 def search_attributes() -> None:
     """Register the case search attributes (CaseStage, WaitingOn, ...) on the namespace."""

@@ -17,6 +17,7 @@ import models.person_changes
 import models.privacy
 import models.projects
 import models.protection
+import models.report_data
 import models.tables
 import models.tasks
 import models.timeline

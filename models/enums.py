@@ -220,6 +220,15 @@ DIMENSION_OF: dict[ComponentKind, Dimension] = {
 }
 
 
+class ComponentLevel(StrEnum):
+    """Whom a reintegration plan component serves: the returnee and household, a community
+    (with other beneficiaries than the returnee), or a structure (a service, an authority)."""
+
+    INDIVIDUAL = "individual"
+    COMMUNITY = "community"
+    STRUCTURAL = "structural"
+
+
 class AssistanceKind(StrEnum):
     """Post-arrival assistance a partner provides in the first days."""
 

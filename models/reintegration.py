@@ -15,6 +15,7 @@ from models.enums import (
     AssistanceKind,
     ClosureReason,
     ComponentKind,
+    ComponentLevel,
     Dimension,
     MinorFollowUpKind,
     PlanStatus,
@@ -86,6 +87,9 @@ class PlanComponent(BaseModel):
     dimension: Dimension
     description: str
     budget: Decimal
+    # Plans recorded before levels existed are individual, with no other beneficiaries.
+    level: ComponentLevel = ComponentLevel.INDIVIDUAL
+    other_beneficiaries: int = 0  # a community component's beneficiaries besides the case's
     delivered_on: date | None = None
     actual_cost: Decimal | None = None
     evidence_ref: str | None = None

@@ -131,6 +131,9 @@ class CaseCreate(CaseBase):
     )
     principal: PersonIn
     dependants: list[DependantIn] = Field(default_factory=list, max_length=20)
+    outreach_contact_id: int | None = Field(
+        default=None, ge=1, le=2**31 - 1,
+        description="The counselling contact or information session that led to the case")
 
     @model_validator(mode="after")
     def _consistent(self) -> CaseCreate:

@@ -7,9 +7,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, Field, HttpUrl
+from pydantic import BaseModel, Field, HttpUrl, model_validator
 
-from models.enums import AssistanceKind, CaseStatus, ClosureReason, ComponentKind, Stage
+from models.enums import (
+    AssistanceKind,
+    CaseStatus,
+    ClosureReason,
+    ComponentKind,
+    ComponentLevel,
+    Stage,
+)
 from models.exchange import PartnerKind
 from models.payloads import CaseState
 from models.reintegration import (
@@ -40,6 +47,19 @@ class ComponentIn(BaseModel):
     kind: ComponentKind
     description: str = Field(min_length=1, max_length=500)
     budget: Money
+    level: ComponentLevel = Field(
+        default=ComponentLevel.INDIVIDUAL,
+        description="individual (the household), community (others benefit too) or "
+        "structural (a service or authority)")
+    other_beneficiaries: int = Field(
+        default=0, ge=0, le=1_000_000,
+        description="A community component: how many people besides the household benefit")
+
+    @model_validator(mode="after")
+    def _beneficiaries_of_a_community(self) -> ComponentIn:
+        if self.other_beneficiaries and self.level != ComponentLevel.COMMUNITY:
+            raise ValueError("other_beneficiaries is for a community component")
+        return self
 
 
 class PlanIn(BaseModel):

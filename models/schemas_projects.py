@@ -14,8 +14,10 @@ from models.policy import CasePolicy
 Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 TargetName = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[a-z0-9_]+$")]
-# Every project states these two targets (0 when the donor sets none).
-REQUIRED_TARGETS = ("persons_returned", "persons_reintegrated")
+# No target is required: a project sets targets on any reported figure (here the whole
+# figures; split ones with PUT /projects/{id}/targets, api/targets.py). Projects used to
+# state persons_returned and persons_reintegrated always, 0 when the donor set none.
+REQUIRED_TARGETS: tuple[str, ...] = ()
 
 
 def currency_code(v: str) -> str:
@@ -40,7 +42,8 @@ class ProjectBase(BaseModel):
     national_share_percent: Percent
     targets: dict[TargetName, Annotated[int, Field(ge=0)]] = Field(
         default_factory=lambda: with_required_targets({}),
-        description="Named targets; persons_returned and persons_reintegrated always present",
+        description="Targets on whole reported figures, by name (split targets: "
+        "/projects/{id}/targets)",
     )
     policy: CasePolicy | None = Field(
         default=None,

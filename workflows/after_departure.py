@@ -76,6 +76,8 @@ def propose_plan(case: CaseRun, data: inputs.ProposePlanInput) -> CaseState:
             dimension=DIMENSION_OF[c.kind],
             description=c.description,
             budget=c.budget,
+            level=c.level,
+            other_beneficiaries=c.other_beneficiaries,
         )
         for i, c in enumerate(data.components)
     ]

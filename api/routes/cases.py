@@ -17,6 +17,7 @@ from api.live import LiveStateUnavailable, read_live_state
 from api.project_service import ProjectRefused
 from models.enums import CaseStatus, ClosureReason, Stage
 from models.people import Actor
+from models.report_data import OutreachContact
 from models.schemas import (
     CaseCreate,
     CaseDetail,
@@ -49,6 +50,11 @@ async def create_case(
 ) -> CaseOpened:
     """Open a case and start its workflow; a repeated Idempotency-Key returns the same case.
     Earlier cases of the same people come with it."""
+    if data.outreach_contact_id is not None and session.get(
+            OutreachContact, data.outreach_contact_id) is None:
+        raise HTTPException(status_code=422, detail=[{
+            "loc": ["body", "outreach_contact_id"], "type": "value_error",
+            "msg": f"no outreach contact {data.outreach_contact_id}"}])
     try:
         case, created = await open_case(session, client, settings, data, actor, idempotency_key)
     except ProjectRefused as err:

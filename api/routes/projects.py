@@ -18,6 +18,8 @@ from api.deps import CaseDep, CurrentActor, SessionDep, TemporalDep
 from api.document_requirements import check_requirement_names
 from api.paging import PageDep
 from api.project_service import ProjectRefused, check_open
+from api.report_facts import follow_move
+from api.targets import mirror_named_targets
 from models.payloads import Actor
 from models.projects import ProjectMove
 from models.schemas_projects import (
@@ -50,6 +52,8 @@ def get_project_or_404(session: SessionDep, project_id: str) -> Project:
 def _commit_project(session: SessionDep, project: Project) -> Project:
     session.add(project)
     try:
+        session.flush()
+        mirror_named_targets(session, project)  # the report's target table follows
         session.commit()
     except IntegrityError as err:
         session.rollback()
@@ -161,6 +165,7 @@ def _move(case: Case, data: ProjectMoveIn, session: Session, actor: Actor) -> Pr
     if moved.rowcount != 1:
         session.rollback()
         raise HTTPException(status_code=409, detail="the case was moved meanwhile; read it again")
+    follow_move(session, case.id, target.id)  # its plan and visits count there from now
     session.add(move)
     session.commit()
     session.refresh(move)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from decimal import Decimal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Response
+from fastapi import APIRouter, HTTPException, Query, Response
 
 from api.deps import SessionDep
 from api.report_formats import to_csv, to_xlsx
+from api.report_sections import DEFAULT_THRESHOLD
 from api.reports import Window, build_report
 from api.routes.projects import get_project_or_404
 from models.schemas_reports import ProjectReport
@@ -35,6 +37,8 @@ def project_report(
     end: date | None = None,
     as_of: date | None = None,
     format: Literal["json", "csv", "xlsx"] = "json",
+    threshold: Annotated[Decimal, Query(ge=0, le=1, description="Sustainability score "
+                                        "counted as sustainable at 12 months")] = DEFAULT_THRESHOLD,
 ) -> ProjectReport | Response:
     """Figures of a period (start and end, both inclusive) or cumulative as of a day."""
     if as_of is not None:
@@ -48,7 +52,7 @@ def project_report(
             raise _refuse("end", "end is before start")
         window = Window(start=start, end=end)
     project = get_project_or_404(session, project_id)
-    report = build_report(session, project, window)
+    report = build_report(session, project, window, threshold)
     if format == "json":
         return report
     span = f"as-of-{window.end}" if window.start is None else f"{window.start}_{window.end}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,11 +13,13 @@ from activities.costs import budget_figures
 from api.auth import CurrentUser
 from api.deps import SessionDep
 from api.report_formats import to_csv, to_xlsx
+from api.report_sections import DEFAULT_THRESHOLD
 from api.reports import Window, build_report
 from api.routes.reports import XLSX
 from api.web import queries
 from api.web.charts import bar_chart
 from api.web.templating import render
+from models.schemas_reports import ProjectReport
 from models.tables import Project
 
 router = APIRouter(prefix="/ui", tags=["web"], include_in_schema=False)
@@ -52,28 +55,66 @@ def _report_window(p: Any) -> tuple[Window | None, dict[str, str]]:
     return Window(start=start, end=end), errors
 
 
+def _project_period(project: Project | None) -> tuple[str, str]:
+    today = date.today()
+    if project is None:
+        return f"{today.year}-01-01", today.isoformat()
+    end = min(project.period_end, max(today, project.period_start))
+    return project.period_start.isoformat(), end.isoformat()
+
+
+def _threshold(raw: str, errors: dict[str, str]) -> Decimal:
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        value = Decimal(-1)
+    if not Decimal(0) <= value <= Decimal(1):
+        errors["threshold"] = "a score from 0 to 1, e.g. 0.66"
+        return DEFAULT_THRESHOLD
+    return value
+
+
+def section_charts(report: ProjectReport) -> dict[str, Any]:
+    """Charts of the sections people would rather look at than read."""
+    outcomes = report.reintegration_outcomes
+    return {
+        "outreach": bar_chart(
+            "Persons reached by outreach, by nationality",
+            list(report.outreach.persons_reached_by_nationality.items()) or [("none", 0)]),
+        "sustainability": bar_chart(
+            "Overall sustainability score at 12 months, visits by score band",
+            list(outcomes.sustainability_distribution["12"]["overall"].items())),
+        "levels": bar_chart(
+            "Plan components delivered by level",
+            [(k, f.components) for k, f in outcomes.components_delivered_by_level.items()]),
+    }
+
+
 @router.get("/reports")
 def reports(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """A project's figures for a period or as of a day, charts, and CSV/XLSX downloads."""
     p = request.query_params
-    today = date.today()
     projects = queries.projects(session)
     chosen = p.get("project_id") or (projects[0].id if projects else "")
+    project = session.get(Project, chosen) if chosen else None
+    # The period defaults to the project's (up to today for a running project).
+    first, last = _project_period(project)
     values = {
         "project_id": chosen,
-        "start": p.get("start", "" if p.get("as_of") else f"{today.year}-01-01"),
-        "end": p.get("end", "" if p.get("as_of") else today.isoformat()),
+        "start": p.get("start", "" if p.get("as_of") else first),
+        "end": p.get("end", "" if p.get("as_of") else last),
         "as_of": p.get("as_of", ""),
+        "threshold": p.get("threshold", str(DEFAULT_THRESHOLD)),
     }
     window, errors = _report_window(values)
+    threshold = _threshold(values["threshold"], errors)
     report, charts, status, budget = None, {}, 200, None
-    project = session.get(Project, chosen) if chosen else None
     if chosen and project is None:
         errors["project_id"] = "no such project"
     if errors:
         status = 422
     elif project is not None and window is not None:
-        report = build_report(session, project, window)
+        report = build_report(session, project, window, threshold)
         budget = budget_figures(session, project)
         charts = {
             "country": bar_chart(
@@ -82,6 +123,7 @@ def reports(request: Request, session: SessionDep, user: CurrentUser) -> Respons
             ),
             "age": bar_chart("Persons returned by age band",
                              list(report.persons_returned_by_age_band.items())),
+            **section_charts(report),
         }
     download = urlencode({k: v for k, v in values.items() if v})
     return render(request, "reports.html", {
@@ -104,7 +146,8 @@ def report_download(request: Request, session: SessionDep) -> Response:
         raise HTTPException(status_code=404, detail="no such project")
     if window is None:
         raise HTTPException(status_code=422, detail="; ".join(f"{k}: {v}" for k, v in errors.items()))
-    report = build_report(session, project, window)
+    report = build_report(session, project, window, _threshold(
+        p.get("threshold") or str(DEFAULT_THRESHOLD), errors))
     span = f"as-of-{window.end}" if window.start is None else f"{window.start}_{window.end}"
     filename = f"report-{project.code.replace('/', '-')}-{span}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import httpx
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 from temporalio.testing import WorkflowEnvironment
 
+from api.report_facts import backfill
 from core.settings import Settings
 from models.enums import Role, Stage
 from models.partners import Partner
 from models.payloads import CaseState, Consent, Traveller
 from models.reintegration import Arrival, Handover
+from models.report_data import MonitoringScoreRow, PlanComponentRow
 from models.tables import Case
 from models.users import User
 from tests.factories import insert_case, workflow_input
@@ -106,8 +110,10 @@ async def test_partners_see_and_act_only_on_cases_handed_over_to_them(
     )
     r = await api.post(f"/cases/{case_id}/reintegration-plan", headers=PARTNER, json={
         "components": [{"kind": "business_start_up", "description": "shop", "budget": "1800.00"},
-                       {"kind": "counselling", "description": "sessions", "budget": "200.00"}]})
+                       {"kind": "counselling", "description": "sessions", "budget": "200.00",
+                        "level": "community", "other_beneficiaries": 12}]})
     assert r.status_code == 200, r.text
+    assert [c["level"] for c in r.json()["plan"]["components"]] == ["individual", "community"]
     r = await api.post(f"/cases/{case_id}/reintegration-plan/decision", headers=PARTNER,
                        json={"approve": True, "reason": "mine"})
     assert r.status_code == 403
@@ -120,6 +126,32 @@ async def test_partners_see_and_act_only_on_cases_handed_over_to_them(
         "evidence_ref": "ATT-3"})
     assert r.status_code == 200
     assert (r.json()["planned_total"], r.json()["delivered_total"]) == ("2000.00", "180.00")
+    r = await api.post(f"/cases/{case_id}/monitoring/reports", headers=PARTNER, json={
+        "held_on": str(date.today()), "indicators": {k: 4 for k in (
+            "income_sufficiency", "work_stability", "debt_manageable", "housing",
+            "services_access", "civil_documents", "wellbeing", "safety", "support_network")}})
+    assert r.status_code == 200, r.text
+    # What reports count of the plan and the visit, copied after each decision.
+    with Session(engine) as session:
+        rows = {c.component_id: c for c in session.exec(select(PlanComponentRow).where(
+            PlanComponentRow.case_id == case_id)).all()}
+        scores = session.exec(select(MonitoringScoreRow).where(
+            MonitoringScoreRow.case_id == case_id)).all()
+    assert {k: (c.level, c.other_beneficiaries, c.approved, c.delivered_on, c.actual_cost)
+            for k, c in rows.items()} == {
+        "c1": ("individual", 0, True, None, None),
+        "c2": ("community", 12, True, date.today(), Decimal("180.00"))}
+    assert [(v.number, v.months_after_arrival, v.overall) for v in scores] == [
+        (1, 3, Decimal("1.00"))]
+    # Cases decided before the rows existed get them from their workflow's state.
+    with Session(engine) as session:
+        for table in (PlanComponentRow, MonitoringScoreRow):
+            session.execute(sa.delete(table))
+        session.commit()
+    assert await backfill(dev_env.client, engine) == (1, 0)
+    with Session(engine) as session:
+        assert len(session.exec(select(PlanComponentRow)).all()) == 2
+        assert len(session.exec(select(MonitoringScoreRow)).all()) == 1
 
     # Closure: proposed, then approved by a different supervisor; then nothing more.
     r = await api.post(f"/cases/{case_id}/closure/proposal", headers=SUPERVISOR,

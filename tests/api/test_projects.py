@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -13,6 +14,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from core.search_attributes import CASE_PROJECT
 from models.projects import ProjectMove
+from models.report_data import PlanComponentRow
 from models.tables import Case
 from tests.factories import CASE_JSON, default_project_id
 from tests.tokens import bearer
@@ -47,7 +49,7 @@ async def test_admin_creates_reads_and_changes_a_project(api: httpx.AsyncClient)
     assert project["currency"] == "EUR"
     assert project["fund"] == "amif"
     assert project["targets"] == {
-        "persons_returned": 120, "persons_reintegrated": 0, "trainings": 4,
+        "persons_returned": 120, "trainings": 4,
     }
     assert project["total_budget"] == "1250000.00"
     r = await api.get(f"/projects/{project['id']}", headers=bearer("auditor"))
@@ -130,10 +132,17 @@ async def test_a_supervisor_moves_a_case_to_a_follow_on_project(
 ) -> None:
     case = (await api.post("/cases", json=CASE_JSON)).json()
     follow_on = await create_project(api, code="FOLLOW-ON")
+    with Session(engine) as session:  # a plan component as reports count it
+        session.add(PlanComponentRow(
+            case_id=case["id"], project_id=case["project_id"], component_id="c1",
+            kind="housing", dimension="social", level="individual", budget=Decimal(1)))
+        session.commit()
     supervisor = bearer("supervisor")
     body = {"project_id": follow_on["id"], "reason": "first project's budget is spent"}
     r = await api.post(f"/cases/{case['id']}/project", json=body, headers=supervisor)
     assert r.status_code == 200, r.text
+    with Session(engine) as session:  # ... counts for the follow-on project from now
+        assert session.exec(select(PlanComponentRow.project_id)).all() == [follow_on["id"]]
     move = r.json()
     assert (move["from_project_id"], move["to_project_id"], move["moved_by"]) == (
         case["project_id"], follow_on["id"], "supervisor",

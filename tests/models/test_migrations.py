@@ -21,6 +21,7 @@ import models.person_changes
 import models.privacy
 import models.projects
 import models.protection
+import models.report_data
 import models.tables
 import models.tasks
 import models.timeline
@@ -86,3 +87,21 @@ def test_people_recorded_before_the_search_keys_get_them(engine: Engine) -> None
             "SELECT family_key, given_key, document_key FROM household_member WHERE id = 'm1'"
         )).one()
     assert tuple(row) == ("berzins", "janis", "LV123456")
+
+
+def test_projects_named_targets_become_whole_figure_targets(engine: Engine) -> None:
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0022")
+        conn.execute(text(
+            "UPDATE projects SET targets = :t"
+        ), {"t": '{"persons_returned": 120, "training": 4}'})
+        project = conn.execute(text("SELECT id FROM projects")).scalars().first()
+        command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT project_id, figure, breakdown, part, target FROM project_targets"
+            " ORDER BY figure")).all()
+    assert [tuple(r) for r in rows] == [
+        (project, "persons_returned", "", "", 120), (project, "training", "", "", 4)]

@@ -364,6 +364,22 @@ async def test_a_household_from_first_counselling_to_its_first_monitoring_visit(
         await sup.get_by_test_id("csv").click()
     assert (await download.value).suggested_filename.endswith(".csv")
 
+    # Outreach without a case, then the fund's projects side by side.
+    await sup.get_by_role("link", name="Outreach without a case").click()
+    await sup.get_by_label("Name of the place").fill("Daugavpils")
+    await sup.get_by_label("Row 1 nationality").fill("GE")
+    await sup.get_by_label("Row 1 sex").select_option("male")
+    await sup.get_by_label("Row 1 persons").fill("12")
+    await sup.get_by_label("Row 2 nationality").fill("UZ")
+    await sup.get_by_label("Row 2 sex").select_option("female")
+    await sup.get_by_label("Row 2 persons").fill("3")
+    await sup.get_by_role("button", name="Record").click()
+    await expect(sup.get_by_test_id("contact")).to_contain_text("GE male 0-17: 12")
+    await shoot(sup, "outreach")
+    await sup.goto(f"{stack}/ui/reports/portfolio?fund=other&year={date.today().year}")
+    await expect(sup.get_by_test_id("portfolio-row")).to_contain_text("15")
+    await shoot(sup, "portfolio")
+
 
 async def test_a_stuck_case_shows_in_the_supervisor_view_with_its_reason(
     stack: str, chromium: Browser

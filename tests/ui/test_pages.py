@@ -15,7 +15,7 @@ from activities.projection import refresh_due_columns
 from api.user_service import DEMO_PASSWORD
 from api.web.security import CSRF_COOKIE, SESSION_COOKIE
 from models.enums import CostCategory, DeadlineKind, Relationship, Role, Sex, Stage, TaskKind
-from models.tables import HouseholdMember
+from models.tables import HouseholdMember, Project
 from models.tasks import CaseDeadline, CaseTask
 from models.users import AuditEntry
 from tests.factories import insert_case
@@ -352,3 +352,45 @@ async def test_stuck_cases_page_shows_reasons_and_actions_to_supervisors(
     r = await sup.get("/ui/supervision/stuck?reason=deadline_missed")
     assert "LV-2026-770001" not in r.text
     assert (await (await browser("caseworker")).get("/ui/supervision/stuck")).status_code == 403
+
+
+async def test_outreach_is_recorded_without_names_and_the_portfolio_shows_it(
+    browser: Browser, engine: Engine
+) -> None:
+    """A caseworker records a session at a detention centre (counts by nationality, sex and
+    age band); the report and the fund's portfolio count the persons reached; the reports
+    page opens on the project's period."""
+    with Session(engine) as session:
+        project = session.exec(select(Project).where(Project.code == "default")).one()
+        project_id, start = project.id, project.period_start
+    cw = await browser("caseworker")
+    page = await cw.get(f"/ui/outreach?project_id={project_id}")
+    assert page.status_code == 200 and 'data-testid="outreach-form"' in page.text
+    form = {"csrf_token": csrf_of(page.text), "project_id": project_id,
+            "kind": "information_session", "place_type": "detention_centre",
+            "place_name": "Daugavpils", "held_on": date.today().isoformat(),
+            "nationality-0": "ge", "sex-0": "male", "age_band-0": "18-34", "persons-0": "7",
+            "nationality-1": "UZ", "sex-1": "female", "age_band-1": "35-59", "persons-1": "0"}
+    r = await cw.post("/ui/outreach", data=form)
+    assert r.status_code == 422 and "greater than or equal to 1" in r.text  # row 2's persons
+    assert 'value="Daugavpils"' in r.text  # what was typed stays
+    r = await cw.post("/ui/outreach", data=form | {"persons-1": "2"})
+    assert r.status_code == 303
+    page = await cw.get(r.headers["location"])
+    assert "GE male 18-34: 7; UZ female 35-59: 2" in page.text
+    auditor = await browser("auditor")
+    page = await auditor.get(f"/ui/outreach?project_id={project_id}")
+    assert page.status_code == 200 and "Daugavpils" in page.text
+    assert 'data-testid="outreach-form"' not in page.text  # auditors read only
+    assert (await auditor.post("/ui/outreach", data=form)).status_code == 403
+
+    sup = await browser("supervisor")
+    r = await sup.get(f"/ui/reports?project_id={project_id}")
+    assert f'name="start" type="date" value="{start.isoformat()}"' in r.text
+    assert 'data-testid="outreach-persons">9<' in r.text
+    assert 'data-testid="indicators"' in r.text and "AMIF-R.3.6" in r.text
+    r = await sup.get(f"/ui/reports/portfolio?fund=other&year={date.today().year}")
+    assert r.status_code == 200
+    row = re.search(r'<tr data-testid="portfolio-row">.*?</tr>', r.text, re.DOTALL)
+    assert row and "default" in row.group(0) and "<td>9</td>" in row.group(0)
+    assert (await cw.get("/ui/reports/portfolio")).status_code == 403

@@ -8,7 +8,7 @@ from typing import Any
 
 from models import decisions as inputs
 from models import schemas_aftercare as aftercare_schemas
-from models.enums import ComponentKind, TaskKind
+from models.enums import ComponentKind, ComponentLevel, TaskKind
 from models.payloads import CaseState
 from workflows import aftercare_checks as ac
 from workflows.decision import Decision, Field, Form, Offer
@@ -28,6 +28,10 @@ def _plan_fields(state: CaseState) -> tuple[Field, ...]:
             Field(f"description-{i}", f"Component {n}: description", required=i == 0),
             Field(f"budget-{i}", f"Component {n}: budget ({state.policy.reintegration.currency})",
                   required=i == 0),
+            Field(f"level-{i}", f"Component {n}: level", "select", human(ComponentLevel),
+                  required=False),
+            Field(f"other_beneficiaries-{i}",
+                  f"Component {n}: other beneficiaries (community level)", required=False),
         ]
     return tuple(fields)
 
@@ -35,7 +39,9 @@ def _plan_fields(state: CaseState) -> tuple[Field, ...]:
 def _parse_plan(form: dict[str, str]) -> dict[str, Any]:
     rows = [
         {"kind": form.get(f"kind-{i}", ""), "description": form.get(f"description-{i}", "").strip(),
-         "budget": form.get(f"budget-{i}", "").strip()}
+         "budget": form.get(f"budget-{i}", "").strip(),
+         "level": form.get(f"level-{i}", "") or ComponentLevel.INDIVIDUAL.value,
+         "other_beneficiaries": form.get(f"other_beneficiaries-{i}", "").strip() or 0}
         for i in range(PLAN_ROWS)
     ]
     return {"components": [r for r in rows if r["description"] or r["budget"]]}
