@@ -329,7 +329,7 @@ class RunThatContinuesAsNew:
         self.status = status
         self.sent: list[str] = []
 
-    async def execute_update(self, update: Any, arg: str) -> str:
+    async def execute_update(self, update: Any, arg: str, id: str | None = None) -> str:
         self.sent.append(arg)
         if len(self.sent) == 1:
             raise RPCError("Completed workflow", RPCStatusCode.NOT_FOUND, b"")
