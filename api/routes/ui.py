@@ -25,6 +25,8 @@ from api.web.security import clear_session, set_session, verify_csrf
 from api.web.templating import render
 from core.security import create_access_token
 
+DEPARTURES_SHOWN = 50
+
 router = APIRouter(prefix="/ui", tags=["web"], include_in_schema=False)
 
 
@@ -98,7 +100,11 @@ def dashboard(request: Request, session: SessionDep, user: CurrentUser) -> Respo
             ),
             "by_stage": [(s, n) for s, n in queries.cases_by_stage(session, viewer) if n],
             "week": (first, last),
-            "departures": queries.departures_between(session, first, last, viewer),
+            # The soonest DEPARTURES_SHOWN with the week's number (the departures page has
+            # them all): an office with hundreds in a week rendered every one on every view.
+            "departures": queries.departures_between(session, first, last, viewer,
+                                                     limit=DEPARTURES_SHOWN),
+            "departures_total": queries.count_departures_between(session, first, last, viewer),
             "returns_chart": bar_chart("Persons returned per month", per_month),
             "funnel_chart": funnel(
                 "Cases that reached each stage", [(s.value.replace("_", " "), n) for s, n in reached]
