@@ -18,9 +18,7 @@ class CaseTask(SQLModel, table=True):
 
     __tablename__ = "case_tasks"
     # "My queue" (assignee, soonest due first) is the hottest list: served by one index.
-    # "My tasks" on the dashboard (a role's, soonest due first): the second.
-    __table_args__ = (sa.Index("ix_case_tasks_assignee_due", "assignee_id", "due_at"),
-                      sa.Index("ix_case_tasks_role_due", "role", "due_at"))
+    __table_args__ = (sa.Index("ix_case_tasks_assignee_due", "assignee_id", "due_at"),)
 
     case_id: str = Field(foreign_key="cases.id", primary_key=True, max_length=36)
     kind: TaskKind = Field(primary_key=True, sa_type=enum_type(TaskKind))

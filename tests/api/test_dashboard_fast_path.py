@@ -143,7 +143,7 @@ def test_the_dashboards_fast_figures_equal_a_straight_count(
                         .values(restricted=True, assignee_id="caseworker2"))
         # A suspended case with an overdue task and a visit, a retrying call, monitoring visits.
         session.execute(sa.update(Case).where(col(Case.id) == ids[5])
-                        .values(status=CaseStatus.SUSPENDED))
+                        .values(status=CaseStatus.SUSPENDED, assignee_id="caseworker"))
         for i, case_id in enumerate(ids[1:60:6]):
             session.add(CaseDeadline(case_id=case_id, kind=DeadlineKind.MONITORING_VISIT,
                                      due_at=now - timedelta(days=i + 1), detail="visit"))
