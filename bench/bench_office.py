@@ -25,7 +25,8 @@ an operation, then a think time drawn from an exponential distribution with the 
   see what is late), the approvals queue 15 %, a case page 25 %, a note on a case 10 %, the
   donor report for a year 5 % (the reports page) and a case's audit trail 5 %.
 - **Partner users** (think 60 s: they visit returnees and report now and then): their cases
-  page 50 %, their cases by the API 20 %, one of their cases 30 %.
+  page 50 %, their cases by the API 20 %, one case's documents 30 % (a partner has no case
+  page: the case pages are staff's).
 - **Finance** (think 60 s): the finance page 60 % (grant transfers to export, statements),
   payment instructions 40 % (finance may not read donor reports).
 - **The auditor** (think 60 s): the audit log 50 %, a case's audit trail 30 %, the year's
@@ -104,7 +105,7 @@ ROLES = [
         "dashboard": 20, "stuck list": 20, "approvals": 15, "case page": 25, "note": 10,
         "report page, year": 5, "case audit": 5}),
     Role("partner", ["partner"], 10, 60.0, {
-        "partner page": 50, "partner cases API": 20, "partner case page": 30}),
+        "partner page": 50, "partner cases API": 20, "partner case documents": 30}),
     Role("finance", ["finance"], 1, 60.0, {"finance page": 60, "payment instructions": 40}),
     Role("auditor", ["auditor"], 1, 60.0, {
         "audit log": 50, "case audit": 30, "report file, year": 20}),
@@ -172,7 +173,8 @@ OPS: dict[str, Op] = {
     "case audit": lambda h, o, a: h.get(f"/cases/{_any_case(o, 'caseworker')}/audit"),
     "partner page": lambda h, o, a: h.get("/ui/partner"),
     "partner cases API": lambda h, o, a: h.get("/partner/cases"),
-    "partner case page": lambda h, o, a: h.get(f"/ui/cases/{o.rng.choice(o.partner_cases)}"),
+    "partner case documents": lambda h, o, a: h.get(
+        f"/cases/{o.rng.choice(o.partner_cases)}/documents"),
     "finance page": lambda h, o, a: h.get("/ui/finance"),
     "payment instructions": lambda h, o, a: h.get("/payments/instructions"),
     "audit log": lambda h, o, a: h.get("/audit"),

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench.bench_office import OPS
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -22,9 +24,10 @@ def test_an_office_day_at_a_tiny_size_runs_every_operation(tmp_path: Path) -> No
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-3000:]
     report = json.loads(out.read_text())
     assert report["errors"] == {}
-    # The writes and the dashboard happened under load, and each has its CPU by process.
-    for name in ("decision", "dashboard", "case page", "import"):
-        assert report["ms"][name]["n"] >= 1, (name, report["ms"])
-        assert report["ms"][name]["p95"] > 0
+    # Under load: the day's import and the users' operations (which ones is random).
+    assert report["ms"]["import"]["n"] == 1 and report["ms"]["import"]["p95"] > 0
+    assert sum(row["n"] for row in report["ms"].values()) >= 10
+    # Alone, after the day: every operation of every role, with its CPU by process.
+    assert set(report["cpu_ms_per_op"]) == set(OPS) | {"import"}
     assert set(report["cpu_ms_per_op"]["decision"]) >= {"api", "worker", "temporal", "total"}
     assert report["timeline"] > 150  # the cases' history was filled
