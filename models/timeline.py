@@ -18,6 +18,9 @@ class TimelineEntry(SQLModel, table=True):
     repeated write a no-op. Summaries carry no personal data (the workflow has none)."""
 
     __tablename__ = "timeline_entries"
+    # The dashboard's stage funnel, counted from the stage changes (api/web/funnel.py).
+    __table_args__ = (sa.Index("ix_timeline_entries_kind_summary_case", "kind", "summary",
+                               "case_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: str = Field(max_length=36, index=True)

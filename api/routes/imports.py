@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 import structlog
 from fastapi import APIRouter, HTTPException, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
@@ -16,6 +20,10 @@ from models.schemas_import import ImportReport
 router = APIRouter(prefix="/projects", tags=["projects"])
 log = structlog.get_logger(__name__)
 MAX_BYTES = 5 * 1024 * 1024
+
+
+# Workflows started at once by an import (each start is one round trip to Temporal).
+STARTS_AT_ONCE = 20
 
 
 def _refuse(msg: str) -> HTTPException:
@@ -40,23 +48,35 @@ async def import_project_cases(
         raise _refuse(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB: split it")
     project = get_project_or_404(session, project_id)
     try:
-        outcome = import_cases(session, project, settings, content, actor.id)
+        # In a worker thread: an import of thousands of cases must not stall every other
+        # request this process serves (the event loop) while it parses and writes.
+        outcome = await run_in_threadpool(
+            import_cases, session, project, settings, content, actor.id)
     except ImportFileRefused as err:
         raise _refuse(str(err)) from err
     session.close()  # hold no pooled connection while awaiting Temporal
-    for case, wf_input in outcome.to_start:
-        try:
-            await start_case_workflow(client, settings, case, wf_input)
-        except WorkflowAlreadyStartedError:
-            pass  # its workflow ran before
-        except RPCError as err:
-            # The case is stored; importing the file again starts what could not start now.
-            log.warning("imported case's workflow not started", case_id=case.id, error=str(err))
-            raise HTTPException(
-                status_code=503,
-                detail="Temporal is unreachable: the cases are stored, import the same file "
-                "again to start their workflows",
-            ) from err
+    starting = asyncio.Semaphore(STARTS_AT_ONCE)
+
+    async def start(case: Any, wf_input: Any) -> RPCError | None:
+        async with starting:
+            try:
+                await start_case_workflow(client, settings, case, wf_input)
+            except WorkflowAlreadyStartedError:
+                pass  # its workflow ran before
+            except RPCError as err:
+                log.warning("imported case's workflow not started", case_id=case.id,
+                            error=str(err))
+                return err
+            return None
+
+    failed = [e for e in await asyncio.gather(*(start(c, w) for c, w in outcome.to_start)) if e]
+    if failed:
+        # The cases are stored; importing the file again starts what could not start now.
+        raise HTTPException(
+            status_code=503,
+            detail="Temporal is unreachable: the cases are stored, import the same file "
+            "again to start their workflows",
+        ) from failed[0]
     log.info("cases imported", imported=len(outcome.report.imported),
              already_imported=len(outcome.report.already_imported),
              refused=len(outcome.report.refused))

@@ -28,6 +28,8 @@ from core.i18n import _
 from core.security import create_access_token
 from models.users import User
 
+DEPARTURES_SHOWN = 50
+
 router = APIRouter(prefix="/ui", tags=["web"], include_in_schema=False)
 
 
@@ -117,7 +119,11 @@ def dashboard(request: Request, session: SessionDep, user: CurrentUser) -> Respo
             ),
             "by_stage": [(s, n) for s, n in queries.cases_by_stage(session, viewer) if n],
             "week": (first, last),
-            "departures": queries.departures_between(session, first, last, viewer),
+            # The soonest DEPARTURES_SHOWN with the week's number (the departures page has
+            # them all): an office with hundreds in a week rendered every one on every view.
+            "departures": queries.departures_between(session, first, last, viewer,
+                                                     limit=DEPARTURES_SHOWN),
+            "departures_total": queries.count_departures_between(session, first, last, viewer),
             "returns_chart": bar_chart(_("Persons returned per month"), per_month),
             "funnel_chart": funnel(
                 _("Cases that reached each stage"),

@@ -83,35 +83,37 @@ class DashboardPanel:
     load: Callable[[Session, User, date, Settings], Any]  # None: not shown to this user
 
 
+def _on_active_case(table: Any, *case_conditions: Any) -> Any:
+    """The row's case is active (and meets ``case_conditions``): checked row by row with the
+    case's primary key. As ``case_id IN (active cases)`` or a join, SQLite started from the
+    80,000 active cases of a 100,000-case office and looked each one's rows up (0.4-1.3 s a
+    count); this way the row's own index (a due time, a kind) picks the few rows first."""
+    return (
+        select(Case.id).where(col(Case.id) == table.case_id)
+        .where(Case.status == CaseStatus.ACTIVE).where(*case_conditions).exists()
+    )
+
+
 def _stuck(session: Session, user: User, today: date, settings: Settings) -> Any:
     """Supervisors: how many cases are stuck, by reason, from the work queue's tables (the
     stuck page adds what only Temporal knows: retrying calls in detail, failing workflows)."""
     if user.role != Role.SUPERVISOR:
         return None
     now = datetime.now(UTC)
-    active = select(Case.id).where(Case.status == CaseStatus.ACTIVE)
 
-    def count(query: Any) -> int:
-        return int(session.exec(query).one())
+    def count(table: Any, *conditions: Any) -> int:
+        return int(session.exec(
+            select(func.count(func.distinct(table.case_id)))
+            .where(*conditions).where(_on_active_case(table))
+        ).one())
 
     return {
-        "task_overdue": count(
-            select(func.count(func.distinct(CaseTask.case_id)))
-            .where(col(CaseTask.due_at) < now).where(col(CaseTask.case_id).in_(active))
-        ),
-        "deadline_missed": count(
-            select(func.count(func.distinct(CaseDeadline.case_id)))
-            .where(col(CaseDeadline.due_at) < now).where(col(CaseDeadline.case_id).in_(active))
-        ),
+        "task_overdue": count(CaseTask, col(CaseTask.due_at) < now),
+        "deadline_missed": count(CaseDeadline, col(CaseDeadline.due_at) < now),
         "deadline_at_risk": count(
-            select(func.count(func.distinct(CaseDeadline.case_id)))
-            .where(col(CaseDeadline.at_risk_from) <= now).where(col(CaseDeadline.due_at) >= now)
-            .where(col(CaseDeadline.case_id).in_(active))
+            CaseDeadline, col(CaseDeadline.at_risk_from) <= now, col(CaseDeadline.due_at) >= now
         ),
-        "activity_retrying": count(
-            select(func.count(func.distinct(ActivityRetry.case_id)))
-            .where(col(ActivityRetry.case_id).in_(active))
-        ),
+        "activity_retrying": count(ActivityRetry),
     }
 
 
@@ -120,41 +122,56 @@ def _overdue_visits(session: Session, user: User, today: date, settings: Setting
     supervisors all, a partner its organisation's."""
     if user.role not in (Role.CASEWORKER, Role.SUPERVISOR, Role.PARTNER):
         return None
-    query = (
-        select(CaseDeadline, Case.reference)
-        .join(Case, col(Case.id) == col(CaseDeadline.case_id))
-        .where(Case.status == CaseStatus.ACTIVE)
+    mine: list[Any] = []
+    if user.role == Role.CASEWORKER:
+        mine.append(Case.assignee_id == user.id)
+    elif user.role == Role.PARTNER:
+        mine.append(Case.partner_id == user.partner_org)
+    # The visits in date order (their kind and due index), each case checked by its key;
+    # the references of the page's twenty read after.
+    deadlines = list(session.exec(
+        select(CaseDeadline)
         .where(CaseDeadline.kind == DeadlineKind.MONITORING_VISIT)
         .where(col(CaseDeadline.due_at) < datetime.now(UTC))
-    )
-    if user.role == Role.CASEWORKER:
-        query = query.where(Case.assignee_id == user.id)
-    elif user.role == Role.PARTNER:
-        query = query.where(Case.partner_id == user.partner_org)
-    rows = session.exec(query.order_by(col(CaseDeadline.due_at)).limit(20)).all()
-    return [{"deadline": d, "reference": ref} for d, ref in rows]
+        .where(_on_active_case(CaseDeadline, *mine))
+        .order_by(col(CaseDeadline.due_at)).limit(20)
+    ).all())
+    return [{"deadline": d, "reference": ref} for d, ref in _with_references(session, deadlines)]
+
+
+def _with_references(session: Session, rows: list[Any]) -> list[tuple[Any, str]]:
+    references = dict(session.exec(
+        select(Case.id, Case.reference).where(col(Case.id).in_({r.case_id for r in rows}))
+    ).all()) if rows else {}
+    return [(r, references[r.case_id]) for r in rows]
 
 
 def _my_tasks(session: Session, user: User, today: date, settings: Settings) -> Any:
     """The decisions waiting on me (work queue, #5): caseworkers their own cases' tasks,
-    supervisors every supervisor task; oldest due first."""
+    supervisors every supervisor task; oldest due first, those with no due time last."""
     if user.role not in (Role.CASEWORKER, Role.SUPERVISOR):
         return None
-    query = (
-        select(CaseTask, Case.reference)
-        .join(Case, col(Case.id) == col(CaseTask.case_id))
-        .where(CaseTask.role == user.role)
-    )
+    query = select(CaseTask).where(CaseTask.role == user.role)
     if user.role == Role.CASEWORKER:
-        query = query.where(Case.assignee_id == user.id)
-    rows = session.exec(
-        query.order_by(col(CaseTask.due_at).is_(None), col(CaseTask.due_at)).limit(15)
-    ).all()
+        # The task's own assignee (the work queue's index: the projection writes it with the
+        # case's, in the same transaction) and, checked by the case's key, the case's.
+        query = query.where(CaseTask.assignee_id == user.id).where(
+            select(Case.id).where(col(Case.id) == CaseTask.case_id)
+            .where(Case.assignee_id == user.id).exists()
+        )
+    # In two reads rather than one ORDER BY (due_at IS NULL, due_at): that expression has no
+    # index, so every task of the role was sorted (50,000 a caseworker at 100,000 cases);
+    # walking the assignee's due index (supervisors: their few tasks) stops at the fifteenth.
+    rows = list(session.exec(
+        query.where(col(CaseTask.due_at).is_not(None)).order_by(col(CaseTask.due_at)).limit(15)
+    ).all())
+    if len(rows) < 15:
+        rows += session.exec(query.where(col(CaseTask.due_at).is_(None)).limit(15 - len(rows))).all()
     now = datetime.now(UTC)
     return [
         {"task": t, "reference": ref,
          "overdue": t.due_at is not None and t.due_at.replace(tzinfo=t.due_at.tzinfo or UTC) < now}
-        for t, ref in rows
+        for t, ref in _with_references(session, rows)
     ]
 
 
