@@ -19,6 +19,7 @@ from activities.partners import PartnerActivities, SimulatedPartners
 from models.external import HandoverRequest
 from models.partners import Partner
 from models.protection import ServiceKind, ServiceProvider
+from models.tables import Case
 from tests.conftest import DATABASES
 from tests.ui.test_browser import (  # noqa: F401  (fixtures)
     SHOTS,
@@ -138,8 +139,22 @@ async def test_a_referral_to_the_hotline_and_a_restricted_case_only_those_who_ne
     await expect(sup.get_by_test_id("referral-outcome")).to_have_text("accepted")
     await expect(sup.get_by_test_id("referral")).to_contain_text("intake on Friday")
 
-    # The partner package (built from the database as at the handover) carries her only.
+    # Counted in the project's report by kind and outcome, without a name.
     case_id = case_url.rsplit("/", 1)[1]
+    with Session(engine) as session:
+        case = session.get(Case, case_id)
+        assert case is not None
+        project_id = case.project_id
+    today = date.today()
+    await sup.goto(f"{case_url.split('/ui/')[0]}/ui/reports?project_id={project_id}"
+                   f"&start={today.replace(month=1, day=1)}&end={today}")
+    referrals = sup.locator("section[aria-labelledby=rf-h]")
+    await expect(referrals).to_contain_text("1 referral")
+    await expect(referrals.locator("li", has_text="hotline")).to_contain_text("1")
+    await expect(referrals.locator("li", has_text="accepted")).to_contain_text("1")
+    await expect(referrals).not_to_contain_text("Dilnoza")
+
+    # The partner package (built from the database as at the handover) carries her only.
     with Session(engine) as session:
         session.add(Partner(id="UZ-partner", organisation="Uzbek Partner", country="UZ",
                             contact_email="ops@uz-partner.example"))
