@@ -77,6 +77,11 @@ DONE: dict[str, str] = {
     "bank-account-recorded": N_("bank account recorded"),
     "referral-recorded": N_("referral recorded"),
     "glass-broken": N_("access granted"),
+    "consent-recorded": N_("consent recorded"),
+    "minor-handover-recorded": N_("minor's handover recorded"),
+    "needs-assessment-recorded": N_("needs assessment recorded"),
+    "declaration-generated": N_("declaration generated"),
+    "grant-receipt-generated": N_("grant receipt generated"),
     "added": N_("added"),
 }
 
@@ -117,6 +122,12 @@ templates.env.filters["suffix"] = offer_suffix
 # Extracted for offer_suffix (core/messages.py reads N_ calls).
 N_("member %(n)s")
 N_("visit %(n)s, due %(day)s")
+# Why a partner package was sent (workflows/partner_choice.py _reason) and its kind.
+N_("first")
+N_("rebooked")
+N_("changed")
+N_("cancelled")
+N_("pre-arrival")
 templates.env.filters["date"] = i18n.format_date
 templates.env.filters["datetime"] = i18n.format_datetime
 templates.env.filters["number"] = i18n.format_number
