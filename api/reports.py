@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, or_, select
 
 from api.report_counts import Window, count_cases, count_unmoved, in_window
+from core.i18n import N_
 from models.costs import Cost
 from models.enums import ActivityType, CostCategory
 from models.projects import ProjectActivity, ProjectMove
@@ -20,16 +21,17 @@ from models.schemas_reports import ActivityFigures, ProjectReport, Spending, Tar
 from models.tables import Case, Project
 
 CENT = Decimal("0.01")
+# English in the downloads; the web page translates them (reports.html, `|t`).
 NOTES = [
-    (
+    N_(
         "Each figure counts for the project the case belonged to on the day it happened; "
         "each cost for the project it was booked to."
     ),
-    (
+    N_(
         "Closure date: the day a case was closed (for cases closed before it was recorded, "
         "their last change)."
     ),
-    (
+    N_(
         "Co-financing: the EU share of each category is rounded half up to the cent and the "
         "national share is the rest, so both add up to the total; the totals are the sums "
         "of the categories."

@@ -46,7 +46,7 @@ SHOWN_ENUMS = (
     "DocumentStatus", "DocumentChoice", "GrantStatus", "BookingStatus", "AssistanceKind",
     "ClosureReason", "ClearanceKind", "NoShowChoice", "ComponentKind", "TimelineKind",
     "LegalSituation", "LocationType", "ServiceKind", "ReferralChannel", "ReferralOutcome",
-    "ConsentStatus", "HandoverTo", "PartnerAnswer",
+    "ConsentStatus", "HandoverTo", "PartnerAnswer", "CostCategory", "ActivityType", "StuckReason", "Severity",
 )
 
 # (directory, glob, method) as in babel.cfg.

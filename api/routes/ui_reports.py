@@ -17,6 +17,7 @@ from api.routes.reports import XLSX
 from api.web import queries
 from api.web.charts import bar_chart
 from api.web.templating import render
+from core.i18n import _
 from models.tables import Project
 
 router = APIRouter(prefix="/ui", tags=["web"], include_in_schema=False)
@@ -77,10 +78,10 @@ def reports(request: Request, session: SessionDep, user: CurrentUser) -> Respons
         budget = budget_figures(session, project)
         charts = {
             "country": bar_chart(
-                "Persons returned by country of origin",
-                list(report.persons_returned_by_country_of_origin.items()) or [("none", 0)],
+                _("Persons returned by country of origin"),
+                list(report.persons_returned_by_country_of_origin.items()) or [(_("none"), 0)],
             ),
-            "age": bar_chart("Persons returned by age band",
+            "age": bar_chart(_("Persons returned by age band"),
                              list(report.persons_returned_by_age_band.items())),
         }
     download = urlencode({k: v for k, v in values.items() if v})
