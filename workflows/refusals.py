@@ -155,6 +155,34 @@ REFUSALS: dict[str, str] = {
     "partner_already_answered": N_("partner %(partner)s has already %(answer)s the case"),
     "answer_after_departure": N_("cannot answer: the case has already departed"),
     "no_consent_authorities": N_("no consent to share data with the authorities"),
+    "segments_not_connected": N_(
+        "segment %(n)s leaves from %(airport)s, but segment %(previous)s lands at %(landed)s"
+    ),
+    "segments_overlap": N_("segment %(n)s departs before segment %(previous)s arrives"),
+    "flight_before_requested_day": N_(
+        "the first flight departs on %(day)s, before the day the booking was requested for "
+        "(%(departure)s)"
+    ),
+    "desk_booking_recorded_change": N_(
+        "booking %(booking_ref)s is already recorded for this case: record a change or a "
+        "cancellation instead"
+    ),
+    "no_desk_request": N_("no booking request is open for the travel desk on this case"),
+    "booking_already_recorded": N_("booking %(booking_ref)s is already recorded for this case"),
+    "request_asks_escort": N_("the request asks for an escort: book one, then record it"),
+    "first_flight_departed": N_("the first flight departed on %(day)s"),
+    "booking_not_by_desk": N_("booking %(booking_ref)s was not recorded by a travel desk"),
+    "new_flight_in_past": N_("the new first flight departs in the past (%(day)s)"),
+    "case_status": N_("the case is %(status)s"),
+    "one_principal_applicant": N_("a household has one principal applicant"),
+    "unaccompanied_from_ages": N_("unaccompanied_minor follows from the household's ages"),
+    "principal_cannot_leave": N_(
+        "the principal applicant cannot leave the household: close the case"
+    ),
+    "closure_needs_supervisor": N_(
+        "closing a case needs a supervisor's approval: propose the closure, then a supervisor"
+        " decides on it"
+    ),
 }
 
 # Parameters that are themselves English words of the interface (a stage, an action): the
