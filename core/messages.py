@@ -46,7 +46,7 @@ SHOWN_ENUMS = (
     "DocumentStatus", "DocumentChoice", "GrantStatus", "BookingStatus", "AssistanceKind",
     "ClosureReason", "ClearanceKind", "NoShowChoice", "ComponentKind", "TimelineKind",
     "LegalSituation", "LocationType", "ServiceKind", "ReferralChannel", "ReferralOutcome",
-    "ConsentStatus", "HandoverTo", "PartnerAnswer", "CostCategory", "ActivityType", "StuckReason", "Severity",
+    "ConsentStatus", "HandoverTo", "PartnerAnswer", "CostCategory", "ActivityType", "StuckReason", "Severity", "MinorFollowUpKind",
 )
 
 # (directory, glob, method) as in babel.cfg.
