@@ -35,6 +35,7 @@ from temporalio.service import RPCError
 
 from activities.clients import smtp_from
 from activities.outbox import send_once
+from core.i18n import N_
 from core.settings import NotificationsMode, Settings
 from models.consent import (
     FALLBACK_TO_HOUSEHOLD,
@@ -63,10 +64,10 @@ from workflows.return_case import ReturnCaseWorkflow, workflow_id
 log = structlog.get_logger(__name__)
 
 PURPOSE_LABELS = {
-    Purpose.PARTNER: "the reintegration partner",
-    Purpose.REFERRAL: "a referral provider",
-    Purpose.EMBASSY: "the embassy",
-    Purpose.INSTALLATION: "the receiving country's installation",
+    Purpose.PARTNER: N_("the reintegration partner"),
+    Purpose.REFERRAL: N_("a referral provider"),
+    Purpose.EMBASSY: N_("the embassy"),
+    Purpose.INSTALLATION: N_("the receiving country's installation"),
 }
 def members_of(session: Session, case_id: str) -> list[HouseholdMember]:
     return list(session.exec(

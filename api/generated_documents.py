@@ -29,6 +29,7 @@ from activities.returnee_papers import (
 )
 from api.document_checks import Attachment, Upload
 from api.document_service import Vault, add_document
+from core.i18n import N_
 from core.settings import Settings
 from models.documents import Document, DocumentKind
 from models.enums import GrantStatus
@@ -69,7 +70,7 @@ def declaration_of(engine: Engine, case: Case, settings: Settings, today: date) 
     with Session(engine) as session:
         members = _household(session, case.id)
     if not members:
-        raise NotReady("the case has no household member to sign the declaration")
+        raise NotReady(N_("the case has no household member to sign the declaration"))
     return Declaration(
         office=office_of(settings), case_ref=case.reference, country=case.country_of_origin,
         preferred_language=case.preferred_language,
@@ -88,7 +89,7 @@ def receipt_of(engine: Engine, case: Case, live: CaseState, settings: Settings,
     lines = [(members[line.member_id], line.total) for line in grant.lines
              if line.member_id in members]
     if not lines:
-        raise NotReady("no member of the grant is in the household any more")
+        raise NotReady(N_("no member of the grant is in the household any more"))
     recipient = lines[0][0]  # the grant's first line: the principal applicant
     return GrantReceipt(
         office=office_of(settings), case_ref=case.reference, country=case.country_of_origin,

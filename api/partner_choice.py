@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from activities.partner_package import partners_serving
+from core.i18n import _
 from models.partners import NeedsAssessment, PartnerDelivery
 from models.schemas_partners import NeedsAssessmentIn, PartnerOption
 from models.tables import Case, HouseholdMember, utcnow
@@ -25,10 +26,9 @@ def options(session: Session, case: Case, region: str | None = None) -> list[Par
 
 def option_labels(session: Session, case: Case) -> list[tuple[str, str]]:
     """The choices of the case page's partner field: id and "organisation (regions)"."""
-    return [
-        (o.id, f"{o.organisation} ({', '.join(o.regions) or 'whole country'})")
-        for o in options(session, case)
-    ]
+    whole = _("whole country")
+    return [(o.id, f"{o.organisation} ({', '.join(o.regions) or whole})")
+            for o in options(session, case)]
 
 
 def save_needs(session: Session, case_id: str, data: NeedsAssessmentIn, actor_id: str) -> NeedsAssessment:

@@ -16,6 +16,7 @@ from api.indicators import Figures, compute
 from api.report_counts import Counts, Window, count_cases, count_unmoved, in_window
 from api.report_sections import DEFAULT_THRESHOLD, outreach_figures, reintegration_outcomes
 from api.targets import progress, quarters, target_rows
+from core.i18n import N_
 from models.costs import Cost
 from models.enums import ActivityType, ClosureReason, CostCategory
 from models.projects import ProjectActivity, ProjectMove
@@ -29,20 +30,21 @@ from models.schemas_reports import (
 from models.tables import Case, Project
 
 CENT = Decimal("0.01")
+# English in the downloads; the web page translates them (reports.html, `|t`).
 NOTES = [
-    (
+    N_(
         "Each figure counts for the project the case belonged to on the day it happened; "
         "each cost for the project it was booked to."
     ),
-    (
+    N_(
         "Closure date: the day a case was closed (for cases closed before it was recorded, "
         "their last change)."
     ),
-    (
+    N_(
         "Outreach, monitoring visits, plan components and referrals count for the project a "
         "case belongs to today (moves between projects are not dated for them)."
     ),
-    (
+    N_(
         "Co-financing: the EU share of each category is rounded half up to the cent and the "
         "national share is the rest, so both add up to the total; the totals are the sums "
         "of the categories."

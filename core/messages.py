@@ -46,6 +46,7 @@ SHOWN_ENUMS = (
     "DocumentStatus", "DocumentChoice", "GrantStatus", "BookingStatus", "AssistanceKind",
     "ClosureReason", "ClearanceKind", "NoShowChoice", "ComponentKind", "TimelineKind",
     "LegalSituation", "LocationType", "ServiceKind", "ReferralChannel", "ReferralOutcome",
+    "ConsentStatus", "HandoverTo", "PartnerAnswer", "CostCategory", "ActivityType", "StuckReason", "Severity", "MinorFollowUpKind",
 )
 
 # (directory, glob, method) as in babel.cfg.
@@ -60,7 +61,9 @@ SOURCES: list[tuple[str, list[tuple[str, str]]]] = [
     ("models", [("enums.py", "core.messages:extract_enums"),
                 ("enums_work.py", "core.messages:extract_enums"),
                 ("document_kinds.py", "core.messages:extract_enums"),
-                ("protection.py", "core.messages:extract_enums")]),
+                ("protection.py", "core.messages:extract_enums"),
+                ("consent.py", "core.messages:extract_enums"),
+                ("reintegration.py", "core.messages:extract_enums")]),
 ]
 OPTIONS = {"jinja2": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
 

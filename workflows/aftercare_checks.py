@@ -32,9 +32,7 @@ def partner_or_staff(s: CaseState, actor: Actor, action: str) -> None:
     if actor.role == Role.PARTNER:
         partner = s.handover.partner_id if s.handover else None
         if partner is None or actor.organisation != partner:
-            raise rules.refuse(
-                f"cannot {action}: the case is not handed over to your organisation"
-            )
+            raise refusal("not_handed_over_to_you", action=action)
 
 
 def _not_future(day: date, today: date, field: str) -> None:
@@ -44,17 +42,15 @@ def _not_future(day: date, today: date, field: str) -> None:
 def _not_before_arrival(s: CaseState, day: date, field: str) -> None:
     arrived = s.arrival.confirmed_on
     if arrived and day < arrived:
-        raise rules.refuse(f"{field} {day} is before the arrival on {arrived}")
+        raise refusal("before_arrival", field=field, day=day, arrived=arrived)
 
 
 def hand_over(s: CaseState, data: inputs.HandOverInput, today: date) -> None:
     _stage(s, (Stage.DEPARTED,), "hand the case over")
     if s.handover is not None:
-        raise rules.refuse(f"the case is already handed over to {s.handover.partner_id}")
+        raise refusal("already_handed_over", partner=s.handover.partner_id)
     if s.consent is None or not s.consent.share_with_partner:
-        raise rules.refuse(
-            "cannot hand the case over: no consent to share data with a reintegration partner"
-        )
+        raise refusal("handover_no_consent")
 
 
 def arrival(s: CaseState, data: inputs.ConfirmArrivalInput, today: date) -> None:
@@ -62,7 +58,7 @@ def arrival(s: CaseState, data: inputs.ConfirmArrivalInput, today: date) -> None
     _stage(s, (Stage.ARRIVAL,), "confirm the arrival")
     _not_future(data.arrived_on, today, "arrived_on")
     if s.departed_on and data.arrived_on < s.departed_on:
-        raise rules.refuse(f"arrived_on {data.arrived_on} is before the departure {s.departed_on}")
+        raise refusal("arrival_before_departure", arrived_on=data.arrived_on, departed_on=s.departed_on)
 
 
 def assistance(s: CaseState, data: inputs.RecordAssistanceInput, today: date) -> None:
@@ -73,10 +69,8 @@ def assistance(s: CaseState, data: inputs.RecordAssistanceInput, today: date) ->
     arrived = s.arrival.confirmed_on
     window = s.policy.aftercare.assistance_window_working_days
     if arrived and working_days_between(arrived, data.provided_on) > window:
-        raise rules.refuse(
-            f"post-arrival assistance is recorded within {window} working days of the "
-            f"arrival on {arrived}; {data.provided_on} is later"
-        )
+        raise refusal("assistance_too_late", window=window, arrived=arrived,
+                      provided_on=data.provided_on)
 
 
 def plan_cap(s: CaseState) -> tuple[Decimal, str]:
@@ -95,14 +89,12 @@ def propose_plan(s: CaseState, data: inputs.ProposePlanInput, today: date) -> No
     partner_or_staff(s, data.actor, "propose a reintegration plan")
     _stage(s, (Stage.REINTEGRATION,), "propose a reintegration plan")
     if s.plan is not None and s.plan.status != PlanStatus.SENT_BACK:
-        raise rules.refuse(f"the reintegration plan is already {s.plan.status}")
+        raise refusal("plan_already", status=s.plan.status)
     total = sum((c.budget for c in data.components), Decimal(0))
     cap, how = plan_cap(s)
     if total > cap:
-        raise rules.refuse(
-            f"the plan's total {total} {s.policy.reintegration.currency} is over the "
-            f"reintegration cap of {cap} {s.policy.reintegration.currency} ({how})"
-        )
+        raise refusal("plan_over_cap", total=total, cap=cap, how=how,
+                      currency=s.policy.reintegration.currency)
 
 
 def decide_plan(s: CaseState, data: inputs.PlanDecisionInput, today: date) -> None:
@@ -120,12 +112,10 @@ def delivery(s: CaseState, data: inputs.ReportDeliveryInput, today: date) -> Non
     component = next((c for c in s.plan.components if c.component_id == data.component_id), None)
     if component is None:
         ids = ", ".join(c.component_id for c in s.plan.components)
-        raise rules.refuse(f"the plan has no component '{data.component_id}' (it has: {ids})")
+        raise refusal("no_such_component", component=data.component_id, ids=ids)
     if component.delivered_on is not None:
-        raise rules.refuse(
-            f"component {data.component_id} was already reported delivered on "
-            f"{component.delivered_on}"
-        )
+        raise refusal("component_delivered", component=data.component_id,
+                      delivered_on=component.delivered_on)
     _not_future(data.delivered_on, today, "delivered_on")
     _not_before_arrival(s, data.delivered_on, "delivered_on")
 
@@ -139,7 +129,7 @@ def monitoring_report(s: CaseState, data: inputs.ReportMonitoringInput, today: d
     _not_before_arrival(s, data.held_on, "held_on")
     wrong = score.problems(data.indicators, s.policy.aftercare.scoring)
     if wrong:
-        raise rules.refuse("the monitoring report's indicators are not valid: " + "; ".join(wrong))
+        raise refusal("indicators_not_valid", problems="; ".join(wrong))
 
 
 def add_visit(s: CaseState, data: inputs.AddVisitInput, today: date) -> None:
@@ -149,7 +139,7 @@ def add_visit(s: CaseState, data: inputs.AddVisitInput, today: date) -> None:
     if s.plan is None or s.plan.status != PlanStatus.APPROVED:
         raise refusal("visit_before_plan_approved")
     if data.due_on <= today:
-        raise rules.refuse(f"the extra visit's due date {data.due_on} must be in the future")
+        raise refusal("visit_due_not_future", due_on=data.due_on)
 
 
 def end_monitoring(s: CaseState, data: inputs.EndMonitoringInput, today: date) -> None:
@@ -159,17 +149,12 @@ def end_monitoring(s: CaseState, data: inputs.EndMonitoringInput, today: date) -
 def propose_closure(s: CaseState, data: inputs.ProposeClosureInput, today: date) -> None:
     _stage(s, OPEN_STAGES, "propose closing the case")
     if s.closure_proposal is not None:
-        raise rules.refuse(
-            f"a closure ({s.closure_proposal.reason}) is already waiting for a supervisor"
-        )
+        raise refusal("closure_waiting", reason=s.closure_proposal.reason)
     departed = s.departed_on is not None
     if departed and data.reason in PRE_DEPARTURE_ONLY:
-        raise rules.refuse(f"a case that has departed cannot be closed as '{data.reason}'")
+        raise refusal("departed_closure_reason", reason=data.reason)
     if data.reason == ClosureReason.COMPLETED and s.stage != Stage.CLOSURE:
-        raise rules.refuse(
-            "a case is closed as completed only after monitoring has ended "
-            f"(it is in stage '{s.stage}')"
-        )
+        raise refusal("completed_before_monitoring_end", stage=s.stage)
 
 
 def decide_closure(s: CaseState, data: inputs.ClosureDecisionInput, today: date) -> None:

@@ -77,9 +77,7 @@ def consent(s: CaseState, data: inputs.RecordConsentInput, today: date) -> None:
     stage(s, Stage.CONSENT, "record consent")
     rules.require_not_future(data.declaration_signed_on, today, "declaration_signed_on")
     if not data.share_with_authorities:
-        raise rules.refuse(
-            "the return cannot be organised without consent to share data with the authorities"
-        )
+        raise refusal("no_consent_return")
 
 
 def step(s: CaseState, data: inputs.RecordStepInput, today: date) -> None:
@@ -90,7 +88,7 @@ def step(s: CaseState, data: inputs.RecordStepInput, today: date) -> None:
         if data.valid_until is None:
             raise refusal("certificate_needs_expiry")
         if data.valid_until <= today:
-            raise rules.refuse(f"the fit-to-travel certificate expired on {data.valid_until}")
+            raise refusal("certificate_expired", valid_until=data.valid_until)
     if data.kind == StepKind.ESCORT_DECISION and data.escort_required is None:
         raise refusal("escort_decision_needed")
 
@@ -109,29 +107,23 @@ def embassy_answer(s: CaseState, data: inputs.EmbassyAnswerInput, today: date) -
     stage(s, Stage.TRAVEL_DOCUMENTS, "record the embassy's answer")
     docs = s.documents
     if docs.status not in (DocumentStatus.REQUESTED, DocumentStatus.DEADLINE_REACHED):
-        raise rules.refuse(f"no embassy answer is expected: the request is '{docs.status}'")
+        raise refusal("no_embassy_answer_expected", status=docs.status)
     if data.request_ref != docs.request_ref:
-        raise rules.refuse(
-            f"unknown request {data.request_ref}; the open one is {docs.request_ref}"
-        )
+        raise refusal("unknown_document_request", request_ref=data.request_ref,
+                      open_ref=docs.request_ref)
     if data.issued and (data.valid_until is None or data.valid_until <= today):
         raise refusal("issued_document_needs_validity")
     if not data.issued and not data.reason:
         raise refusal("refusal_needs_reason")
     if data.fee and not data.fee_currency:
-        raise rules.refuse(
-            "the embassy's fee needs its currency (fee_currency), the project's own"
-        )
+        raise refusal("fee_needs_currency")
 
 
 def document_decision(s: CaseState, data: inputs.DocumentDecisionInput, today: date) -> None:
     stage(s, Stage.TRAVEL_DOCUMENTS, "decide on the travel document")
     status = s.documents.status
     if status not in (DocumentStatus.REFUSED, DocumentStatus.DEADLINE_REACHED):
-        raise rules.refuse(
-            f"no decision is needed: the travel document request is '{status}', "
-            "not refused or past its deadline"
-        )
+        raise refusal("no_document_decision_needed", status=status)
     if data.choice == DocumentChoice.ESCALATE and s.documents.request_ref is None:
         raise refusal("nothing_to_escalate")
 
@@ -140,17 +132,17 @@ def clearance(s: CaseState, data: inputs.ConfirmClearanceInput, today: date) -> 
     stage(s, Stage.CLEARANCE, "record a clearance")
     rules.require_not_future(data.confirmed_on, today, "confirmed_on")
     if data.kind not in rules.clearance_required(s):
-        raise rules.refuse(f"'{data.kind}' is not required for this case")
+        raise refusal("clearance_not_required", kind=data.kind)
     if any(c.kind == data.kind for c in s.clearance.confirmations):
-        raise rules.refuse(f"'{data.kind}' is already recorded")
+        raise refusal("clearance_already_recorded", kind=data.kind)
 
 
 def booking(s: CaseState, data: inputs.RequestBookingInput, today: date) -> None:
     stage(s, Stage.TRAVEL, "request a booking")
     if s.active_booking is not None:
-        raise rules.refuse(f"booking {s.active_booking.booking_ref} is still active")
+        raise refusal("booking_still_active", booking_ref=s.active_booking.booking_ref)
     if s.desk_request is not None:
-        raise rules.refuse(f"the travel desk is booking for {s.desk_request.departure_date}")
+        raise refusal("desk_booking_open", departure=s.desk_request.departure_date)
     departure_date(s, today, data.departure_date)
     if rules.escort_required(s) and not data.escort:
         raise refusal("escort_required")
@@ -160,18 +152,17 @@ def departure(s: CaseState, data: inputs.ConfirmDepartureInput, today: date) -> 
     stage(s, Stage.TRAVEL, "confirm departure")
     booking = s.active_booking
     if booking is None or booking.booking_ref != data.booking_ref:
-        raise rules.refuse(f"booking {data.booking_ref} is not the case's active booking")
+        raise refusal("booking_not_active", booking_ref=data.booking_ref)
     # A no-show flagged by the timer can still be confirmed: the confirmation may come late.
     if booking.status not in (BookingStatus.BOOKED, BookingStatus.NO_SHOW):
-        raise rules.refuse(f"booking {data.booking_ref} is {booking.status}")
+        raise refusal("booking_status", booking_ref=data.booking_ref, status=booking.status)
     if data.departed_on != booking.departure_date:
-        raise rules.refuse(
-            f"booking {data.booking_ref} departs on {booking.departure_date}, not {data.departed_on}"
-        )
+        raise refusal("booking_other_day", booking_ref=data.booking_ref,
+                      departure=booking.departure_date, departed_on=data.departed_on)
     rules.require_not_future(data.departed_on, today, "departed_on")
     blockers = rules.departure_blockers(s, data.departed_on)
     if blockers:
-        raise rules.refuse("departure is blocked: " + "; ".join(blockers))
+        raise refusal("departure_blocked", blockers="; ".join(blockers))
 
 
 def no_show(s: CaseState, data: inputs.NoShowDecisionInput, today: date) -> None:
@@ -199,7 +190,7 @@ def propose_grant(s: CaseState, data: inputs.ProposeGrantInput, today: date) -> 
         raise refusal("no_members_for_grant")
     grant = s.grant
     if grant is not None and grant.status != GrantStatus.REJECTED:
-        raise rules.refuse(f"a cash grant is already {grant.status}")
+        raise refusal("grant_exists", status=grant.status)
 
 
 def decide_grant(s: CaseState, data: inputs.GrantDecisionInput, today: date) -> None:
@@ -231,7 +222,7 @@ def assign(s: CaseState, data: inputs.AssignInput, today: date) -> None:
     if s.status == CaseStatus.CLOSED:
         raise refusal("reassign_closed")
     if data.assignee_id == s.assignee_id:
-        raise rules.refuse(f"the case is already assigned to {data.assignee_id}")
+        raise refusal("already_assigned", assignee=data.assignee_id)
 
 
 def remind_assignee(s: CaseState, data: inputs.RemindAssigneeInput, today: date) -> None:

@@ -13,6 +13,7 @@ from models.desk import (
 from models.enums import BookingStatus, CaseStatus, Stage
 from models.payloads import Booking, CaseState
 from workflows import rules
+from workflows.refusals import refusal
 
 
 def _itinerary(segments: list[Segment], departure: date | None) -> None:
@@ -20,17 +21,13 @@ def _itinerary(segments: list[Segment], departure: date | None) -> None:
     times are local to two airports, so only a connection's two times compare.)"""
     for i, seg in enumerate(segments, 1):
         if i > 1 and seg.from_airport != segments[i - 2].to_airport:
-            raise rules.refuse(
-                f"segment {i} leaves from {seg.from_airport}, but segment {i - 1} lands at "
-                f"{segments[i - 2].to_airport}"
-            )
+            raise refusal("segments_not_connected", n=i, previous=i - 1,
+                          airport=seg.from_airport, landed=segments[i - 2].to_airport)
         if i > 1 and seg.departs_at < segments[i - 2].arrives_at:
-            raise rules.refuse(f"segment {i} departs before segment {i - 1} arrives")
+            raise refusal("segments_overlap", n=i, previous=i - 1)
     if departure is not None and segments[0].departs_at.date() < departure:
-        raise rules.refuse(
-            f"the first flight departs on {segments[0].departs_at.date()}, before the day the "
-            f"booking was requested for ({departure})"
-        )
+        raise refusal("flight_before_requested_day", day=segments[0].departs_at.date(),
+                      departure=departure)
 
 
 def record_booking(s: CaseState, data: RecordDeskBookingInput, today: date) -> None:
@@ -38,29 +35,26 @@ def record_booking(s: CaseState, data: RecordDeskBookingInput, today: date) -> N
     if request is None:
         booking = s.active_booking
         if booking is not None and booking.booked_by is not None:
-            raise rules.refuse(
-                f"booking {booking.booking_ref} is already recorded for this case: record a "
-                "change or a cancellation instead"
-            )
-        raise rules.refuse("no booking request is open for the travel desk on this case")
+            raise refusal("desk_booking_recorded_change", booking_ref=booking.booking_ref)
+        raise refusal("no_desk_request")
     if any(b.booking_ref == data.booking_ref for b in s.bookings):
-        raise rules.refuse(f"booking {data.booking_ref} is already recorded for this case")
+        raise refusal("booking_already_recorded", booking_ref=data.booking_ref)
     _itinerary(data.segments, request.departure_date)
     if request.escort and not data.escort:
-        raise rules.refuse("the request asks for an escort: book one, then record it")
+        raise refusal("request_asks_escort")
     if data.segments[0].departs_at.date() < today:
-        raise rules.refuse(f"the first flight departed on {data.segments[0].departs_at.date()}")
+        raise refusal("first_flight_departed", day=data.segments[0].departs_at.date())
 
 
 def _desk_booking(s: CaseState, ref: str, action: str) -> Booking:
     rules.require_stage(s, (Stage.TRAVEL,), action)
     booking = s.active_booking
     if booking is None or booking.booking_ref != ref:
-        raise rules.refuse(f"booking {ref} is not the case's active booking")
+        raise refusal("booking_not_active", booking_ref=ref)
     if booking.booked_by is None:
-        raise rules.refuse(f"booking {ref} was not recorded by a travel desk")
+        raise refusal("booking_not_by_desk", booking_ref=ref)
     if booking.status != BookingStatus.BOOKED:
-        raise rules.refuse(f"booking {ref} is {booking.status}")
+        raise refusal("booking_status", booking_ref=ref, status=booking.status)
     return booking
 
 
@@ -68,9 +62,9 @@ def change_booking(s: CaseState, data: ChangeDeskBookingInput, today: date) -> N
     _desk_booking(s, data.booking_ref, "record a booking change")
     _itinerary(data.segments, None)
     if data.segments[0].departs_at.date() < today:
-        raise rules.refuse(f"the new first flight departs in the past ({data.segments[0].departs_at.date()})")
+        raise refusal("new_flight_in_past", day=data.segments[0].departs_at.date())
     if s.status != CaseStatus.ACTIVE:
-        raise rules.refuse(f"the case is {s.status}")
+        raise refusal("case_status", status=s.status)
 
 
 def cancel_booking(s: CaseState, data: CancelDeskBookingInput, today: date) -> None:

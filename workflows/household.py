@@ -23,6 +23,7 @@ from models.household_changes import (
 from models.payloads import CaseState
 from models.policy import grant_lines
 from workflows import rules
+from workflows.refusals import refusal
 from workflows.run import CaseRun
 
 UNACCOMPANIED = Vulnerability.UNACCOMPANIED_MINOR
@@ -38,9 +39,9 @@ def check_add(state: CaseState, data: AddTravellerInput) -> None:
     rules.require_role(data.actor, rules.STAFF, "add a household member")
     rules.require_stage(state, rules.BEFORE_DEPARTURE, "add a household member")
     if data.traveller.relationship == Relationship.PRINCIPAL:
-        raise rules.refuse("a household has one principal applicant")
+        raise refusal("one_principal_applicant")
     if UNACCOMPANIED in data.traveller.vulnerabilities:
-        raise rules.refuse("unaccompanied_minor follows from the household's ages")
+        raise refusal("unaccompanied_from_ages")
     # The same member again (the API retrying after its database write failed) is accepted
     # and changes nothing (add_traveller).
 
@@ -52,7 +53,7 @@ def check_remove(state: CaseState, data: RemoveTravellerInput) -> None:
     if gone:
         return  # removed already (a retry): remove_traveller changes nothing
     if rules.member_of(state, data.member_id).relationship == Relationship.PRINCIPAL:
-        raise rules.refuse("the principal applicant cannot leave the household: close the case")
+        raise refusal("principal_cannot_leave")
 
 
 def record_finding(case: CaseRun, data: RecordFindingInput) -> CaseState:

@@ -28,13 +28,10 @@ from models.reintegration import MinorFollowUp
 from workflows import effects, patches, rules
 from workflows.aftercare import add_months, at_midnight
 from workflows.aftercare_checks import partner_or_staff
+from workflows.refusals import REFUSALS, refusal
 from workflows.run import CaseRun
 
-HANDOVER_MISSING = (
-    "an unaccompanied minor's case cannot be closed as completed without the record of the "
-    "child's handover at arrival (to a parent, guardian or care institution, identity "
-    "checked): record the handover first"
-)
+HANDOVER_MISSING = REFUSALS["handover_missing"]
 
 
 def unaccompanied(state: CaseState) -> list[str]:
@@ -69,23 +66,23 @@ def on_arrival(case: CaseRun, arrived: date) -> None:
 
 def check_handover(s: CaseState, data: inputs.MinorHandoverInput, today: date) -> None:
     if s.status == CaseStatus.CLOSED:
-        raise rules.refuse("the case is closed")
+        raise refusal("case_closed")
     if s.departed_on is None:
-        raise rules.refuse("a minor's handover is recorded at the arrival, after departure")
+        raise refusal("handover_before_departure")
     partner_or_staff(s, data.actor, "record a minor's handover")
     if data.member_id not in unaccompanied(s):
-        raise rules.refuse("only an unaccompanied minor's handover is recorded here")
+        raise refusal("handover_not_unaccompanied")
     if data.member_id in s.minors.handovers:
-        raise rules.refuse("this child's handover is recorded already")
+        raise refusal("handover_recorded_already")
     rules.require_not_future(data.handed_over_on, today, "handed_over_on")
 
 
 def check_follow_up(s: CaseState, data: inputs.MinorFollowUpInput, today: date) -> None:
     if s.status == CaseStatus.CLOSED:
-        raise rules.refuse("the case is closed")
+        raise refusal("case_closed")
     partner_or_staff(s, data.actor, "report a minor's follow-up")
     if _open(s, data.member_id, data.kind) is None:
-        raise rules.refuse(f"no {data.kind.replace('_', ' ')} follow-up is open for this child")
+        raise refusal("no_follow_up_open", kind=data.kind.replace("_", " "))
     rules.require_not_future(data.done_on, today, "done_on")
 
 
@@ -93,7 +90,7 @@ def check_closure(s: CaseState, reason: ClosureReason) -> None:
     """Part of the closure's checks (proposal and decision)."""
     if reason == ClosureReason.COMPLETED and any(
             m not in s.minors.handovers for m in unaccompanied(s)):
-        raise rules.refuse(HANDOVER_MISSING)
+        raise refusal("handover_missing")
 
 
 def _open(s: CaseState, member_id: str, kind: MinorFollowUpKind) -> MinorFollowUp | None:

@@ -28,6 +28,7 @@ from models.payloads import CaseState
 from models.reintegration import PartnerAnswer, PartnerChoice
 from models.schemas_partners import ChoosePartnerInput, PartnerAnswerInput
 from workflows import calls, effects, patches, rules
+from workflows.refusals import refusal
 from workflows.run import CaseRun
 
 CHOOSABLE = rules.BEFORE_DEPARTURE
@@ -39,26 +40,24 @@ CHOOSABLE = rules.BEFORE_DEPARTURE
 def check_choice(s: CaseState, data: ChoosePartnerInput, today: date) -> None:
     rules.require_stage(s, CHOOSABLE, "choose the reintegration partner")
     if s.status != CaseStatus.ACTIVE:
-        raise rules.refuse(f"cannot choose the reintegration partner: the case is {s.status}")
+        raise refusal("partner_choice_case_status", status=s.status)
     p = s.partner
     if p is not None and p.open and p.partner_id == data.partner_id and p.region == data.region:
-        raise rules.refuse(f"partner {data.partner_id} is already the case's partner")
+        raise refusal("partner_already_chosen", partner=data.partner_id)
 
 
 def check_answer(s: CaseState, data: PartnerAnswerInput, today: date) -> None:
     p = s.partner
     if p is None or not p.open:
-        raise rules.refuse("cannot answer: no partner is chosen for this case")
+        raise refusal("no_partner_chosen")
     if data.actor.role == Role.PARTNER and data.actor.organisation != p.partner_id:
-        raise rules.refuse("cannot answer: the case is not proposed to your organisation")
+        raise refusal("not_proposed_to_you")
     if p.offered_at is None:
-        raise rules.refuse(
-            "cannot answer: the returnee has not yet consented to share data with the partner"
-        )
+        raise refusal("partner_not_offered")
     if p.answer != PartnerAnswer.PENDING:
-        raise rules.refuse(f"partner {p.partner_id} has already {p.answer} the case")
+        raise refusal("partner_already_answered", partner=p.partner_id, answer=p.answer)
     if s.departed_on is not None or s.stage not in CHOOSABLE:
-        raise rules.refuse("cannot answer: the case has already departed")
+        raise refusal("answer_after_departure")
 
 
 # ---- the decisions -----------------------------------------------------------------------

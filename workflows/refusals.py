@@ -73,11 +73,122 @@ REFUSALS: dict[str, str] = {
     "no_closure_proposal": N_("there is no closure proposal waiting for a decision"),
     "no_plan_waiting": N_("there is no reintegration plan waiting for a decision"),
     "documents_already_assessed": N_("travel documents were already assessed"),
+    "no_consent_return": N_(
+        "the return cannot be organised without consent to share data with the authorities"
+    ),
+    "certificate_expired": N_("the fit-to-travel certificate expired on %(valid_until)s"),
+    "no_embassy_answer_expected": N_("no embassy answer is expected: the request is '%(status)s'"),
+    "unknown_document_request": N_("unknown request %(request_ref)s; the open one is %(open_ref)s"),
+    "fee_needs_currency": N_(
+        "the embassy's fee needs its currency (fee_currency), the project's own"
+    ),
+    "no_document_decision_needed": N_(
+        "no decision is needed: the travel document request is '%(status)s', not refused or "
+        "past its deadline"
+    ),
+    "clearance_not_required": N_("'%(kind)s' is not required for this case"),
+    "clearance_already_recorded": N_("'%(kind)s' is already recorded"),
+    "booking_still_active": N_("booking %(booking_ref)s is still active"),
+    "desk_booking_open": N_("the travel desk is booking for %(departure)s"),
+    "booking_not_active": N_("booking %(booking_ref)s is not the case's active booking"),
+    "booking_status": N_("booking %(booking_ref)s is %(status)s"),
+    "booking_other_day": N_(
+        "booking %(booking_ref)s departs on %(departure)s, not %(departed_on)s"
+    ),
+    "departure_blocked": N_("departure is blocked: %(blockers)s"),
+    "grant_exists": N_("a cash grant is already %(status)s"),
+    "already_assigned": N_("the case is already assigned to %(assignee)s"),
+    "member_not_travelling": N_("household member %(member)s does not travel on this case"),
+    "step_not_required": N_("no step '%(kind)s' is required for household member %(member)s"),
+    "not_handed_over_to_you": N_(
+        "cannot %(action)s: the case is not handed over to your organisation"
+    ),
+    "before_arrival": N_("%(field)s %(day)s is before the arrival on %(arrived)s"),
+    "already_handed_over": N_("the case is already handed over to %(partner)s"),
+    "handover_no_consent": N_(
+        "cannot hand the case over: no consent to share data with a reintegration partner"
+    ),
+    "arrival_before_departure": N_(
+        "arrived_on %(arrived_on)s is before the departure %(departed_on)s"
+    ),
+    "assistance_too_late": N_(
+        "post-arrival assistance is recorded within %(window)s working days of the arrival on"
+        " %(arrived)s; %(provided_on)s is later"
+    ),
+    "plan_already": N_("the reintegration plan is already %(status)s"),
+    "plan_over_cap": N_(
+        "the plan's total %(total)s %(currency)s is over the reintegration cap of %(cap)s "
+        "%(currency)s (%(how)s)"
+    ),
+    "no_such_component": N_("the plan has no component '%(component)s' (it has: %(ids)s)"),
+    "component_delivered": N_(
+        "component %(component)s was already reported delivered on %(delivered_on)s"
+    ),
+    "indicators_not_valid": N_("the monitoring report's indicators are not valid: %(problems)s"),
+    "visit_due_not_future": N_("the extra visit's due date %(due_on)s must be in the future"),
+    "closure_waiting": N_("a closure (%(reason)s) is already waiting for a supervisor"),
+    "departed_closure_reason": N_("a case that has departed cannot be closed as '%(reason)s'"),
+    "completed_before_monitoring_end": N_(
+        "a case is closed as completed only after monitoring has ended (it is in stage "
+        "'%(stage)s')"
+    ),
+    "handover_before_departure": N_(
+        "a minor's handover is recorded at the arrival, after departure"
+    ),
+    "handover_not_unaccompanied": N_("only an unaccompanied minor's handover is recorded here"),
+    "handover_recorded_already": N_("this child's handover is recorded already"),
+    "no_follow_up_open": N_("no %(kind)s follow-up is open for this child"),
+    "handover_missing": N_(
+        "an unaccompanied minor's case cannot be closed as completed without the record of "
+        "the child's handover at arrival (to a parent, guardian or care institution, identity"
+        " checked): record the handover first"
+    ),
+    "partner_choice_case_status": N_(
+        "cannot choose the reintegration partner: the case is %(status)s"
+    ),
+    "partner_already_chosen": N_("partner %(partner)s is already the case's partner"),
+    "no_partner_chosen": N_("cannot answer: no partner is chosen for this case"),
+    "not_proposed_to_you": N_("cannot answer: the case is not proposed to your organisation"),
+    "partner_not_offered": N_(
+        "cannot answer: the returnee has not yet consented to share data with the partner"
+    ),
+    "partner_already_answered": N_("partner %(partner)s has already %(answer)s the case"),
+    "answer_after_departure": N_("cannot answer: the case has already departed"),
+    "no_consent_authorities": N_("no consent to share data with the authorities"),
+    "segments_not_connected": N_(
+        "segment %(n)s leaves from %(airport)s, but segment %(previous)s lands at %(landed)s"
+    ),
+    "segments_overlap": N_("segment %(n)s departs before segment %(previous)s arrives"),
+    "flight_before_requested_day": N_(
+        "the first flight departs on %(day)s, before the day the booking was requested for "
+        "(%(departure)s)"
+    ),
+    "desk_booking_recorded_change": N_(
+        "booking %(booking_ref)s is already recorded for this case: record a change or a "
+        "cancellation instead"
+    ),
+    "no_desk_request": N_("no booking request is open for the travel desk on this case"),
+    "booking_already_recorded": N_("booking %(booking_ref)s is already recorded for this case"),
+    "request_asks_escort": N_("the request asks for an escort: book one, then record it"),
+    "first_flight_departed": N_("the first flight departed on %(day)s"),
+    "booking_not_by_desk": N_("booking %(booking_ref)s was not recorded by a travel desk"),
+    "new_flight_in_past": N_("the new first flight departs in the past (%(day)s)"),
+    "case_status": N_("the case is %(status)s"),
+    "one_principal_applicant": N_("a household has one principal applicant"),
+    "unaccompanied_from_ages": N_("unaccompanied_minor follows from the household's ages"),
+    "principal_cannot_leave": N_(
+        "the principal applicant cannot leave the household: close the case"
+    ),
+    "closure_needs_supervisor": N_(
+        "closing a case needs a supervisor's approval: propose the closure, then a supervisor"
+        " decides on it"
+    ),
 }
 
 # Parameters that are themselves English words of the interface (a stage, an action): the
 # page translates them too.
-TRANSLATED_PARAMS = frozenset({"action", "stage", "allowed", "field", "role"})
+TRANSLATED_PARAMS = frozenset({"action", "stage", "allowed", "field", "role", "status", "kind",
+                               "answer", "reason"})
 
 
 def refusal(code: str, **params: Any) -> ApplicationError:

@@ -24,7 +24,7 @@ with workflow.unsafe.imports_passed_through():
     import workflows.patches as patches  # noqa: PLR0402
     import workflows.phases as phases  # noqa: PLR0402
     import workflows.preparation as preparation  # noqa: PLR0402
-    import workflows.rules as rules  # noqa: PLR0402
+    import workflows.refusals as refusals  # noqa: PLR0402
     import workflows.supervision as supervision  # noqa: PLR0402
     import workflows.travel as travel  # noqa: PLR0402
     from models.payloads import CaseState, CaseWorkflowInput
@@ -249,10 +249,7 @@ class ReturnCaseWorkflow(
 
     @withdraw.validator
     def _validate_withdraw(self, data: inputs.WithdrawInput) -> None:
-        raise rules.refuse(
-            "closing a case needs a supervisor's approval: propose the closure, "
-            "then a supervisor decides on it"
-        )
+        raise refusals.refusal("closure_needs_supervisor")
 
     # ---- assignment and supervision ----------------------------------------------------
 

@@ -120,14 +120,14 @@ def member_of(state: CaseState, member_id: str) -> Traveller:
     for m in state.household:
         if m.member_id == member_id:
             return m
-    raise refuse(f"household member {member_id} does not travel on this case")
+    raise refusal("member_not_travelling", member=member_id)
 
 
 def find_step(state: CaseState, member_id: str, kind: StepKind) -> VulnerabilityStep:
     for step in state.steps:
         if step.member_id == member_id and step.kind == kind:
             return step
-    raise refuse(f"no step '{kind}' is required for household member {member_id}")
+    raise refusal("step_not_required", kind=kind, member=member_id)
 
 
 def escort_required(state: CaseState) -> bool:

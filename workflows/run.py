@@ -14,6 +14,7 @@ from temporalio import workflow
 from models.enums import CaseStatus, ClosureReason, Stage, TimelineKind
 from models.payloads import Actor, CaseState, StageChange, TimelineEntryInput
 from workflows import aftercare, rules, tasks
+from workflows.refusals import refusal
 
 
 class CaseRun:
@@ -61,7 +62,7 @@ class CaseRun:
         consent = self.state.consent
         if consent is None or not consent.share_with_authorities:
             # Nothing leaves for an external party before consent; a guard, not a decision.
-            raise rules.refuse("no consent to share data with the authorities")
+            raise refusal("no_consent_authorities")
 
     def touch(self) -> None:
         """After every change: what is derived from the state follows it, and the run loop

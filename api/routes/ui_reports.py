@@ -19,6 +19,7 @@ from api.routes.reports import XLSX
 from api.web import queries
 from api.web.charts import bar_chart
 from api.web.templating import render
+from core.i18n import _
 from models.schemas_reports import ProjectReport
 from models.tables import Project
 
@@ -118,10 +119,10 @@ def reports(request: Request, session: SessionDep, user: CurrentUser) -> Respons
         budget = budget_figures(session, project)
         charts = {
             "country": bar_chart(
-                "Persons returned by country of origin",
-                list(report.persons_returned_by_country_of_origin.items()) or [("none", 0)],
+                _("Persons returned by country of origin"),
+                list(report.persons_returned_by_country_of_origin.items()) or [(_("none"), 0)],
             ),
-            "age": bar_chart("Persons returned by age band",
+            "age": bar_chart(_("Persons returned by age band"),
                              list(report.persons_returned_by_age_band.items())),
             **section_charts(report),
         }

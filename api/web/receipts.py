@@ -16,6 +16,7 @@ from starlette.datastructures import FormData, UploadFile
 from api import document_access as access
 from api import document_checks as checks
 from api import document_service as service
+from core import i18n
 from models.documents import Document, DocumentKind, DocumentVersion
 from models.payloads import Actor, CaseState
 
@@ -34,7 +35,8 @@ def receipts_of(session: Session, case_id: str) -> list[tuple[str, str, str]]:
         .where(col(Document.payment_id).is_not(None))
         .order_by(col(Document.created_at), col(Document.id))
     ).all()
-    return [(d.id, f"{name}, uploaded {d.created_at:%Y-%m-%d %H:%M}", d.payment_id)
+    return [(d.id, i18n.gettext("%(name)s, uploaded %(at)s", name=name,
+                                at=i18n.format_datetime(d.created_at)), d.payment_id)
             for d, name in rows]
 
 

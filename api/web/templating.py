@@ -77,6 +77,11 @@ DONE: dict[str, str] = {
     "bank-account-recorded": N_("bank account recorded"),
     "referral-recorded": N_("referral recorded"),
     "glass-broken": N_("access granted"),
+    "consent-recorded": N_("consent recorded"),
+    "minor-handover-recorded": N_("minor's handover recorded"),
+    "needs-assessment-recorded": N_("needs assessment recorded"),
+    "declaration-generated": N_("declaration generated"),
+    "grant-receipt-generated": N_("grant receipt generated"),
     "added": N_("added"),
 }
 
@@ -98,6 +103,8 @@ templates.env.globals["done_text"] = done_text
 
 _MEMBER = re.compile(r"^(?:(?P<kind>.+) \()?member (?P<n>\d+)\)?$")
 _VISIT = re.compile(r"^visit (?P<n>\d+), due (?P<day>\d{4}-\d{2}-\d{2})$")
+# A minor's follow-up (workflows/phases/monitoring.py _follow_up_offers).
+_FOLLOW_UP = re.compile(r"^(?P<kind>family tracing|best interests) (?P<n>\d+), due (?P<day>\d{4}-\d{2}-\d{2})$")
 
 
 def offer_suffix(suffix: str) -> str:
@@ -110,6 +117,9 @@ def offer_suffix(suffix: str) -> str:
         return f"{i18n.gettext(m['kind'])} ({member})" if m["kind"] else member
     if m := _VISIT.match(suffix):
         return i18n.gettext("visit %(n)s, due %(day)s", n=m["n"], day=i18n.format_date(m["day"]))
+    if m := _FOLLOW_UP.match(suffix):
+        return i18n.gettext("%(kind)s %(n)s, due %(day)s", kind=i18n.gettext(m["kind"]), n=m["n"],
+                            day=i18n.format_date(m["day"]))
     return i18n.gettext(suffix)
 
 
@@ -117,6 +127,13 @@ templates.env.filters["suffix"] = offer_suffix
 # Extracted for offer_suffix (core/messages.py reads N_ calls).
 N_("member %(n)s")
 N_("visit %(n)s, due %(day)s")
+N_("%(kind)s %(n)s, due %(day)s")
+# Why a partner package was sent (workflows/partner_choice.py _reason) and its kind.
+N_("first")
+N_("rebooked")
+N_("changed")
+N_("cancelled")
+N_("pre-arrival")
 templates.env.filters["date"] = i18n.format_date
 templates.env.filters["datetime"] = i18n.format_datetime
 templates.env.filters["number"] = i18n.format_number

@@ -108,6 +108,18 @@ async def test_each_language_from_sign_in_to_a_refused_decision(
             left = english_left(visible_text(r.text), language)
             assert not left, "\n".join([language, other, *left])
 
+    # Other roles' pages: reports and stuck cases (supervisor), the partner's cases.
+    for username, pages in (("supervisor", ("/ui/reports", "/ui/supervision/stuck")),
+                            ("partner", ("/ui/partner",))):
+        someone = await browser(username)
+        for language in LANGUAGES:
+            await choose(someone, language, pages[0])
+            for other in pages:
+                r = await someone.get(other)
+                assert r.status_code == 200, other
+                left = english_left(visible_text(r.text), language)
+                assert not left, "\n".join([language, other, *left])
+
     # A decision the workflow refuses: the reason in Latvian, from the refusal's code.
     page = await choose(cw, "lv", url)
     tomorrow = (date.today() + timedelta(days=1)).isoformat()

@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from temporalio.exceptions import ApplicationError
 
+from api.web.templating import refusal_text
+from core import i18n
 from models.decisions import RecordAssistanceInput
 from models.enums import AssistanceKind, Dimension, LegalSituation, LocationType, Role, Stage
 from models.payloads import Actor, CaseState
@@ -77,7 +79,16 @@ def test_assistance_is_recorded_within_the_working_day_window_only() -> None:
         )
 
     record(date(2026, 3, 20))  # the 14th working day after the arrival
-    with pytest.raises(ApplicationError, match="within 14 working days of the arrival"):
+    with pytest.raises(ApplicationError, match="within 14 working days of the arrival") as err:
         record(date(2026, 3, 23))
+    # Its stable code and parameters, which the page shows in the user's language.
+    (details,) = err.value.details
+    assert details == {"code": "assistance_too_late", "params": {
+        "window": "14", "arrived": "2026-03-02", "provided_on": "2026-03-23"}}
+    with i18n.language("lv"):
+        shown = refusal_text({"refusal": err.value.message, "refusal_code": details["code"],
+                              "refusal_params": details["params"]})
+    assert shown == ("palīdzību pēc ierašanās reģistrē 14 darba dienu laikā pēc ierašanās "
+                     "2026-03-02; 2026-03-23 ir vēlāk")
     with pytest.raises(ApplicationError, match="before the arrival"):
         record(date(2026, 3, 1))
