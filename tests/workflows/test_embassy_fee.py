@@ -3,6 +3,7 @@ case's document fee, in the project's currency only; the simulator's own fee sta
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from decimal import Decimal
 
@@ -58,6 +59,15 @@ async def _requested(env: WorkflowEnvironment, settings: Settings, engine: Engin
     return handle
 
 
+FEE_ENTRY = "embassy answer recorded: issued, fee 60.00 EUR"
+
+
+def _summaries(engine: Engine, case_id: str) -> list[str]:
+    with Session(engine) as session:
+        return list(session.exec(select(TimelineEntry.summary).where(
+            col(TimelineEntry.case_id) == case_id)).all())
+
+
 def _answer(ref: str, day: object, fee: str | None, currency: str | None) -> EmbassyAnswerInput:
     return EmbassyAnswerInput(
         actor=CASEWORKER, request_ref=ref, issued=True, valid_until=day + timedelta(120),  # type: ignore[operator]
@@ -87,10 +97,13 @@ async def test_the_fee_recorded_with_the_embassy_answer_is_booked_once_as_record
         state = await handle.execute_update(ReturnCaseWorkflow.record_embassy_answer,
                                             _answer(ref, day, "60.00", "eur"))
         assert state.stage == Stage.CLEARANCE
-    with Session(engine) as session:
-        summaries = session.exec(select(TimelineEntry.summary).where(
-            col(TimelineEntry.case_id) == case_id)).all()
-    assert "embassy answer recorded: issued, fee 60.00 EUR" in summaries
+        # The timeline entry and the fee are written by activities after the update answers:
+        # wait for them while the worker still runs (under load they come a moment later).
+        for _ in range(100):
+            if FEE_ENTRY in _summaries(engine, case_id) and _fees(engine, case_id):
+                break
+            await asyncio.sleep(0.1)
+    assert FEE_ENTRY in _summaries(engine, case_id)
     [(description, amount)] = _fees(engine, case_id)
     assert amount == Decimal("60.00")
     assert ref in description and "2 person(s)" in description
