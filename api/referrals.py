@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from activities.clients import smtp_from
 from activities.outbox import send_once
 from core import i18n
+from core.db import saved
 from core.i18n import _
 from core.settings import NotificationsMode, Settings
 from models.consent import ConsentStatus, Purpose, PurposeConsent, may_send
@@ -202,10 +203,7 @@ def record_outcome(session: Session, case: Case, referral_id: str, data: Outcome
         raise HTTPException(404, f"referral {referral_id} not found")
     referral.answer, referral.outcome = data.answer, data.outcome
     referral.outcome_on, referral.outcome_by = data.outcome_on, actor.id
-    session.add(referral)
-    session.commit()
-    session.refresh(referral)
-    return referral
+    return saved(session, referral)
 
 
 def now_utc() -> datetime:
