@@ -19,6 +19,7 @@ from activities.clients import smtp_from
 from activities.notifications import active_users
 from activities.timeline import insert_ignoring_duplicates
 from api.need_to_know import SEES_EVERY_CASE, active_grant, grants_of, may_see, rederive
+from core.db import saved
 from core.settings import NotificationsMode, Settings
 from models.enums import Role
 from models.external import Mail
@@ -86,10 +87,7 @@ def mark_sensitive(session: Session, case: Case, reason: str | None) -> Case:
     assert fresh is not None
     fresh.sensitive_reason = reason
     rederive(session, fresh)
-    session.add(fresh)
-    session.commit()
-    session.refresh(fresh)
-    return fresh
+    return saved(session, fresh)
 
 
 async def break_glass(

@@ -35,6 +35,7 @@ from temporalio.service import RPCError
 
 from activities.clients import smtp_from
 from activities.outbox import send_once
+from api.case_parts import check_document_of, member_of
 from core.i18n import N_
 from core.settings import NotificationsMode, Settings
 from models.consent import (
@@ -46,7 +47,6 @@ from models.consent import (
     may_send,
 )
 from models.decisions import ConsentFact
-from models.documents import Document
 from models.embassies import SentMail
 from models.partners import Partner
 from models.people import Actor
@@ -84,20 +84,11 @@ def history(session: Session, case_id: str) -> list[PurposeConsent]:
     ).all())
 
 
-def _field_error(name: str, msg: str) -> HTTPException:
-    return HTTPException(422, [{"loc": ["body", name], "type": "value_error", "msg": msg}])
-
-
 def record(session: Session, case: Case, member_id: str, purpose: Purpose,
            status: ConsentStatus, on: date, given_by: str | None, document_id: str | None,
            actor: Actor) -> PurposeConsent:
-    member = session.get(HouseholdMember, member_id)
-    if member is None or member.case_id != case.id:
-        raise _field_error("member_id", f"no household member {member_id} in this case")
-    if document_id is not None:
-        doc = session.get(Document, document_id)
-        if doc is None or doc.case_id != case.id:
-            raise _field_error("document_id", f"no document {document_id} in this case")
+    member_of(session, case.id, member_id)
+    check_document_of(session, case.id, document_id)
     if status == ConsentStatus.WITHDRAWN:
         # Withdrawn: a consent given by the person, or the household's that covers them.
         current = in_force(session, [member_id], purpose).get(member_id)

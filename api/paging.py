@@ -1,5 +1,6 @@
-"""How a list route pages: ``?offset=&limit=`` (at most 200 rows a page), and a page of a
-whole table with the table's count."""
+"""How a list route pages: ``?offset=&limit=`` (at most 200 rows a page, from at most a
+million rows in: the work queue reads the rows before its page), and a page of a whole table
+with the table's count."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ class Page:
 
     def __init__(
         self,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
     ) -> None:
         self.offset, self.limit = offset, limit

@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from activities.partner_package import partners_serving
+from core.db import saved
 from core.i18n import _
 from models.partners import NeedsAssessment, PartnerDelivery
 from models.schemas_partners import NeedsAssessmentIn, PartnerOption
@@ -38,10 +39,7 @@ def save_needs(session: Session, case_id: str, data: NeedsAssessmentIn, actor_id
     for field, value in data.model_dump().items():
         setattr(row, field, value.strip())
     row.recorded_by, row.recorded_at = actor_id, utcnow()
-    session.add(row)
-    session.commit()
-    session.refresh(row)
-    return row
+    return saved(session, row)
 
 
 def partner_view(session: Session, case_ids: list[str]) -> dict[str, dict[str, Any]]:

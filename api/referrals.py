@@ -15,11 +15,12 @@ from sqlmodel import Session, col, select
 
 from activities.clients import smtp_from
 from activities.outbox import send_once
+from api.case_parts import check_document_of, field_error, member_of
 from core import i18n
+from core.db import saved
 from core.i18n import _
 from core.settings import NotificationsMode, Settings
 from models.consent import ConsentStatus, Purpose, PurposeConsent, may_send
-from models.documents import Document
 from models.embassies import SentMail
 from models.enums import Role
 from models.people import Actor
@@ -43,17 +44,6 @@ from workflows.rules import BEFORE_DEPARTURE
 log = structlog.get_logger(__name__)
 
 
-def _field_error(field: str, msg: str) -> HTTPException:
-    return HTTPException(422, [{"loc": ["body", field], "type": "value_error", "msg": msg}])
-
-
-def _member(session: Session, case: Case, member_id: str) -> HouseholdMember:
-    member = session.get(HouseholdMember, member_id)
-    if member is None or member.case_id != case.id:
-        raise _field_error("member_id", f"no household member {member_id} in this case")
-    return member
-
-
 def view(session: Session, case: Case, settings: Settings, now: datetime) -> ReferralsPublic:
     rows = session.exec(select(Referral, ServiceProvider.name)
                         .join(ServiceProvider, col(ServiceProvider.id) == col(Referral.provider_id))
@@ -71,11 +61,8 @@ def view(session: Session, case: Case, settings: Settings, now: datetime) -> Ref
 
 
 def record_consent(session: Session, case: Case, data: ReferralConsentIn, actor: Actor) -> ReferralConsent:
-    _member(session, case, data.member_id)
-    if data.document_id is not None:
-        doc = session.get(Document, data.document_id)
-        if doc is None or doc.case_id != case.id:
-            raise _field_error("document_id", f"no document {data.document_id} in this case")
+    member_of(session, case.id, data.member_id)
+    check_document_of(session, case.id, data.document_id)
     consent = ReferralConsent(id=str(uuid.uuid4()), case_id=case.id, recorded_by=actor.id,
                               **data.model_dump())
     session.add(consent)
@@ -152,10 +139,10 @@ async def refer(engine: Engine, settings: Settings, case: Case, data: ReferralIn
         after_return = case.stage not in BEFORE_DEPARTURE
         if actor.role == Role.PARTNER and not after_return:
             raise HTTPException(409, "a partner refers people after their return only")
-        member = _member(session, case, data.member_id)
+        member = member_of(session, case.id, data.member_id)
         provider = session.get(ServiceProvider, data.provider_id)
         if provider is None or not provider.active:
-            raise _field_error("provider_id", f"no active service {data.provider_id}")
+            raise field_error("provider_id", f"no active service {data.provider_id}")
         consent = _consent(session, case, member, data.consent_id)
         if data.channel == ReferralChannel.EMAIL and not provider.email:
             raise HTTPException(409, f"{provider.name} has no e-mail address: refer by phone "
@@ -202,10 +189,7 @@ def record_outcome(session: Session, case: Case, referral_id: str, data: Outcome
         raise HTTPException(404, f"referral {referral_id} not found")
     referral.answer, referral.outcome = data.answer, data.outcome
     referral.outcome_on, referral.outcome_by = data.outcome_on, actor.id
-    session.add(referral)
-    session.commit()
-    session.refresh(referral)
-    return referral
+    return saved(session, referral)
 
 
 def now_utc() -> datetime:

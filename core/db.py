@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -16,6 +17,8 @@ from sqlmodel import Session, create_engine
 from core.settings import Settings
 
 SQLITE_POOL_SIZE = 16
+
+Row = TypeVar("Row")
 
 
 def build_engine(settings: Settings) -> Engine:
@@ -62,6 +65,15 @@ def read_snapshot(session: Session) -> None:
         session.connection().exec_driver_sql("BEGIN")
     else:
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
+def saved(session: Session, row: Row) -> Row:
+    """Store one new or changed row and give it back as the database now holds it (ids
+    and defaults filled in)."""
+    session.add(row)
+    session.commit()
+    session.refresh(row)
+    return row
 
 
 @contextmanager

@@ -211,35 +211,49 @@ async def close_with_compensation(case: CaseRun, reason: ClosureReason, note: st
 async def notify(case: CaseRun, role: Role, subject: str, body: str) -> None:
     """Remind staff with ``role``: e-mail and in-app notification, and a timeline entry."""
     state = case.state
-    key = case.record(TimelineKind.REMINDER, f"{role} reminded: {subject}", awaited=body)
-    await calls.remind(
-        Reminder(
-            case_id=state.case_id,
-            reference=state.reference,
-            recipient_role=role,
-            subject=f"{state.reference}: {subject}",
-            body=body,
-            key=key,
-            # A caseworker reminder goes to the case's caseworker, once it has one.
-            recipient_id=state.assignee_id if role == Role.CASEWORKER else None,
-        )
+    await remind(
+        case, role, f"{role} reminded: {subject}", subject, body,
+        # A caseworker reminder goes to the case's caseworker, once it has one.
+        recipient_id=state.assignee_id if role == Role.CASEWORKER else None,
     )
 
 
 async def remind_partner(case: CaseRun, subject: str, body: str) -> None:
     """Remind the partner the case was handed over to (nothing before the handover)."""
-    state = case.state
-    if state.handover is None:
+    handover = case.state.handover
+    if handover is None:
         return
-    key = case.record(TimelineKind.REMINDER, f"partner reminded: {subject}", awaited=body)
+    await remind(case, Role.PARTNER, f"partner reminded: {subject}", subject, body,
+                 partner_org=handover.partner_id)
+
+
+async def remind_partner_and_caseworker(
+    case: CaseRun, subject: str, body: str, *, caseworker_subject: str | None = None
+) -> None:
+    """The partner (once the case is handed over) and the case's caseworker, together."""
+    await asyncio.gather(
+        remind_partner(case, subject, body),
+        notify(case, Role.CASEWORKER, caseworker_subject or subject, body),
+    )
+
+
+async def remind(
+    case: CaseRun, role: Role, summary: str, subject: str, body: str, *,
+    partner_org: str | None = None, recipient_id: str | None = None,
+) -> None:
+    """The timeline entry ``summary``, then the e-mail and in-app message to ``role`` (the
+    users of ``partner_org`` for a partner), under the case's reference: no names."""
+    state = case.state
+    key = case.record(TimelineKind.REMINDER, summary, awaited=body)
     await calls.remind(
         Reminder(
             case_id=state.case_id,
             reference=state.reference,
-            recipient_role=Role.PARTNER,
-            partner_org=state.handover.partner_id,
+            recipient_role=role,
+            partner_org=partner_org,
             subject=f"{state.reference}: {subject}",
             body=body,
             key=key,
+            recipient_id=recipient_id,
         )
     )

@@ -9,7 +9,6 @@ child went to stays in the database (``minor_handovers``, api/minors.py).
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, datetime, timedelta
 
 from temporalio import workflow
@@ -19,7 +18,6 @@ from models.enums import (
     CaseStatus,
     ClosureReason,
     MinorFollowUpKind,
-    Role,
     TimelineKind,
     Vulnerability,
 )
@@ -148,18 +146,11 @@ async def fire(case: CaseRun) -> None:
         if not f.reminded and now >= at_midnight(
                 f.due_on - timedelta(days=policy.visit_reminder_days_before)):
             f.reminded = True
-            await asyncio.gather(
-                effects.remind_partner(case, f"{what} due on {f.due_on}",
-                                       "please follow the child up and report it"),
-                effects.notify(case, Role.CASEWORKER, f"{what} due on {f.due_on}",
-                               "please follow the child up and report it"),
-            )
+            await effects.remind_partner_and_caseworker(
+                case, f"{what} due on {f.due_on}", "please follow the child up and report it")
             case.touch()
         if not f.overdue and now >= at_midnight(f.due_on + timedelta(days=policy.visit_grace_days)):
             f.overdue = True
             body = f"{what} was due on {f.due_on} and is not reported"
-            await asyncio.gather(
-                effects.remind_partner(case, "minor's follow-up overdue", body),
-                effects.notify(case, Role.CASEWORKER, "minor's follow-up overdue", body),
-            )
+            await effects.remind_partner_and_caseworker(case, "minor's follow-up overdue", body)
             case.touch()

@@ -16,13 +16,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from temporalio import workflow
 
 from models.departure import Booking
-from models.enums import BookingStatus, CaseStatus, Role, TimelineKind
+from models.enums import BookingStatus, CaseStatus, Role
 from models.external import (
     NO_PARTNER,
     PartnerChoiceCheck,
     PartnerTravel,
     PreArrivalRequest,
-    Reminder,
 )
 from models.payloads import CaseState
 from models.reintegration import PartnerAnswer, PartnerChoice
@@ -186,9 +185,12 @@ async def fire(case: CaseRun) -> None:
     if p.offered_at is None and _shared(state):
         p.offered_at = now
         p.answer_due = now + timedelta(days=state.policy.partners.answer_days)
-        await _tell_partner(
-            case, p, "a returnee's case is proposed to you",
+        # In-app and e-mail to the partner organisation's users (reference only, no names).
+        subject = "a returnee's case is proposed to you"
+        await effects.remind(
+            case, Role.PARTNER, f"partner told: {subject}", subject,
             f"please accept or decline the case by {p.answer_due:%Y-%m-%d} on your partner page",
+            partner_org=p.partner_id,
         )
         case.touch()
     if (
@@ -253,23 +255,6 @@ async def _send_package(case: CaseRun, p: PartnerChoice, *, cancelled: bool = Fa
             partner_ref=result.partner_ref,
         )
     case.touch()
-
-
-async def _tell_partner(case: CaseRun, p: PartnerChoice, subject: str, body: str) -> None:
-    """In-app and e-mail to the partner organisation's users (reference only, no names)."""
-    state = case.state
-    key = case.record(TimelineKind.REMINDER, f"partner told: {subject}", awaited=body)
-    await calls.remind(
-        Reminder(
-            case_id=state.case_id,
-            reference=state.reference,
-            recipient_role=Role.PARTNER,
-            partner_org=p.partner_id,
-            subject=f"{state.reference}: {subject}",
-            body=body,
-            key=key,
-        )
-    )
 
 
 def handover_partner(state: CaseState) -> str | None:

@@ -5,7 +5,6 @@ is due; both read the state only, so a timer needs nothing kept outside it.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, date, datetime, time, timedelta
 
 from temporalio import workflow
@@ -109,10 +108,8 @@ async def _fire_after_departure(case: CaseRun) -> None:
         if arrival.expected_by and arrival.reminders_sent == 0 and now >= arrival.expected_by:
             arrival.reminders_sent += 1
             body = f"the departure on {state.departed_on} has not been confirmed as arrived"
-            await asyncio.gather(
-                effects.remind_partner(case, "confirm the arrival", body),
-                effects.notify(case, Role.CASEWORKER, "arrival not confirmed", body),
-            )
+            await effects.remind_partner_and_caseworker(
+                case, "confirm the arrival", body, caseworker_subject="arrival not confirmed")
             case.touch()
         if arrival.escalate_at and not arrival.escalated and now >= arrival.escalate_at:
             arrival.escalated = True
@@ -140,9 +137,6 @@ async def _fire_after_departure(case: CaseRun) -> None:
             ):
                 v.overdue = True
                 body = f"monitoring visit {v.number} was due on {v.due_on} and is not reported"
-                await asyncio.gather(
-                    effects.remind_partner(case, "monitoring visit overdue", body),
-                    effects.notify(case, Role.CASEWORKER, "monitoring visit overdue", body),
-                )
+                await effects.remind_partner_and_caseworker(case, "monitoring visit overdue", body)
                 case.touch()
     await minors.fire(case)

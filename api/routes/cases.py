@@ -14,6 +14,7 @@ from api import case_list
 from api.case_service import WorkflowNotStarted, open_case
 from api.deps import CaseDep, CurrentActor, SessionDep, SettingsDep, TemporalDep
 from api.live import LiveStateUnavailable, read_live_state
+from api.paging import PageDep
 from api.project_service import ProjectRefused
 from models.enums import CaseStatus, ClosureReason, Stage
 from models.people import Actor
@@ -96,6 +97,7 @@ def _earlier_cases(engine: Engine, case_id: str, viewer: Actor) -> list[EarlierC
 def list_cases(
     session: SessionDep,
     actor: CurrentActor,
+    page: PageDep,
     stage: Stage | None = None,
     status: CaseStatus | None = None,
     closure_reason: ClosureReason | None = None,
@@ -107,8 +109,6 @@ def list_cases(
             "a date of birth (1980-02-01 or 01.02.1980), a passport number, or several of these"
         ),
     )] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> CasesPublic:
     """List cases from the projection, newest first, optionally by stage, status, closure,
     project, person."""
@@ -116,7 +116,7 @@ def list_cases(
         stage=stage, status=status, closure_reason=closure_reason, project_id=project_id,
         person=person, viewer=actor,
     )
-    rows, count = case_list.list_cases(session, f, offset, limit)
+    rows, count = case_list.list_cases(session, f, page.offset, page.limit)
     return CasesPublic(
         data=[CasePublic.model_validate(r, from_attributes=True) for r in rows], count=count
     )

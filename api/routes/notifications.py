@@ -10,6 +10,7 @@ from sqlmodel import col, func, select
 
 from api.auth import CurrentUser
 from api.deps import SessionDep
+from api.paging import PageDep
 from models.schemas_timeline import NotificationPublic, NotificationsPublic
 from models.timeline import Notification
 
@@ -20,9 +21,8 @@ router = APIRouter(prefix="/notifications", tags=["notifications"])
 def my_notifications(
     user: CurrentUser,
     session: SessionDep,
+    page: PageDep,
     unread: Annotated[bool, Query(description="Only those not yet marked read")] = False,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> NotificationsPublic:
     """Your notifications, newest first."""
     mine = select(Notification).where(Notification.user_id == user.id)
@@ -36,7 +36,7 @@ def my_notifications(
         .where(col(Notification.read_at).is_(None))
     ).one()
     rows = session.exec(
-        mine.order_by(col(Notification.id).desc()).offset(offset).limit(limit)
+        mine.order_by(col(Notification.id).desc()).offset(page.offset).limit(page.limit)
     ).all()
     return NotificationsPublic(
         data=[NotificationPublic.model_validate(r, from_attributes=True) for r in rows],
@@ -50,6 +50,7 @@ def mark_read(
     notification_id: Annotated[int, Path(ge=1, le=2**31 - 1)],  # an INTEGER id in PostgreSQL
     user: CurrentUser,
     session: SessionDep,
+    page: PageDep,
 ) -> Notification:
     """Mark one of your notifications read (another user's is not found)."""
     note = session.get(Notification, notification_id)

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from api.deps import CurrentActor, SessionDep
 from api.need_to_know import may_see
 from api.routes.projects import get_project_or_404
+from core.db import saved
 from models.payloads import Actor
 from models.report_data import OutreachContact, OutreachReached
 from models.schemas_outreach import OutreachCaseLink, OutreachIn, OutreachPublic, ReachedIn
@@ -94,10 +95,7 @@ def link_case(session: Session, contact_id: int, case_id: str, actor: Actor) -> 
     if contact.case_id not in (None, case.id):
         raise HTTPException(status_code=409, detail="the contact is linked to another case")
     contact.case_id = case.id
-    session.add(contact)
-    session.commit()
-    session.refresh(contact)
-    return contact
+    return saved(session, contact)
 
 
 @router.post("/outreach/{contact_id}/case", response_model=OutreachPublic)

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 
 from api.deps import SessionDep
 from api.routes.projects import get_project_or_404
+from core.db import saved
 from models.enums import ActivityType
 from models.projects import ProjectActivity
 from models.schemas_projects import ActivityCreate, ActivityPublic, ActivityUpdate
@@ -22,10 +23,7 @@ def add_activity(project_id: str, data: ActivityCreate, session: SessionDep) -> 
     """Record an activity held under the project."""
     project = get_project_or_404(session, project_id)
     activity = ProjectActivity(project_id=project.id, **data.model_dump())
-    session.add(activity)
-    session.commit()
-    session.refresh(activity)
-    return activity
+    return saved(session, activity)
 
 
 @router.get("", response_model=list[ActivityPublic])
@@ -69,7 +67,4 @@ def update_activity(
                 detail=[{"loc": ["body", field], "msg": "may not be null", "type": "value_error"}],
             )
         setattr(activity, field, value)
-    session.add(activity)
-    session.commit()
-    session.refresh(activity)
-    return activity
+    return saved(session, activity)

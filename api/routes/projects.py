@@ -20,6 +20,7 @@ from api.paging import PageDep
 from api.project_service import ProjectRefused, check_open
 from api.report_facts import follow_move
 from api.targets import mirror_named_targets
+from core.db import saved
 from models.payloads import Actor
 from models.projects import ProjectMove
 from models.schemas_projects import (
@@ -166,7 +167,4 @@ def _move(case: Case, data: ProjectMoveIn, session: Session, actor: Actor) -> Pr
         session.rollback()
         raise HTTPException(status_code=409, detail="the case was moved meanwhile; read it again")
     follow_move(session, case.id, target.id)  # its plan and visits count there from now
-    session.add(move)
-    session.commit()
-    session.refresh(move)
-    return move
+    return saved(session, move)

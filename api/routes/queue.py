@@ -12,6 +12,7 @@ from sqlmodel import Session, col, func, select
 
 from api.deps import CurrentActor, SessionDep
 from api.need_to_know import hide
+from api.paging import Page, PageDep
 from core.db import read_snapshot
 from models.enums import Role, Stage, TaskKind
 from models.people import Actor
@@ -68,8 +69,7 @@ def _filtered(query: Any, actor: Actor, f: TaskFilters, now: datetime) -> Any:
     return query
 
 
-def _list(session: Session, actor: Actor, f: TaskFilters, offset: int, limit: int
-          ) -> TasksPublic:
+def _list(session: Session, actor: Actor, f: TaskFilters, page: Page) -> TasksPublic:
     now = datetime.now(UTC)
 
     def filtered(query: Any, join: bool = True) -> Any:
@@ -81,7 +81,7 @@ def _list(session: Session, actor: Actor, f: TaskFilters, offset: int, limit: in
     # two ordered queries (with a due time, then without) rather than one sorted on
     # "due_at IS NULL", which no index serves: the first uses the due_at index and stops at
     # the page, the second runs only when the first does not fill it.
-    wanted = offset + limit
+    wanted = page.offset + page.limit
     read_snapshot(session)  # the page and its count from one snapshot
     due = filtered(select(CaseTask, Case)).where(col(CaseTask.due_at).is_not(None)).order_by(
         col(CaseTask.due_at), col(CaseTask.since), col(CaseTask.case_id), col(CaseTask.kind)
@@ -92,7 +92,7 @@ def _list(session: Session, actor: Actor, f: TaskFilters, offset: int, limit: in
             col(CaseTask.since), col(CaseTask.case_id), col(CaseTask.kind)
         )
         rows += session.exec(rest.limit(wanted - len(rows))).all()
-    rows = rows[offset:]
+    rows = rows[page.offset:]
     # The count joins the cases only to filter on their country or project.
     count = session.exec(filtered(select(func.count()).select_from(CaseTask),
                                   join=f.on_cases)).one()
@@ -114,26 +114,24 @@ def list_tasks(
     session: SessionDep,
     actor: CurrentActor,
     filters: Annotated[TaskFilters, Depends()],
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    page: PageDep,
 ) -> TasksPublic:
     """Open tasks, soonest due first. `assignee=me&role=caseworker` is your queue."""
-    return _list(session, actor, filters, offset, limit)
+    return _list(session, actor, filters, page)
 
 
 @router.get("/approvals", response_model=TasksPublic)
 def approval_queue(
     session: SessionDep,
     actor: CurrentActor,
+    page: PageDep,
     stage: Stage | None = None,
     kind: TaskKind | None = None,
     overdue: bool | None = None,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> TasksPublic:
     """The supervisors' approval queue: every open task a supervisor must take."""
     filters = TaskFilters(role=Role.SUPERVISOR, stage=stage, kind=kind, overdue=overdue)
-    return _list(session, actor, filters, offset, limit)
+    return _list(session, actor, filters, page)
 
 
 @router.get("/counts", response_model=TaskCounts)

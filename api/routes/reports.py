@@ -14,6 +14,7 @@ from api.report_sections import DEFAULT_THRESHOLD
 from api.reports import Window, build_report
 from api.routes.projects import get_project_or_404
 from models.schemas_reports import ProjectReport
+from models.tables import Project
 
 router = APIRouter(prefix="/projects", tags=["projects"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -55,9 +56,15 @@ def project_report(
     report = build_report(session, project, window, threshold)
     if format == "json":
         return report
+    return report_file(report, project, window, format)
+
+
+def report_file(report: ProjectReport, project: Project, window: Window, fmt: str) -> Response:
+    """The report as a CSV or XLSX file to download, named by the project's code and the
+    period."""
     span = f"as-of-{window.end}" if window.start is None else f"{window.start}_{window.end}"
-    filename = f"report-{project.code.replace('/', '-')}-{span}.{format}"
+    filename = f"report-{project.code.replace('/', '-')}-{span}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
-    if format == "csv":
+    if fmt == "csv":
         return Response(to_csv(report), media_type="text/csv; charset=utf-8", headers=headers)
     return Response(to_xlsx(report), media_type=XLSX, headers=headers)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, status
 from sqlmodel import Session, col, select
 
 from api.deps import SessionDep
+from core.db import saved
 from models.protection import ServiceKind, ServiceProvider
 from models.schemas_protection import (
     ServiceCreate,
@@ -40,10 +41,7 @@ def list_services(
 
 def add_service(session: Session, data: ServiceCreate) -> ServiceProvider:
     row = ServiceProvider(id=str(uuid.uuid4()), **data.model_dump())
-    session.add(row)
-    session.commit()
-    session.refresh(row)
-    return row
+    return saved(session, row)
 
 
 @router.get("", response_model=ServicesPublic)
@@ -75,7 +73,4 @@ def update_service(service_id: str, data: ServiceUpdate, session: SessionDep) ->
     for name, value in data.model_dump(exclude_unset=True).items():
         setattr(row, name, value)
     row.updated_at = utcnow()
-    session.add(row)
-    session.commit()
-    session.refresh(row)
-    return row
+    return saved(session, row)

@@ -7,15 +7,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
-from fastapi.responses import RedirectResponse
-from pydantic import ValidationError
+from fastapi import APIRouter, Depends, Request, Response
 
 import api.web.consents  # noqa: F401  (the case page's consent section)
 from api import consent, minors
 from api.auth import CurrentUser, actor_of
 from api.deps import CaseDep, SettingsDep, TemporalDep
-from api.routes.ui_cases import case_page
+from api.routes.ui_case_forms import run_case_form
 from api.web.security import verify_csrf
 from models.schemas_consent import MinorHandoverIn, PurposeConsentIn
 from models.tables import Case
@@ -28,20 +26,7 @@ async def _form(request: Request, case: Case, user: Any, client: Any, done: str,
                 run: Callable[[dict[str, Any]], Awaitable[None]]) -> Response:
     form = {k: str(v).strip() for k, v in (await request.form()).items()}
     form = {k: (v or None) for k, v in form.items()}
-    try:
-        await run(form)
-    except ValidationError as err:
-        msg = "; ".join(f"{e['loc'][-1]}: {str(e['msg']).removeprefix('Value error, ')}"
-                        for e in err.errors())
-        return await case_page(request, case, user, client, {"consents": {"error": msg}}, 422)
-    except HTTPException as err:
-        if err.status_code not in (409, 422):
-            raise
-        detail = err.detail if isinstance(err.detail, str) else "; ".join(
-            f"{e['loc'][-1]}: {e['msg']}" for e in err.detail)
-        return await case_page(request, case, user, client, {"consents": {"error": detail}},
-                               err.status_code)
-    return RedirectResponse(f"/ui/cases/{case.id}?done={done}", status_code=303)
+    return await run_case_form(request, case, user, client, "consents", done, form, run)
 
 
 @router.post("/cases/{case_id}/consents", dependencies=CSRF)

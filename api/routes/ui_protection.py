@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from sqlmodel import Session, select
@@ -18,6 +18,7 @@ from api.auth import CurrentUser, actor_of
 from api.consent import tell_the_workflow
 from api.deps import CaseDep, SessionDep, SettingsDep, TemporalDep
 from api.need_to_know import may_see
+from api.routes.ui_case_forms import field_errors, run_case_form
 from api.routes.ui_cases import case_page
 from api.web.security import verify_csrf
 from api.web.templating import render
@@ -27,11 +28,6 @@ from models.tables import Case
 
 router = APIRouter(prefix="/ui", tags=["web"], include_in_schema=False)
 CSRF = [Depends(verify_csrf)]
-
-
-def _message(err: ValidationError) -> str:
-    return "; ".join(f"{e['loc'][-1]}: {str(e['msg']).removeprefix('Value error, ')}"
-                     for e in err.errors())
 
 
 def _back(case: Case, done: str) -> RedirectResponse:
@@ -66,7 +62,7 @@ async def sensitive(
     except ValidationError as err:
         session.close()
         return await case_page(request, case, user, client,
-                               {"referrals": {"error": _message(err)}}, 422)
+                               {"referrals": {"error": field_errors(err)}}, 422)
     case_access.mark_sensitive(session, case, body.reason)
     return _back(case, "marked-sensitive")
 
@@ -76,19 +72,8 @@ async def _referral_form(
 ) -> Response:
     """Run ``run(form)``; a refusal or an invalid field comes back beside the forms."""
     form = {k: str(v) for k, v in (await request.form()).items()}
-    try:
-        await run(form)
-    except ValidationError as err:
-        return await case_page(request, case, user, client,
-                               {"referrals": {"error": _message(err)}}, 422)
-    except HTTPException as err:
-        if err.status_code not in (409, 422):
-            raise
-        detail = err.detail if isinstance(err.detail, str) else "; ".join(
-            f"{e['loc'][-1]}: {e['msg']}" for e in err.detail)
-        return await case_page(request, case, user, client,
-                               {"referrals": {"error": detail}}, err.status_code)
-    return RedirectResponse(f"/ui/cases/{case.id}?done=referral-recorded", status_code=303)
+    return await run_case_form(request, case, user, client, "referrals", "referral-recorded",
+                               form, run)
 
 
 @router.post("/cases/{case_id}/referral-consents", dependencies=CSRF)
@@ -153,7 +138,7 @@ async def break_glass(
     except ValidationError as err:
         return render(request, "break_glass.html", {
             "reference": reference, "restricted": True, "reason": reason,
-            "error": _message(err)}, 422)
+            "error": field_errors(err)}, 422)
     request.state.audit_case_id = case.id
     await case_access.break_glass(session, settings, case, actor, reason, datetime.now(UTC))
     return RedirectResponse(f"/ui/cases/{case.id}?done=glass-broken", status_code=303)

@@ -12,10 +12,9 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from activities.costs import budget_figures
 from api.auth import CurrentUser
 from api.deps import SessionDep
-from api.report_formats import to_csv, to_xlsx
 from api.report_sections import DEFAULT_THRESHOLD
 from api.reports import Window, build_report
-from api.routes.reports import XLSX
+from api.routes.reports import report_file
 from api.web import queries
 from api.web.charts import bar_chart
 from api.web.templating import render
@@ -149,9 +148,4 @@ def report_download(request: Request, session: SessionDep) -> Response:
         raise HTTPException(status_code=422, detail="; ".join(f"{k}: {v}" for k, v in errors.items()))
     report = build_report(session, project, window, _threshold(
         p.get("threshold") or str(DEFAULT_THRESHOLD), errors))
-    span = f"as-of-{window.end}" if window.start is None else f"{window.start}_{window.end}"
-    filename = f"report-{project.code.replace('/', '-')}-{span}.{fmt}"
-    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
-    if fmt == "csv":
-        return Response(to_csv(report), media_type="text/csv; charset=utf-8", headers=headers)
-    return Response(to_xlsx(report), media_type=XLSX, headers=headers)
+    return report_file(report, project, window, fmt)

@@ -9,6 +9,7 @@ from api.auth import CurrentUser
 from api.deps import SessionDep
 from api.paging import PageDep
 from api.user_service import UsernameTaken, create_user
+from core.db import saved
 from core.security import hash_password
 from models.schemas_users import (
     LanguageChoice,
@@ -46,10 +47,7 @@ def set_my_language(data: LanguageChoice, session: SessionDep, user: CurrentUser
     mine = session.get(User, user.id)
     assert mine is not None
     mine.language = data.language
-    session.add(mine)
-    session.commit()
-    session.refresh(mine)
-    return mine
+    return saved(session, mine)
 
 
 @router.patch("/{user_id}", response_model=UserPublic)

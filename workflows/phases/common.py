@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel
@@ -22,10 +23,8 @@ FAR = timedelta(days=3650)
 
 YES_NO = (("true", "Yes"), ("false", "No"))
 APPROVE = (("true", "Approve"), ("false", "Send back / reject"))
-APPROVAL_FIELDS = (
-    Field("approve", "Decision", "select", APPROVE),
-    Field("reason", "Reason", "textarea"),
-)
+REASON = Field("reason", "Reason", "textarea")
+APPROVAL_FIELDS = (Field("approve", "Decision", "select", APPROVE), REASON)
 
 
 def today_text(state: CaseState, today: date) -> str:
@@ -35,6 +34,15 @@ def today_text(state: CaseState, today: date) -> str:
 def human(values: Any) -> tuple[tuple[str, str], ...]:
     """An enum's values as select options, underscores as spaces."""
     return tuple((v.value, v.value.replace("_", " ")) for v in values)
+
+
+def choice_form(key: str, title: str, choices: type[StrEnum], sample: StrEnum,
+                *more: Field) -> Form:
+    """One of ``choices`` with the reason for it (and the ``more`` fields a choice needs);
+    probed with the ``sample`` choice."""
+    return Form(key, title, sample={"choice": sample, "reason": "-"},
+                fields=(Field("choice", "Choice", "select", human(choices)), REASON, *more),
+                button="Decide")
 
 
 def approval(

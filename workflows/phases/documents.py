@@ -10,7 +10,7 @@ from models.enums import DocumentChoice, Role, TaskKind
 from models.payloads import CaseState
 from workflows import checks
 from workflows.decision import Decision, Field, Form, Offer
-from workflows.phases.common import FAR, STAFF, YES_NO, human
+from workflows.phases.common import FAR, STAFF, YES_NO, choice_form
 
 
 def _request_ref(state: CaseState) -> list[Offer]:
@@ -65,15 +65,8 @@ DECIDE_DOCUMENTS = Decision(
     check=checks.document_decision, body=schemas.DocumentDecisionIn,
     doc="After a refusal or a missed deadline: request again, escalate, or close the case.",
     answers=(TaskKind.DOCUMENT_DECISION,),
-    form=Form(
-        "documents-decision", "Decide on the travel document",
-        sample={"choice": DocumentChoice.REQUEST_AGAIN, "reason": "-"},
-        fields=(
-            Field("choice", "Choice", "select", human(DocumentChoice)),
-            Field("reason", "Reason", "textarea"),
-        ),
-        button="Decide",
-    ),
+    form=choice_form("documents-decision", "Decide on the travel document", DocumentChoice,
+                     DocumentChoice.REQUEST_AGAIN),
 )
 
 DECISIONS = (ASSESS_DOCUMENTS, RECORD_EMBASSY_ANSWER, DECIDE_DOCUMENTS)

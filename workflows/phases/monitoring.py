@@ -13,7 +13,7 @@ from workflows import aftercare_checks as ac
 from workflows import minors
 from workflows.decision import Decision, Field, Form, Offer
 from workflows.phases.arrival import since, since_text
-from workflows.phases.common import FAR, STAFF_OR_PARTNER, SUPERVISORS
+from workflows.phases.common import FAR, REASON, STAFF_OR_PARTNER, SUPERVISORS
 
 
 def _indicator_fields(state: CaseState) -> tuple[Field, ...]:
@@ -65,7 +65,7 @@ ADD_VISIT = Decision(
     form=Form(
         "monitoring-visit", "Add a monitoring visit",
         lambda st, actor, today, o: inputs.AddVisitInput(actor=actor, due_on=today + FAR, reason="-"),
-        fields=(Field("due_on", "Due on", "date"), Field("reason", "Reason", "textarea")),
+        fields=(Field("due_on", "Due on", "date"), REASON),
         button="Add visit",
     ),
 )
@@ -76,7 +76,7 @@ END_MONITORING = Decision(
     body=aftercare_schemas.EndMonitoringIn, doc="End monitoring early (supervisor, with a reason).",
     form=Form(
         "monitoring-end", "End monitoring early", sample={"reason": "-"},
-        fields=(Field("reason", "Reason", "textarea"),), button="End monitoring",
+        fields=(REASON,), button="End monitoring",
     ),
 )
 

@@ -6,7 +6,7 @@ from models import decisions as inputs
 from models import schemas_queue as queue_schemas
 from workflows import checks
 from workflows.decision import Decision, Field, Form
-from workflows.phases.common import SUPERVISORS
+from workflows.phases.common import REASON, SUPERVISORS
 
 ASSIGN = Decision(
     update="assign", path="/cases/{case_id}/assignment", roles=SUPERVISORS,
@@ -19,7 +19,7 @@ ASSIGN = Decision(
         sample={"assignee_id": "\x00", "reason": "-"},
         fields=(
             Field("assignee_id", "Caseworker", "caseworker"),
-            Field("reason", "Reason", "textarea"),
+            REASON,
         ),
         button="Reassign",
     ),

@@ -10,7 +10,7 @@ from models.enums import ClearanceKind, NoShowChoice, Role, TaskKind
 from models.payloads import CaseState
 from workflows import checks, rules
 from workflows.decision import Decision, Field, Form, Offer
-from workflows.phases.common import STAFF, today_text
+from workflows.phases.common import STAFF, choice_form, today_text
 
 
 def _clearance_offers(state: CaseState) -> list[Offer]:
@@ -101,15 +101,9 @@ DECIDE_NO_SHOW = Decision(
     body=schemas.NoShowDecisionIn,
     doc="After a no-show: rebook for a new date (the old booking is cancelled) or suspend.",
     answers=(TaskKind.NO_SHOW_DECISION,),
-    form=Form(
-        "no-show", "Decide after the no-show",
-        sample={"choice": NoShowChoice.SUSPEND, "reason": "-"},
-        fields=(
-            Field("choice", "Choice", "select", tuple((c.value, c.value) for c in NoShowChoice)),
-            Field("reason", "Reason", "textarea"),
-            Field("new_departure_date", "New departure date", "date", required=False),
-        ),
-        button="Decide",
+    form=choice_form(
+        "no-show", "Decide after the no-show", NoShowChoice, NoShowChoice.SUSPEND,
+        Field("new_departure_date", "New departure date", "date", required=False),
     ),
 )
 
