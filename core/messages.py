@@ -47,6 +47,7 @@ SHOWN_ENUMS = (
     "ClosureReason", "ClearanceKind", "NoShowChoice", "ComponentKind", "TimelineKind",
     "LegalSituation", "LocationType", "ServiceKind", "ReferralChannel", "ReferralOutcome",
     "ConsentStatus", "HandoverTo", "PartnerAnswer", "CostCategory", "ActivityType", "StuckReason", "Severity", "MinorFollowUpKind",
+    "Fund", "OutreachKind",
 )
 
 # (directory, glob, method) as in babel.cfg.
@@ -63,7 +64,8 @@ SOURCES: list[tuple[str, list[tuple[str, str]]]] = [
                 ("document_kinds.py", "core.messages:extract_enums"),
                 ("protection.py", "core.messages:extract_enums"),
                 ("consent.py", "core.messages:extract_enums"),
-                ("reintegration.py", "core.messages:extract_enums")]),
+                ("reintegration.py", "core.messages:extract_enums"),
+                ("report_data.py", "core.messages:extract_enums")]),
 ]
 OPTIONS = {"jinja2": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
 

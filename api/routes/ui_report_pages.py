@@ -19,6 +19,7 @@ from api.web.charts import bar_chart
 from api.web.params import option
 from api.web.security import verify_csrf
 from api.web.templating import render
+from core.i18n import _
 from models.enums import Fund, LocationType, Sex
 from models.report_data import AGE_BAND_LABELS, OutreachKind
 from models.schemas_outreach import OutreachIn
@@ -91,9 +92,10 @@ def portfolio_page(request: Request, session: SessionDep, user: CurrentUser) -> 
     except ValueError:
         year = date.today().year
     report = portfolio(session, fund, year)
-    chart = bar_chart(f"Persons returned by project, {fund.value} {year}",
+    chart = bar_chart(_("Persons returned by project, %(fund)s %(year)s",
+                        fund=_(fund.value.replace("_", " ")), year=year),
                       [(r.project_code, r.persons_returned) for r in report.projects]
-                      or [("none", 0)])
+                      or [(_("none"), 0)])
     return render(request, "portfolio.html", {
         "report": report, "funds": list(Fund), "fund": fund.value, "year": year,
         "chart": chart,

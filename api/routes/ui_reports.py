@@ -19,7 +19,7 @@ from api.routes.reports import XLSX
 from api.web import queries
 from api.web.charts import bar_chart
 from api.web.templating import render
-from core.i18n import _
+from core.i18n import _, pgettext
 from models.schemas_reports import ProjectReport
 from models.tables import Project
 
@@ -77,17 +77,22 @@ def _threshold(raw: str, errors: dict[str, str]) -> Decimal:
 
 def section_charts(report: ProjectReport) -> dict[str, Any]:
     """Charts of the sections people would rather look at than read."""
+    # A component's level ("community": serving a community, not where someone lives).
+    levels = {"individual": pgettext("level", "individual"),
+              "community": pgettext("level", "community"),
+              "structural": pgettext("level", "structural")}
     outcomes = report.reintegration_outcomes
     return {
         "outreach": bar_chart(
-            "Persons reached by outreach, by nationality",
-            list(report.outreach.persons_reached_by_nationality.items()) or [("none", 0)]),
+            _("Persons reached by outreach, by nationality"),
+            list(report.outreach.persons_reached_by_nationality.items()) or [(_("none"), 0)]),
         "sustainability": bar_chart(
-            "Overall sustainability score at 12 months, visits by score band",
+            _("Overall sustainability score at 12 months, visits by score band"),
             list(outcomes.sustainability_distribution["12"]["overall"].items())),
         "levels": bar_chart(
-            "Plan components delivered by level",
-            [(k, f.components) for k, f in outcomes.components_delivered_by_level.items()]),
+            _("Plan components delivered by level"),
+            [(levels.get(k, k), f.components)
+             for k, f in outcomes.components_delivered_by_level.items()]),
     }
 
 
