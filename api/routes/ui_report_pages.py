@@ -18,7 +18,8 @@ from api.web import queries
 from api.web.charts import bar_chart
 from api.web.params import option
 from api.web.security import verify_csrf
-from api.web.templating import render
+from api.web.templating import page_language, render
+from core import i18n
 from core.i18n import _
 from models.enums import Fund, LocationType, Sex
 from models.report_data import AGE_BAND_LABELS, OutreachKind
@@ -85,6 +86,7 @@ async def add_outreach(request: Request, session: SessionDep, user: CurrentUser)
 @router.get("/reports/portfolio")
 def portfolio_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """A fund's projects in a year side by side, with the totals."""
+    i18n.use(page_language(request))  # the chart is drawn here, in the user's language
     p = request.query_params
     fund = option(Fund, p.get("fund")) or Fund.AMIF
     try:

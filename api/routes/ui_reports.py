@@ -18,7 +18,8 @@ from api.reports import Window, build_report
 from api.routes.reports import XLSX
 from api.web import queries
 from api.web.charts import bar_chart
-from api.web.templating import render
+from api.web.templating import page_language, render
+from core import i18n
 from core.i18n import _, pgettext
 from models.schemas_reports import ProjectReport
 from models.tables import Project
@@ -99,6 +100,7 @@ def section_charts(report: ProjectReport) -> dict[str, Any]:
 @router.get("/reports")
 def reports(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """A project's figures for a period or as of a day, charts, and CSV/XLSX downloads."""
+    i18n.use(page_language(request))  # the charts are drawn here, in the user's language
     p = request.query_params
     projects = queries.projects(session)
     chosen = p.get("project_id") or (projects[0].id if projects else "")
