@@ -154,49 +154,49 @@ def compute(f: Figures) -> tuple[list[Indicator], list[IndicatorNotComputed]]:
             code="AMIF-O.3.2", framework=AMIF,
             name=N_("Number of items of equipment purchased, including ICT systems"),
             source=AMIF_SOURCE.format(which="output indicator 2"),
-            reason="Homeward books costs of cases (tickets, grants, reintegration...), not "
-            "purchases of equipment or IT systems.",
+            reason=N_("Homeward books costs of cases (tickets, grants, reintegration...), not "
+            "purchases of equipment or IT systems."),
         ),
         IndicatorNotComputed(
             code="AMIF-O.3.4/O.3.5", framework=AMIF,
             name=N_("Number of places in detention centres created / refurbished"),
             source=AMIF_SOURCE.format(which="output indicators 4 and 5"),
-            reason="Detention capacity is not part of an assisted voluntary return case.",
+            reason=N_("Detention capacity is not part of an assisted voluntary return case."),
         ),
         IndicatorNotComputed(
             code="AMIF-R.3.7", framework=AMIF,
             name=N_("Number of returnees who were removed"),
             source=AMIF_SOURCE.format(which="result indicator 7"),
-            reason="Homeward organises voluntary returns only; forced removals are recorded "
-            "by the authorities' systems.",
+            reason=N_("Homeward organises voluntary returns only; forced removals are recorded "
+            "by the authorities' systems."),
         ),
         IndicatorNotComputed(
             code="AMIF-R.3.8", framework=AMIF,
             name=N_("Number of returnees subject to alternatives to detention"),
             source=AMIF_SOURCE.format(which="result indicator 8"),
-            reason="Alternatives to detention are decided by the authorities and not recorded "
-            "on the case.",
+            reason=N_("Alternatives to detention are decided by the authorities and not recorded "
+            "on the case."),
         ),
         IndicatorNotComputed(
             code="EMN-re-migration", framework=EMN,
             name=N_("Returnees who re-migrated or re-applied after return"),
             source=EMN_SOURCE,
-            reason="Monitoring ends at the last visit; a later departure from the country of "
-            "return is not known to Homeward.",
+            reason=N_("Monitoring ends at the last visit; a later departure from the country of "
+            "return is not known to Homeward."),
         ),
         IndicatorNotComputed(
             code="EMN-satisfaction", framework=EMN,
             name=N_("Returnees' satisfaction with the assistance"),
             source=EMN_SOURCE,
-            reason="No satisfaction survey is recorded; monitoring visits score sustainability, "
-            "not satisfaction.",
+            reason=N_("No satisfaction survey is recorded; monitoring visits score sustainability, "
+            "not satisfaction."),
         ),
         IndicatorNotComputed(
             code="EMN-campaign-reach", framework=EMN,
             name=N_("Persons reached by information campaigns (mass media)"),
             source=EMN_SOURCE,
-            reason="Campaigns are recorded as activities without an audience count; only "
-            "sessions and counselling contacts count persons reached.",
+            reason=N_("Campaigns are recorded as activities without an audience count; only "
+            "sessions and counselling contacts count persons reached."),
         ),
     ]
     return computed, missing

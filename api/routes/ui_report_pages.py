@@ -54,6 +54,7 @@ def outreach(request: Request, session: SessionDep, user: CurrentUser) -> Respon
 @router.post("/outreach", dependencies=[Depends(verify_csrf)])
 async def add_outreach(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """Record a session or contact: persons reached by nationality, sex and age band."""
+    i18n.use(page_language(request))  # the refusals below, in the user's language
     form = {k: str(v) for k, v in (await request.form()).items()}
     project_id = form.get("project_id", "")
     reached = [
@@ -66,7 +67,7 @@ async def add_outreach(request: Request, session: SessionDep, user: CurrentUser)
     raw["reached"] = [r for r in reached if r["nationality"] or r["persons"]]  # type: ignore[assignment]
     errors: dict[str, str] = {}
     if session.get(Project, project_id) is None:
-        errors["project_id"] = "no such project"
+        errors["project_id"] = _("no such project")
     try:
         data = OutreachIn.model_validate(raw)
     except ValidationError as err:

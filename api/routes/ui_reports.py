@@ -37,7 +37,7 @@ def _report_window(p: Any) -> tuple[Window | None, dict[str, str]]:
         try:
             return date.fromisoformat(raw)
         except ValueError:
-            errors[name] = "not a date (YYYY-MM-DD)"
+            errors[name] = _("not a date (YYYY-MM-DD)")
             return None
 
     start, end, as_of = day("start"), day("end"), day("as_of")
@@ -45,14 +45,14 @@ def _report_window(p: Any) -> tuple[Window | None, dict[str, str]]:
         return None, errors
     if as_of is not None:
         if start or end:
-            errors["as_of"] = "give either as of, or start and end, not both"
+            errors["as_of"] = _("give either as of, or start and end, not both")
             return None, errors
         return Window(start=None, end=as_of), errors
     if start is None or end is None:
-        errors["start" if start is None else "end"] = "give start and end, or as of"
+        errors["start" if start is None else "end"] = _("give start and end, or as of")
         return None, errors
     if end < start:
-        errors["end"] = "end is before start"
+        errors["end"] = _("end is before start")
         return None, errors
     return Window(start=start, end=end), errors
 
@@ -71,7 +71,7 @@ def _threshold(raw: str, errors: dict[str, str]) -> Decimal:
     except InvalidOperation:
         value = Decimal(-1)
     if not Decimal(0) <= value <= Decimal(1):
-        errors["threshold"] = "a score from 0 to 1, e.g. 0.66"
+        errors["threshold"] = _("a score from 0 to 1, e.g. 0.66")
         return DEFAULT_THRESHOLD
     return value
 
@@ -118,7 +118,7 @@ def reports(request: Request, session: SessionDep, user: CurrentUser) -> Respons
     threshold = _threshold(values["threshold"], errors)
     report, charts, status, budget = None, {}, 200, None
     if chosen and project is None:
-        errors["project_id"] = "no such project"
+        errors["project_id"] = _("no such project")
     if errors:
         status = 422
     elif project is not None and window is not None:
