@@ -176,15 +176,22 @@ def update(template: Catalog) -> None:
                      include_previous=False)
 
 
+def _key(m: Any) -> str:
+    """A message's id, with its context when it has one (``level|community``): the same
+    English word in two contexts is two messages to translate."""
+    key = m.id if isinstance(m.id, str) else m.id[0]
+    return f"{m.context}|{key}" if m.context else key
+
+
 def problems(template: Catalog) -> list[str]:
     """What a translator still has to do: missing, untranslated, fuzzy or stale messages."""
     out: list[str] = []
-    wanted = {m.id if isinstance(m.id, str) else m.id[0]: m for m in template if m.id}
+    wanted = {_key(m): m for m in template if m.id}
     for language in LANGUAGES:
         if language == DEFAULT:
             continue
         catalog = read(language)
-        have = {m.id if isinstance(m.id, str) else m.id[0]: m for m in catalog if m.id}
+        have = {_key(m): m for m in catalog if m.id}
         for key in wanted:
             m = have.get(key)
             if m is None:
