@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core.i18n import N_
 from models.schemas_reports import (
     Indicator,
     IndicatorNotComputed,
@@ -27,6 +28,8 @@ AMIF_SOURCE = ("Regulation (EU) 2021/1147, Annex VIII, specific objective 3 (ret
                "OJ L 251, 15.7.2021, p. 1, "
                "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:32021R1147")
 EMN = "EMN core AVR(R) indicators (2016)"
+# The units the page shows after a value (translated there; the API keeps these).
+UNITS = (N_("persons"), N_("cases"), N_("days"))
 EMN_SOURCE = ("European Migration Network, Guidelines for Monitoring and Evaluation of AVR(R) "
               "Programmes, January 2016, section 5 (suggested core monitoring indicators), "
               "https://migrantprotection.iom.int/en/resources/guideline/"
@@ -57,7 +60,7 @@ def compute(f: Figures) -> tuple[list[Indicator], list[IndicatorNotComputed]]:
     computed = [
         Indicator(
             code="AMIF-O.3.1", framework=AMIF,
-            name="Number of participants in training activities",
+            name=N_("Number of participants in training activities"),
             definition="Participants in the training activities the project held in the period.",
             source=AMIF_SOURCE.format(which="output indicator 1"),
             value=f.training_participants, unit="persons",
@@ -65,7 +68,7 @@ def compute(f: Figures) -> tuple[list[Indicator], list[IndicatorNotComputed]]:
         ),
         Indicator(
             code="AMIF-O.3.3", framework=AMIF,
-            name="Number of returnees who received re-integration assistance",
+            name=N_("Number of returnees who received re-integration assistance"),
             definition="Returnees whose first reintegration assistance was delivered in the "
             "period (each member of the household who travelled).",
             source=AMIF_SOURCE.format(which="output indicator 3"),
@@ -74,7 +77,7 @@ def compute(f: Figures) -> tuple[list[Indicator], list[IndicatorNotComputed]]:
         ),
         Indicator(
             code="AMIF-R.3.6", framework=AMIF,
-            name="Number of returnees who have voluntarily returned",
+            name=N_("Number of returnees who have voluntarily returned"),
             definition="Persons who departed in the period under the project's assisted "
             "voluntary return (every return Homeward organises is voluntary).",
             source=AMIF_SOURCE.format(which="result indicator 6"),
@@ -82,8 +85,8 @@ def compute(f: Figures) -> tuple[list[Indicator], list[IndicatorNotComputed]]:
         ),
         Indicator(
             code="EMN-returnees", framework=EMN,
-            name="Number of persons assisted to return voluntarily (by sex, age, country of "
-            "return, vulnerability)",
+            name=N_("Number of persons assisted to return voluntarily (by sex, age, country of "
+                    "return, vulnerability)"),
             definition="Persons who departed in the period; the breakdowns are the report's "
             "persons_returned_by_* tables.",
             source=EMN_SOURCE, value=f.persons_returned, unit="persons",
@@ -91,7 +94,7 @@ def compute(f: Figures) -> tuple[list[Indicator], list[IndicatorNotComputed]]:
         ),
         Indicator(
             code="EMN-outreach", framework=EMN,
-            name="Number of persons reached by information and counselling on AVR(R)",
+            name=N_("Number of persons reached by information and counselling on AVR(R)"),
             definition="Persons reached by information sessions and counselling contacts in "
             "the period, with or without a case (by nationality, sex and age band in the "
             "outreach section).",
@@ -100,21 +103,21 @@ def compute(f: Figures) -> tuple[list[Indicator], list[IndicatorNotComputed]]:
         ),
         Indicator(
             code="EMN-applications", framework=EMN,
-            name="Number of applications for AVR(R)",
+            name=N_("Number of applications for AVR(R)"),
             definition="Cases opened in the period (one per household that applied).",
             source=EMN_SOURCE, value=f.cases_opened, unit="cases",
             computed_from="cases_opened",
         ),
         Indicator(
             code="EMN-drop-outs", framework=EMN,
-            name="Number of applicants who did not depart (withdrew or absconded)",
+            name=N_("Number of applicants who did not depart (withdrew or absconded)"),
             definition="Cases closed in the period as withdrawn or absconded.",
             source=EMN_SOURCE, value=f.cases_withdrawn_or_absconded, unit="cases",
             computed_from="cases_closed_by_reason: withdrawn + absconded",
         ),
         Indicator(
             code="EMN-time-to-departure", framework=EMN,
-            name="Average time from application to departure",
+            name=N_("Average time from application to departure"),
             definition="Days from the case's opening to its departure, averaged over the "
             "households that departed in the period.",
             source=EMN_SOURCE, value=f.average_days_intake_to_departure, unit="days",
@@ -122,7 +125,7 @@ def compute(f: Figures) -> tuple[list[Indicator], list[IndicatorNotComputed]]:
         ),
         Indicator(
             code="EMN-reintegration", framework=EMN,
-            name="Number of returnees who received reintegration assistance",
+            name=N_("Number of returnees who received reintegration assistance"),
             definition="As AMIF-O.3.3; the components delivered by category and level are in "
             "the reintegration outcomes section.",
             source=EMN_SOURCE, value=f.persons_reintegrated, unit="persons",
@@ -130,7 +133,7 @@ def compute(f: Figures) -> tuple[list[Indicator], list[IndicatorNotComputed]]:
         ),
         Indicator(
             code="EMN-cost-per-returnee", framework=EMN,
-            name="Average cost per returnee",
+            name=N_("Average cost per returnee"),
             definition="The period's spending (every category) divided by the persons who "
             "returned in the period.",
             source=EMN_SOURCE, value=cost, unit="currency",
@@ -138,7 +141,7 @@ def compute(f: Figures) -> tuple[list[Indicator], list[IndicatorNotComputed]]:
         ),
         Indicator(
             code="EMN-sustainability", framework=EMN,
-            name="Sustainability of reintegration at 12 months",
+            name=N_("Sustainability of reintegration at 12 months"),
             definition=f"Share of the 12-month monitoring visits reported in the period whose "
             f"overall sustainability score is at or above "
             f"{f.outcomes.sustainability_threshold}.",
@@ -149,51 +152,51 @@ def compute(f: Figures) -> tuple[list[Indicator], list[IndicatorNotComputed]]:
     missing = [
         IndicatorNotComputed(
             code="AMIF-O.3.2", framework=AMIF,
-            name="Number of items of equipment purchased, including ICT systems",
+            name=N_("Number of items of equipment purchased, including ICT systems"),
             source=AMIF_SOURCE.format(which="output indicator 2"),
-            reason="Homeward books costs of cases (tickets, grants, reintegration...), not "
-            "purchases of equipment or IT systems.",
+            reason=N_("Homeward books costs of cases (tickets, grants, reintegration...), not "
+            "purchases of equipment or IT systems."),
         ),
         IndicatorNotComputed(
             code="AMIF-O.3.4/O.3.5", framework=AMIF,
-            name="Number of places in detention centres created / refurbished",
+            name=N_("Number of places in detention centres created / refurbished"),
             source=AMIF_SOURCE.format(which="output indicators 4 and 5"),
-            reason="Detention capacity is not part of an assisted voluntary return case.",
+            reason=N_("Detention capacity is not part of an assisted voluntary return case."),
         ),
         IndicatorNotComputed(
             code="AMIF-R.3.7", framework=AMIF,
-            name="Number of returnees who were removed",
+            name=N_("Number of returnees who were removed"),
             source=AMIF_SOURCE.format(which="result indicator 7"),
-            reason="Homeward organises voluntary returns only; forced removals are recorded "
-            "by the authorities' systems.",
+            reason=N_("Homeward organises voluntary returns only; forced removals are recorded "
+            "by the authorities' systems."),
         ),
         IndicatorNotComputed(
             code="AMIF-R.3.8", framework=AMIF,
-            name="Number of returnees subject to alternatives to detention",
+            name=N_("Number of returnees subject to alternatives to detention"),
             source=AMIF_SOURCE.format(which="result indicator 8"),
-            reason="Alternatives to detention are decided by the authorities and not recorded "
-            "on the case.",
+            reason=N_("Alternatives to detention are decided by the authorities and not recorded "
+            "on the case."),
         ),
         IndicatorNotComputed(
             code="EMN-re-migration", framework=EMN,
-            name="Returnees who re-migrated or re-applied after return",
+            name=N_("Returnees who re-migrated or re-applied after return"),
             source=EMN_SOURCE,
-            reason="Monitoring ends at the last visit; a later departure from the country of "
-            "return is not known to Homeward.",
+            reason=N_("Monitoring ends at the last visit; a later departure from the country of "
+            "return is not known to Homeward."),
         ),
         IndicatorNotComputed(
             code="EMN-satisfaction", framework=EMN,
-            name="Returnees' satisfaction with the assistance",
+            name=N_("Returnees' satisfaction with the assistance"),
             source=EMN_SOURCE,
-            reason="No satisfaction survey is recorded; monitoring visits score sustainability, "
-            "not satisfaction.",
+            reason=N_("No satisfaction survey is recorded; monitoring visits score sustainability, "
+            "not satisfaction."),
         ),
         IndicatorNotComputed(
             code="EMN-campaign-reach", framework=EMN,
-            name="Persons reached by information campaigns (mass media)",
+            name=N_("Persons reached by information campaigns (mass media)"),
             source=EMN_SOURCE,
-            reason="Campaigns are recorded as activities without an audience count; only "
-            "sessions and counselling contacts count persons reached.",
+            reason=N_("Campaigns are recorded as activities without an audience count; only "
+            "sessions and counselling contacts count persons reached."),
         ),
     ]
     return computed, missing

@@ -18,6 +18,7 @@ from sqlmodel import Session, col
 
 from api.referral_counts import referral_counts
 from api.report_counts import Window, in_window
+from core.i18n import N_, pgettext
 from models.enums import ComponentKind, ComponentLevel, LocationType, Sex
 from models.report_data import (
     AGE_BAND_LABELS,
@@ -36,6 +37,11 @@ SCORE_BANDS: list[tuple[Decimal, str]] = [
 ]
 PERIODS = ("3", "6", "12")  # months after arrival the report shows apart; others: "other"
 SCORED = ("economic", "social", "psychosocial", "overall")
+# The dimensions as the page names them (``pgettext("dimension", ...)``: "psychosocial"
+# alone is a kind of service), and the visits of no listed period (``|t``).
+SHOWN_NAMES = (pgettext("dimension", "economic"), pgettext("dimension", "social"),
+               pgettext("dimension", "psychosocial"), pgettext("dimension", "overall"),
+               N_("other"))
 DEFAULT_THRESHOLD = Decimal("0.66")
 
 

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from api.report_counts import Window
+from core.i18n import N_
 from models.report_data import TOTAL, ProjectTarget
 from models.schemas_reports import TargetPart, TargetProgress
 from models.tables import Project
@@ -121,6 +122,16 @@ SPLITS: dict[str, frozenset[str]] = {
     "referrals": frozenset({"kind", "outcome"}),
     "components_delivered": frozenset({"level", "category"}),
 }
+# The figures and breakdowns as the report page names them (``|human|t``).
+SHOWN_NAMES = (
+    N_("persons returned"), N_("persons reintegrated"), N_("cases returned"),
+    N_("cases reintegrated"), N_("cases opened"), N_("cases closed"), N_("outreach contacts"),
+    N_("outreach persons reached"), N_("referrals"), N_("components delivered"),
+    N_("monitoring visits"), N_("country of origin"), N_("legal situation"),
+    N_("vulnerability"), N_("sex"), N_("age band"), N_("nationality"), N_("kind"),
+    N_("place type"), N_("reason"), N_("outcome"), N_("level"), N_("category"),
+    N_("quarter"),
+)
 COUNTED = frozenset({
     "persons_returned", "persons_reintegrated", "cases_returned", "cases_reintegrated",
     "cases_opened", "cases_closed", "outreach_contacts", "outreach_persons_reached",

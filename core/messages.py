@@ -47,6 +47,7 @@ SHOWN_ENUMS = (
     "ClosureReason", "ClearanceKind", "NoShowChoice", "ComponentKind", "TimelineKind",
     "LegalSituation", "LocationType", "ServiceKind", "ReferralChannel", "ReferralOutcome",
     "ConsentStatus", "HandoverTo", "PartnerAnswer", "CostCategory", "ActivityType", "StuckReason", "Severity", "MinorFollowUpKind",
+    "Fund", "OutreachKind",
 )
 
 # (directory, glob, method) as in babel.cfg.
@@ -63,7 +64,8 @@ SOURCES: list[tuple[str, list[tuple[str, str]]]] = [
                 ("document_kinds.py", "core.messages:extract_enums"),
                 ("protection.py", "core.messages:extract_enums"),
                 ("consent.py", "core.messages:extract_enums"),
-                ("reintegration.py", "core.messages:extract_enums")]),
+                ("reintegration.py", "core.messages:extract_enums"),
+                ("report_data.py", "core.messages:extract_enums")]),
 ]
 OPTIONS = {"jinja2": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
 
@@ -174,15 +176,22 @@ def update(template: Catalog) -> None:
                      include_previous=False)
 
 
+def _key(m: Any) -> str:
+    """A message's id, with its context when it has one (``level|community``): the same
+    English word in two contexts is two messages to translate."""
+    key = m.id if isinstance(m.id, str) else m.id[0]
+    return f"{m.context}|{key}" if m.context else key
+
+
 def problems(template: Catalog) -> list[str]:
     """What a translator still has to do: missing, untranslated, fuzzy or stale messages."""
     out: list[str] = []
-    wanted = {m.id if isinstance(m.id, str) else m.id[0]: m for m in template if m.id}
+    wanted = {_key(m): m for m in template if m.id}
     for language in LANGUAGES:
         if language == DEFAULT:
             continue
         catalog = read(language)
-        have = {m.id if isinstance(m.id, str) else m.id[0]: m for m in catalog if m.id}
+        have = {_key(m): m for m in catalog if m.id}
         for key in wanted:
             m = have.get(key)
             if m is None:

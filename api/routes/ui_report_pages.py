@@ -18,7 +18,9 @@ from api.web import queries
 from api.web.charts import bar_chart
 from api.web.params import option
 from api.web.security import verify_csrf
-from api.web.templating import render
+from api.web.templating import page_language, render
+from core import i18n
+from core.i18n import _
 from models.enums import Fund, LocationType, Sex
 from models.report_data import AGE_BAND_LABELS, OutreachKind
 from models.schemas_outreach import OutreachIn
@@ -52,6 +54,7 @@ def outreach(request: Request, session: SessionDep, user: CurrentUser) -> Respon
 @router.post("/outreach", dependencies=[Depends(verify_csrf)])
 async def add_outreach(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """Record a session or contact: persons reached by nationality, sex and age band."""
+    i18n.use(page_language(request))  # the refusals below, in the user's language
     form = {k: str(v) for k, v in (await request.form()).items()}
     project_id = form.get("project_id", "")
     reached = [
@@ -64,7 +67,7 @@ async def add_outreach(request: Request, session: SessionDep, user: CurrentUser)
     raw["reached"] = [r for r in reached if r["nationality"] or r["persons"]]  # type: ignore[assignment]
     errors: dict[str, str] = {}
     if session.get(Project, project_id) is None:
-        errors["project_id"] = "no such project"
+        errors["project_id"] = _("no such project")
     try:
         data = OutreachIn.model_validate(raw)
     except ValidationError as err:
@@ -84,6 +87,7 @@ async def add_outreach(request: Request, session: SessionDep, user: CurrentUser)
 @router.get("/reports/portfolio")
 def portfolio_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """A fund's projects in a year side by side, with the totals."""
+    i18n.use(page_language(request))  # the chart is drawn here, in the user's language
     p = request.query_params
     fund = option(Fund, p.get("fund")) or Fund.AMIF
     try:
@@ -91,9 +95,10 @@ def portfolio_page(request: Request, session: SessionDep, user: CurrentUser) -> 
     except ValueError:
         year = date.today().year
     report = portfolio(session, fund, year)
-    chart = bar_chart(f"Persons returned by project, {fund.value} {year}",
+    chart = bar_chart(_("Persons returned by project, %(fund)s %(year)s",
+                        fund=_(fund.value.replace("_", " ")), year=year),
                       [(r.project_code, r.persons_returned) for r in report.projects]
-                      or [("none", 0)])
+                      or [(_("none"), 0)])
     return render(request, "portfolio.html", {
         "report": report, "funds": list(Fund), "fund": fund.value, "year": year,
         "chart": chart,

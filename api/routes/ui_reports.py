@@ -17,8 +17,9 @@ from api.reports import Window, build_report
 from api.routes.reports import report_file
 from api.web import queries
 from api.web.charts import bar_chart
-from api.web.templating import render
-from core.i18n import _
+from api.web.templating import page_language, render
+from core import i18n
+from core.i18n import _, pgettext
 from models.schemas_reports import ProjectReport
 from models.tables import Project
 
@@ -35,7 +36,7 @@ def _report_window(p: Any) -> tuple[Window | None, dict[str, str]]:
         try:
             return date.fromisoformat(raw)
         except ValueError:
-            errors[name] = "not a date (YYYY-MM-DD)"
+            errors[name] = _("not a date (YYYY-MM-DD)")
             return None
 
     start, end, as_of = day("start"), day("end"), day("as_of")
@@ -43,14 +44,14 @@ def _report_window(p: Any) -> tuple[Window | None, dict[str, str]]:
         return None, errors
     if as_of is not None:
         if start or end:
-            errors["as_of"] = "give either as of, or start and end, not both"
+            errors["as_of"] = _("give either as of, or start and end, not both")
             return None, errors
         return Window(start=None, end=as_of), errors
     if start is None or end is None:
-        errors["start" if start is None else "end"] = "give start and end, or as of"
+        errors["start" if start is None else "end"] = _("give start and end, or as of")
         return None, errors
     if end < start:
-        errors["end"] = "end is before start"
+        errors["end"] = _("end is before start")
         return None, errors
     return Window(start=start, end=end), errors
 
@@ -69,30 +70,36 @@ def _threshold(raw: str, errors: dict[str, str]) -> Decimal:
     except InvalidOperation:
         value = Decimal(-1)
     if not Decimal(0) <= value <= Decimal(1):
-        errors["threshold"] = "a score from 0 to 1, e.g. 0.66"
+        errors["threshold"] = _("a score from 0 to 1, e.g. 0.66")
         return DEFAULT_THRESHOLD
     return value
 
 
 def section_charts(report: ProjectReport) -> dict[str, Any]:
     """Charts of the sections people would rather look at than read."""
+    # A component's level ("community": serving a community, not where someone lives).
+    levels = {"individual": pgettext("level", "individual"),
+              "community": pgettext("level", "community"),
+              "structural": pgettext("level", "structural")}
     outcomes = report.reintegration_outcomes
     return {
         "outreach": bar_chart(
-            "Persons reached by outreach, by nationality",
-            list(report.outreach.persons_reached_by_nationality.items()) or [("none", 0)]),
+            _("Persons reached by outreach, by nationality"),
+            list(report.outreach.persons_reached_by_nationality.items()) or [(_("none"), 0)]),
         "sustainability": bar_chart(
-            "Overall sustainability score at 12 months, visits by score band",
+            _("Overall sustainability score at 12 months, visits by score band"),
             list(outcomes.sustainability_distribution["12"]["overall"].items())),
         "levels": bar_chart(
-            "Plan components delivered by level",
-            [(k, f.components) for k, f in outcomes.components_delivered_by_level.items()]),
+            _("Plan components delivered by level"),
+            [(levels.get(k, k), f.components)
+             for k, f in outcomes.components_delivered_by_level.items()]),
     }
 
 
 @router.get("/reports")
 def reports(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """A project's figures for a period or as of a day, charts, and CSV/XLSX downloads."""
+    i18n.use(page_language(request))  # the charts are drawn here, in the user's language
     p = request.query_params
     projects = queries.projects(session)
     chosen = p.get("project_id") or (projects[0].id if projects else "")
@@ -110,7 +117,7 @@ def reports(request: Request, session: SessionDep, user: CurrentUser) -> Respons
     threshold = _threshold(values["threshold"], errors)
     report, charts, status, budget = None, {}, 200, None
     if chosen and project is None:
-        errors["project_id"] = "no such project"
+        errors["project_id"] = _("no such project")
     if errors:
         status = 422
     elif project is not None and window is not None:

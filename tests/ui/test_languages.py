@@ -31,8 +31,11 @@ SAME = re.compile(r"^[A-Z0-9 ,./()-]+$")
 
 def visible_text(page: str) -> str:
     """What a reader sees: no tags, scripts or attribute values; records typed by people
-    (the timeline's summaries, note texts) and the signed-in user's name are left out."""
+    (the timeline's summaries, note texts), the signed-in user's name and texts quoted in
+    English on purpose (marked ``lang="en"``: the indicators' official definitions and
+    sources) are left out."""
     page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.DOTALL)
+    page = re.sub(r'<(td|span) lang="en">.*?</\1>', " ", page, flags=re.DOTALL)
     page = re.sub(r'<span class="kind">.*?</li>', " ", page, flags=re.DOTALL)  # timeline records
     page = re.sub(r'<span data-testid="signed-in">.*?</span>', " ", page, flags=re.DOTALL)
     page = re.sub(r'<select id="caseworker".*?</select>', " ", page, flags=re.DOTALL)  # names
@@ -108,8 +111,10 @@ async def test_each_language_from_sign_in_to_a_refused_decision(
             left = english_left(visible_text(r.text), language)
             assert not left, "\n".join([language, other, *left])
 
-    # Other roles' pages: reports and stuck cases (supervisor), the partner's cases.
-    for username, pages in (("supervisor", ("/ui/reports", "/ui/supervision/stuck")),
+    # Other roles' pages: reports, a fund's portfolio, outreach and stuck cases
+    # (supervisor), the partner's cases.
+    for username, pages in (("supervisor", ("/ui/reports", "/ui/reports/portfolio",
+                                            "/ui/outreach", "/ui/supervision/stuck")),
                             ("partner", ("/ui/partner",))):
         someone = await browser(username)
         for language in LANGUAGES:
