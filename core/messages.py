@@ -38,7 +38,8 @@ KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2), "pgettex
 REFUSAL_ACTIONS = {"stage": (3,), "require_stage": (3,), "require_four_eyes": (3,),
                    "require_role": (3,),
                    # and the subjects of reminders (workflows/effects.py notify)
-                   "notify": (3,), "remind_partner": (2,)}
+                   "notify": (3,), "remind_partner": (2,),
+                   "remind_partner_and_caseworker": (2,)}
 
 # The enumerations whose values the pages show through `|human|t`.
 SHOWN_ENUMS = (
@@ -104,7 +105,7 @@ def extract_declarations(
             continue
         name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
         found: list[str | None] = []
-        if name in ("Field", "Form") and len(node.args) >= 2:
+        if name in ("Field", "Form", "choice_form") and len(node.args) >= 2:
             found.append(_literal(node.args[1]))
         if name in ("Field", "Form", "approval"):
             found += [_literal(k.value) for k in node.keywords

@@ -109,7 +109,7 @@ async def _fire_after_departure(case: CaseRun) -> None:
             arrival.reminders_sent += 1
             body = f"the departure on {state.departed_on} has not been confirmed as arrived"
             await effects.remind_partner_and_caseworker(
-                case, "confirm the arrival", body, caseworker_subject="arrival not confirmed")
+                case, "confirm the arrival", body, caseworker_subject=effects.N_("arrival not confirmed"))
             case.touch()
         if arrival.escalate_at and not arrival.escalated and now >= arrival.escalate_at:
             arrival.escalated = True
