@@ -11,6 +11,7 @@ from pydantic_settings import SettingsConfigDict
 
 from core.choices import Addresses, DocumentStorage, Environment, LogFormat
 from core.codec import DEV_KEY, DEV_KEY_ID, parse_keys
+from core.exchange_settings import ExchangeSettings
 from core.modes import (
     AuthoritiesMode,
     BookingMode,
@@ -33,7 +34,7 @@ PLACEHOLDER_S3_SECRETS = frozenset({
 })
 
 
-class Settings(DebtorAccount):
+class Settings(DebtorAccount, ExchangeSettings):
     """Read from environment variables prefixed ``HOMEWARD_`` (and an optional ``.env``)."""
 
     model_config = SettingsConfigDict(
@@ -149,29 +150,6 @@ class Settings(DebtorAccount):
     pre_arrival_days: int | None = Field(
         default=None, ge=0,
         description="Days before departure the partner's pre-arrival package goes (new cases; 3)",
-    )
-
-    # The exchange with other Homeward installations (docs/exchange.md).
-    exchange_id: str = Field(
-        default="", max_length=100,
-        description="This installation's name in exchange messages (its partner id at the "
-        "other installation); empty: '<office_code>-homeward'",
-    )
-    exchange_retry_initial_seconds: float = Field(
-        default=30, gt=0, description="First wait before an undelivered message is sent again"
-    )
-    exchange_retry_max_seconds: float = Field(
-        default=3600, gt=0, description="Longest wait between two deliveries of a message"
-    )
-    exchange_give_up_days: float = Field(
-        default=30, gt=0, description="How long a message is retried before it counts as failed"
-    )
-    exchange_max_age_seconds: int = Field(
-        default=300, ge=1, description="Oldest signature timestamp an inbound message may carry"
-    )
-    exchange_project_code: str = Field(
-        default="", max_length=40,
-        description="Project of a case received from another installation; empty: the default",
     )
 
     # External systems: a real mode each, or its simulator (core/modes.py; README).

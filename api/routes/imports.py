@@ -62,7 +62,7 @@ async def import_project_cases(
             try:
                 await start_case_workflow(client, settings, case, wf_input)
             except WorkflowAlreadyStartedError:
-                pass  # its workflow ran before
+                return None  # its workflow ran before: nothing to start
             except RPCError as err:
                 log.warning("imported case's workflow not started", case_id=case.id,
                             error=str(err))
