@@ -82,6 +82,20 @@ def project_of(engine: Engine, case_id: str) -> Project | None:
         return session.get(Project, case.project_id) if case else None
 
 
+async def refuse_other_currency(engine: Engine, case_id: str, currency: str, what: str) -> None:
+    """A recorded amount (``what``: "price", "fee") in another currency than the case's
+    project keeps its accounts in is refused, never converted."""
+    project = await asyncio.to_thread(project_of, engine, case_id)
+    currency = currency.upper()
+    if project is not None and project.currency != currency:
+        raise ApplicationError(
+            f"the {what} is in {currency}, but project {project.code} keeps its accounts in "
+            f"{project.currency}: record the {what} in {project.currency} (Homeward does not "
+            "convert currencies)",
+            type=PRICE_CURRENCY_REFUSED, non_retryable=True,
+        )
+
+
 class BookingActivities:
     def __init__(self, client: BookingClient, engine: Engine | None = None) -> None:
         self._client = client
@@ -123,14 +137,7 @@ class BookingActivities:
         refused, never converted."""
         if self._engine is None:
             return
-        project = await asyncio.to_thread(project_of, self._engine, data.case_id)
-        if project is not None and project.currency != data.currency.upper():
-            raise ApplicationError(
-                f"the price is in {data.currency.upper()}, but project {project.code} keeps its "
-                f"accounts in {project.currency}: record the price in {project.currency} "
-                "(Homeward does not convert currencies)",
-                type=PRICE_CURRENCY_REFUSED, non_retryable=True,
-            )
+        await refuse_other_currency(self._engine, data.case_id, data.currency, "price")
         await book_lines_async(self._engine, [CostLine(
             key=f"{data.key}:ticket", case_id=data.case_id, category=CostCategory.TICKET,
             amount=data.price, incurred_on=datetime.now(UTC).date(),

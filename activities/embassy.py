@@ -12,14 +12,13 @@ from sqlmodel import Session
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.booking import project_of
+from activities.booking import refuse_other_currency
 from activities.costs import book_lines_async
 from activities.simulation import Clock, Simulator, SimulatorConfig, refusal, simulates
 from models.consent import Purpose, may_send
 from models.enums import CostCategory
 from models.external import (
     EMBASSY_REFUSED,
-    PRICE_CURRENCY_REFUSED,
     ChaseDocumentRequest,
     DocumentFeeInput,
     DocumentRequest,
@@ -136,15 +135,7 @@ class EmbassyActivities:
         never converted."""
         if self._engine is None:
             return
-        project = await asyncio.to_thread(project_of, self._engine, data.case_id)
-        currency = data.currency.upper()
-        if project is not None and project.currency != currency:
-            raise ApplicationError(
-                f"the fee is in {currency}, but project {project.code} keeps its accounts in "
-                f"{project.currency}: record the fee in {project.currency} (Homeward does not "
-                "convert currencies)",
-                type=PRICE_CURRENCY_REFUSED, non_retryable=True,
-            )
+        await refuse_other_currency(self._engine, data.case_id, data.currency, "fee")
         await book_lines_async(self._engine, [CostLine(
             key=data.key, case_id=data.case_id, category=CostCategory.DOCUMENT_FEE,
             amount=data.fee, incurred_on=datetime.now(UTC).date(),
