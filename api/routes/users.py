@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, status
 from sqlmodel import col
 
 from api.auth import CurrentUser
-from api.deps import SessionDep
+from api.deps import SessionDep, found
 from api.paging import PageDep
 from api.user_service import UsernameTaken, create_user
 from core.db import saved
@@ -53,9 +53,7 @@ def set_my_language(data: LanguageChoice, session: SessionDep, user: CurrentUser
 @router.patch("/{user_id}", response_model=UserPublic)
 def update_user(user_id: str, data: UserUpdate, session: SessionDep) -> User:
     """Change a user's name, role, password or active flag, or lift a lockout."""
-    user = session.get(User, user_id)
-    if user is None:
-        raise HTTPException(status_code=404, detail=f"user {user_id} not found")
+    user = found(session, User, user_id, "user")
     if data.full_name is not None:
         user.full_name = data.full_name
     if data.email is not None:
