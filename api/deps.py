@@ -14,6 +14,7 @@ from temporalio.client import Client
 
 from api.auth import current_actor
 from api.need_to_know import may_see
+from core.db import Row
 from core.settings import Settings
 from models.enums import Role
 from models.payloads import Actor
@@ -39,6 +40,14 @@ async def get_temporal(request: Request) -> Client:
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 SessionDep = Annotated[Session, Depends(get_session)]
 TemporalDep = Annotated[Client, Depends(get_temporal)]
+
+
+def found(session: Session, model: type[Row], key: str | int, what: str) -> Row:
+    """The row of `model` with this primary key, or 404 "<what> <key> not found"."""
+    row = session.get(model, key)
+    if row is None:
+        raise HTTPException(status_code=404, detail=f"{what} {key} not found")
+    return row
 
 
 def _load_case(engine: Engine, case_id: str, actor: Actor) -> Case | None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, HTTPException, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 from sqlmodel import Session
 
 from api import case_access
-from api.deps import CaseDep, CurrentActor, SessionDep, SettingsDep
+from api.deps import CaseDep, CurrentActor, SessionDep, SettingsDep, found
 from models.schemas_protection import CaseAccessPublic, GrantIn, ReasonIn
 from models.tables import Case
 
@@ -59,10 +59,7 @@ def unmark_sensitive(case: CaseDep, session: SessionDep) -> CaseAccessPublic:
 
 def _any_case(session: Session, case_id: str) -> Case:
     # Not CaseDep: the point is to reach a case the user may not see yet.
-    case = session.get(Case, case_id)
-    if case is None:
-        raise HTTPException(status_code=404, detail=f"case {case_id} not found")
-    return case
+    return found(session, Case, case_id, "case")
 
 
 @router.post("/break-glass", response_model=CaseAccessPublic, status_code=201)

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, status
 from sqlmodel import Session, col, select
 
-from api.deps import CurrentActor, SessionDep
+from api.deps import CurrentActor, SessionDep, found
 from api.need_to_know import may_see
 from api.routes.projects import get_project_or_404
 from core.db import saved
@@ -86,9 +86,7 @@ def list_outreach(
 def link_case(session: Session, contact_id: int, case_id: str, actor: Actor) -> OutreachContact:
     """Link a contact to the case opened for someone it reached (once; the case must be one
     the user may see)."""
-    contact = session.get(OutreachContact, contact_id)
-    if contact is None:
-        raise HTTPException(status_code=404, detail=f"outreach contact {contact_id} not found")
+    contact = found(session, OutreachContact, contact_id, "outreach contact")
     case = session.get(Case, case_id)
     if case is None or not may_see(session, case, actor):
         raise HTTPException(status_code=404, detail=f"case {case_id} not found")

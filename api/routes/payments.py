@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException, Request, Response, UploadFile
 from pydantic import BaseModel
 from sqlmodel import col, select
 
-from api.deps import CaseDep, CurrentActor, SessionDep, SettingsDep, TemporalDep
+from api.deps import CaseDep, CurrentActor, SessionDep, SettingsDep, TemporalDep, found
 from api.payments.accounts import BankAccountIn, BankAccountPublic, save_account
 from api.payments.camt import StatementError
 from api.payments.export import export_transfers, waiting
@@ -98,9 +98,7 @@ def download_export(export_id: str, session: SessionDep) -> Response:
 
 
 def export_file(session: SessionDep, export_id: str) -> Response:
-    export = session.get(TransferExport, export_id)
-    if export is None:
-        raise HTTPException(status_code=404, detail=f"transfer file {export_id} not found")
+    export = found(session, TransferExport, export_id, "transfer file")
     return Response(export.xml.encode(), media_type="application/xml", headers={
         "Content-Disposition": f'attachment; filename="pain001-{export.message_id}.xml"'})
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from sqlmodel import col, func, select
 
 from api.consent import history as consent_history
-from api.deps import CaseDep, SessionDep, SettingsDep, TemporalDep
+from api.deps import CaseDep, SessionDep, SettingsDep, TemporalDep, found
 from api.document_service import public
 from api.household_service import changes as household_changes
 from api.live import LiveStateUnavailable, read_live_state
@@ -50,9 +50,7 @@ async def subject_access_export(
     settings: SettingsDep,
 ) -> SubjectAccessExport:
     """Everything held about one person, for a subject access request (admins)."""
-    member = session.get(HouseholdMember, member_id)
-    if member is None:
-        raise HTTPException(status_code=404, detail=f"person {member_id} not found")
+    member = found(session, HouseholdMember, member_id, "person")
     request.state.audit_case_id = member.case_id
     case = session.get(Case, member.case_id)
     assert case is not None  # a foreign key holds it

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.deps import CaseDep, CurrentActor, SessionDep, TemporalDep
+from api.deps import CaseDep, CurrentActor, SessionDep, TemporalDep, found
 from api.document_requirements import check_requirement_names
 from api.paging import PageDep
 from api.project_service import ProjectRefused, check_open
@@ -44,10 +44,7 @@ def policy_json(data: ProjectCreate) -> dict[str, Any] | None:
 
 
 def get_project_or_404(session: SessionDep, project_id: str) -> Project:
-    project = session.get(Project, project_id)
-    if project is None:
-        raise HTTPException(status_code=404, detail=f"project {project_id} not found")
-    return project
+    return found(session, Project, project_id, "project")
 
 
 def _commit_project(session: SessionDep, project: Project) -> Project:

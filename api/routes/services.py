@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query, status
 from sqlmodel import Session, col, select
 
-from api.deps import SessionDep
+from api.deps import SessionDep, found
 from core.db import saved
 from models.protection import ServiceKind, ServiceProvider
 from models.schemas_protection import (
@@ -67,9 +67,7 @@ def create_service(data: ServiceCreate, session: SessionDep) -> ServiceProvider:
 @router.patch("/{service_id}", response_model=ServicePublic)
 def update_service(service_id: str, data: ServiceUpdate, session: SessionDep) -> ServiceProvider:
     """Change a provider's contact, languages or kind, or retire it (admins)."""
-    row = session.get(ServiceProvider, service_id)
-    if row is None:
-        raise HTTPException(status_code=404, detail=f"service {service_id} not found")
+    row = found(session, ServiceProvider, service_id, "service")
     for name, value in data.model_dump(exclude_unset=True).items():
         setattr(row, name, value)
     row.updated_at = utcnow()

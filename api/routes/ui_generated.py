@@ -52,19 +52,25 @@ async def _generate(
 
 
 # One route a paper, so the audit trail names which one was generated.
-@router.post("/declaration", dependencies=[Depends(verify_csrf)])
-async def generate_declaration(
-    request: Request, case: CaseDep, actor: CurrentActor, user: CurrentUser,
-    settings: SettingsDep, client: TemporalDep, vault: VaultDep,
-) -> Response:
-    """Generate the declaration of voluntary return with the household's consent form."""
-    return await _generate(request, "declaration", case, actor, user, settings, client, vault)
+PAPERS = {
+    "declaration": "Generate the declaration of voluntary return with the household's consent "
+    "form.",
+    "grant-receipt": "Generate the receipt of the approved grant, for the recipient to sign.",
+}
 
 
-@router.post("/grant-receipt", dependencies=[Depends(verify_csrf)])
-async def generate_grant_receipt(
-    request: Request, case: CaseDep, actor: CurrentActor, user: CurrentUser,
-    settings: SettingsDep, client: TemporalDep, vault: VaultDep,
-) -> Response:
-    """Generate the receipt of the approved grant, for the recipient to sign."""
-    return await _generate(request, "grant-receipt", case, actor, user, settings, client, vault)
+def _route(paper: str, summary: str) -> None:
+    async def generate(
+        request: Request, case: CaseDep, actor: CurrentActor, user: CurrentUser,
+        settings: SettingsDep, client: TemporalDep, vault: VaultDep,
+    ) -> Response:
+        return await _generate(request, paper, case, actor, user, settings, client, vault)
+
+    generate.__doc__ = summary
+    router.add_api_route(f"/{paper}", generate, methods=["POST"],
+                         dependencies=[Depends(verify_csrf)],
+                         name=f"generate_{paper.replace('-', '_')}")
+
+
+for _paper, _summary in PAPERS.items():
+    _route(_paper, _summary)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
 from api.auth import CurrentUser
-from api.deps import SessionDep
+from api.deps import SessionDep, found
 from api.routes.services import add_service, list_services
 from api.web.params import option
 from api.web.security import verify_csrf
@@ -55,9 +55,7 @@ async def add(request: Request, session: SessionDep, user: CurrentUser) -> Respo
 @router.post("/{service_id}", dependencies=[Depends(verify_csrf)])
 async def toggle(service_id: str, request: Request, session: SessionDep) -> Response:
     """Retire a provider or take it back (admins)."""
-    row = session.get(ServiceProvider, service_id)
-    if row is None:
-        raise HTTPException(status_code=404, detail=f"service {service_id} not found")
+    row = found(session, ServiceProvider, service_id, "service")
     row.active, row.updated_at = not row.active, utcnow()
     session.add(row)
     session.commit()

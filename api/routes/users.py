@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, status
 from sqlmodel import col
 
 from api.auth import CurrentUser
-from api.deps import SessionDep
+from api.deps import SessionDep, found
 from api.paging import PageDep
 from api.user_service import UsernameTaken, create_user
 from core.db import saved
@@ -53,24 +53,13 @@ def set_my_language(data: LanguageChoice, session: SessionDep, user: CurrentUser
 @router.patch("/{user_id}", response_model=UserPublic)
 def update_user(user_id: str, data: UserUpdate, session: SessionDep) -> User:
     """Change a user's name, role, password or active flag, or lift a lockout."""
-    user = session.get(User, user_id)
-    if user is None:
-        raise HTTPException(status_code=404, detail=f"user {user_id} not found")
-    if data.full_name is not None:
-        user.full_name = data.full_name
-    if data.email is not None:
-        user.email = data.email
-    if data.role is not None:
-        user.role = data.role
-    if data.is_active is not None:
-        user.is_active = data.is_active
+    user = found(session, User, user_id, "user")
+    # A field left out (or null) stays as it is; the password is stored hashed.
+    for name, value in data.model_dump(exclude_none=True, exclude={"password", "unlock"}).items():
+        setattr(user, name, value)
     if data.password is not None:
         user.password_hash = hash_password(data.password)
-    if data.language is not None:
-        user.language = data.language
     if data.unlock:
         user.locked_until = None
         user.failed_logins = 0
-    session.add(user)
-    session.commit()
-    return user
+    return saved(session, user)
