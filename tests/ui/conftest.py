@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from playwright.async_api import Browser as Chromium
+from playwright.async_api import async_playwright
 from sqlalchemy.engine import Engine
 from temporalio.testing import WorkflowEnvironment
 
@@ -17,6 +20,7 @@ from core.settings import Settings
 from models.users import User
 from worker import build_worker
 
+CHROMIUM = "/usr/bin/chromium"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -63,3 +67,17 @@ async def browser(web_app: FastAPI) -> AsyncIterator[Browser]:
     yield open_as
     for client in clients:
         await client.aclose()
+
+
+@pytest.fixture(scope="session")
+async def chromium_process() -> AsyncIterator[Chromium]:
+    """One Chromium per test process, started when a browser test first needs it (about 2 s
+    each): the browser tests take theirs through test_browser.py's ``chromium``."""
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run `make system-deps`"
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        await browser.close()

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from temporalio.testing import WorkflowEnvironment
@@ -36,7 +36,6 @@ from tests.conftest import DATABASES
 from worker import build_worker
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 WIDE, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
 # One database only, to keep the browser's wall time small: the pages' queries run on both
@@ -100,15 +99,12 @@ async def stack(
 
 
 @pytest.fixture
-async def chromium() -> AsyncIterator[Browser]:
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run `make system-deps`"
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        await browser.close()
+async def chromium(chromium_process: Browser) -> AsyncIterator[Browser]:
+    """The test process's browser (tests/ui/conftest.py); what a test opened in it is closed
+    after the test, so no page of a stopped stack goes on running."""
+    yield chromium_process
+    for context in chromium_process.contexts:
+        await context.close()
 
 
 async def signed_in(browser: Browser, base: str, username: str) -> Page:
