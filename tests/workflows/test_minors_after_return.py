@@ -4,13 +4,19 @@ of the child's handover, and it cannot be closed as completed without it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import date, timedelta
 
+import httpx
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 from temporalio.testing import WorkflowEnvironment
 
 from activities.partners import SimulatedPartners
+from api.main import create_app
+from api.user_service import DEMO_PASSWORD
 from core.settings import Settings
+from models.consent import MinorHandover
 from models.decisions import (
     ConfirmArrivalInput,
     EndMonitoringInput,
@@ -26,11 +32,16 @@ from models.enums import (
     ComponentKind,
     MinorFollowUpKind,
     Relationship,
+    Sex,
     Stage,
     TaskKind,
     Vulnerability,
 )
+from models.payloads import CaseState
 from models.schemas_aftercare import ComponentIn
+from models.tables import HouseholdMember
+from models.users import User
+from tests.ui.conftest import csrf_of
 from tests.workflows.scenario import (
     CASEWORKER,
     SUPERVISOR,
@@ -53,7 +64,7 @@ from workflows.rules import STEPS_BY_FLAG
 
 
 async def test_a_minor_is_followed_up_and_the_case_closes_completed_only_with_the_handover(
-    time_env: WorkflowEnvironment, settings: Settings, engine: Engine
+    time_env: WorkflowEnvironment, settings: Settings, engine: Engine, users: dict[str, User],
 ) -> None:
     add_partners(engine)
     sims = clients()
@@ -113,11 +124,13 @@ async def test_a_minor_is_followed_up_and_the_case_closes_completed_only_with_th
                                         note="settled")
         assert HANDOVER_MISSING in await refused(handle, ReturnCaseWorkflow.propose_closure,
                                                  completed)
-        state = await handle.execute_update(
-            ReturnCaseWorkflow.record_minor_handover,
-            MinorHandoverInput(actor=PARTNER, handover_id="rec-1", member_id="kid",
-                               handed_over_on=arrived, to_kind="parent", identity_checked=True))
-        assert state.minors.handovers == {"kid": "rec-1"}
+        state = await handover_through_the_web_form(time_env, settings, engine, handle.id,
+                                                    arrived)
+        [record] = state.minors.handovers.values()
+        assert list(state.minors.handovers) == ["kid"]
+        with Session(engine) as session:
+            kept = session.exec(select(MinorHandover)).one()
+        assert (kept.id, kept.to_name, kept.identity_checked) == (record, "Tamar Beridze", True)
         assert TaskKind.MINOR_HANDOVER not in state.task_since
         assert "recorded already" in await refused(
             handle, ReturnCaseWorkflow.record_minor_handover,
@@ -125,3 +138,42 @@ async def test_a_minor_is_followed_up_and_the_case_closes_completed_only_with_th
                                handed_over_on=arrived, to_kind="parent", identity_checked=True))
         state = await handle.execute_update(ReturnCaseWorkflow.propose_closure, completed)
         assert state.closure_proposal is not None
+
+
+async def handover_through_the_web_form(
+    time_env: WorkflowEnvironment, settings: Settings, engine: Engine, workflow_id: str,
+    arrived: date,
+) -> CaseState:
+    """The caseworker records the child's handover on the case page's form: the record is
+    kept in the database, the workflow gets its facts."""
+    case_id = workflow_id.removeprefix("case-")
+    with Session(engine) as session:  # the child as intake would have stored her
+        session.add(HouseholdMember(
+            id="kid", case_id=case_id, relationship=Relationship.PRINCIPAL, given_name="Nino",
+            family_name="Beridze", date_of_birth=arrived - timedelta(days=15 * 365),
+            sex=Sex.FEMALE, nationality="GE",
+            vulnerabilities=[Vulnerability.UNACCOMPANIED_MINOR.value]))
+        session.commit()
+    app = create_app(settings)
+    app.state.engine, app.state.temporal = engine, time_env.client
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://homeward.test") as web:
+        login = await web.get("/ui/login")
+        r = await web.post("/ui/login", data={"username": "supervisor", "password": DEMO_PASSWORD,
+                                              "next": "/ui", "csrf_token": csrf_of(login.text)})
+        assert r.status_code == 303
+        page = await web.get(f"/ui/cases/{case_id}")
+        assert 'data-testid="minor-handover-missing"' in page.text
+        form = re.search(r'<form[^>]*data-testid="minor-handover-form".*?</form>', page.text,
+                         re.DOTALL)
+        assert form and '<option value="kid">Nino Beridze</option>' in form.group(0)
+        fields = {"csrf_token": csrf_of(page.text), "member_id": "kid",
+                  "handed_over_on": arrived.isoformat(), "to_kind": "parent",
+                  "to_name": "Tamar Beridze", "relationship": "mother",
+                  "identity_checked": "yes", "identity_check": "ID card", "document_id": ""}
+        r = await web.post(f"/ui/cases/{case_id}/minors/handover", data=fields)
+        assert r.status_code == 303, r.text
+        page = await web.get(r.headers["location"])
+        assert "Nino Beridze handed over on" in page.text and "Tamar Beridze" in page.text
+        assert 'data-testid="minor-handover-missing"' not in page.text
+    return await state_of(time_env.client.get_workflow_handle(workflow_id))
