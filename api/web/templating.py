@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from api.policy import allowed
-from api.web import sentences
+from api.web import sentences, validation
 from api.web.security import CSRF_FIELD, csrf_token, remember_csrf
 from core import i18n
 from core.i18n import N_
@@ -43,6 +43,7 @@ templates.env.filters["translated_options"] = lambda opts: [(v, i18n.gettext(t))
 templates.env.filters["awaiting"] = sentences.awaiting_text
 templates.env.filters["warning"] = sentences.warning_text
 templates.env.globals["timeline_summary"] = sentences.timeline_summary
+templates.env.filters["field_error"] = validation.field_error
 
 
 def _words(value: str) -> str:

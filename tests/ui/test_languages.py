@@ -137,6 +137,14 @@ async def test_each_language_from_sign_in_to_a_refused_decision(
     assert r.status_code == 409
     assert "Atteikts: konsultāciju nevar reģistrēt ar datumu nākotnē" in r.text
     assert english_left(visible_text(r.text), "lv") == []
+    # A form with bad input: pydantic's message under the field, in Latvian.
+    r = await cw.post(f"{url}/actions/counselling", data={
+        "csrf_token": csrf_of(page.text), "held_on": "2026-13-01", "place": "Rīga",
+        "language": "ka", "offer": "",
+    })
+    assert r.status_code == 422, r.text
+    assert 'id="held_on-error" role="alert">ievadiet derīgu datumu<' in r.text
+    assert english_left(visible_text(r.text), "lv") == []
     # A refusal an activity decides (the partner does not serve the destination): its code
     # and parameters travel through the workflow's refusal to the page.
     r = await cw.post(f"{url}/actions/partner", data={
