@@ -134,6 +134,20 @@ AWAITING: tuple[str, ...] = (
     N_("a closure proposal: no consent to share data with a reintegration partner"),
 )
 
+# A work queue's open task with parameters (workflows/task_rules.py ``Open``'s summary); the
+# literal ones are translated as they are.
+TASKS: tuple[str, ...] = (
+    N_("complete %(n)s vulnerability step(s)"),
+    N_("the embassy's answer to request %(ref)s"),
+    N_("book the travel for %(day)s"),
+    N_("book the travel for %(day)s, with an escort"),
+    N_("confirm the departure on %(day)s"),
+    N_("decide on the no-show of booking %(booking_ref)s"),
+    N_("approve closing the case (%(reason)s)"),
+    N_("report monitoring visit %(n)s (due %(day)s)"),
+    N_("report the %(kind)s follow-up %(n)s of an unaccompanied minor (due %(day)s)"),
+)
+
 # The case's warnings (workflows/rules.py, workflows/aftercare.py ``warnings``).
 WARNINGS: tuple[str, ...] = (
     N_("the cash grant payment was declined: %(problem)s"),
@@ -223,6 +237,11 @@ def awaiting_text(value: str | None) -> str:
             out.append(_one(parts[i], AWAITING))
             i += 1
     return "; ".join(out)
+
+
+def task_text(value: str | None) -> str:
+    """An open task's line in a work queue in the page's language."""
+    return _one(str(value or ""), TASKS)
 
 
 def warning_text(value: str | None) -> str:

@@ -42,6 +42,7 @@ templates.env.filters["translated_options"] = lambda opts: [(v, i18n.gettext(t))
 # The workflow's English sentences (awaiting, warnings, timeline), read back and translated.
 templates.env.filters["awaiting"] = sentences.awaiting_text
 templates.env.filters["warning"] = sentences.warning_text
+templates.env.filters["task"] = sentences.task_text
 templates.env.globals["timeline_summary"] = sentences.timeline_summary
 templates.env.filters["field_error"] = validation.field_error
 
