@@ -32,8 +32,8 @@ TIMELINE: dict[str, tuple[str, ...]] = {
     "stage_change": (N_("stage: %(stage)s"),),
     "note": (N_("counselling session held on %(day)s"),),
     "reminder": (
-        N_("%(role)s reminded: %(subject)s"),
         N_("partner reminded: %(subject)s"),
+        N_("%(role)s reminded: %(subject)s"),
         N_("partner told: %(subject)s"),
     ),
     "decision": (
@@ -116,6 +116,14 @@ TIMELINE: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# A reminder's subject with parameters (workflows/timers.py, minors.py, partner_choice.py);
+# the literal ones are extracted where the workflow sends them (core/messages.py).
+SUBJECTS: tuple[str, ...] = (
+    N_("monitoring visit %(n)s due on %(day)s"),
+    N_("%(kind)s follow-up %(n)s of an unaccompanied minor due on %(day)s"),
+    N_("a returnee's case is proposed to you"),
+)
+
 # What a case waits for (workflows/task_rules.py, tasks.py) with parameters; the literal
 # ones are translated as they are (the ``awaiting`` filter).
 AWAITING: tuple[str, ...] = (
@@ -188,6 +196,8 @@ def _pattern(template: str) -> re.Pattern[str]:
 
 
 def _param(name: str, value: str) -> str:
+    if name == "subject":
+        return _one(value, SUBJECTS)
     if _DAY.match(value):
         return i18n.format_date(value)
     if name in WORDS:

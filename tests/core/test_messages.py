@@ -113,9 +113,10 @@ def test_the_workflows_sentences_are_shown_translated_and_are_still_what_it_writ
 
     code = " ".join(p.read_text() for p in Path("workflows").rglob("*.py"))
     patterns = [*(t for ts in sentences.TIMELINE.values() for t in ts), *sentences.AWAITING,
-                *sentences.WARNINGS, *sentences.TASKS]
-    # A verdict the workflow puts in its sentence ("cash grant {verdict}") is a piece too.
-    verdicts = r"\b(?:approved|rejected|sent back|not eligible|eligible)$"
+                *sentences.WARNINGS, *sentences.TASKS, *sentences.SUBJECTS]
+    # A verdict the workflow puts in its sentence ("cash grant {verdict}") is a piece too,
+    # and so is a due day added to a subject built before ("{what} due on {day}").
+    verdicts = r"\b(?:approved|rejected|sent back|not eligible|eligible)$| (?=due on )"
     unsaid = [
         (t, piece) for t in patterns
         for piece in re.split(rf"%\(\w+\)s|[:;,()]\s*|{verdicts}", t)
