@@ -183,6 +183,27 @@ REFUSALS: dict[str, str] = {
         "closing a case needs a supervisor's approval: propose the closure, then a supervisor"
         " decides on it"
     ),
+    # workflows/phases/grant.py: a grant paid in cash or by bank transfer.
+    "no_grant_payment_pending": N_("cannot %(action)s: no grant payment is pending"),
+    "grant_paid_otherwise": N_("cannot %(action)s: the grant is paid by %(method)s"),
+    "receipt_other_payment": N_(
+        "the receipt is linked to payment %(receipt_payment)s, not to the grant's payment "
+        "%(payment)s: upload the receipt with the grant's payment id"
+    ),
+    "handover_amount_differs": N_(
+        "the amount handed over (%(amount)s %(currency)s) must be the approved grant "
+        "(%(grant_amount)s %(grant_currency)s); hand over the difference before recording it"
+    ),
+    "payment_not_pending": N_("payment %(payment)s is not the grant's pending payment"),
+    "returned_transfer_needs_reason": N_("a returned transfer needs the bank's reason"),
+    # workflows/phases/vulnerability.py: a later finding.
+    "minor_flag_from_ages": N_(
+        "unaccompanied_minor follows from the household's ages: correct a date of birth or "
+        "add or remove a member instead"
+    ),
+    "vulnerability_recorded": N_("member %(member)s is already recorded as %(kind)s"),
+    "vulnerability_not_recorded": N_("member %(member)s is not recorded as %(kind)s"),
+    "vulnerability_withdrawal_reason": N_("withdrawing a vulnerability needs a reason"),
     # workflows/budget.py: the figures the approval would exceed; the committed and the
     # simulated amounts are said only when there are any.
     "over_budget": N_(
@@ -234,7 +255,7 @@ REFUSALS: dict[str, str] = {
 # Parameters that are themselves English words of the interface (a stage, an action): the
 # page translates them too.
 TRANSLATED_PARAMS = frozenset({"action", "stage", "allowed", "field", "role", "status", "kind",
-                               "answer", "reason", "category"})
+                               "answer", "reason", "category", "method"})
 
 
 def refusal(code: str, /, *, error_type: str = "DecisionRefused", **params: Any) -> ApplicationError:
