@@ -23,7 +23,8 @@ WORDS = frozenset({"stage", "kind", "choice", "reason", "method", "to", "role", 
                    "purpose", "status", "why", "verdict"})
 # Words those parameters carry that no enumeration declares (a payment's method, why a
 # request to the travel desk was withdrawn).
-PARAM_WORDS = (N_("cash"), N_("bank transfer"), N_("a new booking was requested"))
+PARAM_WORDS = (N_("cash"), N_("bank transfer"), N_("a new booking was requested"),
+               N_("installation"), N_("referral"))
 # Parameters that are another system's words and may hold anything.
 FREE = frozenset({"problem", "detail"})
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -68,6 +69,18 @@ TIMELINE: dict[str, tuple[str, ...]] = {
         N_("booking %(booking_ref)s cancelled by the travel desk"),
         N_("case closed: %(reason)s"),
         N_("member %(member)s corrected: %(fields)s"),
+        N_("later finding: %(kind)s for member %(member)s"),
+        N_("finding withdrawn: %(kind)s no longer applies to %(member)s"),
+        N_("%(purpose)s consent %(status)s for %(persons)s person(s)"),
+        N_("%(purpose)s consent %(status)s for %(persons)s person(s), %(informed)s "
+           "recipient(s) told"),
+        N_("handover and follow-ups of %(n)s unaccompanied minor(s) scheduled"),
+        N_("unaccompanied minor handed over to a %(to)s on %(day)s (identity checked), "
+           "record %(record)s"),
+        N_("unaccompanied minor handed over to a %(to)s on %(day)s (identity NOT checked), "
+           "record %(record)s"),
+        N_("minor's %(kind)s follow-up %(n)s done on %(day)s"),
+        N_("minor's %(kind)s follow-up %(n)s done on %(day)s (late)"),
         N_("member %(member)s joined the household"),
         N_("member %(member)s left the household"),
         N_("case assigned to %(assignee)s"),
