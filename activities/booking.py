@@ -10,7 +10,6 @@ from typing import Protocol
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
 from activities.costs import book_lines_async
 from activities.simulation import Clock, Simulator, SimulatorConfig, refusal, simulates
@@ -26,6 +25,7 @@ from models.external import (
 )
 from models.funding import CostLine
 from models.tables import Case, Project
+from workflows.refusals import refusal as coded_refusal
 
 
 class BookingClient(Protocol):
@@ -88,11 +88,9 @@ async def refuse_other_currency(engine: Engine, case_id: str, currency: str, wha
     project = await asyncio.to_thread(project_of, engine, case_id)
     currency = currency.upper()
     if project is not None and project.currency != currency:
-        raise ApplicationError(
-            f"the {what} is in {currency}, but project {project.code} keeps its accounts in "
-            f"{project.currency}: record the {what} in {project.currency} (Homeward does not "
-            "convert currencies)",
-            type=PRICE_CURRENCY_REFUSED, non_retryable=True,
+        raise coded_refusal(
+            f"{what}_other_currency", error_type=PRICE_CURRENCY_REFUSED, currency=currency,
+            project=project.code, project_currency=project.currency,
         )
 
 

@@ -263,4 +263,5 @@ class PartnerActivities:
             ok=False,
             refusal=f"partner {data.partner_id} is not an active partner serving {where}; "
             f"those serving it: {names}",
+            serving=[p.id for p in serving],
         )

@@ -41,6 +41,11 @@ REFUSAL_ACTIONS = {"stage": (3,), "require_stage": (3,), "require_four_eyes": (3
                    "notify": (3,), "remind_partner": (2,),
                    "remind_partner_and_caseworker": (2,)}
 
+# The same in the decisions' declarations (workflows/phases), read by extract_declarations:
+# the function and the (1-based) position of its action.
+DECLARED_ACTIONS = {"stage": 3, "require_stage": 3, "require_four_eyes": 3, "require_role": 3,
+                    "_pending": 3}
+
 # The enumerations whose values the pages show through `|human|t`.
 SHOWN_ENUMS = (
     "Stage", "CaseStatus", "Role", "Sex", "Relationship", "Vulnerability", "StepKind",
@@ -105,6 +110,11 @@ def extract_declarations(
             continue
         name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
         found: list[str | None] = []
+        # The action a refusal names ("cannot {action}: ..."): a decision's ``action=``, the
+        # action given to a stage or role check (translated with the refusal).
+        found += [_literal(k.value) for k in node.keywords if k.arg == "action"]
+        if name in DECLARED_ACTIONS and len(node.args) >= DECLARED_ACTIONS[name]:
+            found.append(_literal(node.args[DECLARED_ACTIONS[name] - 1]))
         if name in ("Field", "Form", "choice_form") and len(node.args) >= 2:
             found.append(_literal(node.args[1]))
         if name in ("Field", "Form", "approval"):

@@ -261,3 +261,4 @@ class PartnerChoiceCheck(BaseModel):
 class PartnerChoiceVerdict(BaseModel):
     ok: bool
     refusal: str | None = None
+    serving: list[str] | None = None  # the partners that do serve it (ids), when refused

@@ -15,7 +15,8 @@ with workflow.unsafe.imports_passed_through():
     from activities.costs import CostActivities
     from models.enums import CostCategory
     from models.funding import BudgetCheckInput, BudgetFigures
-    from workflows import calls, rules
+    from workflows import calls
+    from workflows.refusals import refusal
 
 
 async def require_budget(case_id: str, category: CostCategory, amount: Decimal) -> BudgetFigures:
@@ -30,14 +31,15 @@ async def require_budget(case_id: str, category: CostCategory, amount: Decimal) 
         retry_policy=calls.retry(),
     )
     if not figures.reserved:
-        c = figures.currency
-        committed = f", {figures.committed} {c} committed" if figures.committed else ""
-        simulated = (f", {figures.simulated} {c} booked by simulators (not spending)"
-                     if figures.simulated else "")
-        raise rules.refuse(
-            f"over budget: project {figures.project_code} has a total budget of "
-            f"{figures.total_budget} {c}, {figures.consumed} {c} consumed{simulated}{committed} and "
-            f"{figures.remaining} {c} remaining; this {category.value.replace('_', ' ')} "
-            f"requests {amount} {c}"
+        code = "over_budget" + ("_simulated" if figures.simulated else "") + (
+            "_committed" if figures.committed else "")
+        extra = {"simulated": figures.simulated} if figures.simulated else {}
+        if figures.committed:
+            extra["committed"] = figures.committed
+        raise refusal(
+            code, project=figures.project_code, total=figures.total_budget,
+            currency=figures.currency, consumed=figures.consumed,
+            remaining=figures.remaining, category=category.value.replace("_", " "),
+            amount=amount, **extra,
         )
     return figures

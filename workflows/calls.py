@@ -83,6 +83,21 @@ async def unless_refused(call: Awaitable[T], error_type: str) -> tuple[T | None,
         return None, reason
 
 
+async def or_refuse(call: Awaitable[T], error_type: str) -> T:
+    """The call's result; the named domain refusal refuses the decision (a 409) with the
+    activity's message, and its code and parameters when it carries them
+    (workflows/refusals.py: the web page shows it translated)."""
+    try:
+        return await call
+    except ActivityError as err:
+        cause = err.cause
+        if not (isinstance(cause, ApplicationError) and cause.type == error_type):
+            raise
+        raise ApplicationError(
+            cause.message, *cause.details, type="DecisionRefused", non_retryable=True
+        ) from None
+
+
 def refusal_of(err: ActivityError, error_type: str) -> str | None:
     """The refusal message when ``err`` is the given domain refusal, else None."""
     cause = err.cause

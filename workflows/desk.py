@@ -18,7 +18,7 @@ from models.desk import (
 from models.enums import BookingStatus, Role
 from models.external import PRICE_CURRENCY_REFUSED, BookingRequest
 from models.payloads import Booking, CaseState
-from workflows import calls, rules
+from workflows import calls
 from workflows.run import CaseRun
 
 
@@ -53,13 +53,11 @@ async def record_booking(case: CaseRun, data: RecordDeskBookingInput) -> CaseSta
     state, request = case.state, case.state.desk_request
     assert request is not None
     # The price first: a price in the wrong currency refuses the decision and changes nothing.
-    _, reason = await calls.unless_refused(calls.book_desk_price(DeskCostInput(
+    await calls.or_refuse(calls.book_desk_price(DeskCostInput(
         case_id=state.case_id, key=request.booking_key, booking_ref=data.booking_ref,
         price=data.price, currency=data.currency.upper(), travellers=len(state.household),
         departure_date=request.departure_date,
     )), PRICE_CURRENCY_REFUSED)
-    if reason is not None:
-        raise rules.refuse(reason)
     day = data.segments[0].departs_at.date()
     case.decided(data.actor, f"booking {data.booking_ref} recorded by the travel desk: "
                  f"{_flight(data)} on {day}")

@@ -35,7 +35,8 @@ from models.external import (
     WithdrawDocumentRequest,
 )
 from models.payloads import Booking, CaseState
-from workflows import calls, desk, rules
+from workflows import calls, desk
+from workflows.refusals import refusal
 from workflows.run import CaseRun
 
 
@@ -125,7 +126,7 @@ async def book(case: CaseRun, departure: date, escort: bool, transit: bool) -> N
     result, reason = await calls.unless_refused(calls.book(request), BOOKING_REFUSED)
     if result is None:
         case.call_outcome("booking refused", reason=reason)
-        raise rules.refuse(f"the booking system refused: {reason}")
+        raise refusal("booking_refused", detail=reason)
     desk.withdraw_request(case, "a new booking was requested")
     if result.desk:
         desk.open_request(case, request)

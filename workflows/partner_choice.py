@@ -73,7 +73,13 @@ async def choose(case: CaseRun, data: ChoosePartnerInput) -> CaseState:
         )
     )
     if not verdict.ok:
-        raise rules.refuse(verdict.refusal or f"partner {data.partner_id} cannot be chosen")
+        if verdict.serving is None:  # an answer recorded before it named them
+            raise rules.refuse(verdict.refusal or f"partner {data.partner_id} cannot be chosen")
+        where = state.country_of_origin + (f" ({data.region})" if data.region else "")
+        if verdict.serving:
+            raise refusal("partner_not_serving", partner=data.partner_id, where=where,
+                          serving=", ".join(verdict.serving))
+        raise refusal("no_partner_serving", partner=data.partner_id, where=where)
     old = state.partner
     if old is not None and old.open and old.partner_id != data.partner_id:
         state.partners_before.append(old.partner_id)

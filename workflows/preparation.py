@@ -120,13 +120,11 @@ async def record_embassy_answer(case: CaseRun, data: inputs.EmbassyAnswerInput) 
         # The fee first: a fee in the wrong currency refuses the answer and changes nothing.
         currency = (data.fee_currency or "").upper()
         assert docs.request_ref is not None
-        _, reason = await calls.unless_refused(calls.book_document_fee(DocumentFeeInput(
+        await calls.or_refuse(calls.book_document_fee(DocumentFeeInput(
             case_id=case.state.case_id, key=document_fee_key(effects.request_key(case.state)),
             request_ref=docs.request_ref, fee=data.fee, currency=currency,
             persons=len(docs.member_ids),
         )), PRICE_CURRENCY_REFUSED)
-        if reason is not None:
-            raise rules.refuse(reason)
         answer += f", fee {data.fee} {currency}"
     case.decided(data.actor, f"embassy answer recorded: {answer}", data.reason)
     if data.issued:

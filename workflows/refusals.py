@@ -183,18 +183,87 @@ REFUSALS: dict[str, str] = {
         "closing a case needs a supervisor's approval: propose the closure, then a supervisor"
         " decides on it"
     ),
+    # workflows/phases/grant.py: a grant paid in cash or by bank transfer.
+    "no_grant_payment_pending": N_("cannot %(action)s: no grant payment is pending"),
+    "grant_paid_otherwise": N_("cannot %(action)s: the grant is paid by %(method)s"),
+    "receipt_other_payment": N_(
+        "the receipt is linked to payment %(receipt_payment)s, not to the grant's payment "
+        "%(payment)s: upload the receipt with the grant's payment id"
+    ),
+    "handover_amount_differs": N_(
+        "the amount handed over (%(amount)s %(currency)s) must be the approved grant "
+        "(%(grant_amount)s %(grant_currency)s); hand over the difference before recording it"
+    ),
+    "payment_not_pending": N_("payment %(payment)s is not the grant's pending payment"),
+    "returned_transfer_needs_reason": N_("a returned transfer needs the bank's reason"),
+    # workflows/phases/vulnerability.py: a later finding.
+    "minor_flag_from_ages": N_(
+        "unaccompanied_minor follows from the household's ages: correct a date of birth or "
+        "add or remove a member instead"
+    ),
+    "vulnerability_recorded": N_("member %(member)s is already recorded as %(kind)s"),
+    "vulnerability_not_recorded": N_("member %(member)s is not recorded as %(kind)s"),
+    "vulnerability_withdrawal_reason": N_("withdrawing a vulnerability needs a reason"),
+    # workflows/budget.py: the figures the approval would exceed; the committed and the
+    # simulated amounts are said only when there are any.
+    "over_budget": N_(
+        "over budget: project %(project)s has a total budget of %(total)s %(currency)s, "
+        "%(consumed)s %(currency)s consumed and %(remaining)s %(currency)s remaining; this "
+        "%(category)s requests %(amount)s %(currency)s"
+    ),
+    "over_budget_committed": N_(
+        "over budget: project %(project)s has a total budget of %(total)s %(currency)s, "
+        "%(consumed)s %(currency)s consumed, %(committed)s %(currency)s committed and "
+        "%(remaining)s %(currency)s remaining; this %(category)s requests %(amount)s "
+        "%(currency)s"
+    ),
+    "over_budget_simulated": N_(
+        "over budget: project %(project)s has a total budget of %(total)s %(currency)s, "
+        "%(consumed)s %(currency)s consumed, %(simulated)s %(currency)s booked by simulators "
+        "(not spending) and %(remaining)s %(currency)s remaining; this %(category)s requests "
+        "%(amount)s %(currency)s"
+    ),
+    "over_budget_simulated_committed": N_(
+        "over budget: project %(project)s has a total budget of %(total)s %(currency)s, "
+        "%(consumed)s %(currency)s consumed, %(simulated)s %(currency)s booked by simulators "
+        "(not spending), %(committed)s %(currency)s committed and %(remaining)s %(currency)s "
+        "remaining; this %(category)s requests %(amount)s %(currency)s"
+    ),
+    # workflows/effects.py: the booking system's own words (a fact of the system, in English).
+    "booking_refused": N_("the booking system refused: %(detail)s"),
+    # activities/booking.py refuse_other_currency: a desk's price, an embassy's fee.
+    "price_other_currency": N_(
+        "the price is in %(currency)s, but project %(project)s keeps its accounts in "
+        "%(project_currency)s: record the price in %(project_currency)s (Homeward does not "
+        "convert currencies)"
+    ),
+    "fee_other_currency": N_(
+        "the fee is in %(currency)s, but project %(project)s keeps its accounts in "
+        "%(project_currency)s: record the fee in %(project_currency)s (Homeward does not "
+        "convert currencies)"
+    ),
+    # workflows/partner_choice.py: the partners that do serve the destination, by id.
+    "partner_not_serving": N_(
+        "partner %(partner)s is not an active partner serving %(where)s; those serving it: "
+        "%(serving)s"
+    ),
+    "no_partner_serving": N_(
+        "partner %(partner)s is not an active partner serving %(where)s; those serving it: none"
+    ),
 }
 
 # Parameters that are themselves English words of the interface (a stage, an action): the
 # page translates them too.
 TRANSLATED_PARAMS = frozenset({"action", "stage", "allowed", "field", "role", "status", "kind",
-                               "answer", "reason"})
+                               "answer", "reason", "category", "method"})
 
 
-def refusal(code: str, **params: Any) -> ApplicationError:
-    """A refusal the API returns as a 409 with its code; non-retryable so it never loops."""
+def refusal(code: str, /, *, error_type: str = "DecisionRefused", **params: Any) -> ApplicationError:
+    """A refusal the API returns as a 409 with its code; non-retryable so it never loops.
+    An activity's domain refusal names its own ``error_type`` (the workflow that called it
+    refuses the decision with the same code: workflows/calls.py ``or_refuse``)."""
     text = REFUSALS[code] % params
     return ApplicationError(
         text, {"code": code, "params": {k: str(v) for k, v in params.items()}},
-        type="DecisionRefused", non_retryable=True,
+        type=error_type, non_retryable=True,
     )

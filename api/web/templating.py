@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from api.policy import allowed
+from api.web import sentences, validation
 from api.web.security import CSRF_FIELD, csrf_token, remember_csrf
 from core import i18n
 from core.i18n import N_
@@ -38,7 +39,12 @@ templates.env.filters["human_pair"] = lambda v: (str(v), str(v).replace("_", " "
 # A message from code (a form's label, a menu entry, a refusal) in the page's language.
 templates.env.filters["t"] = lambda v: i18n.gettext(str(v)) if v else ""
 templates.env.filters["translated_options"] = lambda opts: [(v, i18n.gettext(t)) for v, t in opts]
-templates.env.filters["awaiting"] = lambda v: "; ".join(i18n.gettext(p) for p in str(v).split("; "))
+# The workflow's English sentences (awaiting, warnings, timeline), read back and translated.
+templates.env.filters["awaiting"] = sentences.awaiting_text
+templates.env.filters["warning"] = sentences.warning_text
+templates.env.filters["task"] = sentences.task_text
+templates.env.globals["timeline_summary"] = sentences.timeline_summary
+templates.env.filters["field_error"] = validation.field_error
 
 
 def _words(value: str) -> str:

@@ -60,6 +60,7 @@ async def test_the_projects_policy_sets_the_grant_and_over_budget_is_refused_wit
         "420.50 EUR booked by simulators (not spending) and 179.50 EUR remaining; this cash "
         "grant requests 650.00 EUR"
     )
+    assert r.json()["code"] == "over_budget_simulated"
     live = (await api.get(f"/cases/{case_id}")).json()["live"]
     assert live["grant"]["status"] == "proposed"  # the refusal changed nothing
 
@@ -151,6 +152,7 @@ async def test_an_approved_grant_holds_its_budget_until_paid_or_the_case_closes(
         "over budget: project TWO has a total budget of 1000.00 EUR, 0.00 EUR consumed, "
         "650.00 EUR committed and 350.00 EUR remaining; this cash grant requests 650.00 EUR"
     )
+    assert r.json()["code"] == "over_budget_committed"
 
     # The first case closes before departure: its grant is released, and so is its budget.
     r = await api.post(f"/cases/{first}/closure/proposal",

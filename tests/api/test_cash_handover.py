@@ -80,6 +80,7 @@ async def test_the_hand_over_with_its_signed_receipt_pays_the_grant(
     r = await api.post(f"{case}/grant/cash-handover",
                        json={**body, "receipt_document_id": stray.json()["id"]})
     assert r.status_code == 409 and "linked to payment another-payment" in r.json()["detail"]
+    assert r.json()["code"] == "receipt_other_payment"
     # The receipt Homeward generated to be signed is not the signed one.
     generated = store_pdf(engine, build_vault(settings), state.case_id, "caseworker",
                           DocumentKind.PAYMENT_RECEIPT, "grant receipt (to sign).pdf", PDF,

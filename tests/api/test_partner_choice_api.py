@@ -107,6 +107,7 @@ async def test_the_chosen_partner_reads_the_needs_declines_with_a_reason_and_is_
     r = await api.post(f"/cases/{case.id}/partner", headers=CASEWORKER,
                        json={"partner_id": "AM-partner"})
     assert r.status_code == 409 and "not an active partner serving GE" in r.text
+    assert r.json()["code"] == "partner_not_serving"  # with the partners that do serve it
     r = await api.post(f"/cases/{case.id}/partner", headers=CASEWORKER,
                        json={"partner_id": "GE-2"})
     assert r.status_code == 200, r.text

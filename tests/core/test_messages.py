@@ -100,3 +100,44 @@ def test_a_referral_mail_is_in_the_providers_language() -> None:
         "  Nino Beridze, born 01.04.1990, nationality GE\n  Language: ru\n\n"
         "Reason: needs legal advice\n\nPlease answer to this message quoting LV-2026-000009.\n"
     )
+
+
+def test_the_workflows_sentences_are_shown_translated_and_are_still_what_it_writes() -> None:
+    """The case page reads the workflow's English sentences (timeline summaries, awaiting,
+    warnings) back against api/web/sentences.py's patterns: each pattern's words are still
+    in the workflow's code (a reworded sentence fails here, not silently in English on the
+    page), and a sentence of each pattern is shown in every language with its parameters."""
+    from pathlib import Path
+
+    from api.web import sentences
+
+    code = " ".join(p.read_text() for p in Path("workflows").rglob("*.py"))
+    patterns = [*(t for ts in sentences.TIMELINE.values() for t in ts), *sentences.AWAITING,
+                *sentences.WARNINGS, *sentences.TASKS, *sentences.SUBJECTS]
+    # A verdict the workflow puts in its sentence ("cash grant {verdict}") is a piece too,
+    # and so is a due day added to a subject built before ("{what} due on {day}").
+    verdicts = r"\b(?:approved|rejected|sent back|not eligible|eligible)$| (?=due on )"
+    unsaid = [
+        (t, piece) for t in patterns
+        for piece in re.split(rf"%\(\w+\)s|[:;,()]\s*|{verdicts}", t)
+        if len(piece.strip()) >= 6 and piece.strip() not in code
+    ]
+    assert unsaid == []
+    for t in patterns:
+        english = t % {name: "2026-03-01" if name in ("day", "deadline") else "X7"
+                       for name in PLACEHOLDER.findall(t)}
+        for language in ("lv", "lt", "et", "ru"):
+            with i18n.language(language):
+                shown = sentences.translated(english, (t,))
+                assert shown != english, (language, t)
+                assert "X7" in shown or "X7" not in english, (language, t)
+    with i18n.language("lv"):
+        assert sentences.timeline_summary("stage_change", "stage: eligibility") == (
+            "posms: atbilstība")
+        assert sentences.awaiting_text("completion of the intake; monitoring visit 2, due on "
+                                       "2026-03-01") == (
+            "uzņemšanas pabeigšanu; monitoringa vizīti 2, termiņš 2026. gada 1. marts")
+        said = "a sentence the workflow may write tomorrow"
+        assert sentences.timeline_summary("decision", said) == said
+    assert sentences.timeline_summary("stage_change", "stage: eligibility") == (
+        "stage: eligibility")

@@ -4,6 +4,7 @@ English left over, a refusal is shown in the user's language and the API adds it
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
 from datetime import date, timedelta
@@ -30,13 +31,14 @@ SAME = re.compile(r"^[A-Z0-9 ,./()-]+$")
 
 
 def visible_text(page: str) -> str:
-    """What a reader sees: no tags, scripts or attribute values; records typed by people
-    (the timeline's summaries, note texts), the signed-in user's name and texts quoted in
-    English on purpose (marked ``lang="en"``: the indicators' official definitions and
-    sources) are left out."""
+    """What a reader sees: no tags, scripts or attribute values; texts typed by people
+    (the reasons given with a timeline's entries, who took them, note texts), the
+    signed-in user's name and texts quoted in English on purpose (marked ``lang="en"``: the
+    indicators' official definitions and sources) are left out. The timeline's summaries
+    are read: the workflow's sentences are shown translated (api/web/sentences.py)."""
     page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.DOTALL)
     page = re.sub(r'<(td|span) lang="en">.*?</\1>', " ", page, flags=re.DOTALL)
-    page = re.sub(r'<span class="kind">.*?</li>', " ", page, flags=re.DOTALL)  # timeline records
+    page = re.sub(r'<span class="(by|reason)">.*?</span>', " ", page, flags=re.DOTALL)
     page = re.sub(r'<span data-testid="signed-in">.*?</span>', " ", page, flags=re.DOTALL)
     page = re.sub(r'<select id="caseworker".*?</select>', " ", page, flags=re.DOTALL)  # names
     return html.unescape(re.sub(r"<[^>]+>", " ", page))
@@ -135,6 +137,23 @@ async def test_each_language_from_sign_in_to_a_refused_decision(
     assert r.status_code == 409
     assert "Atteikts: konsultāciju nevar reģistrēt ar datumu nākotnē" in r.text
     assert english_left(visible_text(r.text), "lv") == []
+    # A form with bad input: pydantic's message under the field, in Latvian.
+    r = await cw.post(f"{url}/actions/counselling", data={
+        "csrf_token": csrf_of(page.text), "held_on": "2026-13-01", "place": "Rīga",
+        "language": "ka", "offer": "",
+    })
+    assert r.status_code == 422, r.text
+    assert 'id="held_on-error" role="alert">ievadiet derīgu datumu<' in r.text
+    assert english_left(visible_text(r.text), "lv") == []
+    # A refusal an activity decides (the partner does not serve the destination): its code
+    # and parameters travel through the workflow's refusal to the page.
+    r = await cw.post(f"{url}/actions/partner", data={
+        "csrf_token": csrf_of(page.text), "partner_id": "NOPE", "region": "",
+    })
+    assert r.status_code == 409, r.text
+    assert "partneris NOPE nav aktīvs partneris, kas apkalpo" in r.text
+    assert english_left(visible_text(r.text), "lv") == []
+
 
     # The JSON API keeps its English detail and adds the code; a user sets their language.
     case_id = url.rsplit("/", 1)[-1]
@@ -155,3 +174,25 @@ async def test_each_language_from_sign_in_to_a_refused_decision(
         r = await api.get(f"/cases/{case_id}x", headers=bearer("caseworker"))
         assert r.status_code == 404 and r.json()["code"] == "not_found"
     assert "<h1>Töölaud</h1>" in (await cw.get("/ui")).text
+
+    # The workflow's sentences on the case page: its timeline (a counselling session, the
+    # intake completed, a stage reached) and what it waits for, in each language.
+    page = await choose(cw, "lv", url)
+    r = await cw.post(f"{url}/actions/counselling", data={
+        "csrf_token": csrf_of(page.text), "held_on": date.today().isoformat(),
+        "place": "Rīga", "language": "ka", "offer": "",
+    })
+    assert r.status_code in (200, 303), r.text
+    r = await cw.post(f"{url}/actions/complete-intake", data={"csrf_token": csrf_of(page.text)})
+    assert r.status_code in (200, 303), r.text
+    for _ in range(100):  # the timeline is written by the case's projection
+        case = await cw.get(url)
+        if "posms: atbilstība" in case.text:
+            break
+        await asyncio.sleep(0.05)
+    assert "uzņemšana pabeigta" in case.text and "konsultācija notika" in case.text
+    assert 'data-testid="awaiting">atbilstības novērtējumu' in case.text
+    for language in LANGUAGES:
+        case = await choose(cw, language, url)
+        left = english_left(visible_text(case.text), language)
+        assert not left, "\n".join([language, *left])

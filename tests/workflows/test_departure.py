@@ -12,6 +12,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.booking import SimulatedBooking
 from activities.payments import SimulatedPayments
+from api.decisions import refusal_code
 from core.settings import Settings
 from models.decisions import (
     ConfirmDepartureInput,
@@ -264,6 +265,7 @@ async def test_a_refused_booking_is_returned_as_the_reason_and_changes_nothing(
         with pytest.raises(WorkflowUpdateFailedError) as err:
             await book(handle, day + timedelta(days=30))
         assert "the booking system refused: no seats to GE" in str(err.value.cause)
+        assert refusal_code(err.value)[0] == "booking_refused"
         state = await handle.query(ReturnCaseWorkflow.state)
         assert state.bookings == [] and state.stage == Stage.TRAVEL
         booking.config.refusal_rate = 0.0

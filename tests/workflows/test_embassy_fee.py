@@ -7,12 +7,14 @@ import asyncio
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
-from temporalio.client import WorkflowHandle
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
 from activities.embassy import SimulatedEmbassy
+from api.decisions import refusal_code, refusal_reason
 from core.settings import Settings
 from models.costs import Cost
 from models.decisions import AssessDocumentsInput, EmbassyAnswerInput
@@ -88,9 +90,14 @@ async def test_the_fee_recorded_with_the_embassy_answer_is_booked_once_as_record
         day = await today(time_env)
         assert "needs its currency" in await refused(handle.execute_update(
             ReturnCaseWorkflow.record_embassy_answer, _answer(ref, day, "60.00", None)))
-        reason = await refused(handle.execute_update(
-            ReturnCaseWorkflow.record_embassy_answer, _answer(ref, day, "60.00", "usd")))
+        with pytest.raises(WorkflowUpdateFailedError) as err:
+            await handle.execute_update(
+                ReturnCaseWorkflow.record_embassy_answer, _answer(ref, day, "60.00", "usd"))
+        reason = refusal_reason(err.value)
         assert "the fee is in USD" in reason and "keeps its accounts in EUR" in reason
+        # The activity's code and figures reach the decision's refusal: shown translated.
+        assert refusal_code(err.value) == ("fee_other_currency", {
+            "currency": "USD", "project": "default", "project_currency": "EUR"})
         # Refused before anything changed: still waiting for the answer, nothing booked.
         state = await handle.query(ReturnCaseWorkflow.state)
         assert state.documents.status == DocumentStatus.REQUESTED and _fees(engine, case_id) == []

@@ -18,6 +18,7 @@ from models.schemas import DecisionIn, Text
 from workflows import checks, rules
 from workflows.decision import Decision, Field, Form
 from workflows.phases.common import STAFF, approval, today_text
+from workflows.refusals import refusal
 
 Short = Annotated[str, Size(min_length=1, max_length=200)]
 Money = Annotated[Decimal, Size(gt=0, max_digits=14, decimal_places=2)]
@@ -59,9 +60,9 @@ class TransferOutcomeInput(TransferOutcomeIn):
 def _pending(s: CaseState, method: str, action: str) -> None:
     grant = s.grant
     if grant is None or grant.status != GrantStatus.PAYMENT_PENDING:
-        raise rules.refuse(f"cannot {action}: no grant payment is pending")
+        raise refusal("no_grant_payment_pending", action=action)
     if grant.payment_method != method:
-        raise rules.refuse(f"cannot {action}: the grant is paid by {grant.payment_method}")
+        raise refusal("grant_paid_otherwise", action=action, method=grant.payment_method)
 
 
 def cash_handover(s: CaseState, data: RecordCashHandoverInput, today: date) -> None:
@@ -70,15 +71,11 @@ def cash_handover(s: CaseState, data: RecordCashHandoverInput, today: date) -> N
     assert grant is not None
     rules.require_not_future(data.handed_over_on, today, "handed_over_on")
     if data.receipt_payment_id is not None and data.receipt_payment_id != grant.payment_id:
-        raise rules.refuse(
-            f"the receipt is linked to payment {data.receipt_payment_id}, not to the grant's "
-            f"payment {grant.payment_id}: upload the receipt with the grant's payment id"
-        )
+        raise refusal("receipt_other_payment", receipt_payment=data.receipt_payment_id,
+                      payment=grant.payment_id)
     if data.amount != grant.amount or data.currency.upper() != grant.currency.upper():
-        raise rules.refuse(
-            f"the amount handed over ({data.amount} {data.currency}) must be the approved grant "
-            f"({grant.amount} {grant.currency}); hand over the difference before recording it"
-        )
+        raise refusal("handover_amount_differs", amount=data.amount, currency=data.currency,
+                      grant_amount=grant.amount, grant_currency=grant.currency)
 
 
 def transfer_outcome(s: CaseState, data: TransferOutcomeInput, today: date) -> None:
@@ -87,9 +84,9 @@ def transfer_outcome(s: CaseState, data: TransferOutcomeInput, today: date) -> N
     assert grant is not None
     if data.payment_id != grant.payment_id:
         # An earlier payment of this grant (returned, then retried): its outcome is known.
-        raise rules.refuse(f"payment {data.payment_id} is not the grant's pending payment")
+        raise refusal("payment_not_pending", payment=data.payment_id)
     if not data.paid and not data.reason:
-        raise rules.refuse("a returned transfer needs the bank's reason")
+        raise refusal("returned_transfer_needs_reason")
 
 
 def _cash_probe(s: CaseState, actor: Actor, today: date, offer: object) -> BaseModel:
