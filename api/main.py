@@ -25,6 +25,7 @@ from api.routes import (
     documents,
     embassies,
     exchange,
+    exchange_proposals,
     generated_documents,
     health,
     household,
@@ -126,6 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(aftercare.router, dependencies=guarded)
     app.include_router(partners.router, dependencies=guarded)
     app.include_router(exchange.router, dependencies=guarded)
+    app.include_router(exchange_proposals.router, dependencies=guarded)
     app.include_router(partner_choice.router, dependencies=guarded)
     app.include_router(embassies.router, dependencies=guarded)
     app.include_router(costs.router, dependencies=guarded)
