@@ -57,6 +57,7 @@ from api.routes import (
     ui_generated,
     ui_household,
     ui_notes,
+    ui_exchange_proposals,
     ui_partner_choice,
     ui_protection,
     ui_report_pages,
@@ -162,6 +163,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ui_consents.router, dependencies=guarded)
     app.include_router(ui_services.router, dependencies=guarded)
     app.include_router(ui_partner_choice.router, dependencies=guarded)
+    app.include_router(ui_exchange_proposals.router, dependencies=guarded)
     app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")
     install_page_errors(app)
     return app
