@@ -284,6 +284,10 @@ def _record_proposal(engine: Engine, settings: Settings, partner: Partner,
             case = _insert_case(session, settings, partner, envelope, package, consent,
                                 external_ref, stage=exchange_proposals.PROPOSED_STAGE)
         exchange_proposals.record(session, case, partner, envelope, package)
+        link = _link(session, partner, envelope, Direction.RECEIVED)
+        if link is not None and case.stage == exchange_proposals.PROPOSED_STAGE:
+            link.consent = consent  # as the sender last recorded it
+            session.add(link)
         session.commit()
         return case.id
 
