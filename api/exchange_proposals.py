@@ -92,6 +92,7 @@ def record(session: Session, case: Case, partner: Partner, envelope: Envelope,
     session.add(proposal)
     if proposal.status == ProposalStatus.PENDING:
         case.status = CaseStatus.ACTIVE
+    case.updated_at = now
     case.destination_city = package.destination_city
     case.preferred_language = package.preferred_language
     session.add(case)
@@ -183,7 +184,9 @@ async def answer(engine: Engine, client: Client, settings: Settings, case_id: st
         proposal.answered_by, proposal.answered_at, proposal.updated_at = actor.id, now, now
         session.add(proposal)
         if not data.accept:
-            case.status = CaseStatus.CLOSED  # nothing to receive; a new proposal reopens it
+            # Nothing to receive: closed (anonymised with the closed cases after the retention
+            # period, counted from now); a new proposal reopens it.
+            case.status, case.updated_at = CaseStatus.CLOSED, now
             session.add(case)
         message_id = message_id_for(settings.exchange_name, link.partner_id,
                                     link.conversation_id, "answered",
