@@ -71,6 +71,7 @@ def activities_for(
         exchange.deliver,
         exchange.failed,
         partners.send_pre_arrival,
+        partners.propose,
         partners.check_choice,
         projection.project_case,
         projection.record_and_project,

@@ -7,7 +7,9 @@ other installation being down loses nothing, and delivering it twice changes not
 (``activities/partners.sign``: HMAC-SHA256 of ``"<timestamp>.<body>"``).
 
 Used by the handover to a partner of kind ``homeward`` (``Exchange.hand_over``, from the
-``hand_over_to_partner`` activity), by the receiving side's decisions (``report_decision``,
+``hand_over_to_partner`` activity), before departure by the proposal and the pre-arrival
+package (``Exchange.propose``/``send_pre_arrival``, from ``propose_case_to_partner`` and
+``send_pre_arrival_package``), by the receiving side's decisions (``report_decision``,
 from ``api/decisions.take``) and by the receiving side's inbox (the acceptance).
 """
 
@@ -53,6 +55,9 @@ from workflows.exchange_delivery import (
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
 
+# The messages whose body is the case's package (names, needs): dropped once delivered.
+CARRIES_PACKAGE = frozenset({MessageType.HANDOVER, MessageType.PROPOSED, MessageType.PRE_ARRIVAL})
+
 # Answers after which a message is sent again (the receiver is down, busy, or cannot take it
 # yet: an earlier message is missing, or its case waits for its own staff first).
 RETRIED_STATUSES = frozenset({408, 409, 425, 429})
@@ -75,8 +80,9 @@ def record_exchange_event(engine: Engine, case_id: str, key: str, partner_id: st
 
 def record_partner_acceptance(engine: Engine, case_id: str, partner_id: str,
                               message_id: str) -> None:
-    """The partner (another installation) accepted the case: today a timeline entry on the
-    sending case. Where the workflow has a partner's accept decision, call it here instead."""
+    """The partner (another installation) opened its case for the handover: a timeline entry
+    on the sending case. (Its answer before departure, ``proposal.answered``, is the partner's
+    accept/decline decision itself: api/exchange_inbox.py.)"""
     record_exchange_event(
         engine, case_id, message_id, partner_id,
         f"partner {partner_id} accepted the case (its installation opened its own case)",
@@ -95,6 +101,21 @@ class Exchange:
         """Queue the handover to another installation and start its delivery; returns the
         message id as the partner's reference. Sent only with the partner-sharing consent,
         read from the case's own workflow at the moment of sending."""
+        return await self.send(MessageType.HANDOVER, partner_id, package, key)
+
+    async def propose(self, partner_id: str, package: PartnerPackage, key: str) -> str:
+        """``case.proposed`` (version 2): the partner was chosen, before departure."""
+        return await self.send(MessageType.PROPOSED, partner_id, package, key)
+
+    async def send_pre_arrival(self, partner_id: str, package: PartnerPackage, key: str) -> str:
+        """``case.pre_arrival`` (version 2): the travel, first and again on every change."""
+        return await self.send(MessageType.PRE_ARRIVAL, partner_id, package, key)
+
+    async def send(self, type_: MessageType, partner_id: str, package: PartnerPackage,
+                   key: str) -> str:
+        """Queue a message carrying the case's package (handover, proposal, pre-arrival)
+        with the consent it was sent under, and start its delivery; the message id (derived
+        from ``key``: a retried activity queues nothing twice) is the partner's reference."""
         state: CaseState = await activity.client().get_workflow_handle(
             f"case-{package.case_id}"
         ).query("state", result_type=CaseState)
@@ -115,7 +136,7 @@ class Exchange:
             link.consent = {"share_with_partner": True,
                             "declaration_signed_on": consent.declaration_signed_on.isoformat()}
             body = {"package": package.model_dump(mode="json"), "consent": link.consent}
-            enqueue(session, self._settings, link, MessageType.HANDOVER, body, message_id)
+            enqueue(session, self._settings, link, type_, body, message_id)
             try:
                 session.commit()
             except IntegrityError:  # queued meanwhile by a retried attempt
@@ -156,7 +177,7 @@ class Exchange:
         if response.is_success:
             def delivered(row: ExchangeOutbox) -> None:
                 row.delivered_at, row.last_error = datetime.now(UTC), None
-                if row.type == MessageType.HANDOVER:
+                if row.type in CARRIES_PACKAGE:
                     # The household's names were for the other side: this one keeps the ids.
                     row.envelope = {**row.envelope, "body": {}}
             self._update(message_id, delivered)

@@ -19,7 +19,7 @@ from temporalio.service import RPCError
 
 from activities.partners import sign
 from core.settings import Settings
-from models.exchange import Envelope, ExchangeLink, ExchangeOutbox, MessageType
+from models.exchange import Envelope, ExchangeLink, ExchangeOutbox, MessageType, version_of
 from workflows.exchange_delivery import DeliveryInput, ExchangeDeliveryWorkflow, delivery_id
 
 log = structlog.get_logger(__name__)
@@ -50,7 +50,7 @@ def enqueue(session: Session, settings: Settings, link: ExchangeLink, type_: Mes
     if session.get(ExchangeOutbox, message_id) is not None:
         return None
     envelope = Envelope(
-        message_id=message_id, type=type_, sender=settings.exchange_name,
+        exchange_version=version_of(type_), message_id=message_id, type=type_, sender=settings.exchange_name,
         conversation_id=link.conversation_id, sequence=link.next_sequence,
         sent_at=datetime.now(UTC), body=body,
     )

@@ -45,6 +45,8 @@ from models.external import (
     PartnerPackage,
     PreArrivalRequest,
     PreArrivalResult,
+    ProposalRequest,
+    ProposalResult,
 )
 from models.partners import Partner, PartnerDelivery
 
@@ -235,20 +237,42 @@ class PartnerActivities:
                     type=NO_PARTNER,
                     non_retryable=True,
                 )
-            if partner.kind == PartnerKind.HOMEWARD:
-                # The exchange's contract (docs/exchange.md, v1) carries the case from the
-                # handover on; the other installation learns the travel from the handover.
-                log.info("pre-arrival package not sent: v1 exchange has none",
-                         partner_id=partner.id, reason=data.reason)
-                return PreArrivalResult(partner_ref="exchange: none before the handover")
+            homeward = partner.kind == PartnerKind.HOMEWARD
             package = build_package(
                 session, data.case_id, kind="pre_arrival", reason=data.reason,
                 travel=data.travel,
+                purpose=Purpose.INSTALLATION if homeward else Purpose.PARTNER,
             )
             endpoint = endpoint_of(partner)
-        reference = await self._client.deliver(endpoint, package, data.key)
+        if homeward and self._exchange is not None:
+            # Another Homeward installation: ``case.pre_arrival`` (docs/exchange.md, v2).
+            reference = await self._exchange.send_pre_arrival(endpoint.id, package, data.key)
+        else:
+            reference = await self._client.deliver(endpoint, package, data.key)
         log.info("pre-arrival package sent", partner_id=endpoint.id, reason=data.reason)
         return PreArrivalResult(partner_ref=reference)
+
+    @activity.defn(name="propose_case_to_partner")
+    async def propose(self, data: ProposalRequest) -> ProposalResult:
+        """The chosen partner, once offered the case: another Homeward installation is sent
+        ``case.proposed`` (docs/exchange.md, v2) with what it may see under the consent;
+        any other partner was told by the reminder and is sent nothing here."""
+        with Session(self._engine) as session:
+            partner = session.get(Partner, data.partner_id)
+            if partner is None or partner.kind != PartnerKind.HOMEWARD or self._exchange is None:
+                return ProposalResult()
+            if not partner.active:
+                return ProposalResult(refusal=f"partner {partner.id} is not active")
+            package = build_package(session, data.case_id, kind="proposal",
+                                    purpose=Purpose.INSTALLATION)
+        try:
+            reference = await self._exchange.propose(partner.id, package, data.key)
+        except ApplicationError as err:
+            if err.type != PARTNER_REJECTED:
+                raise
+            return ProposalResult(refusal=err.message)
+        log.info("case proposed to another installation", partner_id=partner.id)
+        return ProposalResult(partner_ref=reference)
 
     @activity.defn(name="check_partner_choice")
     async def check_choice(self, data: PartnerChoiceCheck) -> PartnerChoiceVerdict:

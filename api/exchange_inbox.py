@@ -7,6 +7,12 @@ inbox keyed by its id: received again, it changes nothing.
 
 - ``case.handover`` opens this installation's own reception and reintegration case (its
   workflow, started at the arrival; its staff) and queues ``case.accepted`` back;
+- ``case.proposed`` and ``case.pre_arrival`` (version 2, before departure) open, once, this
+  installation's own case row for the proposed case, which its staff accept or decline
+  (api/exchange_proposals.py); the handover later takes that case over instead of opening
+  a second one;
+- ``proposal.answered`` is taken on the sending case as its partner's answer (the same
+  ``answer_partner_proposal`` as the partner's route);
 - ``case.accepted`` is recorded on the sending case (``record_partner_acceptance``);
 - the partner's reports (arrival, assistance, plan, delivery, monitoring visit) are taken on
   the sending case by ``api/decisions.take``, as the partner's own routes take them.
@@ -32,6 +38,7 @@ from temporalio.client import Client
 from activities.exchange import record_partner_acceptance
 from activities.exchange_outbox import enqueue, message_id_for, start_delivery
 from activities.partners import sign
+from api import exchange_proposals
 from api.case_service import next_reference, start_case_workflow, workflow_input
 from api.decisions import take
 from api.project_service import find_project_by_code
@@ -39,6 +46,7 @@ from core.settings import Settings
 from models.enums import CaseStatus, LegalSituation, LocationType, Relationship, Role, Stage
 from models.exchange import (
     EXCHANGE_VERSION,
+    EXCHANGE_VERSIONS,
     REPORTED_UPDATES,
     Direction,
     Envelope,
@@ -54,6 +62,7 @@ from models.tables import Case, HouseholdMember
 from workflows.decision import Decision
 from workflows.phases.arrival import CONFIRM_ARRIVAL, RECORD_ASSISTANCE
 from workflows.phases.monitoring import REPORT_MONITORING
+from workflows.phases.partners import ANSWER_PARTNER
 from workflows.phases.reintegration import PROPOSE_PLAN, REPORT_DELIVERY
 from workflows.start import state_received
 
@@ -107,10 +116,10 @@ def authenticate(session: Session, settings: Settings, headers: Any, body: bytes
         envelope = Envelope.model_validate_json(body)
     except ValidationError as err:
         raise Refused(400, "bad_envelope", problems(err)) from err
-    if envelope.exchange_version != EXCHANGE_VERSION:
+    if envelope.exchange_version not in EXCHANGE_VERSIONS:
         raise Refused(400, "unsupported_version",
                       f"exchange_version {envelope.exchange_version}: this side speaks "
-                      f"{EXCHANGE_VERSION}")
+                      f"{', '.join(sorted(EXCHANGE_VERSIONS))} (up to {EXCHANGE_VERSION})")
     if envelope.sender != sender or headers.get("idempotency-key") != envelope.message_id:
         raise Refused(400, "bad_envelope",
                       "sender and Idempotency-Key must repeat the envelope's sender, message_id")
@@ -135,6 +144,8 @@ async def receive(engine: Engine, client: Client, settings: Settings, headers: A
                           f"message {envelope.sequence - 1} of this conversation first")
     if envelope.type == MessageType.HANDOVER:
         case_id = await _open_case(engine, client, settings, partner, envelope)
+    elif envelope.type in (MessageType.PROPOSED, MessageType.PRE_ARRIVAL):
+        case_id = _record_proposal(engine, settings, partner, envelope)
     else:
         case_id = await _apply(engine, client, partner, envelope)
     with Session(engine) as session:
@@ -172,6 +183,8 @@ async def _apply(engine: Engine, client: Client, partner: Partner, envelope: Env
     if envelope.type == MessageType.ACCEPTED:
         record_partner_acceptance(engine, link.case_id, partner.id, envelope.message_id)
         return link.case_id
+    if envelope.type == MessageType.ANSWERED:
+        return await _take_answer(engine, client, partner, envelope, link)
     decision = REPORTS.get(envelope.type)
     if decision is None or decision.body is None:
         raise Refused(422, "unexpected_type", f"{envelope.type} is not sent to this side")
@@ -200,25 +213,24 @@ async def _open_case(engine: Engine, client: Client, settings: Settings, partner
     """This installation's own case for a returnee handed over by another one: the household
     it needs (names, dates of birth, vulnerabilities), at the arrival, with the consent the
     sender recorded. Opened once per conversation; its workflow is started again harmlessly."""
-    consent = envelope.body.get("consent") or {}
-    if consent.get("share_with_partner") is not True or not consent.get("declaration_signed_on"):
-        raise Refused(422, "no_consent",
-                      "a handover needs the returnee's consent to share with the partner")
-    try:
-        package = PartnerPackage.model_validate(envelope.body.get("package"))
-        signed_on = date.fromisoformat(consent["declaration_signed_on"])
-    except ValidationError as err:
-        raise Refused(422, "bad_body", problems(err)) from err
-    except (ValueError, TypeError, KeyError):
-        raise Refused(422, "bad_body", "consent.declaration_signed_on: a date") from None
-    if not package.household:
-        raise Refused(422, "bad_body", "package.household: at least the returnee")
+    package, consent, signed_on = _package(envelope)
     external_ref = f"{partner.id}:{envelope.conversation_id}"
     with Session(engine, expire_on_commit=False) as session:
         case = session.exec(select(Case).where(Case.external_ref == external_ref)).first()
         if case is None:
             case = _insert_case(session, settings, partner, envelope, package, consent,
                                 external_ref)
+        elif case.stage == exchange_proposals.PROPOSED_STAGE:
+            # Proposed before departure: the handover takes that case over (one case).
+            exchange_proposals.sync_household(session, case, package)
+            case.stage, case.status = Stage.ARRIVAL, CaseStatus.ACTIVE
+            case.departure_date = package.departed_on
+            link = _link(session, partner, envelope, Direction.RECEIVED)
+            if link is not None:
+                link.consent = consent
+                session.add(link)
+            session.add(case)
+            session.commit()
         data = workflow_input(session, case, settings)
     prior = PriorHistory(
         stage=Stage.ARRIVAL, intake_date=case.created_at.date(), consent_signed_on=signed_on,
@@ -239,8 +251,73 @@ async def _open_case(engine: Engine, client: Client, settings: Settings, partner
     return case.id
 
 
+def _package(envelope: Envelope) -> tuple[PartnerPackage, dict[str, Any], date]:
+    """The package of a handover, proposal or pre-arrival message, under the consent it was
+    sent with (refused without the partner-sharing consent, or without the returnee)."""
+    consent = envelope.body.get("consent") or {}
+    if consent.get("share_with_partner") is not True or not consent.get("declaration_signed_on"):
+        raise Refused(422, "no_consent",
+                      "a case is sent only with the returnee's consent to share with the partner")
+    try:
+        package = PartnerPackage.model_validate(envelope.body.get("package"))
+        signed_on = date.fromisoformat(consent["declaration_signed_on"])
+    except ValidationError as err:
+        raise Refused(422, "bad_body", problems(err)) from err
+    except (ValueError, TypeError, KeyError):
+        raise Refused(422, "bad_body", "consent.declaration_signed_on: a date") from None
+    if not package.household:
+        raise Refused(422, "bad_body", "package.household: at least the returnee")
+    if envelope.type == MessageType.PRE_ARRIVAL and package.travel is None:
+        raise Refused(422, "bad_body", "package.travel: a pre-arrival package has the travel")
+    return package, consent, signed_on
+
+
+def _record_proposal(engine: Engine, settings: Settings, partner: Partner,
+                     envelope: Envelope) -> str:
+    """A case proposed before departure (or its pre-arrival package): recorded on this side's
+    own case for it, opened once per conversation (the handover later takes it over)."""
+    package, consent, _ = _package(envelope)
+    external_ref = f"{partner.id}:{envelope.conversation_id}"
+    with Session(engine, expire_on_commit=False) as session:
+        case = session.exec(select(Case).where(Case.external_ref == external_ref)).first()
+        if case is None:
+            case = _insert_case(session, settings, partner, envelope, package, consent,
+                                external_ref, stage=exchange_proposals.PROPOSED_STAGE)
+        exchange_proposals.record(session, case, partner, envelope, package)
+        link = _link(session, partner, envelope, Direction.RECEIVED)
+        if link is not None and case.stage == exchange_proposals.PROPOSED_STAGE:
+            link.consent = consent  # as the sender last recorded it
+            session.add(link)
+        session.commit()
+        return case.id
+
+
+async def _take_answer(engine: Engine, client: Client, partner: Partner, envelope: Envelope,
+                       link: ExchangeLink) -> str:
+    """The other installation's staff answered the proposal: the partner's answer on this
+    case, the same decision as the partner's route (accept ends the wait for it; decline
+    lets the caseworker choose another partner)."""
+    assert ANSWER_PARTNER.body is not None
+    try:
+        fields = ANSWER_PARTNER.body.model_validate(envelope.body).model_dump()
+    except ValidationError as err:
+        raise Refused(422, "bad_body", problems(err)) from err
+    actor = Actor(id=partner.id, role=Role.PARTNER, organisation=partner.id)
+    try:
+        await take(client, engine, link.case_id, ANSWER_PARTNER, actor, fields,
+                   update_id=envelope.message_id)
+    except HTTPException as err:
+        if err.status_code >= 500:
+            raise Refused(503, "unavailable", str(err.detail)) from err
+        # Answered already, another partner chosen meanwhile, departed: it will not become
+        # valid later, so it is not retried (the sender marks it failed on its case).
+        raise Refused(422, "refused", str(err.detail)) from err
+    return link.case_id
+
+
 def _insert_case(session: Session, settings: Settings, partner: Partner, envelope: Envelope,
-                 package: PartnerPackage, consent: dict[str, Any], external_ref: str) -> Case:
+                 package: PartnerPackage, consent: dict[str, Any], external_ref: str,
+                 stage: Stage = Stage.ARRIVAL) -> Case:
     project = find_project_by_code(
         session, settings.exchange_project_code or settings.default_project_code)
     if project is None:
@@ -250,7 +327,7 @@ def _insert_case(session: Session, settings: Settings, partner: Partner, envelop
     case = Case(
         id=str(uuid.uuid4()),
         reference=next_reference(session, settings.office_code, now.year),
-        project_id=project.id, stage=Stage.ARRIVAL, status=CaseStatus.ACTIVE,
+        project_id=project.id, stage=stage, status=CaseStatus.ACTIVE,
         country_of_origin=package.country_of_origin,
         # Not sent (the receiving side does not need them): recorded as unknown.
         legal_situation=LegalSituation.OTHER, location_type=LocationType.COMMUNITY,

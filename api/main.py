@@ -25,6 +25,7 @@ from api.routes import (
     documents,
     embassies,
     exchange,
+    exchange_proposals,
     generated_documents,
     health,
     household,
@@ -52,6 +53,7 @@ from api.routes import (
     ui_cases,
     ui_consents,
     ui_documents,
+    ui_exchange_proposals,
     ui_finance,
     ui_generated,
     ui_household,
@@ -126,6 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(aftercare.router, dependencies=guarded)
     app.include_router(partners.router, dependencies=guarded)
     app.include_router(exchange.router, dependencies=guarded)
+    app.include_router(exchange_proposals.router, dependencies=guarded)
     app.include_router(partner_choice.router, dependencies=guarded)
     app.include_router(embassies.router, dependencies=guarded)
     app.include_router(costs.router, dependencies=guarded)
@@ -160,6 +163,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ui_consents.router, dependencies=guarded)
     app.include_router(ui_services.router, dependencies=guarded)
     app.include_router(ui_partner_choice.router, dependencies=guarded)
+    app.include_router(ui_exchange_proposals.router, dependencies=guarded)
     app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")
     install_page_errors(app)
     return app

@@ -69,6 +69,10 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/partner/cases"): frozenset({PARTNER}),
     # Before departure: the partner chosen with the returnee and the needs assessment (the
     # partner reads it once the returnee consented to share data with it: PartnerCaseDep).
+    ("GET", "/exchange/proposals"): STAFF,
+    ("GET", "/ui/exchange/proposals"): STAFF,
+    ("POST", "/ui/exchange/proposals/{case_id}/answer"): STAFF,
+    ("POST", "/exchange/proposals/{case_id}/answer"): STAFF,
     ("GET", "/cases/{case_id}/partner-options"): STAFF,
     ("PUT", "/cases/{case_id}/needs-assessment"): STAFF,
     ("GET", "/cases/{case_id}/needs-assessment"): STAFF | {PARTNER},

@@ -15,7 +15,11 @@ from sqlmodel import Field, SQLModel
 
 from models.tables import enum_type, utcnow
 
-EXCHANGE_VERSION = "1"
+# Version 2 adds the messages before departure (the proposal, the pre-arrival package and the
+# answer); a message carries the version that introduced its type, so a version 1 message is
+# still what it was. One path for both: the envelope says its version.
+EXCHANGE_VERSION = "2"
+EXCHANGE_VERSIONS = frozenset({"1", "2"})
 EXCHANGE_PATH = "/exchange/v1/messages"
 
 
@@ -32,6 +36,20 @@ class MessageType(StrEnum):
     PLAN_PROPOSED = "plan.proposed"
     DELIVERED = "plan.delivered"
     MONITORING = "monitoring.reported"
+    # Version 2, before departure:
+    PROPOSED = "case.proposed"  # sending -> receiving: the partner was chosen
+    PRE_ARRIVAL = "case.pre_arrival"  # sending -> receiving: the travel (again on each change)
+    ANSWERED = "proposal.answered"  # receiving -> sending: accepted, or declined with a reason
+
+
+# The version that introduced each type (the envelope of a message carries it).
+SINCE_VERSION: dict[MessageType, str] = {
+    MessageType.PROPOSED: "2", MessageType.PRE_ARRIVAL: "2", MessageType.ANSWERED: "2",
+}
+
+
+def version_of(type_: MessageType) -> str:
+    return SINCE_VERSION.get(type_, "1")
 
 
 # The receiving side's decisions it reports back, by workflow update (workflows/phases); the
@@ -53,7 +71,7 @@ class Direction(StrEnum):
 class Envelope(BaseModel):
     """One message; ``body`` depends on ``type`` (docs/exchange.md)."""
 
-    exchange_version: str = EXCHANGE_VERSION
+    exchange_version: str = "1"
     message_id: str = PydanticField(min_length=1, max_length=64)
     type: MessageType
     sender: str = PydanticField(min_length=1, max_length=100)
@@ -111,3 +129,33 @@ class ExchangeInbox(SQLModel, table=True):
     type: MessageType = Field(sa_type=enum_type(MessageType))
     case_id: str | None = Field(default=None, max_length=36)
     received_at: datetime = Field(default_factory=utcnow)
+
+
+class ProposalStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class ExchangeProposal(SQLModel, table=True):
+    """A case another installation proposes to this one before departure (``case.proposed``,
+    ``case.pre_arrival``), on this side's own case row (the one its handover later opens):
+    this side's answer, and the travel as last told (facts only; names and the needs
+    assessment are in the case's household and needs assessment)."""
+
+    __tablename__ = "exchange_proposals"
+
+    case_id: str = Field(primary_key=True, foreign_key="cases.id", max_length=36)
+    partner_id: str = Field(max_length=100, index=True)
+    conversation_id: str = Field(max_length=64)
+    status: ProposalStatus = Field(default=ProposalStatus.PENDING,
+                                   sa_type=enum_type(ProposalStatus))
+    reason: str | None = Field(default=None, max_length=2000)
+    answered_by: str | None = Field(default=None, max_length=100)
+    answered_at: datetime | None = None
+    # The last pre-arrival package's travel (models/external.PartnerTravel) and why it came.
+    travel: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+    travel_reason: str | None = Field(default=None, max_length=40)
+    packages: int = 0
+    proposed_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)

@@ -230,6 +230,24 @@ class PreArrivalResult(BaseModel):
     partner_ref: str
 
 
+class ProposalRequest(BaseModel):
+    """The partner was chosen and the returnee consented: a partner that is another Homeward
+    installation is sent the case (docs/exchange.md, ``case.proposed``); others are told by
+    the reminder. The activity reads names and needs from the database."""
+
+    case_id: str
+    partner_id: str
+    # Stable per choice: a retried activity sends the same message.
+    key: str
+
+
+class ProposalResult(BaseModel):
+    # The exchange's reference of the message; None: nothing to send (no installation).
+    partner_ref: str | None = None
+    # Why nothing was sent to the installation (no consent, partner inactive), if so.
+    refusal: str | None = None
+
+
 class PartnerPackage(BaseModel):
     """What a partner receives before arrival and at handover: only what it needs to receive
     and support the household (no passport numbers, legal situation, return decision or place

@@ -46,6 +46,8 @@ from models.external import (
     PaymentResult,
     PreArrivalRequest,
     PreArrivalResult,
+    ProposalRequest,
+    ProposalResult,
     Reminder,
     ReminderResult,
     WithdrawDocumentRequest,
@@ -158,6 +160,10 @@ async def hand_over(data: HandoverRequest) -> HandoverResult:
 
 async def send_pre_arrival(data: PreArrivalRequest) -> PreArrivalResult:
     return await _run(PartnerActivities.send_pre_arrival, data, NO_PARTNER, "PartnerRejected")  # type: ignore[no-any-return]
+
+
+async def propose_to_partner(data: ProposalRequest) -> ProposalResult:
+    return await _run(PartnerActivities.propose, data)  # type: ignore[no-any-return]
 
 
 async def check_partner_choice(data: PartnerChoiceCheck) -> PartnerChoiceVerdict:

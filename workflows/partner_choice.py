@@ -22,6 +22,7 @@ from models.external import (
     PartnerChoiceCheck,
     PartnerTravel,
     PreArrivalRequest,
+    ProposalRequest,
 )
 from models.payloads import CaseState
 from models.reintegration import PartnerAnswer, PartnerChoice
@@ -198,6 +199,8 @@ async def fire(case: CaseRun) -> None:
             f"please accept or decline the case by {p.answer_due:%Y-%m-%d} on your partner page",
             partner_org=p.partner_id,
         )
+        if workflow.patched(patches.PARTNER_EXCHANGE_PROPOSAL):
+            await _propose(case, p)
         case.touch()
     if (
         p.answer == PartnerAnswer.PENDING and p.answer_due and not p.supervisor_told
@@ -226,6 +229,26 @@ async def before_closing(case: CaseRun) -> None:
         return
     if workflow.patched(patches.PARTNER_BEFORE_DEPARTURE):
         await _send_package(case, p, cancelled=True)
+
+
+async def _propose(case: CaseRun, p: PartnerChoice) -> None:
+    """A partner that is another Homeward installation is sent the case (``case.proposed``,
+    docs/exchange.md); its answer comes back as this workflow's ``answer_partner_proposal``.
+    Any other partner: the activity sends nothing (the reminder told it)."""
+    state = case.state
+    request = ProposalRequest(
+        case_id=state.case_id,
+        partner_id=p.partner_id,
+        key=f"{state.case_id}:proposed:{p.partner_id}:{p.chosen_at.isoformat()}",
+    )
+    result = await calls.propose_to_partner(request)
+    if result.refusal is not None:
+        case.call_outcome("case not proposed", partner=p.partner_id, reason=result.refusal)
+    elif result.partner_ref is not None:
+        case.call_outcome(
+            f"case proposed to partner {p.partner_id} (another Homeward installation)",
+            partner_ref=result.partner_ref,
+        )
 
 
 def _reason(p: PartnerChoice, b: Booking) -> str:

@@ -44,6 +44,10 @@ MINOR_AFTERCARE = "minor-aftercare"
 # pre-arrival package by the run loop's timers (only cases with a chosen partner reach it).
 PARTNER_BEFORE_DEPARTURE = "partner-before-departure"
 
+# The partner offered the case is, when it is another Homeward installation, sent it
+# (``case.proposed``, docs/exchange.md v2) by a new activity at the offer; before, nothing.
+PARTNER_EXCHANGE_PROPOSAL = "partner-exchange-proposal"
+
 # Chasing also reminds the embassy itself (by e-mail in the email mode); before, it reminded
 # only the caseworker.
 EMBASSY_REMINDER = "embassy-reminder"
@@ -101,6 +105,12 @@ REGISTER: tuple[Patch, ...] = (
         EMBASSY_REMINDER,
         "each chase of an unanswered request also reminds the embassy (e-mail mode: mailed)",
         "embassy_refusal_then_second_request_issued_with_reminders.json",
+        "once no case started before 2026-12-06 is open",
+    ),
+    Patch(
+        PARTNER_EXCHANGE_PROPOSAL,
+        "the partner offered the case is sent it when it is another Homeward installation",
+        "a_declining_partner_is_replaced_and_the_next_gets_the_pre_arrival_package.json",
         "once no case started before 2026-12-06 is open",
     ),
 )

@@ -155,6 +155,7 @@ MENU: list[tuple[str, str]] = [
     (N_("Departures"), "/ui/departures"),
     (N_("Travel desk"), "/ui/travel-desk"),
     (N_("My cases"), "/ui/partner"),
+    (N_("Proposed cases"), "/ui/exchange/proposals"),
     (N_("Stuck cases"), "/ui/supervision/stuck"),
     (N_("Reports"), "/ui/reports"),
     (N_("Grant transfers"), "/ui/finance"),

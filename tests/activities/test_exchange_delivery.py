@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
+from datetime import date
 from typing import Any
 
 import httpx
@@ -14,12 +16,23 @@ from sqlmodel import Session, select
 from temporalio.exceptions import ApplicationError
 
 from activities import exchange, exchange_outbox
-from activities.partners import verify
+from activities.partners import PartnerActivities, SimulatedPartners, verify
 from activities.simulation import ServiceUnavailable
 from core.settings import Settings
+from models.consent import ConsentStatus, Purpose, PurposeConsent
+from models.enums import Relationship, Sex
 from models.exchange import Direction, ExchangeLink, ExchangeOutbox, MessageType, PartnerKind
-from models.partners import Partner
+from models.external import (
+    PartnerPackage,
+    PartnerTravel,
+    PreArrivalRequest,
+    ProposalRequest,
+    ProposalResult,
+)
+from models.partners import NeedsAssessment, Partner
+from models.tables import HouseholdMember
 from models.timeline import TimelineEntry
+from tests.factories import insert_case
 
 SECRET = "a-secret-both-installations-share"
 
@@ -103,3 +116,64 @@ def test_a_refusal_is_final_and_shown_on_the_case(
         [entry] = session.exec(select(TimelineEntry)).all()
     assert entry.case_id == "case-1" and "could not be delivered" in entry.summary
     assert exchange_outbox.undelivered(engine) == []
+
+
+class Recorder:
+    """Stands for activities/exchange.Exchange: what the partner activities hand it."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str, PartnerPackage, str]] = []
+
+    async def propose(self, partner_id: str, package: PartnerPackage, key: str) -> str:
+        self.sent.append(("proposed", partner_id, package, key))
+        return f"exchange:{key}"
+
+    async def send_pre_arrival(self, partner_id: str, package: PartnerPackage, key: str) -> str:
+        self.sent.append(("pre_arrival", partner_id, package, key))
+        return f"exchange:{key}"
+
+
+def test_a_homeward_partner_is_proposed_the_case_and_sent_its_pre_arrival_under_consent(
+    engine: Engine, queued: str
+) -> None:
+    """Before departure, a partner of kind homeward gets what the consent for the purpose
+    'installation' allows (a person who refused it is left out); a plain partner gets no
+    proposal from the exchange (the reminder told it)."""
+    case = insert_case(engine, destination_city="Tbilisi")
+    with Session(engine) as session:
+        session.add(Partner(id="GE-ngo", organisation="NGO", country="GE",
+                            contact_email="x@ngo.example"))
+        for n, given in ((0, "Nino"), (1, "Luka")):
+            session.add(HouseholdMember(
+                id=f"{case.id[:8]}-{n}", case_id=case.id, position=n, given_name=given,
+                family_name="Beridze", date_of_birth=date(1990 + n * 20, 4, 1),
+                sex=Sex.FEMALE if n == 0 else Sex.MALE, nationality="GE",
+                relationship=Relationship.PRINCIPAL if n == 0 else Relationship.CHILD,
+                passport_number="GE1234567"))
+        session.flush()
+        session.add(PurposeConsent(id=str(uuid.uuid4()), case_id=case.id,
+                                   member_id=f"{case.id[:8]}-1", purpose=Purpose.INSTALLATION,
+                                   status=ConsentStatus.REFUSED, on=date(2026, 11, 1),
+                                   recorded_by="caseworker"))
+        session.add(NeedsAssessment(case_id=case.id, wants_to_do="open a bakery",
+                                    recorded_by="caseworker"))
+        session.commit()
+    recorder = Recorder()
+    activities = PartnerActivities(SimulatedPartners(), engine, recorder)
+
+    assert asyncio.run(activities.propose(ProposalRequest(
+        case_id=case.id, partner_id="GE-ngo", key="k0"))) == ProposalResult()
+    result = asyncio.run(activities.propose(ProposalRequest(
+        case_id=case.id, partner_id="GE-homeward", key="k1")))
+    assert result.partner_ref == "exchange:k1" and result.refusal is None
+    travel = PartnerTravel(status="booked", flight="BT 0701", departure_date=date(2026, 12, 20))
+    asyncio.run(activities.send_pre_arrival(PreArrivalRequest(
+        case_id=case.id, partner_id="GE-homeward", key="k2", reason="rebooked", travel=travel)))
+
+    [(kind, partner_id, proposed, _), (kind2, _, package, key)] = recorder.sent
+    assert (kind, partner_id, kind2, key) == ("proposed", "GE-homeward", "pre_arrival", "k2")
+    assert [p.given_name for p in proposed.household] == ["Nino"]  # Luka refused
+    assert proposed.kind == "proposal" and proposed.travel is None
+    assert proposed.needs is not None and proposed.needs.wants_to_do == "open a bakery"
+    assert package.reason == "rebooked" and package.travel == travel
+    assert "GE1234567" not in package.model_dump_json()

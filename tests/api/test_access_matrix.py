@@ -136,6 +136,10 @@ EXPECTED: dict[tuple[str, str], set[str] | None] = {  # None: public
     # The partner chosen before departure and the needs assessment
     ("POST", "/cases/{case_id}/partner"): STAFF,
     ("POST", "/cases/{case_id}/partner/answer"): STAFF | {P},
+    ("GET", "/exchange/proposals"): STAFF,
+    ("GET", "/ui/exchange/proposals"): STAFF,
+    ("POST", "/ui/exchange/proposals/{case_id}/answer"): STAFF,
+    ("POST", "/exchange/proposals/{case_id}/answer"): STAFF,
     ("GET", "/cases/{case_id}/partner-options"): STAFF,
     ("PUT", "/cases/{case_id}/needs-assessment"): STAFF,
     ("GET", "/cases/{case_id}/needs-assessment"): STAFF | {P},

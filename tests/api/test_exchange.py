@@ -6,26 +6,34 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from fastapi import HTTPException
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from temporalio.testing import WorkflowEnvironment
 
 from activities.exchange_outbox import signed_headers
 from api.exchange_inbox import Refused, receive
+from api.exchange_proposals import answer, proposed_cases
 from core.settings import Settings
+from models.enums import CaseStatus, Role, Stage
 from models.exchange import (
     Direction,
     Envelope,
     ExchangeInbox,
     ExchangeLink,
+    ExchangeOutbox,
     MessageType,
     PartnerKind,
+    ProposalStatus,
 )
-from models.partners import Partner
-from models.tables import Case
+from models.partners import NeedsAssessment, Partner
+from models.people import Actor
+from models.schemas_partners import PartnerAnswerIn
+from models.tables import Case, HouseholdMember
 from models.timeline import TimelineEntry
 
 SECRET = "a-secret-both-installations-share"
@@ -114,7 +122,7 @@ def test_forged_stale_and_unknown_messages_are_refused_and_change_nothing(
     headers, body = signed(envelope, sender="GE-ngo")
     assert refusal(engine, settings, headers, body) == (401, "unknown_sender")
     # A version this side does not speak; an Idempotency-Key that is not the message id.
-    headers, body = signed(envelope.model_copy(update={"exchange_version": "2"}))
+    headers, body = signed(envelope.model_copy(update={"exchange_version": "3"}))
     assert refusal(engine, settings, headers, body) == (400, "unsupported_version")
     headers, body = signed(envelope)
     assert refusal(engine, settings, headers | {"idempotency-key": "other"}, body) == (
@@ -159,3 +167,124 @@ def test_a_handover_without_the_consent_opens_no_case(
     with Session(engine) as session:
         assert session.exec(select(Case)).all() == []
     assert json.loads(body)["type"] == "case.handover"
+
+
+PERSON = {"given_name": "Nino", "family_name": "Beridze", "date_of_birth": "1990-04-01",
+          "sex": "female", "relationship": "principal", "vulnerabilities": ["single_parent"]}
+CONSENT = {"share_with_partner": True, "declaration_signed_on": "2026-11-01"}
+
+
+def proposal_message(type_: MessageType, sequence: int, **package: Any) -> Envelope:
+    """A message of version 2 from GE-homeward about its case remote-case, before departure."""
+    body = {"package": {"kind": "proposal", "case_id": "remote-case", "reference": "GE-7",
+                        "country_of_origin": "LV", "destination_city": "Riga",
+                        "preferred_language": "lv", "household": [PERSON],
+                        "needs": {"wants_to_do": "open a bakery", "skills": "baker",
+                                  "health": "", "housing": "with her sister"}} | package,
+            "consent": CONSENT}
+    return Envelope(exchange_version="2", message_id=f"m-{type_}-{sequence}", type=type_,
+                    sender="GE-homeward", conversation_id="remote-case", sequence=sequence,
+                    sent_at=datetime.now(UTC), body=body)
+
+
+async def received(engine: Engine, client: Any, settings: Settings, envelope: Envelope
+                   ) -> str:
+    headers, body = signed(envelope)
+    return str((await receive(engine, client, settings, headers, body))["status"])
+
+
+async def test_a_proposed_case_is_answered_here_once_and_its_handover_takes_it_over(
+    engine: Engine, settings: Settings, sender: str, dev_env: WorkflowEnvironment
+) -> None:
+    client = dev_env.client
+    travel = {"status": "booked", "flight": "A3 1234", "departure_date": "2026-12-20",
+              "arrival_airport": "RIX", "arrival_time": "14:05", "escort": True}
+    proposed = proposal_message(MessageType.PROPOSED, 1)
+    assert await received(engine, client, settings, proposed) == "applied"
+    pre_arrival = proposal_message(MessageType.PRE_ARRIVAL, 2, kind="pre_arrival",
+                                   reason="first", travel=travel)
+    assert await received(engine, client, settings, pre_arrival) == "applied"
+    # The same messages again (a retry whose answer was lost, a replay): nothing changes.
+    assert await received(engine, client, settings, proposed) == "duplicate"
+    assert await received(engine, client, settings, pre_arrival) == "duplicate"
+
+    staff = Actor(id="caseworker", role=Role.CASEWORKER)
+    with Session(engine) as session:
+        [case] = session.exec(select(Case)).all()
+        assert case.external_ref == "GE-homeward:remote-case" and case.stage == Stage.TRAVEL
+        assert case.departure_date == date(2026, 12, 20)
+        [member] = session.exec(select(HouseholdMember)).all()
+        assert (member.given_name, member.vulnerabilities) == ("Nino", ["single_parent"])
+        needs = session.get(NeedsAssessment, case.id)
+        assert needs is not None and needs.wants_to_do == "open a bakery"
+        [row] = proposed_cases(session, staff)
+    assert row.status == ProposalStatus.PENDING and row.packages == 1
+    assert row.travel is not None and row.travel.flight == "A3 1234" and row.travel.escort
+    assert row.household_size == 1 and not row.handed_over
+
+    # This side's staff accept: proposal.answered is queued for GE-homeward, once.
+    await answer(engine, client, settings, case.id, staff, PartnerAnswerIn(accept=True))
+    with pytest.raises(HTTPException) as again:
+        await answer(engine, client, settings, case.id, staff,
+                     PartnerAnswerIn(accept=False, reason="changed our mind"))
+    assert again.value.status_code == 409
+    with Session(engine) as session:
+        [answered] = session.exec(select(ExchangeOutbox)).all()
+    assert answered.type == MessageType.ANSWERED and answered.partner_id == "GE-homeward"
+    assert answered.envelope["body"] == {"accept": True, "reason": None}
+    assert answered.envelope["exchange_version"] == "2"
+    assert answered.envelope["conversation_id"] == "remote-case"
+
+    # After departure, the handover (version 1) takes the proposed case over: one case.
+    handover = Envelope(message_id="m-handover", type=MessageType.HANDOVER,
+                        sender="GE-homeward", conversation_id="remote-case", sequence=3,
+                        sent_at=datetime.now(UTC), body={"package": {
+                            "case_id": "remote-case", "reference": "GE-7",
+                            "country_of_origin": "LV", "destination_city": "Riga",
+                            "departed_on": "2026-12-20", "preferred_language": "lv",
+                            "household": [PERSON]}, "consent": CONSENT})
+    assert await received(engine, client, settings, handover) == "applied"
+    with Session(engine) as session:
+        [after] = session.exec(select(Case)).all()
+        assert after.id == case.id and after.stage == Stage.ARRIVAL
+        assert len(session.exec(select(HouseholdMember)).all()) == 1
+        types = [m.type for m in session.exec(select(ExchangeOutbox)
+                                              .order_by(col(ExchangeOutbox.created_at))).all()]
+        [row] = proposed_cases(session, staff)
+    assert types == [MessageType.ANSWERED, MessageType.ACCEPTED] and row.handed_over
+    await client.get_workflow_handle(f"case-{case.id}").describe()  # its workflow runs
+
+
+async def test_a_declined_proposal_closes_the_case_here_until_it_is_proposed_again(
+    engine: Engine, settings: Settings, sender: str, dev_env: WorkflowEnvironment
+) -> None:
+    client = dev_env.client
+    staff = Actor(id="caseworker", role=Role.CASEWORKER)
+    # Without the returnee's consent nothing is recorded.
+    refused_one = proposal_message(MessageType.PROPOSED, 1)
+    refused_one.body["consent"] = {"share_with_partner": False}
+    headers, body = signed(refused_one)
+    with pytest.raises(Refused) as refused:
+        await receive(engine, client, settings, headers, body)
+    assert refused.value.error == "no_consent"
+
+    assert await received(engine, client, settings,
+                          proposal_message(MessageType.PROPOSED, 1)) == "applied"
+    with Session(engine) as session:
+        [case] = session.exec(select(Case)).all()
+    await answer(engine, client, settings, case.id, staff,
+                 PartnerAnswerIn(accept=False, reason="no capacity in Riga until March"))
+    with Session(engine) as session:
+        assert session.get(Case, case.id).status == CaseStatus.CLOSED  # type: ignore[union-attr]
+        [row] = proposed_cases(session, staff, ProposalStatus.DECLINED)
+        [answered] = session.exec(select(ExchangeOutbox)).all()
+    assert row.reason == "no capacity in Riga until March"
+    assert answered.envelope["body"]["accept"] is False
+
+    # Chosen again later by the sender: a new round on the same case.
+    again = proposal_message(MessageType.PROPOSED, 2).model_copy(update={"message_id": "m-2"})
+    assert await received(engine, client, settings, again) == "applied"
+    with Session(engine) as session:
+        assert session.get(Case, case.id).status == CaseStatus.ACTIVE  # type: ignore[union-attr]
+        [row] = proposed_cases(session, staff, ProposalStatus.PENDING)
+        assert len(session.exec(select(Case)).all()) == 1

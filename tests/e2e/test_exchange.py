@@ -5,7 +5,10 @@
 A case handed over by A opens B's own case; B's arrival, plan and monitoring visit, recorded
 by B's staff, show on A's case as its partner's reports. Then B is stopped (API and worker)
 while A's next handover is due, and restarted: nothing is lost and nothing is received
-twice, and a replayed message changes nothing.
+twice, and a replayed message changes nothing. Before departure (version 2), a caseworker of
+A chooses B as the partner of two more cases: B's staff see each proposed case with its
+pre-arrival facts; B's acceptance ends A's wait for the partner, B's decline lets A's
+caseworker choose another partner, and the answer delivered again changes nothing.
 
 "A day" of outage in seconds: the retry schedule is configurable
 (``exchange_retry_initial_seconds``/``exchange_retry_max_seconds``, 0.2 s/1 s here instead
@@ -18,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -41,14 +44,20 @@ from core.migrate import upgrade
 from core.search_attributes import ensure_search_attributes
 from core.settings import Settings
 from core.temporal import connect
+from models.departure import Booking
+from models.enums import Relationship, Sex, Stage
 from models.exchange import EXCHANGE_PATH, ExchangeOutbox, MessageType
+from models.partners import NeedsAssessment, Partner
+from models.payloads import CaseState, Consent, Traveller
 from models.policy import ScoringPolicy
-from models.tables import Case
+from models.tables import Case, HouseholdMember
 from models.users import User
 from tests.api.test_health import free_port
 from tests.api.test_projects import ADMIN, project_json
+from tests.factories import insert_case, workflow_input
 from tests.tokens import bearer
 from worker import build_worker
+from workflows.return_case import ReturnCaseWorkflow, workflow_id
 
 pytestmark = pytest.mark.e2e
 SECRET = "exchange-secret-shared-by-both-sides"
@@ -297,6 +306,93 @@ async def test_a_case_exchanged_between_two_installations_survives_an_outage(
         assert len(cases(b.engine)) == 2
         live_a = await _live(api_a, case_a, lambda v: True)
         assert [v["reported_on"] is not None for v in live_a["monitoring"]["visits"]].count(True) == 1
+
+        # Before departure (version 2): A's caseworker chooses B for a case flying in 2 days.
+        early = await proposable_case(a, "Tamar", "Gelashvili")
+        await ok(api_a.post(f"/cases/{early}/partner", json={"partner_id": "GE-homeward"}))
+        # B's staff see it proposed, with the travel of the pre-arrival package and the names.
+        [proposal] = await eventually(lambda: _proposals(api_b, lambda p: p["packages"] == 1),
+                                      "B sees the proposed case with its pre-arrival package")
+        assert proposal["status"] == "pending" and proposal["partner_id"] == "LV-homeward"
+        assert proposal["travel"]["flight"] == "BT 0701" and proposal["travel"]["escort"]
+        assert proposal["travel_reason"] == "first" and proposal["household_size"] == 1
+        household = await ok(api_b.get(f"/cases/{proposal['case_id']}/household"))
+        assert [m["given_name"] for m in household] == ["Tamar"]
+        needs = await ok(api_b.get(f"/cases/{proposal['case_id']}/needs-assessment"))
+        assert needs["wants_to_do"] == "open a bakery"
+        # B accepts: A's case no longer waits for its partner.
+        await ok(api_b.post(f"/exchange/proposals/{proposal['case_id']}/answer",
+                            json={"accept": True}))
+        live_a = await eventually(lambda: _live(
+            api_a, early, lambda v: v["partner"]["answer"] == "accepted"), "A takes the accept")
+        assert live_a["partner"]["answered_by"] == "GE-homeward"
+        # The answer delivered again (a retry whose answer was lost): nothing changes on A.
+        answered = next(m for m in outbox(b.engine) if m.type == MessageType.ANSWERED)
+        await eventually(lambda: asyncio.to_thread(
+            lambda: next(m for m in outbox(b.engine) if m.message_id == answered.message_id
+                         ).delivered_at), "B's answer delivered")
+        body = json.dumps(answered.envelope).encode()
+        async with httpx.AsyncClient(timeout=20) as raw:
+            r = await raw.post(a.url + EXCHANGE_PATH, content=body, headers=signed_headers(
+                SECRET, "GE-homeward", answered.message_id, body))
+        assert r.status_code == 200 and r.json()["status"] == "duplicate", r.text
+        assert (await _live(api_a, early, lambda v: True))["version"] == live_a["version"]
+
+        # Another case chosen for B, which declines it: A's caseworker chooses another partner.
+        declined = await proposable_case(a, "Giorgi", "Lomidze")
+        await ok(api_a.post(f"/cases/{declined}/partner", json={"partner_id": "GE-homeward"}))
+        [proposal] = await eventually(lambda: _proposals(
+            api_b, lambda p: p["status"] == "pending"), "B sees the second proposal")
+        await ok(api_b.post(f"/exchange/proposals/{proposal['case_id']}/answer",
+                            json={"accept": False, "reason": "no capacity in Kutaisi"}))
+        live_a = await eventually(lambda: _live(
+            api_a, declined, lambda v: v["partner"]["answer"] == "declined"), "A takes the decline")
+        assert live_a["partner"]["reason"] == "no capacity in Kutaisi"
+        await ok(api_a.post(f"/cases/{declined}/partner", json={"partner_id": "GE-local"}))
+        assert (await _live(api_a, declined, lambda v: True))["partner"]["partner_id"] == "GE-local"
+        assert len(cases(b.engine)) == 4  # each proposal opened one case on B
+
+
+async def proposable_case(side: Installation, given: str, family: str) -> str:
+    """A case of ``side`` before departure, consented to sharing with a partner, booked to fly
+    in 2 days (its pre-arrival package is due as soon as a partner is offered it)."""
+    case = await asyncio.to_thread(insert_case, side.engine, destination_city="Kutaisi",
+                                   preferred_language="ka")
+    with Session(side.engine) as session:
+        session.add(HouseholdMember(
+            id=f"m-{case.id[:8]}", case_id=case.id, relationship=Relationship.PRINCIPAL,
+            given_name=given, family_name=family, date_of_birth=date(1991, 5, 6),
+            sex=Sex.FEMALE, nationality="GE", passport_number="GE7654321"))
+        session.add(NeedsAssessment(case_id=case.id, wants_to_do="open a bakery",
+                                    recorded_by="caseworker"))
+        if session.get(Partner, "GE-local") is None:
+            session.add(Partner(id="GE-local", organisation="Kutaisi NGO", country="GE",
+                                contact_email="ops@kutaisi.example"))
+        session.commit()
+    base = workflow_input(case)
+    state = CaseState(
+        case_id=case.id, reference=case.reference, country_of_origin="GE",
+        legal_situation=base.legal_situation, location_type=base.location_type,
+        household=[Traveller(member_id=f"m-{case.id[:8]}", relationship="principal",
+                             sex="female", is_minor=False, nationality="GE")],
+        stage=Stage.TRAVEL, unprojected=True, version=1, updated_at=datetime.now(UTC),
+        consent=Consent(declaration_signed_on=TODAY, share_with_authorities=True,
+                        share_with_partner=True, witnessed_by="x", recorded_by="caseworker"),
+        bookings=[Booking(booking_ref="BK-1", departure_date=TODAY + timedelta(days=2),
+                          flight="BT 0701", escort=True, transit_assistance=False,
+                          requested_on=TODAY)],
+    )
+    await side.client.start_workflow(
+        ReturnCaseWorkflow.run, base.model_copy(update={"state": state}),
+        id=workflow_id(case.id), task_queue=side.settings.temporal_task_queue)
+    return case.id
+
+
+async def _proposals(api: httpx.AsyncClient, ready: Callable[[dict[str, Any]], Any]
+                     ) -> list[dict[str, Any]] | None:
+    r = await api.get("/exchange/proposals")
+    found = [p for p in r.json() if ready(p)] if r.is_success else []
+    return found or None
 
 
 async def _live(api: httpx.AsyncClient, case_id: str, ready: Callable[[dict[str, Any]], Any]

@@ -84,7 +84,20 @@ async def chosen(env: WorkflowEnvironment, settings: Settings, engine: Engine) -
     assert case.partner_id is None  # not shown to the partner before the consent
     await through_consent(env, handle)
     state = await until(handle, lambda s: s.partner.offered_at is not None)  # type: ignore[union-attr]
+    # The offer is projected once its timer's calls are done (the reminder; the proposal to
+    # a partner that is another Homeward installation): the partner sees the case then.
+    await shown_to(engine, state.case_id, "GE-east")
     return handle
+
+
+async def shown_to(engine: Engine, case_id: str, partner_id: str) -> None:
+    for _ in range(200):
+        with Session(engine) as session:
+            case = session.get(Case, case_id)
+            if case is not None and case.partner_id == partner_id:
+                return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"the case was never shown to {partner_id}")
 
 
 async def projected(engine: Engine, case_id: str, version: int) -> Case:
