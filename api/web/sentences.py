@@ -126,6 +126,8 @@ TIMELINE: dict[str, tuple[str, ...]] = {
         N_("case handed over to partner %(partner)s"),
         N_("pre-arrival package not sent"),
         N_("pre-arrival package sent to partner %(partner)s (%(why)s)"),
+        N_("case not proposed"),
+        N_("case proposed to partner %(partner)s (another Homeward installation)"),
     ),
 }
 
