@@ -67,3 +67,11 @@ def install_page_errors(app: FastAPI) -> None:
         return render(request, "error.html", {
             "title": title, "detail": exc.detail, "status": exc.status_code,
         }, exc.status_code)
+
+    @app.exception_handler(RuntimeError)
+    async def temporal_unreachable(request: Request, exc: RuntimeError) -> Response:
+        # The API's client connects lazily; its first call while the Temporal server is down
+        # fails with this (not an RPCError): a 503 to repeat the request, not a 500.
+        if not str(exc).startswith("Failed client connect"):
+            raise exc
+        return await page_or_json(request, StarletteHTTPException(503, "Temporal is unreachable"))

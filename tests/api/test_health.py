@@ -7,12 +7,16 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
+from api.case_service import find_by_idempotency_key
 from api.main import create_app
 from core.settings import Settings
 from core.temporal import connect
 from models.enums import CaseStatus, Stage
+from models.users import User
 from tests.factories import CASE_JSON, insert_case
+from tests.tokens import bearer
 
 
 async def test_health_ok(api: httpx.AsyncClient) -> None:
@@ -27,7 +31,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def test_health_reports_temporal_unreachable(settings: Settings, engine: Engine) -> None:
+async def test_health_reports_temporal_unreachable(
+    settings: Settings, engine: Engine, users: dict[str, User]
+) -> None:
     dead = settings.model_copy(update={"temporal_address": f"127.0.0.1:{free_port()}"})
     app = create_app(dead)
     app.state.engine = engine
@@ -42,6 +48,13 @@ async def test_health_reports_temporal_unreachable(settings: Settings, engine: E
         assert body["temporal"].startswith("unreachable")
         assert (await client.get("/health/ready")).status_code == 503
         assert (await client.get("/health/live")).status_code == 200
+        # A case opened meanwhile: kept, and a 503 to repeat the request (not a 500), as the
+        # API's first call to a Temporal that is down fails before any RPC.
+        r = await client.post("/cases", json=CASE_JSON, headers={
+            **bearer("caseworker"), "Idempotency-Key": "while-down"})
+        assert r.status_code == 503 and r.json()["code"] == "unavailable", r.text
+        with Session(engine) as session:
+            assert find_by_idempotency_key(session, "while-down") is not None
 
 
 async def test_live_ready_and_metrics(api: httpx.AsyncClient) -> None:
