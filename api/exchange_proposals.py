@@ -56,6 +56,11 @@ def sync_household(session: Session, case: Case, package: PartnerPackage) -> Non
     ).all():
         session.delete(member)
     session.flush()
+    add_household(session, case, package)
+
+
+def add_household(session: Session, case: Case, package: PartnerPackage) -> None:
+    """The package's household as this side's members of the case (principal first)."""
     ordered = sorted(package.household, key=lambda p: p.relationship != Relationship.PRINCIPAL)
     for position, person in enumerate(ordered):
         session.add(HouseholdMember(
