@@ -13,7 +13,7 @@ from temporalio import workflow
 from models.enums import Stage
 from models.external import NO_PARTNER, HandoverRequest
 from models.reintegration import Handover
-from workflows import calls, partner_choice
+from workflows import calls, partner_choice, partner_messages
 from workflows.aftercare import at_midnight
 from workflows.run import CaseRun
 
@@ -31,7 +31,7 @@ async def hand_over(case: CaseRun) -> None:
         country_of_origin=state.country_of_origin,
         departed_on=state.departed_on,
         partner_id=partner_choice.handover_partner(state),
-        travel=partner_choice.travel_of(flown) if flown else None,
+        travel=partner_messages.travel_of(flown) if flown else None,
     )
     result, reason = await calls.unless_refused(calls.hand_over(request), NO_PARTNER)
     if result is None:

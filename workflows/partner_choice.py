@@ -3,9 +3,10 @@ partner's answer, and the timers that offer it the case, chase its answer and se
 pre-arrival package (first, then on every change of the travel).
 
 The workflow keeps the partner's id, its answer and dates; names, the needs assessment and
-the contact are read from the database by the activities (``activities/partners.py``).
-Everything the timers do goes behind ``patches.PARTNER_BEFORE_DEPARTURE``; only cases whose
-partner was chosen (an update that did not exist before) reach it.
+the contact are read from the database by the activities (``activities/partners.py``); what
+the partner is sent is workflows/partner_messages.py. Everything the timers do goes behind
+``patches.PARTNER_BEFORE_DEPARTURE``; only cases whose partner was chosen (an update that did
+not exist before) reach it.
 """
 
 from __future__ import annotations
@@ -15,19 +16,12 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from temporalio import workflow
 
-from models.departure import Booking
 from models.enums import BookingStatus, CaseStatus, Role
-from models.external import (
-    NO_PARTNER,
-    PartnerChoiceCheck,
-    PartnerTravel,
-    PreArrivalRequest,
-    ProposalRequest,
-)
+from models.external import PartnerChoiceCheck
 from models.payloads import CaseState
 from models.reintegration import PartnerAnswer, PartnerChoice
 from models.schemas_partners import ChoosePartnerInput, PartnerAnswerInput
-from workflows import calls, effects, patches, rules
+from workflows import calls, effects, partner_messages, patches, rules
 from workflows.refusals import refusal
 from workflows.run import CaseRun
 
@@ -134,29 +128,8 @@ def _live(state: CaseState) -> PartnerChoice | None:
     return p
 
 
-def _last_booking(state: CaseState) -> Booking | None:
-    return state.bookings[-1] if state.bookings else None
-
-
-def _signature(b: Booking) -> str:
-    return f"{b.booking_ref}|{b.departure_date}|{b.status}|{b.flight}|{b.changes}"
-
-
-def travel_of(b: Booking) -> PartnerTravel:
-    last = b.segments[-1] if b.segments else None
-    return PartnerTravel(
-        status=str(b.status),
-        flight=b.flight,
-        departure_date=b.departure_date,
-        arrival_airport=str(last.to_airport) if last else None,
-        arrival_time=str(last.arrives_at) if last else None,
-        escort=b.escort,
-        transit_assistance=b.transit_assistance,
-    )
-
-
 def _package_due(state: CaseState, p: PartnerChoice) -> datetime | None:
-    b = _last_booking(state)
+    b = partner_messages.last_booking(state)
     if p.offered_at is None or b is None:
         return None
     if not p.package_for:
@@ -164,7 +137,7 @@ def _package_due(state: CaseState, p: PartnerChoice) -> datetime | None:
             return None  # nothing to tell yet (a desk booking not yet made)
         start = datetime.combine(b.departure_date, time(0), tzinfo=UTC)
         return start - timedelta(days=state.policy.partners.pre_arrival_days)
-    return None if _signature(b) == p.package_for else workflow.now()
+    return None if partner_messages.signature(b) == p.package_for else workflow.now()
 
 
 def next_due(state: CaseState) -> list[datetime]:
@@ -200,7 +173,7 @@ async def fire(case: CaseRun) -> None:
             partner_org=p.partner_id,
         )
         if workflow.patched(patches.PARTNER_EXCHANGE_PROPOSAL):
-            await _propose(case, p)
+            await partner_messages.propose(case, p)
         case.touch()
     if (
         p.answer == PartnerAnswer.PENDING and p.answer_due and not p.supervisor_told
@@ -218,7 +191,7 @@ async def fire(case: CaseRun) -> None:
         case.touch()
     due = _package_due(state, p)
     if due is not None and now >= due:
-        await _send_package(case, p)
+        await partner_messages.send_package(case, p)
 
 
 async def before_closing(case: CaseRun) -> None:
@@ -228,62 +201,7 @@ async def before_closing(case: CaseRun) -> None:
     if p is None or not p.package_for:
         return
     if workflow.patched(patches.PARTNER_BEFORE_DEPARTURE):
-        await _send_package(case, p, cancelled=True)
-
-
-async def _propose(case: CaseRun, p: PartnerChoice) -> None:
-    """A partner that is another Homeward installation is sent the case (``case.proposed``,
-    docs/exchange.md); its answer comes back as this workflow's ``answer_partner_proposal``.
-    Any other partner: the activity sends nothing (the reminder told it)."""
-    state = case.state
-    request = ProposalRequest(
-        case_id=state.case_id,
-        partner_id=p.partner_id,
-        key=f"{state.case_id}:proposed:{p.partner_id}:{p.chosen_at.isoformat()}",
-    )
-    result = await calls.propose_to_partner(request)
-    if result.refusal is not None:
-        case.call_outcome("case not proposed", partner=p.partner_id, reason=result.refusal)
-    elif result.partner_ref is not None:
-        case.call_outcome(
-            f"case proposed to partner {p.partner_id} (another Homeward installation)",
-            partner_ref=result.partner_ref,
-        )
-
-
-def _reason(p: PartnerChoice, b: Booking) -> str:
-    if not p.package_for:
-        return "first"
-    if b.status in (BookingStatus.NO_SHOW, BookingStatus.CANCELLED):
-        return str(b.status)
-    return "rebooked" if p.package_for.split("|")[0] != b.booking_ref else "changed"
-
-
-async def _send_package(case: CaseRun, p: PartnerChoice, *, cancelled: bool = False) -> None:
-    state = case.state
-    b = _last_booking(state)
-    assert b is not None
-    reason = "cancelled" if cancelled else _reason(p, b)
-    travel = travel_of(b)
-    if cancelled:
-        travel.status = "cancelled"
-    p.package_for, p.packages_sent = _signature(b), p.packages_sent + 1
-    request = PreArrivalRequest(
-        case_id=state.case_id,
-        partner_id=p.partner_id,
-        key=f"{state.case_id}:pre-arrival:{p.packages_sent}",
-        reason=reason,
-        travel=travel,
-    )
-    result, refusal = await calls.unless_refused(calls.send_pre_arrival(request), NO_PARTNER)
-    if result is None:
-        case.call_outcome("pre-arrival package not sent", partner=p.partner_id, reason=refusal)
-    else:
-        case.call_outcome(
-            f"pre-arrival package sent to partner {p.partner_id} ({reason})",
-            partner_ref=result.partner_ref,
-        )
-    case.touch()
+        await partner_messages.send_package(case, p, cancelled=True)
 
 
 def handover_partner(state: CaseState) -> str | None:

@@ -134,7 +134,7 @@ templates.env.filters["suffix"] = offer_suffix
 N_("member %(n)s")
 N_("visit %(n)s, due %(day)s")
 N_("%(kind)s %(n)s, due %(day)s")
-# Why a partner package was sent (workflows/partner_choice.py _reason) and its kind.
+# Why a partner package was sent (workflows/partner_messages.py _reason) and its kind.
 N_("first")
 N_("rebooked")
 N_("changed")
