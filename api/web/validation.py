@@ -66,6 +66,19 @@ PATTERNS: tuple[tuple[str, str], ...] = (
      N_("other beneficiaries are counted for a community component only")),
 )
 _COMPILED = tuple((re.compile(p, re.DOTALL), m) for p, m in PATTERNS)
+
+# The fields that forms answering in one line (``field: why``) name, as their labels say:
+# the bank account, a consent, a minor's handover, a referral and its consent.
+FIELD_NAMES = {
+    "iban": N_("IBAN"), "bic": N_("BIC"), "holder": N_("Account holder"),
+    "member_id": N_("Person"), "purpose": N_("Sharing with"), "status": N_("Consent"),
+    "on": N_("On"), "given_on": N_("On"), "given_by": N_("Stated by"),
+    "document_id": N_("Signed form"), "handed_over_on": N_("Handed over on"),
+    "to_kind": N_("To a"), "to_name": N_("Name (person or institution)"),
+    "relationship": N_("Relationship to the child"), "identity_checked": N_("Identity checked"),
+    "identity_check": N_("How"), "provider_id": N_("Service"), "reason": N_("Reason"),
+    "channel": N_("How"),
+}
 _NAMED = re.compile(r"^(?P<name>[\w.-]+): (?P<rest>.+)$", re.DOTALL)
 
 
@@ -88,7 +101,8 @@ def field_error(value: object) -> str:
         if (said := message(part)) != part:
             out.append(said)
         elif (m := _NAMED.match(part)) is not None and (said := message(m["rest"])) != m["rest"]:
-            out.append(f"{m['name']}: {said}")
+            name = FIELD_NAMES.get(m["name"])
+            out.append(f"{i18n.gettext(name) if name else m['name']}: {said}")
         else:
             out.append(part)
     return "; ".join(out)

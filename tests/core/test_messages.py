@@ -141,3 +141,14 @@ def test_the_workflows_sentences_are_shown_translated_and_are_still_what_it_writ
         assert sentences.timeline_summary("decision", said) == said
     assert sentences.timeline_summary("stage_change", "stage: eligibility") == (
         "stage: eligibility")
+
+
+def test_a_forms_errors_in_one_line_name_their_fields_as_the_form_does() -> None:
+    from api.web.validation import field_error
+
+    line = "iban: Value error, not a valid IBAN: LV00; holder: Field required"
+    line = line.replace("Value error, ", "")  # as the routes strip it
+    with i18n.language("lv"):
+        assert field_error(line) == "IBAN: nederīgs IBAN; Konta turētājs: šis lauks ir obligāts"
+    with i18n.language("en"):
+        assert field_error(line) == line
