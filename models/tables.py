@@ -167,6 +167,8 @@ class HouseholdMember(SQLModel, table=True):
         sa.Index("ix_household_member_given_key", "given_key"),
         sa.Index("ix_household_member_date_of_birth", "date_of_birth"),
         sa.Index("ix_household_member_document_key", "document_key"),
+        # Persons returned: the members still in the household, from the index alone.
+        sa.Index("ix_household_member_case_removed", "case_id", "removed_at"),
     )
 
     id: str = Field(primary_key=True, max_length=36)

@@ -82,6 +82,8 @@ def returns_per_month(
         # alone (the id is the primary key, never NULL), without reading each member's row.
         hide(select(col(Case.departure_date), func.count()), viewer)
         .join(HouseholdMember, col(HouseholdMember.case_id) == col(Case.id))
+        # A member who left the household before departure did not return (as in reports).
+        .where(col(HouseholdMember.removed_at).is_(None))
         .where(col(Case.departure_date) >= first, col(Case.departure_date) < month_after)
         # Before departure a departure date is a booking, not a return.
         .where(col(Case.stage).not_in(BEFORE_DEPARTURE))

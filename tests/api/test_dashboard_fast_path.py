@@ -57,7 +57,8 @@ def returns_by_scan(session: Session, today: date, viewer: Actor) -> dict[str, i
         if day is None or day < first or day > today or case.stage in BEFORE_DEPARTURE:
             continue
         members = session.exec(select(func.count()).select_from(HouseholdMember)
-                               .where(HouseholdMember.case_id == case.id)).one()
+                               .where(HouseholdMember.case_id == case.id)
+                               .where(col(HouseholdMember.removed_at).is_(None))).one()
         per_month[f"{day:%b %y}"] += members
     return dict(per_month)
 

@@ -11,6 +11,7 @@ import httpx
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from api.web.queries import returns_per_month
 from models.enums import Stage
 from models.person_changes import PersonChange
 from models.tables import Case, HouseholdMember
@@ -254,3 +255,6 @@ async def test_a_member_who_left_before_departure_is_not_counted_as_returned(
                             params={"start": day, "end": day})).json()
     assert report["persons_returned"] == 1
     assert sum(report["persons_returned_by_sex"].values()) == 1
+    # The dashboard's persons returned per month says the same (it counted her).
+    with Session(engine) as session:
+        assert sum(n for _, n in returns_per_month(session, date.today())) == 1
