@@ -114,7 +114,8 @@ async def profile(db: Path, pages: list[tuple[str, str]], runs: int, top: int) -
             print("   the repository's functions, cumulative over 3 requests (cProfile slows "
                   "them about 2x):")
             ours = [line for line in out.getvalue().splitlines()
-                    if ROOT in line and "/.venv/" not in line and "bench/" not in line]
+                    if ROOT in line and "/.venv/" not in line and "bench/" not in line
+                    and "List reduced" not in line]
             for line in ours[:top]:
                 print("  ", line.replace(ROOT + "/", ""))
 

@@ -85,7 +85,7 @@ class Case(SQLModel, table=True):
                  "closure_reason", "id"),
         sa.Index("ix_cases_first_deadline_due", "first_deadline_due", "id"),
         # Persons returned per month on the dashboard: the departed cases from this alone.
-        sa.Index("ix_cases_departure_stage", "departure_date", "stage", "id"),
+        sa.Index("ix_cases_departure_stage", "departure_date", "stage", "id", "persons"),
         sa.Index("ix_cases_first_task_due", "first_task_due", "id", "first_deadline_due"),
         sa.Index(
             "ix_cases_first_risk_from",
@@ -143,6 +143,9 @@ class Case(SQLModel, table=True):
     # Need to know (api/need_to_know.py): a trafficking victim or an unaccompanied minor in
     # the household (kept by the listener below), or marked sensitive by a supervisor.
     restricted: bool = Field(default=False, index=True)
+    # How many of its household's members did not leave it: kept by the database's triggers
+    # on household_member (migration 0033), read by persons returned per month. Never set here.
+    persons: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     sensitive_reason: str | None = Field(default=None, max_length=500)
 
 

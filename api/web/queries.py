@@ -13,7 +13,7 @@ from api.need_to_know import hidden_cases, hide
 from api.web import funnel
 from models.enums import CaseStatus, Role, Stage
 from models.people import Actor
-from models.tables import Case, HouseholdMember, Project
+from models.tables import Case, Project
 from models.users import User
 from workflows.rules import BEFORE_DEPARTURE
 
@@ -78,12 +78,9 @@ def returns_per_month(
         first = (first - timedelta(days=1)).replace(day=1)
     month_after = (date(today.year, today.month, 1) + timedelta(days=32)).replace(day=1)
     rows = session.exec(
-        # count(*), not count(member id): the members are counted from their case index
-        # alone (the id is the primary key, never NULL), without reading each member's row.
-        hide(select(col(Case.departure_date), func.count()), viewer)
-        .join(HouseholdMember, col(HouseholdMember.case_id) == col(Case.id))
-        # A member who left the household before departure did not return (as in reports).
-        .where(col(HouseholdMember.removed_at).is_(None))
+        # The members still in each household (cases.persons, kept by the database with the
+        # members: migration 0033), summed from the departure index alone.
+        hide(select(col(Case.departure_date), func.sum(Case.persons)), viewer)
         .where(col(Case.departure_date) >= first, col(Case.departure_date) < month_after)
         # Before departure a departure date is a booking, not a return.
         .where(col(Case.stage).not_in(BEFORE_DEPARTURE))
