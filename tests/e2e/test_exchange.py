@@ -9,7 +9,8 @@ twice, and a replayed message changes nothing. Before departure (version 2), a c
 A chooses B as the partner of two more cases: B's staff see each proposed case with its
 pre-arrival facts; B's acceptance ends A's wait for the partner, B's decline lets A's
 caseworker choose another partner, and the answer delivered again changes nothing; A then
-choosing another partner for the accepted case withdraws it from B (``case.withdrawn``).
+choosing another partner for the accepted case withdraws it from B (``case.withdrawn``), and
+so does closing a case before departure while B's answer is pending.
 
 "A day" of outage in seconds: the retry schedule is configurable
 (``exchange_retry_initial_seconds``/``exchange_retry_max_seconds``, 0.2 s/1 s here instead
@@ -366,7 +367,19 @@ async def test_a_case_exchanged_between_two_installations_survives_an_outage(
         assert live_a["partner"]["reason"] == "no capacity in Kutaisi"
         await ok(api_a.post(f"/cases/{declined}/partner", json={"partner_id": "GE-local"}))
         assert (await _live(api_a, declined, lambda v: True))["partner"]["partner_id"] == "GE-local"
-        assert len(cases(b.engine)) == 4  # each proposal opened one case on B
+        # A case closed before departure while B's answer is pending: withdrawn from B too.
+        closing = await proposable_case(a, "Nana", "Kapanadze")
+        await ok(api_a.post(f"/cases/{closing}/partner", json={"partner_id": "GE-homeward"}))
+        [proposal] = await eventually(lambda: _proposals(
+            api_b, lambda p: p["status"] == "pending"), "B sees the third proposal")
+        await ok(api_a.post(f"/cases/{closing}/closure/proposal",
+                            json={"reason": "withdrawn", "note": "stays in Latvia"}))
+        await ok(api_a.post(f"/cases/{closing}/closure/decision", headers=SUPERVISOR,
+                            json={"approve": True, "reason": "as proposed"}))
+        [withdrawn] = await eventually(lambda: _proposals(
+            api_b, lambda p: p["reason"] == "case_closed"), "B sees the closed case withdrawn")
+        assert (withdrawn["case_id"], withdrawn["status"]) == (proposal["case_id"], "withdrawn")
+        assert len(cases(b.engine)) == 5  # each proposal opened one case on B
 
 
 async def proposable_case(side: Installation, given: str, family: str) -> str:
