@@ -72,6 +72,7 @@ def activities_for(
         exchange.failed,
         partners.send_pre_arrival,
         partners.propose,
+        partners.withdraw,
         partners.check_choice,
         projection.project_case,
         projection.record_and_project,

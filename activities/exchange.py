@@ -9,7 +9,8 @@ other installation being down loses nothing, and delivering it twice changes not
 Used by the handover to a partner of kind ``homeward`` (``Exchange.hand_over``, from the
 ``hand_over_to_partner`` activity), before departure by the proposal and the pre-arrival
 package (``Exchange.propose``/``send_pre_arrival``, from ``propose_case_to_partner`` and
-``send_pre_arrival_package``), by the receiving side's decisions (``report_decision``,
+``send_pre_arrival_package``) and the proposal's withdrawal (``Exchange.withdraw``, from
+``withdraw_case_from_partner``), by the receiving side's decisions (``report_decision``,
 from ``api/decisions.take``) and by the receiving side's inbox (the acceptance).
 """
 
@@ -110,6 +111,26 @@ class Exchange:
     async def send_pre_arrival(self, partner_id: str, package: PartnerPackage, key: str) -> str:
         """``case.pre_arrival`` (version 2): the travel, first and again on every change."""
         return await self.send(MessageType.PRE_ARRIVAL, partner_id, package, key)
+
+    async def withdraw(self, partner_id: str, case_id: str, reason: str, key: str) -> str | None:
+        """``case.withdrawn`` (version 2): the proposal sent to ``partner_id`` no longer
+        stands. Only to the installation this case's conversation is with (a sent link for
+        the case and partner: it was sent the proposal); None when there is none. The body
+        is the reason code: no personal data, so no consent is read."""
+        message_id = message_id_for(self._settings.exchange_name, key)
+        with Session(self._engine) as session:
+            link = session.get(ExchangeLink, case_id)
+            if link is None or link.direction != Direction.SENT or link.partner_id != partner_id:
+                return None
+            enqueue(session, self._settings, link, MessageType.WITHDRAWN, {"reason": reason},
+                    message_id)
+            try:
+                session.commit()
+            except IntegrityError:  # queued meanwhile by a retried attempt
+                session.rollback()
+        await start_delivery(activity.client(), self._settings, message_id,
+                             activity.info().task_queue)
+        return f"exchange:{message_id}"
 
     async def send(self, type_: MessageType, partner_id: str, package: PartnerPackage,
                    key: str) -> str:

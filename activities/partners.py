@@ -47,6 +47,8 @@ from models.external import (
     PreArrivalResult,
     ProposalRequest,
     ProposalResult,
+    WithdrawalRequest,
+    WithdrawalResult,
 )
 from models.partners import Partner, PartnerDelivery
 
@@ -273,6 +275,22 @@ class PartnerActivities:
             return ProposalResult(refusal=err.message)
         log.info("case proposed to another installation", partner_id=partner.id)
         return ProposalResult(partner_ref=reference)
+
+    @activity.defn(name="withdraw_case_from_partner")
+    async def withdraw(self, data: WithdrawalRequest) -> WithdrawalResult:
+        """The partner offered the case no longer gets it: another Homeward installation
+        that was sent the proposal is sent ``case.withdrawn`` (docs/exchange.md, v2) with
+        the reason code; any other partner is sent nothing (as with the proposal)."""
+        with Session(self._engine) as session:
+            partner = session.get(Partner, data.partner_id)
+            if partner is None or partner.kind != PartnerKind.HOMEWARD or self._exchange is None:
+                return WithdrawalResult()
+        reference = await self._exchange.withdraw(partner.id, data.case_id, data.reason,
+                                                  data.key)
+        if reference is not None:
+            log.info("proposal withdrawn from another installation", partner_id=partner.id,
+                     reason=data.reason)
+        return WithdrawalResult(partner_ref=reference)
 
     @activity.defn(name="check_partner_choice")
     async def check_choice(self, data: PartnerChoiceCheck) -> PartnerChoiceVerdict:

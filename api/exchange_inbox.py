@@ -10,7 +10,8 @@ inbox keyed by its id: received again, it changes nothing.
 - ``case.proposed`` and ``case.pre_arrival`` (version 2, before departure) open, once, this
   installation's own case row for the proposed case, which its staff accept or decline
   (api/exchange_proposals.py); the handover later takes that case over instead of opening
-  a second one (both: api/exchange_received.py);
+  a second one (both: api/exchange_received.py); ``case.withdrawn`` closes such a case while
+  it is only proposed;
 - ``proposal.answered`` is taken on the sending case as its partner's answer (the same
   ``answer_partner_proposal`` as the partner's route);
 - ``case.accepted`` is recorded on the sending case (``record_partner_acceptance``);
@@ -35,7 +36,7 @@ from temporalio.client import Client
 from activities.exchange import record_partner_acceptance
 from activities.partners import sign
 from api.decisions import take
-from api.exchange_received import find_link, open_case, record_proposal
+from api.exchange_received import find_link, open_case, record_proposal, record_withdrawal
 from api.exchange_refusals import Refused, problems
 from core.settings import Settings
 from models.enums import Role
@@ -123,6 +124,8 @@ async def receive(engine: Engine, client: Client, settings: Settings, headers: A
         case_id = await open_case(engine, client, settings, partner, envelope)
     elif envelope.type in (MessageType.PROPOSED, MessageType.PRE_ARRIVAL):
         case_id = record_proposal(engine, settings, partner, envelope)
+    elif envelope.type == MessageType.WITHDRAWN:
+        case_id = record_withdrawal(engine, partner, envelope)
     else:
         case_id = await _apply(engine, client, partner, envelope)
     with Session(engine) as session:

@@ -4,7 +4,9 @@ version 2), on the receiving side.
 ``case.proposed`` and ``case.pre_arrival`` open (once per sender and conversation) this
 installation's own case row, the one its handover later takes over (api/exchange_inbox), with
 the household and the needs assessment it may see under the returnee's consent, and an
-``ExchangeProposal`` for its staff to answer; each pre-arrival package updates the travel.
+``ExchangeProposal`` for its staff to answer; each pre-arrival package updates the travel;
+``case.withdrawn`` (another partner chosen there, or the case closed before departure)
+closes it as a decline does.
 The staff's answer goes back as ``proposal.answered``, which the sending side takes as its
 partner's accept/decline decision. Until the handover the case has no workflow here: the
 returnee has not left, there is nothing for this side to run yet.
@@ -111,6 +113,32 @@ def record(session: Session, case: Case, partner: Partner, envelope: Envelope,
         session.add(needs)
 
 
+def close(session: Session, case: Case, now: datetime) -> None:
+    """A proposed case this side will not receive (declined here, or withdrawn by the
+    sender): closed, anonymised with the closed cases after the retention period counted
+    from now; a new proposal reopens it (``record``). The caller commits."""
+    case.status, case.updated_at = CaseStatus.CLOSED, now
+    session.add(case)
+
+
+def withdraw(session: Session, case: Case, partner: Partner, reason: str) -> bool:
+    """The sender withdrew its proposal (``case.withdrawn``): while the case is only
+    proposed, the proposal is marked withdrawn (not answerable any more) and the case closed
+    as a decline closes it; the caller commits. A case handed over already (its workflow
+    runs) or a proposal declined here already is left as it is: returns False."""
+    proposal = session.get(ExchangeProposal, case.id)
+    if (proposal is None or case.stage != PROPOSED_STAGE
+            or proposal.status in (ProposalStatus.DECLINED, ProposalStatus.WITHDRAWN)):
+        return False
+    now = datetime.now(UTC)
+    proposal.status, proposal.reason = ProposalStatus.WITHDRAWN, reason
+    proposal.answered_by, proposal.answered_at = f"exchange:{partner.id}", now
+    proposal.updated_at = now
+    session.add(proposal)
+    close(session, case, now)
+    return True
+
+
 @dataclass
 class ProposedCase:
     """One row of the receiving staff's list: ids and facts (names are on the case page)."""
@@ -179,6 +207,9 @@ async def answer(engine: Engine, client: Client, settings: Settings, case_id: st
         case = session.get(Case, case_id)
         if proposal is None or link is None or case is None or link.direction != Direction.RECEIVED:
             raise HTTPException(404, f"no case {case_id} proposed by another installation")
+        if proposal.status == ProposalStatus.WITHDRAWN:
+            raise HTTPException(409, f"the sending installation withdrew the proposal "
+                                f"({proposal.reason}): nothing to answer")
         if proposal.status != ProposalStatus.PENDING:
             raise HTTPException(409, f"the proposal was {proposal.status} already")
         if case.stage != PROPOSED_STAGE:
@@ -189,10 +220,7 @@ async def answer(engine: Engine, client: Client, settings: Settings, case_id: st
         proposal.answered_by, proposal.answered_at, proposal.updated_at = actor.id, now, now
         session.add(proposal)
         if not data.accept:
-            # Nothing to receive: closed (anonymised with the closed cases after the retention
-            # period, counted from now); a new proposal reopens it.
-            case.status, case.updated_at = CaseStatus.CLOSED, now
-            session.add(case)
+            close(session, case, now)
         message_id = message_id_for(settings.exchange_name, link.partner_id,
                                     link.conversation_id, "answered",
                                     proposal.proposed_at.isoformat())

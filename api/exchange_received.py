@@ -1,7 +1,8 @@
 """The cases this installation receives from another Homeward installation (docs/exchange.md):
 its own case for a returnee proposed before departure (``case.proposed``, ``case.pre_arrival``)
 or handed over (``case.handover``), opened once per conversation with the household it needs,
-under the consent the sender recorded. The handover of a proposed case takes that case over."""
+under the consent the sender recorded. The handover of a proposed case takes that case over;
+its withdrawal (``case.withdrawn``) closes it while it is only proposed."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
+import structlog
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -21,12 +23,20 @@ from api.exchange_refusals import Refused, problems
 from api.project_service import find_project_by_code
 from core.settings import Settings
 from models.enums import CaseStatus, LegalSituation, LocationType, Stage
-from models.exchange import Direction, Envelope, ExchangeLink, MessageType
+from models.exchange import (
+    WITHDRAWAL_REASONS,
+    Direction,
+    Envelope,
+    ExchangeLink,
+    MessageType,
+)
 from models.external import PartnerPackage
 from models.partners import Partner
 from models.payloads import PriorHistory
 from models.tables import Case
 from workflows.start import state_received
+
+log = structlog.get_logger(__name__)
 
 
 def find_link(session: Session, partner: Partner, envelope: Envelope,
@@ -120,6 +130,28 @@ def record_proposal(engine: Engine, settings: Settings, partner: Partner,
             link.consent = consent  # as the sender last recorded it
             session.add(link)
         session.commit()
+        return case.id
+
+
+def record_withdrawal(engine: Engine, partner: Partner, envelope: Envelope) -> str:
+    """The sender withdrew the case it proposed (``case.withdrawn``: another partner chosen
+    there, or its case closed before departure): a case only proposed here closes, its
+    proposal withdrawn; one handed over already changes nothing (logged)."""
+    reason = envelope.body.get("reason")
+    if reason not in WITHDRAWAL_REASONS:
+        raise Refused(422, "bad_body", f"reason: one of {', '.join(WITHDRAWAL_REASONS)}")
+    with Session(engine) as session:
+        link = find_link(session, partner, envelope, Direction.RECEIVED)
+        case = session.get(Case, link.case_id) if link is not None else None
+        if link is None or case is None:
+            raise Refused(422, "unknown_conversation",
+                          f"no case proposed by {partner.id} as {envelope.conversation_id}")
+        if exchange_proposals.withdraw(session, case, partner, str(reason)):
+            session.commit()
+            log.info("proposal withdrawn by the sender", case_id=case.id, reason=reason)
+        else:
+            log.info("withdrawal of a case handed over or answered already: nothing changes",
+                     case_id=case.id, stage=str(case.stage), reason=reason)
         return case.id
 
 

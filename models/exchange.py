@@ -40,12 +40,19 @@ class MessageType(StrEnum):
     PROPOSED = "case.proposed"  # sending -> receiving: the partner was chosen
     PRE_ARRIVAL = "case.pre_arrival"  # sending -> receiving: the travel (again on each change)
     ANSWERED = "proposal.answered"  # receiving -> sending: accepted, or declined with a reason
+    # sending -> receiving: the proposal no longer stands (another partner chosen, or the
+    # case closed before departure); the body is a reason code only.
+    WITHDRAWN = "case.withdrawn"
 
 
 # The version that introduced each type (the envelope of a message carries it).
 SINCE_VERSION: dict[MessageType, str] = {
     MessageType.PROPOSED: "2", MessageType.PRE_ARRIVAL: "2", MessageType.ANSWERED: "2",
+    MessageType.WITHDRAWN: "2",
 }
+
+# Why the sending side withdrew a proposal (the body of ``case.withdrawn``).
+WITHDRAWAL_REASONS = ("another_partner", "case_closed")
 
 
 def version_of(type_: MessageType) -> str:
@@ -135,6 +142,8 @@ class ProposalStatus(StrEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"
     DECLINED = "declined"
+    # The sending installation withdrew it (``case.withdrawn``): nothing to answer any more.
+    WITHDRAWN = "withdrawn"
 
 
 class ExchangeProposal(SQLModel, table=True):
@@ -150,7 +159,9 @@ class ExchangeProposal(SQLModel, table=True):
     conversation_id: str = Field(max_length=64)
     status: ProposalStatus = Field(default=ProposalStatus.PENDING,
                                    sa_type=enum_type(ProposalStatus))
+    # The decline's reason; for a withdrawn proposal, the sender's reason code.
     reason: str | None = Field(default=None, max_length=2000)
+    # Who ended the round and when: this side's staff, or ``exchange:<sender>`` (withdrawn).
     answered_by: str | None = Field(default=None, max_length=100)
     answered_at: datetime | None = None
     # The last pre-arrival package's travel (models/external.PartnerTravel) and why it came.

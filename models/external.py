@@ -248,6 +248,24 @@ class ProposalResult(BaseModel):
     refusal: str | None = None
 
 
+class WithdrawalRequest(BaseModel):
+    """The partner offered the case no longer gets it (another partner chosen, or the case
+    closed before departure): a partner that is another Homeward installation and was sent
+    the proposal is told (docs/exchange.md, ``case.withdrawn``); others are sent nothing."""
+
+    case_id: str
+    partner_id: str
+    reason: str  # another_partner | case_closed (models/exchange.WITHDRAWAL_REASONS)
+    # Stable per choice of the partner: a retried activity sends the same message.
+    key: str
+
+
+class WithdrawalResult(BaseModel):
+    # The exchange's reference of the message; None: nothing sent (no installation, or
+    # none that was sent the proposal).
+    partner_ref: str | None = None
+
+
 class PartnerPackage(BaseModel):
     """What a partner receives before arrival and at handover: only what it needs to receive
     and support the household (no passport numbers, legal situation, return decision or place

@@ -50,6 +50,8 @@ from models.external import (
     ProposalResult,
     Reminder,
     ReminderResult,
+    WithdrawalRequest,
+    WithdrawalResult,
     WithdrawDocumentRequest,
 )
 from models.funding import BookCostsInput, BookCostsResult, CostLine
@@ -164,6 +166,10 @@ async def send_pre_arrival(data: PreArrivalRequest) -> PreArrivalResult:
 
 async def propose_to_partner(data: ProposalRequest) -> ProposalResult:
     return await _run(PartnerActivities.propose, data)  # type: ignore[no-any-return]
+
+
+async def withdraw_from_partner(data: WithdrawalRequest) -> WithdrawalResult:
+    return await _run(PartnerActivities.withdraw, data)  # type: ignore[no-any-return]
 
 
 async def check_partner_choice(data: PartnerChoiceCheck) -> PartnerChoiceVerdict:

@@ -35,7 +35,7 @@ from models.external import (
     WithdrawDocumentRequest,
 )
 from models.payloads import Booking, CaseState
-from workflows import calls, desk
+from workflows import calls, desk, partner_messages
 from workflows.refusals import refusal
 from workflows.run import CaseRun
 
@@ -186,6 +186,9 @@ async def pay_grant(case: CaseRun) -> None:
 async def close_with_compensation(case: CaseRun, reason: ClosureReason, note: str) -> None:
     """Undo what was set in motion, newest first, then close the case."""
     state = case.state
+    if state.partner is not None and state.departed_on is None:
+        # The partner offered the case (its proposal open) is told it no longer stands.
+        await partner_messages.withdraw(case, state.partner, "case_closed")
     desk.withdraw_request(case, "the case is closed")
     booking = state.active_booking
     if booking is not None:

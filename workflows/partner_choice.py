@@ -78,6 +78,8 @@ async def choose(case: CaseRun, data: ChoosePartnerInput) -> CaseState:
     old = state.partner
     if old is not None and old.open and old.partner_id != data.partner_id:
         state.partners_before.append(old.partner_id)
+        # Offered the case and not declined: told it no longer gets it.
+        await partner_messages.withdraw(case, old, "another_partner")
     state.partner = PartnerChoice(
         partner_id=data.partner_id,
         region=data.region,

@@ -1,16 +1,25 @@
 """What the partner chosen before departure is sent (workflows/partner_choice.py decides
 when): the proposal of the case to a partner that is another Homeward installation, and the
-pre-arrival package with the travel, first and then on every change of it. The requests carry
-ids and the travel's facts; the activities read names and contacts from the database."""
+pre-arrival package with the travel, first and then on every change of it, and the
+withdrawal of the proposal when it no longer stands. The requests carry ids, codes and the
+travel's facts; the activities read names and contacts from the database."""
 
 from __future__ import annotations
 
+from temporalio import workflow
+
 from models.departure import Booking
 from models.enums import BookingStatus
-from models.external import NO_PARTNER, PartnerTravel, PreArrivalRequest, ProposalRequest
+from models.external import (
+    NO_PARTNER,
+    PartnerTravel,
+    PreArrivalRequest,
+    ProposalRequest,
+    WithdrawalRequest,
+)
 from models.payloads import CaseState
 from models.reintegration import PartnerChoice
-from workflows import calls
+from workflows import calls, patches
 from workflows.run import CaseRun
 
 
@@ -51,6 +60,38 @@ async def propose(case: CaseRun, p: PartnerChoice) -> None:
     elif result.partner_ref is not None:
         case.call_outcome(
             f"case proposed to partner {p.partner_id} (another Homeward installation)",
+            partner_ref=result.partner_ref,
+        )
+
+
+# Why an offered partner no longer gets the case (``case.withdrawn``'s reason code), as the
+# timeline says it.
+WITHDRAWN_BECAUSE = {
+    "another_partner": "another partner chosen",
+    "case_closed": "case closed before departure",
+}
+
+
+async def withdraw(case: CaseRun, p: PartnerChoice, reason: str) -> None:
+    """The partner offered the case, its proposal still open (not declined), no longer gets
+    it: another partner was chosen, or the case closes before departure. A partner that is
+    another Homeward installation and was sent the proposal is told (``case.withdrawn``,
+    docs/exchange.md), which closes its proposed case; any other partner: the activity
+    sends nothing. A new activity, so behind ``patches.PARTNER_EXCHANGE_WITHDRAWAL``."""
+    if p.offered_at is None or not p.open:
+        return
+    if not workflow.patched(patches.PARTNER_EXCHANGE_WITHDRAWAL):
+        return
+    state = case.state
+    result = await calls.withdraw_from_partner(WithdrawalRequest(
+        case_id=state.case_id,
+        partner_id=p.partner_id,
+        reason=reason,
+        key=f"{state.case_id}:withdrawn:{p.partner_id}:{p.chosen_at.isoformat()}",
+    ))
+    if result.partner_ref is not None:
+        case.call_outcome(
+            f"case withdrawn from partner {p.partner_id} ({WITHDRAWN_BECAUSE[reason]})",
             partner_ref=result.partner_ref,
         )
 

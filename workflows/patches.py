@@ -48,6 +48,11 @@ PARTNER_BEFORE_DEPARTURE = "partner-before-departure"
 # (``case.proposed``, docs/exchange.md v2) by a new activity at the offer; before, nothing.
 PARTNER_EXCHANGE_PROPOSAL = "partner-exchange-proposal"
 
+# The partner offered the case is, when it is another Homeward installation that was sent the
+# proposal, sent ``case.withdrawn`` (docs/exchange.md v2) by a new activity when another
+# partner is chosen or the case closes before departure; before, nothing.
+PARTNER_EXCHANGE_WITHDRAWAL = "partner-exchange-withdrawal"
+
 # Chasing also reminds the embassy itself (by e-mail in the email mode); before, it reminded
 # only the caseworker.
 EMBASSY_REMINDER = "embassy-reminder"
@@ -111,6 +116,12 @@ REGISTER: tuple[Patch, ...] = (
         PARTNER_EXCHANGE_PROPOSAL,
         "the partner offered the case is sent it when it is another Homeward installation",
         "a_declining_partner_is_replaced_and_the_next_gets_the_pre_arrival_package.json",
+        "once no case started before 2026-12-06 is open",
+    ),
+    Patch(
+        PARTNER_EXCHANGE_WITHDRAWAL,
+        "the partner offered the case is told when another is chosen or the case closes",
+        "a_partner_that_never_answers_is_shown_stuck_and_the_supervisor_told.json",
         "once no case started before 2026-12-06 is open",
     ),
 )

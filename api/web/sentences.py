@@ -128,6 +128,8 @@ TIMELINE: dict[str, tuple[str, ...]] = {
         N_("pre-arrival package sent to partner %(partner)s (%(why)s)"),
         N_("case not proposed"),
         N_("case proposed to partner %(partner)s (another Homeward installation)"),
+        N_("case withdrawn from partner %(partner)s (another partner chosen)"),
+        N_("case withdrawn from partner %(partner)s (case closed before departure)"),
     ),
 }
 

@@ -7,6 +7,7 @@ import asyncio
 import json
 import uuid
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -28,6 +29,8 @@ from models.external import (
     PreArrivalRequest,
     ProposalRequest,
     ProposalResult,
+    WithdrawalRequest,
+    WithdrawalResult,
 )
 from models.partners import NeedsAssessment, Partner
 from models.tables import HouseholdMember
@@ -177,3 +180,51 @@ def test_a_homeward_partner_is_proposed_the_case_and_sent_its_pre_arrival_under_
     assert proposed.needs is not None and proposed.needs.wants_to_do == "open a bakery"
     assert package.reason == "rebooked" and package.travel == travel
     assert "GE1234567" not in package.model_dump_json()
+
+
+def test_the_withdrawal_goes_only_to_the_homeward_partner_that_was_sent_the_case(
+    engine: Engine, settings: Settings, queued: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``case.withdrawn`` is queued for the installation this case's conversation is with
+    (GE-homeward, sent case-1), once per key, with the reason code only; a plain partner, an
+    installation never sent the case, or another case: nothing is queued."""
+    started: list[str] = []
+
+    async def start(client: Any, settings: Settings, message_id: str, *_: Any) -> None:
+        started.append(message_id)
+
+    monkeypatch.setattr(exchange, "start_delivery", start)
+    monkeypatch.setattr(exchange, "activity", SimpleNamespace(
+        client=lambda: None, info=lambda: SimpleNamespace(task_queue="q")))
+    with Session(engine) as session:
+        session.add(Partner(id="GE-ngo", organisation="NGO", country="GE",
+                            contact_email="x@ngo.example"))
+        session.add(Partner(id="AM-homeward", organisation="AM", country="AM",
+                            contact_email="x@am.example", kind=PartnerKind.HOMEWARD,
+                            webhook_url="http://am.test/exchange/v1/messages",
+                            webhook_secret=SECRET))
+        session.commit()
+    activities = PartnerActivities(SimulatedPartners(), engine,
+                                   exchange.Exchange(engine, settings))
+
+    def withdraw(case_id: str, partner_id: str) -> WithdrawalResult:
+        return asyncio.run(activities.withdraw(WithdrawalRequest(
+            case_id=case_id, partner_id=partner_id, reason="another_partner",
+            key=f"{case_id}:withdrawn:{partner_id}:t")))
+
+    assert withdraw("case-1", "GE-ngo") == WithdrawalResult()
+    assert withdraw("case-1", "AM-homeward") == WithdrawalResult()
+    assert withdraw("case-2", "GE-homeward") == WithdrawalResult()
+    first = withdraw("case-1", "GE-homeward")
+    assert first.partner_ref is not None
+    assert withdraw("case-1", "GE-homeward") == first  # a retried activity: the same message
+    with Session(engine) as session:
+        rows = session.exec(select(ExchangeOutbox)
+                            .where(ExchangeOutbox.type == MessageType.WITHDRAWN)).all()
+    [message] = rows
+    assert first.partner_ref == f"exchange:{message.message_id}"
+    assert message.partner_id == "GE-homeward" and message.case_id == "case-1"
+    envelope = message.envelope
+    assert envelope["body"] == {"reason": "another_partner"}
+    assert (envelope["exchange_version"], envelope["sequence"]) == ("2", 2)  # after the handover
+    assert started == [message.message_id] * 2

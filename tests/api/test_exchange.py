@@ -26,6 +26,7 @@ from models.exchange import (
     ExchangeInbox,
     ExchangeLink,
     ExchangeOutbox,
+    ExchangeProposal,
     MessageType,
     PartnerKind,
     ProposalStatus,
@@ -254,6 +255,16 @@ async def test_a_proposed_case_is_answered_here_once_and_its_handover_takes_it_o
     assert types == [MessageType.ANSWERED, MessageType.ACCEPTED] and row.handed_over
     await client.get_workflow_handle(f"case-{case.id}").describe()  # its workflow runs
 
+    # A withdrawal reaching a case handed over already (its workflow runs): applied, and
+    # nothing changes here.
+    withdrawn = withdrawn_message(4, reason="case_closed")
+    assert await received(engine, client, settings, withdrawn) == "applied"
+    with Session(engine) as session:
+        [after] = session.exec(select(Case)).all()
+        [row] = proposed_cases(session, staff)
+    assert (after.stage, after.status) == (Stage.ARRIVAL, CaseStatus.ACTIVE)
+    assert row.status == ProposalStatus.ACCEPTED and row.handed_over
+
 
 async def test_a_declined_proposal_closes_the_case_here_until_it_is_proposed_again(
     engine: Engine, settings: Settings, sender: str, dev_env: WorkflowEnvironment
@@ -288,3 +299,42 @@ async def test_a_declined_proposal_closes_the_case_here_until_it_is_proposed_aga
         assert session.get(Case, case.id).status == CaseStatus.ACTIVE  # type: ignore[union-attr]
         [row] = proposed_cases(session, staff, ProposalStatus.PENDING)
         assert len(session.exec(select(Case)).all()) == 1
+
+
+def withdrawn_message(sequence: int, reason: str = "another_partner") -> Envelope:
+    return Envelope(exchange_version="2", message_id=f"m-withdrawn-{sequence}",
+                    type=MessageType.WITHDRAWN, sender="GE-homeward",
+                    conversation_id="remote-case", sequence=sequence,
+                    sent_at=datetime.now(UTC), body={"reason": reason})
+
+
+async def test_a_withdrawn_proposal_closes_the_case_here_and_cannot_be_answered(
+    engine: Engine, settings: Settings, sender: str
+) -> None:
+    """The sender chose another partner while this side's answer was pending: the proposed
+    case closes, shown withdrawn, and an answer is refused; the message again is a duplicate."""
+    staff = Actor(id="caseworker", role=Role.CASEWORKER)
+    # None as the Temporal client: a proposal and its withdrawal reach no workflow.
+    assert await received(engine, None, settings,
+                          proposal_message(MessageType.PROPOSED, 1)) == "applied"
+    bad = withdrawn_message(2, reason="we changed our mind about Nino")
+    headers, body = signed(bad)
+    with pytest.raises(Refused) as refused:
+        await receive(engine, None, settings, headers, body)  # type: ignore[arg-type]
+    assert refused.value.error == "bad_body"
+    assert await received(engine, None, settings, withdrawn_message(2)) == "applied"
+    assert await received(engine, None, settings, withdrawn_message(2)) == "duplicate"
+    with Session(engine) as session:
+        [case] = session.exec(select(Case)).all()
+        assert case.status == CaseStatus.CLOSED and case.stage == Stage.TRAVEL
+        [row] = proposed_cases(session, staff, ProposalStatus.WITHDRAWN)
+        assert proposed_cases(session, staff, ProposalStatus.PENDING) == []
+    assert row.reason == "another_partner" and row.answered_at is not None
+    assert row.answered_by == "exchange:GE-homeward" and not row.handed_over
+    with pytest.raises(HTTPException) as late:
+        await answer(engine, None, settings, case.id, staff,  # type: ignore[arg-type]
+                     PartnerAnswerIn(accept=True))
+    assert late.value.status_code == 409 and "withdrew" in str(late.value.detail)
+    with Session(engine) as session:
+        assert session.exec(select(ExchangeOutbox)).all() == []  # nothing goes back
+        assert session.get(ExchangeProposal, case.id).status == ProposalStatus.WITHDRAWN  # type: ignore[union-attr]

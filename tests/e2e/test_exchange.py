@@ -8,7 +8,9 @@ while A's next handover is due, and restarted: nothing is lost and nothing is re
 twice, and a replayed message changes nothing. Before departure (version 2), a caseworker of
 A chooses B as the partner of two more cases: B's staff see each proposed case with its
 pre-arrival facts; B's acceptance ends A's wait for the partner, B's decline lets A's
-caseworker choose another partner, and the answer delivered again changes nothing.
+caseworker choose another partner, and the answer delivered again changes nothing; A then
+choosing another partner for the accepted case withdraws it from B (``case.withdrawn``), and
+so does closing a case before departure while B's answer is pending.
 
 "A day" of outage in seconds: the retry schedule is configurable
 (``exchange_retry_initial_seconds``/``exchange_retry_max_seconds``, 0.2 s/1 s here instead
@@ -45,7 +47,7 @@ from core.search_attributes import ensure_search_attributes
 from core.settings import Settings
 from core.temporal import connect
 from models.departure import Booking
-from models.enums import Relationship, Sex, Stage
+from models.enums import CaseStatus, Relationship, Sex, Stage
 from models.exchange import EXCHANGE_PATH, ExchangeOutbox, MessageType
 from models.partners import NeedsAssessment, Partner
 from models.payloads import CaseState, Consent, Traveller
@@ -337,6 +339,21 @@ async def test_a_case_exchanged_between_two_installations_survives_an_outage(
                 SECRET, "GE-homeward", answered.message_id, body))
         assert r.status_code == 200 and r.json()["status"] == "duplicate", r.text
         assert (await _live(api_a, early, lambda v: True))["version"] == live_a["version"]
+        # A's caseworker then chooses another partner: B is told (case.withdrawn), its
+        # proposed case shows withdrawn and closed, and an answer is no longer taken.
+        await ok(api_a.post(f"/cases/{early}/partner", json={"partner_id": "GE-local"}))
+        [withdrawn] = await eventually(lambda: _proposals(
+            api_b, lambda p: p["status"] == "withdrawn"), "B sees the proposal withdrawn")
+        assert withdrawn["case_id"] == proposal["case_id"]
+        assert withdrawn["reason"] == "another_partner"
+        r = await api_b.post(f"/exchange/proposals/{proposal['case_id']}/answer",
+                             json={"accept": True})
+        assert r.status_code == 409, r.text
+        closed_b = next(c for c in cases(b.engine) if c.id == proposal["case_id"])
+        assert closed_b.status == CaseStatus.CLOSED
+        await eventually(lambda: _timeline_has(
+            api_a, early, "case withdrawn from partner GE-homeward (another partner chosen)"),
+            "A's timeline says the case was withdrawn from B")
 
         # Another case chosen for B, which declines it: A's caseworker chooses another partner.
         declined = await proposable_case(a, "Giorgi", "Lomidze")
@@ -350,7 +367,19 @@ async def test_a_case_exchanged_between_two_installations_survives_an_outage(
         assert live_a["partner"]["reason"] == "no capacity in Kutaisi"
         await ok(api_a.post(f"/cases/{declined}/partner", json={"partner_id": "GE-local"}))
         assert (await _live(api_a, declined, lambda v: True))["partner"]["partner_id"] == "GE-local"
-        assert len(cases(b.engine)) == 4  # each proposal opened one case on B
+        # A case closed before departure while B's answer is pending: withdrawn from B too.
+        closing = await proposable_case(a, "Nana", "Kapanadze")
+        await ok(api_a.post(f"/cases/{closing}/partner", json={"partner_id": "GE-homeward"}))
+        [proposal] = await eventually(lambda: _proposals(
+            api_b, lambda p: p["status"] == "pending"), "B sees the third proposal")
+        await ok(api_a.post(f"/cases/{closing}/closure/proposal",
+                            json={"reason": "withdrawn", "note": "stays in Latvia"}))
+        await ok(api_a.post(f"/cases/{closing}/closure/decision", headers=SUPERVISOR,
+                            json={"approve": True, "reason": "as proposed"}))
+        [withdrawn] = await eventually(lambda: _proposals(
+            api_b, lambda p: p["reason"] == "case_closed"), "B sees the closed case withdrawn")
+        assert (withdrawn["case_id"], withdrawn["status"]) == (proposal["case_id"], "withdrawn")
+        assert len(cases(b.engine)) == 5  # each proposal opened one case on B
 
 
 async def proposable_case(side: Installation, given: str, family: str) -> str:

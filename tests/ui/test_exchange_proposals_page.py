@@ -1,6 +1,7 @@
 """The receiving staff's page of cases other installations propose before departure
 (api/routes/ui_exchange_proposals.py): the proposed case with its travel, a decline refused
-without a reason, then sent with one, and the answer queued for the sending installation."""
+without a reason, then sent with one, and the answer queued for the sending installation; a
+proposal the sender withdrew is shown withdrawn, with nothing to answer."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from sqlmodel import Session, select
 from core.settings import Settings
 from models.exchange import ExchangeOutbox, MessageType, PartnerKind
 from models.partners import Partner
-from tests.api.test_exchange import SECRET, proposal_message, received
+from models.tables import Case
+from tests.api.test_exchange import SECRET, proposal_message, received, withdrawn_message
 from tests.ui.conftest import Browser, csrf_of
 
 TRAVEL = {"status": "booked", "flight": "BT 0701", "departure_date": "2026-12-20",
@@ -56,3 +58,21 @@ async def test_staff_decline_a_proposed_case_with_a_reason_from_its_page(
         [answered] = session.exec(select(ExchangeOutbox)).all()
     assert answered.type == MessageType.ANSWERED
     assert answered.envelope["body"] == {"accept": False, "reason": "no capacity in Kutaisi"}
+
+    # Another case, proposed then withdrawn by the sender (its case closed before departure):
+    # shown withdrawn, with nothing to answer; an answer sent from an older page is refused.
+    for envelope in (proposal_message(MessageType.PROPOSED, 1),
+                     withdrawn_message(2, reason="case_closed")):
+        other = envelope.model_copy(update={"conversation_id": "remote-case-2",
+                                            "message_id": envelope.message_id + "-2"})
+        assert await received(engine, None, settings, other) == "applied"
+    with Session(engine) as session:
+        [withdrawn] = session.exec(select(Case).where(
+            Case.external_ref == "GE-homeward:remote-case-2")).all()
+    page = await cw.get("/ui/exchange/proposals")
+    assert "withdrawn by the sending office" in page.text
+    assert "The sending office closed the case before departure" in page.text
+    assert f'action="/ui/exchange/proposals/{withdrawn.id}/answer"' not in page.text
+    r = await cw.post(f"/ui/exchange/proposals/{withdrawn.id}/answer",
+                      data={"csrf_token": csrf_of(page.text), "accept": "true"})
+    assert r.status_code == 409
