@@ -24,7 +24,7 @@ from activities.embassy import EmbassyActivities
 from activities.exchange import Exchange
 from activities.exchange_outbox import resume_deliveries
 from activities.notifications import NotificationActivities
-from activities.partners import PartnerActivities
+from activities.partner_activities import PartnerActivities
 from activities.payments import PaymentActivities
 from activities.projection import ProjectionActivities
 from activities.retention import RetentionActivities

@@ -19,7 +19,7 @@ from activities.booking import BookingActivities
 from activities.costs import CostActivities
 from activities.embassy import EmbassyActivities
 from activities.notifications import NotificationActivities
-from activities.partners import PartnerActivities
+from activities.partner_activities import PartnerActivities
 from activities.payments import PaymentActivities
 from models.desk import DeskCostInput
 from models.external import (

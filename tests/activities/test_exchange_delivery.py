@@ -17,7 +17,8 @@ from sqlmodel import Session, select
 from temporalio.exceptions import ApplicationError
 
 from activities import exchange, exchange_outbox
-from activities.partners import PartnerActivities, SimulatedPartners, verify
+from activities.partner_activities import PartnerActivities
+from activities.partners import SimulatedPartners, verify
 from activities.simulation import ServiceUnavailable
 from core.settings import Settings
 from models.consent import ConsentStatus, Purpose, PurposeConsent

@@ -14,8 +14,8 @@ from sqlmodel import Session, select
 from temporalio.exceptions import ApplicationError
 
 from activities.notifications import SimulatedNotifications
+from activities.partner_activities import PartnerActivities
 from activities.partners import (
-    PartnerActivities,
     PartnerEndpoint,
     PortalPartners,
     SimulatedPartners,

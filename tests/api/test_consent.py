@@ -16,7 +16,8 @@ from sqlmodel import Session, select
 from temporalio.exceptions import ApplicationError
 
 from activities.embassy import EmbassyActivities, SimulatedEmbassy
-from activities.partners import PartnerActivities, SimulatedPartners
+from activities.partner_activities import PartnerActivities
+from activities.partners import SimulatedPartners
 from activities.retention import erase_protection
 from api import consent as consent_service
 from core.settings import Settings

@@ -15,7 +15,8 @@ from playwright.async_api import Browser, Locator, expect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from activities.partners import PartnerActivities, SimulatedPartners
+from activities.partner_activities import PartnerActivities
+from activities.partners import SimulatedPartners
 from models.external import HandoverRequest
 from models.partners import Partner
 from models.protection import ServiceKind, ServiceProvider
