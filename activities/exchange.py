@@ -122,15 +122,9 @@ class Exchange:
             link = session.get(ExchangeLink, case_id)
             if link is None or link.direction != Direction.SENT or link.partner_id != partner_id:
                 return None
-            enqueue(session, self._settings, link, MessageType.WITHDRAWN, {"reason": reason},
-                    message_id)
-            try:
-                session.commit()
-            except IntegrityError:  # queued meanwhile by a retried attempt
-                session.rollback()
-        await start_delivery(activity.client(), self._settings, message_id,
-                             activity.info().task_queue)
-        return f"exchange:{message_id}"
+            self._queue_once(session, link, MessageType.WITHDRAWN, {"reason": reason},
+                             message_id)
+        return await self._started(message_id)
 
     async def send(self, type_: MessageType, partner_id: str, package: PartnerPackage,
                    key: str) -> str:
@@ -157,11 +151,20 @@ class Exchange:
             link.consent = {"share_with_partner": True,
                             "declaration_signed_on": consent.declaration_signed_on.isoformat()}
             body = {"package": package.model_dump(mode="json"), "consent": link.consent}
-            enqueue(session, self._settings, link, type_, body, message_id)
-            try:
-                session.commit()
-            except IntegrityError:  # queued meanwhile by a retried attempt
-                session.rollback()
+            self._queue_once(session, link, type_, body, message_id)
+        return await self._started(message_id)
+
+    def _queue_once(self, session: Session, link: ExchangeLink, type_: MessageType,
+                    body: dict[str, Any], message_id: str) -> None:
+        """The message in the outbox, committed; a retried attempt finds it there."""
+        enqueue(session, self._settings, link, type_, body, message_id)
+        try:
+            session.commit()
+        except IntegrityError:  # queued meanwhile by a retried attempt
+            session.rollback()
+
+    async def _started(self, message_id: str) -> str:
+        """Its delivery started (again harmlessly); the partner's reference for the case."""
         await start_delivery(activity.client(), self._settings, message_id,
                              activity.info().task_queue)
         return f"exchange:{message_id}"

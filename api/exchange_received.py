@@ -55,13 +55,10 @@ async def open_case(engine: Engine, client: Client, settings: Settings, partner:
     it needs (names, dates of birth, vulnerabilities), at the arrival, with the consent the
     sender recorded. Opened once per conversation; its workflow is started again harmlessly."""
     package, consent, signed_on = _package(envelope)
-    external_ref = f"{partner.id}:{envelope.conversation_id}"
     with Session(engine, expire_on_commit=False) as session:
-        case = session.exec(select(Case).where(Case.external_ref == external_ref)).first()
-        if case is None:
-            case = _insert_case(session, settings, partner, envelope, package, consent,
-                                external_ref)
-        elif case.stage == exchange_proposals.PROPOSED_STAGE:
+        case, opened = _case_for(session, settings, partner, envelope, package, consent,
+                                 Stage.ARRIVAL)
+        if not opened and case.stage == exchange_proposals.PROPOSED_STAGE:
             # Proposed before departure: the handover takes that case over (one case).
             exchange_proposals.sync_household(session, case, package)
             case.stage, case.status = Stage.ARRIVAL, CaseStatus.ACTIVE
@@ -118,12 +115,9 @@ def record_proposal(engine: Engine, settings: Settings, partner: Partner,
     """A case proposed before departure (or its pre-arrival package): recorded on this side's
     own case for it, opened once per conversation (the handover later takes it over)."""
     package, consent, _ = _package(envelope)
-    external_ref = f"{partner.id}:{envelope.conversation_id}"
     with Session(engine, expire_on_commit=False) as session:
-        case = session.exec(select(Case).where(Case.external_ref == external_ref)).first()
-        if case is None:
-            case = _insert_case(session, settings, partner, envelope, package, consent,
-                                external_ref, stage=exchange_proposals.PROPOSED_STAGE)
+        case, _ = _case_for(session, settings, partner, envelope, package, consent,
+                            exchange_proposals.PROPOSED_STAGE)
         exchange_proposals.record(session, case, partner, envelope, package)
         link = find_link(session, partner, envelope, Direction.RECEIVED)
         if link is not None and case.stage == exchange_proposals.PROPOSED_STAGE:
@@ -155,9 +149,21 @@ def record_withdrawal(engine: Engine, partner: Partner, envelope: Envelope) -> s
         return case.id
 
 
+def _case_for(session: Session, settings: Settings, partner: Partner, envelope: Envelope,
+              package: PartnerPackage, consent: dict[str, Any], stage: Stage
+              ) -> tuple[Case, bool]:
+    """This side's case for the conversation, and whether it was opened now (at ``stage``)."""
+    external_ref = f"{partner.id}:{envelope.conversation_id}"
+    case = session.exec(select(Case).where(Case.external_ref == external_ref)).first()
+    if case is not None:
+        return case, False
+    return _insert_case(session, settings, partner, envelope, package, consent, external_ref,
+                        stage), True
+
+
 def _insert_case(session: Session, settings: Settings, partner: Partner, envelope: Envelope,
                  package: PartnerPackage, consent: dict[str, Any], external_ref: str,
-                 stage: Stage = Stage.ARRIVAL) -> Case:
+                 stage: Stage) -> Case:
     project = find_project_by_code(
         session, settings.exchange_project_code or settings.default_project_code)
     if project is None:
