@@ -91,6 +91,25 @@ def record_partner_acceptance(engine: Engine, case_id: str, partner_id: str,
     )
 
 
+def link_to(session: Session, case_id: str, partner_id: str) -> ExchangeLink:
+    """The case's conversation with ``partner_id`` (the case's id is the conversation's).
+    Switched to another partner, it goes on from the last message that partner was sent
+    about the case (none: from 1): proposed to B, then C, then B again, B receives 3 after 1
+    and 2, not a second 1, which its inbox holds already."""
+    link = session.get(ExchangeLink, case_id) or ExchangeLink(
+        case_id=case_id, partner_id=partner_id, conversation_id=case_id,
+        direction=Direction.SENT,
+    )
+    if link.partner_id != partner_id:
+        sent = session.exec(
+            select(func.count()).select_from(ExchangeOutbox)
+            .where(ExchangeOutbox.case_id == case_id)
+            .where(ExchangeOutbox.partner_id == partner_id)
+        ).one()
+        link.partner_id, link.next_sequence = partner_id, sent + 1
+    return link
+
+
 class Exchange:
     """The exchange's activities and the handover to a partner of kind ``homeward``."""
 
@@ -142,12 +161,7 @@ class Exchange:
             )
         message_id = message_id_for(self._settings.exchange_name, key)
         with Session(self._engine) as session:
-            link = session.get(ExchangeLink, package.case_id) or ExchangeLink(
-                case_id=package.case_id, partner_id=partner_id,
-                conversation_id=package.case_id, direction=Direction.SENT,
-            )
-            if link.partner_id != partner_id:  # another partner: a new conversation
-                link.partner_id, link.next_sequence = partner_id, 1
+            link = link_to(session, package.case_id, partner_id)
             link.consent = {"share_with_partner": True,
                             "declaration_signed_on": consent.declaration_signed_on.isoformat()}
             body = {"package": package.model_dump(mode="json"), "consent": link.consent}

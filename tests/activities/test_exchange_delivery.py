@@ -229,3 +229,20 @@ def test_the_withdrawal_goes_only_to_the_homeward_partner_that_was_sent_the_case
     assert envelope["body"] == {"reason": "another_partner"}
     assert (envelope["exchange_version"], envelope["sequence"]) == ("2", 2)  # after the handover
     assert started == [message.message_id] * 2
+
+
+def test_a_partner_proposed_the_case_again_hears_the_next_message_of_its_conversation(
+    engine: Engine, settings: Settings, queued: str
+) -> None:
+    """case-1 was handed to GE-homeward (message 1); then AM-homeward is sent the case, then
+    GE-homeward again: GE's next message is its 2, AM's its 1 (GE's inbox refuses a second 1
+    of a conversation as a duplicate, though it is a new message)."""
+    def send_to(partner_id: str) -> int:
+        with Session(engine) as session:
+            link = exchange.link_to(session, "case-1", partner_id)
+            assert exchange_outbox.enqueue(session, settings, link, MessageType.PROPOSED, {})
+            session.commit()
+            return link.next_sequence - 1
+
+    assert [send_to("AM-homeward"), send_to("AM-homeward"), send_to("GE-homeward"),
+            send_to("AM-homeward")] == [1, 2, 2, 3]
