@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -162,6 +163,9 @@ async def test_every_case_resumes_after_the_server_restarts(
     settings = settings.model_copy(update={"temporal_address": server.address})
     server.start()
     worker: subprocess.Popen[bytes] | None = None
+    # The restart and the cases, as tasks: on a failure the restart must not go on to start
+    # a server after the clean-up below (gather leaves the others running).
+    tasks: list[asyncio.Task[Any]] = []
     try:
         await server.ready(settings)
         worker = spawn_worker(settings, tmp_path / "worker.log")
@@ -186,8 +190,10 @@ async def test_every_case_resumes_after_the_server_restarts(
             headers=bearer("caseworker"),
         ) as api:
             try:
+                tasks = [asyncio.create_task(restart()),
+                         *(asyncio.create_task(drive(api, n, rng)) for n in range(CASES))]
                 results = await asyncio.wait_for(
-                    asyncio.gather(restart(), *(drive(api, n, rng) for n in range(CASES))),
+                    asyncio.gather(*tasks),
                     timeout=150,
                 )
             except TimeoutError as err:
@@ -219,6 +225,9 @@ async def test_every_case_resumes_after_the_server_restarts(
             await asyncio.sleep(0.2)
         assert len(rows) == CASES
     finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         if worker is not None and worker.poll() is None:
             worker.terminate()
             worker.wait(timeout=30)
