@@ -98,12 +98,10 @@ def follow_move(session: Session, case_id: str, project_id: str) -> None:
                         .values(project_id=project_id))
 
 
-def record_facts(engine: Engine, update: str, state: CaseState) -> None:
-    """After a decision: the case's rows, if the decision could have changed them. A failure
-    is logged, not raised: the decision is taken; the rows follow at the next one (or a
-    ``homeward report-facts`` run)."""
-    if update not in AFTERCARE_UPDATES:
-        return
+def record_facts(engine: Engine, state: CaseState) -> None:
+    """After a decision that could have changed them (``AFTERCARE_UPDATES``): the case's rows.
+    A failure is logged, not raised: the decision is taken; the rows follow at the next one
+    (or a ``homeward report-facts`` run)."""
     try:
         with Session(engine) as session:
             write_facts(session, state)
