@@ -20,14 +20,8 @@ class PurposeConsentIn(BaseModel):
                                     description="The signed form, a document of this case")
 
 
-class PurposeConsentPublic(BaseModel):
+class PurposeConsentPublic(PurposeConsentIn):
     id: str
-    member_id: str
-    purpose: Purpose
-    status: ConsentStatus
-    on: date
-    given_by: str | None
-    document_id: str | None
     recorded_by: str
     recorded_at: datetime
 
