@@ -59,8 +59,6 @@ from workflows.phases.monitoring import REPORT_MONITORING
 from workflows.phases.partners import ANSWER_PARTNER
 from workflows.phases.reintegration import PROPOSE_PLAN, REPORT_DELIVERY
 
-__all__ = ["Refused", "authenticate", "receive"]  # Refused: the route answers with it
-
 log = structlog.get_logger(__name__)
 
 # The partner's reports, each the decision its partner route takes (workflows/phases).

@@ -9,7 +9,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from api.exchange_inbox import Refused, receive
+from api.exchange_inbox import receive
+from api.exchange_refusals import Refused
 from models.exchange import EXCHANGE_PATH
 
 router = APIRouter(tags=["exchange"])

@@ -16,7 +16,8 @@ from sqlmodel import Session, col, select
 from temporalio.testing import WorkflowEnvironment
 
 from activities.exchange_outbox import signed_headers
-from api.exchange_inbox import Refused, receive
+from api.exchange_inbox import receive
+from api.exchange_refusals import Refused
 from api.exchange_proposals import answer, proposed_cases
 from core.settings import Settings
 from models.enums import CaseStatus, Role, Stage
