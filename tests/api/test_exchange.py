@@ -17,8 +17,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.exchange_outbox import signed_headers
 from api.exchange_inbox import receive
-from api.exchange_refusals import Refused
 from api.exchange_proposals import answer, proposed_cases
+from api.exchange_refusals import Refused
 from core.settings import Settings
 from models.enums import CaseStatus, Role, Stage
 from models.exchange import (
