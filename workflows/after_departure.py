@@ -1,13 +1,14 @@
 """After departure: the decisions that follow the handover to the partner (arrival,
 assistance, reintegration plan, deliveries, monitoring, closure).
 
-Module functions given the running case; ``after_departure_updates.py`` holds the updates
-that call them, ``aftercare_checks.py`` their validators, ``score.py`` the score and
-``handover.py`` the handover itself.
+Module functions given the running case; ``updates.py`` makes the updates that call them,
+``aftercare_checks.py`` holds their checks, ``score.py`` the score and ``handover.py`` the
+handover itself.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from temporalio import workflow
@@ -30,6 +31,15 @@ from workflows.budget import require_budget
 from workflows.run import CaseRun
 
 
+async def _book(
+    state: CaseState, key: str, category: CostCategory, amount: Decimal, on: date, what: str
+) -> None:
+    """Book a cost of the case once (its key, after the case's id, makes a retry a no-op)."""
+    line = CostLine(key=f"{state.case_id}:{key}", case_id=state.case_id, category=category,
+                    amount=amount, incurred_on=on, description=what)
+    await calls.book_costs(line)
+
+
 def confirm_arrival(case: CaseRun, data: inputs.ConfirmArrivalInput) -> CaseState:
     state = case.state
     state.arrival.confirmed_on, state.arrival.confirmed_by = data.arrived_on, data.actor.id
@@ -42,16 +52,8 @@ def confirm_arrival(case: CaseRun, data: inputs.ConfirmArrivalInput) -> CaseStat
 async def record_assistance(case: CaseRun, data: inputs.RecordAssistanceInput) -> CaseState:
     state = case.state
     number = len(state.arrival.assistance) + 1
-    await calls.book_costs(
-        CostLine(
-            key=f"{state.case_id}:assistance:{number}",
-            case_id=state.case_id,
-            category=CostCategory.POST_ARRIVAL,
-            amount=data.cost,
-            incurred_on=data.provided_on,
-            description=f"post-arrival assistance: {data.kind}",
-        )
-    )
+    await _book(state, f"assistance:{number}", CostCategory.POST_ARRIVAL, data.cost,
+                data.provided_on, f"post-arrival assistance: {data.kind}")
     state.arrival.assistance.append(
         Assistance(
             kind=data.kind, provided_on=data.provided_on, cost=data.cost, recorded_by=data.actor.id
@@ -126,18 +128,10 @@ async def report_delivery(case: CaseRun, data: inputs.ReportDeliveryInput) -> Ca
     state, plan = case.state, case.state.plan
     assert plan is not None
     component = next(c for c in plan.components if c.component_id == data.component_id)
-    await calls.book_costs(
-        CostLine(
-            # The plan's proposal time tells a re-proposed plan's lines apart.
-            key=f"{state.case_id}:plan:{plan.proposed_at:%Y%m%d%H%M%S}:"
-            f"{component.component_id}",
-            case_id=state.case_id,
-            category=CostCategory.REINTEGRATION,
-            amount=data.actual_cost,
-            incurred_on=data.delivered_on,
-            description=f"reintegration: {component.kind} ({component.dimension})",
-        )
-    )
+    # The plan's proposal time tells a re-proposed plan's lines apart.
+    await _book(state, f"plan:{plan.proposed_at:%Y%m%d%H%M%S}:{component.component_id}",
+                CostCategory.REINTEGRATION, data.actual_cost, data.delivered_on,
+                f"reintegration: {component.kind} ({component.dimension})")
     component.delivered_on, component.actual_cost = data.delivered_on, data.actual_cost
     component.evidence_ref, component.reported_by = data.evidence_ref, data.actor.id
     case.decided(

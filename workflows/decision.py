@@ -2,8 +2,9 @@
 
 The API route (path, body, dependency, answer), its rule in the access policy, the role
 check in the workflow update's validator, the web form that offers it and the OpenAPI entry
-all read one ``Decision`` (declared in ``workflows/phases/``). The workflow keeps a two-line
-update per decision whose name and payload never change, so recorded histories replay.
+all read one ``Decision`` (declared in ``workflows/phases/``). The workflow's update is made from the
+declaration and the body beside it in ``workflows/updates.py``; its name and payload never
+change, so recorded histories replay.
 """
 
 from __future__ import annotations

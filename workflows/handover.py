@@ -10,12 +10,21 @@ from datetime import timedelta
 
 from temporalio import workflow
 
+from models.decisions import HandOverInput
 from models.enums import Stage
 from models.external import NO_PARTNER, HandoverRequest
+from models.payloads import CaseState
 from models.reintegration import Handover
 from workflows import calls, partner_choice, partner_messages
 from workflows.aftercare import at_midnight
 from workflows.run import CaseRun
+
+
+async def requested(case: CaseRun, data: HandOverInput) -> CaseState:
+    """The ``hand_over`` update: again, after a failed attempt (or after adding a partner)."""
+    case.decided(data.actor, "handover to the partner requested")
+    await hand_over(case)
+    return case.state
 
 
 async def hand_over(case: CaseRun) -> None:

@@ -11,6 +11,7 @@ checks are here, for the validators).
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from models.enums import GrantStatus, Relationship, Vulnerability
@@ -29,13 +30,13 @@ from workflows.run import CaseRun
 UNACCOMPANIED = Vulnerability.UNACCOMPANIED_MINOR
 
 
-def check_update(state: CaseState, data: UpdateTravellerInput) -> None:
+def check_update(state: CaseState, data: UpdateTravellerInput, today: date) -> None:
     rules.require_role(data.actor, rules.STAFF, "correct a person's data")
     rules.require_stage(state, rules.BEFORE_DEPARTURE, "correct the facts the case decides on")
     rules.member_of(state, data.member_id)
 
 
-def check_add(state: CaseState, data: AddTravellerInput) -> None:
+def check_add(state: CaseState, data: AddTravellerInput, today: date) -> None:
     rules.require_role(data.actor, rules.STAFF, "add a household member")
     rules.require_stage(state, rules.BEFORE_DEPARTURE, "add a household member")
     if data.traveller.relationship == Relationship.PRINCIPAL:
@@ -46,7 +47,7 @@ def check_add(state: CaseState, data: AddTravellerInput) -> None:
     # and changes nothing (add_traveller).
 
 
-def check_remove(state: CaseState, data: RemoveTravellerInput) -> None:
+def check_remove(state: CaseState, data: RemoveTravellerInput, today: date) -> None:
     rules.require_role(data.actor, rules.STAFF, "remove a household member")
     rules.require_stage(state, rules.BEFORE_DEPARTURE, "remove a household member")
     gone = all(m.member_id != data.member_id for m in state.household)

@@ -19,7 +19,7 @@ from api.policy import POLICY
 from api.web import catalogue
 from core.settings import Settings
 from models.enums import LegalSituation, LocationType, Role, TaskKind
-from models.payloads import Actor, CaseWorkflowInput
+from models.payloads import Actor, CaseState, CaseWorkflowInput
 from workflows.decision import Decision
 from workflows.phases import DECISIONS
 from workflows.return_case import ReturnCaseWorkflow
@@ -85,6 +85,17 @@ def test_every_update_is_declared_and_every_declaration_is_routed(settings: Sett
         answer = post["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
         view = "ReintegrationView" if Role.PARTNER in decision.roles else "CaseView"
         assert answer.endswith(view), decision.update
+
+
+def test_each_update_takes_its_declarations_payload_and_answers_the_case() -> None:
+    # The update methods are made from workflows/updates.py: a row with the wrong decision
+    # would decode the caller's payload as another decision's (or fail to), silently.
+    for decision in DECISIONS:
+        made = DEFINITION.updates[decision.update]
+        assert made.arg_types == [decision.input], decision.update
+        assert made.ret_type is CaseState, decision.update
+    for name in INTERNAL_UPDATES:
+        assert DEFINITION.updates[name].validator is not None, name
 
 
 def test_every_form_is_a_declared_decision_with_a_unique_key() -> None:

@@ -1,7 +1,8 @@
 """The phases of a return, each with its decisions declared once (see workflows/decision.py).
 
 Adding a decision: declare it in its phase's module (body, input, check and form beside it),
-add its two-line update to the workflow, and its row to tests/api/test_access_matrix.py.
+write the function that applies it and its row in ``workflows/updates.py`` (the update is made
+from that row), and its row in tests/api/test_access_matrix.py.
 """
 
 from __future__ import annotations
