@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from activities.projection import refresh_due_columns
 from models.costs import BudgetCommitment, Cost
 from models.enums import (
     DIMENSION_OF,
@@ -48,6 +49,7 @@ from models.report_data import (
     PlanComponentRow,
 )
 from models.tables import Case, HouseholdMember
+from models.tasks import CaseDeadline, CaseTask
 
 BATCH = 2000
 FLAGS = [v.value for v in Vulnerability]
@@ -201,6 +203,16 @@ def _insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
         session.execute(sa.insert(table), rows[first:first + BATCH])
 
 
+def _no_work_when_closed(session: Session, closed: list[str]) -> None:
+    """A closed case has no open tasks or deadlines: its projection writes none (and clears
+    the case row's earliest due times, which the stuck list and the dashboard count on)."""
+    for first in range(0, len(closed), BATCH):
+        chunk = closed[first:first + BATCH]
+        for table in (CaseTask, CaseDeadline):
+            session.execute(sa.delete(table).where(table.case_id.in_(chunk)))  # type: ignore[attr-defined]
+        refresh_due_columns(session, chunk)
+
+
 def fill_history(engine: Engine, project_id: str, seed: int = 25) -> History:
     """Give every case of the project its dates, people, costs and commitments."""
     rng, today, t = random.Random(seed), datetime.now(UTC).date(), Case.__table__.c  # type: ignore[attr-defined]
@@ -218,6 +230,8 @@ def fill_history(engine: Engine, project_id: str, seed: int = 25) -> History:
         )
         for first in range(0, len(dated), BATCH):
             session.execute(stmt, dated[first:first + BATCH])
+        _no_work_when_closed(session, [r["b_id"] for r in dated
+                                       if r["b_status"] == CaseStatus.CLOSED])
         people: list[dict[str, Any]] = []
         costs: list[dict[str, Any]] = []
         commitments: list[dict[str, Any]] = []
