@@ -1,5 +1,9 @@
 """Histories recorded from the scenario tests replay without non-determinism on today's code.
 
+Every history here was recorded while the case workflow's updates were hand-written methods;
+they replay with the updates made from ``workflows/updates.py`` (same names, payload types,
+validators and lock rule).
+
 A change to ReturnCaseWorkflow that would break cases already running fails here. Regenerate
 the fixtures only for an intended, versioned change (see conftest.py).
 """
