@@ -19,7 +19,7 @@ running total would drift over millions of changes.
 
 On SQLite, a later migration that rebuilds one of these three tables (batch mode's copy)
 drops its triggers: recreate them with ``create_triggers``
-(tests/activities/test_budget_totals.py checks they exist at head).
+(tests/activities/test_budget_totals_triggers.py checks they exist at head).
 
 Revision ID: 0022
 Revises: 0021

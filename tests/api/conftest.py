@@ -12,6 +12,17 @@ from temporalio.testing import WorkflowEnvironment
 from api.main import create_app
 from core.settings import Settings
 from models.users import User
+from tests.api.report_build import build
+from tests.api.report_dataset import (
+    END,
+    EU_PERCENT,
+    NATIONAL_PERCENT,
+    OUTREACH,
+    SPLIT_TARGETS,
+    START,
+    TARGETS,
+)
+from tests.api.test_projects import create_project
 from tests.tokens import bearer
 from worker import build_worker
 
@@ -36,3 +47,36 @@ async def api(
 def auth(users: dict[str, User]) -> Callable[[str], dict[str, str]]:
     """auth("supervisor") -> Authorization header of that demo user."""
     return bearer
+
+
+@pytest.fixture
+async def projects(api: httpx.AsyncClient, engine: Engine) -> tuple[str, str]:
+    """Projects P and Q with the donor-report dataset of tests/api/report_dataset.py, its
+    outreach and targets: (P's id, Q's id)."""
+    p = await create_project(api, code="P", period_start=START.isoformat(),
+                             period_end=END.isoformat(), targets=TARGETS,
+                             eu_share_percent=EU_PERCENT, national_share_percent=NATIONAL_PERCENT)
+    q = await create_project(api, code="Q", period_start="2026-03-01", period_end="2027-12-31")
+    ids = build(engine, p["id"], q["id"])
+    for project, kind, place_type, place, day, reached, led_to in OUTREACH:
+        r = await api.post(f"/projects/{p['id'] if project == 'P' else q['id']}/outreach", json={
+            "kind": kind, "place_type": place_type, "place_name": place,
+            "held_on": day.isoformat(),
+            "reached": [{"nationality": n, "sex": x, "age_band": b, "persons": k}
+                        for n, x, b, k in reached]})
+        assert r.status_code == 201, r.text
+        if led_to:
+            r = await api.post(f"/outreach/{r.json()['id']}/case",
+                               json={"case_id": ids[led_to]})
+            assert r.status_code == 200 and r.json()["case_id"] == ids[led_to], r.text
+    admin = bearer("admin")
+    body = {"targets": [{"figure": k, "target": v} for k, v in TARGETS.items()] + [
+        {"figure": f, "breakdown": b, "part": part, "target": t}
+        for f, b, part, t in SPLIT_TARGETS]}
+    r = await api.put(f"/projects/{p['id']}/targets", json=body, headers=admin)
+    assert r.status_code == 200, r.text
+    # A split the report does not count is refused, with the breakdowns it does count.
+    r = await api.put(f"/projects/{p['id']}/targets", headers=admin, json={"targets": [
+        {"figure": "persons_returned", "breakdown": "nationality", "part": "GE", "target": 1}]})
+    assert r.status_code == 422 and "country_of_origin" in r.text
+    return p["id"], q["id"]

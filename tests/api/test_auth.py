@@ -19,7 +19,7 @@ from core.security import create_access_token
 from core.settings import Settings
 from models.enums import Role
 from models.users import User
-from tests.api.test_decisions import COUNSELLING
+from tests.api.decision_cases import COUNSELLING
 from tests.factories import insert_case
 
 Auth = Callable[[str], dict[str, str]]

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from models.costs import Cost
 from models.enums import CaseStatus, CostCategory
 from models.tables import Case
-from tests.api.test_decisions import case_after_consent
+from tests.api.decision_cases import case_after_consent
 from tests.api.test_projects import ADMIN, create_project, project_json
 from tests.factories import CASE_JSON, insert_case
 from tests.tokens import bearer

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, update
 
 from models.tables import Case
-from tests.api.test_decisions import CHILD, SUPERVISOR, case_in_eligibility
+from tests.api.decision_cases import CHILD, SUPERVISOR, case_in_eligibility
 from tests.factories import CASE_JSON, default_project_id
 from tests.tokens import bearer
 

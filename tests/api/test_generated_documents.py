@@ -24,7 +24,7 @@ from api.main import create_app
 from core.settings import Settings
 from models.tables import Case
 from models.users import User
-from tests.api.test_decisions import COUNSELLING, SUPERVISOR
+from tests.api.decision_cases import COUNSELLING, SUPERVISOR
 from tests.api.test_documents import configured
 from tests.api.test_documents_lifecycle import require
 from tests.api.test_household_changes import MISSPELT

@@ -30,7 +30,7 @@ from core.settings import Settings
 from core.storage import build_store
 from models.timeline import Notification
 from models.users import User
-from tests.api.test_decisions import case_after_consent, case_in_eligibility
+from tests.api.decision_cases import case_after_consent, case_in_eligibility
 from tests.api.test_timeline_and_notifications import timeline_until
 from tests.factories import CASE_JSON
 from tests.tokens import bearer

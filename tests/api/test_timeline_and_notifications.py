@@ -14,7 +14,7 @@ from api.case_timeline import read_timeline
 from models.enums import Role, TimelineKind
 from models.timeline import Notification, TimelineEntry
 from models.users import User
-from tests.api.test_decisions import case_in_eligibility
+from tests.api.decision_cases import case_in_eligibility
 from tests.tokens import bearer
 
 SUPERVISOR, AUDITOR = bearer("supervisor"), bearer("auditor")

@@ -18,7 +18,7 @@ from activities.clients import ExternalClients
 from api.main import create_app
 from core.settings import Settings
 from models.users import User
-from tests.api.test_decisions import case_after_consent
+from tests.api.decision_cases import case_after_consent
 from tests.tokens import bearer
 from worker import build_worker
 

@@ -11,7 +11,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from core.cli import venv_binary
 from tests.api.conftest import api  # noqa: F401
-from tests.api.test_decisions import case_after_consent
+from tests.api.decision_cases import case_after_consent
 from tests.tokens import bearer
 
 

@@ -25,8 +25,8 @@ from api.main import create_app
 from core.settings import Settings
 from models.users import User
 from tests.activities.test_embassy_email import pdf_text
+from tests.api.decision_cases import COUNSELLING, SUPERVISOR
 from tests.api.test_cash_handover import PDF
-from tests.api.test_decisions import COUNSELLING, SUPERVISOR
 from tests.api.test_projects import ADMIN, project_json
 from tests.api.test_travel_desk import DESK, requests_once_projected
 from tests.factories import CASE_JSON

@@ -1,100 +1,22 @@
-"""Decision endpoints: the acting user from headers, 404/409/422, household at case creation."""
+"""Decision endpoints: the acting user from the token, four eyes, and 404/409/422 for an
+unknown case, a wrong stage or bad input; a withdrawn case refuses later decisions."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
-from types import SimpleNamespace
-from typing import Any
 
 import httpx
-import pytest
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
-from temporalio.client import WorkflowExecutionStatus
-from temporalio.service import RPCError, RPCStatusCode
-from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import UnsandboxedWorkflowRunner
 
-from api.decisions import execute_update
-from api.main import create_app
-from core.settings import Settings
-from models.tables import HouseholdMember
-from models.users import User
+from tests.api.decision_cases import (
+    CASEWORKER,
+    COUNSELLING,
+    SUPERVISOR,
+    case_after_consent,
+    case_in_eligibility,
+)
 from tests.factories import CASE_JSON
 from tests.tokens import bearer
-from worker import build_worker
-from workflows.return_case import ReturnCaseWorkflow
-
-COUNSELLING = {"held_on": "2026-01-05", "place": "Mucenieki", "language": "ka"}
-CASEWORKER = bearer("caseworker")
-SUPERVISOR = bearer("supervisor")
-CHILD = {
-    "given_name": "Nino",
-    "family_name": "Beridze",
-    "date_of_birth": "2019-02-01",
-    "sex": "female",
-    "nationality": "GE",
-    "relationship": "child",
-    "vulnerabilities": ["medical_condition"],
-}
-
-
-async def case_in_eligibility(api: httpx.AsyncClient, **extra: Any) -> str:
-    r = await api.post("/cases", json=CASE_JSON | extra)
-    assert r.status_code == 201, r.text
-    case_id: str = r.json()["id"]
-    assert (await api.post(f"/cases/{case_id}/counselling-sessions", json=COUNSELLING)).is_success
-    assert (await api.post(f"/cases/{case_id}/intake/complete")).is_success
-    return case_id
-
-
-async def test_household_is_stored_and_the_workflow_gets_no_names(
-    api: httpx.AsyncClient, engine: Engine
-) -> None:
-    r = await api.post("/cases", json=CASE_JSON | {"dependants": [CHILD]})
-    assert r.status_code == 201, r.text
-    case_id = r.json()["id"]
-    with Session(engine) as session:
-        rows = session.exec(select(HouseholdMember).where(HouseholdMember.case_id == case_id)).all()
-    by_name = {m.given_name: m for m in rows}
-    assert set(by_name) == {"Giorgi", "Nino"}
-    live = (await api.get(f"/cases/{case_id}")).json()["live"]
-    members = {m["member_id"]: m for m in live["household"]}
-    assert members[by_name["Nino"].id]["is_minor"] is True
-    assert members[by_name["Giorgi"].id]["relationship"] == "principal"
-    assert "Nino" not in str(live) and "Beridze" not in str(live)
-    household = (await api.get(f"/cases/{case_id}/household")).json()
-    assert [(m["given_name"], m["relationship"]) for m in household] == [
-        ("Giorgi", "principal"),
-        ("Nino", "child"),
-    ]
-    assert household[1]["id"] == by_name["Nino"].id
-    assert {(s["member_id"], s["kind"]) for s in live["steps"]} == {
-        (by_name["Nino"].id, "fit_to_travel"),
-        (by_name["Nino"].id, "escort_decision"),
-    }
-
-
-async def test_household_validation_names_the_field(api: httpx.AsyncClient) -> None:
-    adult_minor = CASE_JSON | {
-        "principal": CASE_JSON["principal"] | {"vulnerabilities": ["unaccompanied_minor"]}  # type: ignore[operator]
-    }
-    r = await api.post("/cases", json=adult_minor)
-    assert r.status_code == 422
-    assert "principal.vulnerabilities: unaccompanied_minor on an adult" in r.text
-    r = await api.post(
-        "/cases", json=CASE_JSON | {"dependants": [CHILD | {"relationship": "principal"}]}
-    )
-    assert r.status_code == 422
-    assert r.json()["detail"][0]["loc"] == ["body", "dependants", 0, "relationship"]
-    r = await api.post(
-        "/cases",
-        json=CASE_JSON
-        | {"return_decision_date": "2026-03-01", "voluntary_departure_deadline": "2026-02-01"},
-    )
-    assert r.status_code == 422
-    assert "voluntary_departure_deadline is before return_decision_date" in r.text
 
 
 async def test_the_acting_user_comes_from_the_token(api: httpx.AsyncClient) -> None:
@@ -214,32 +136,6 @@ async def test_withdrawal_closes_and_later_decisions_are_refused(api: httpx.Asyn
     assert r.status_code == 409
 
 
-async def case_after_consent(api: httpx.AsyncClient, **extra: Any) -> str:
-    case_id = await case_in_eligibility(api, **extra)
-    await api.post(
-        f"/cases/{case_id}/eligibility/assessment",
-        json={"eligible": True, "notes": "ok"},
-        headers=CASEWORKER,
-    )
-    await api.post(
-        f"/cases/{case_id}/eligibility/decision",
-        json={"approve": True, "reason": "ok"},
-        headers=SUPERVISOR,
-    )
-    r = await api.post(
-        f"/cases/{case_id}/consent",
-        headers=CASEWORKER,
-        json={
-            "declaration_signed_on": datetime.now(UTC).date().isoformat(),
-            "share_with_authorities": True,
-            "share_with_partner": False,
-            "witnessed_by": "N. K.",
-        },
-    )
-    assert r.status_code == 200, r.text
-    return case_id
-
-
 async def test_grant_four_eyes_and_travel_endpoints_through_the_api(api: httpx.AsyncClient) -> None:
     case_id = await case_after_consent(api)
     r = await api.post(f"/cases/{case_id}/grant/proposal", headers=SUPERVISOR)
@@ -301,56 +197,3 @@ async def test_grant_four_eyes_and_travel_endpoints_through_the_api(api: httpx.A
         json={"booking_ref": "BK-1", "departed_on": "2020-01-01"},
     )
     assert r.status_code == 409
-
-
-async def test_with_the_workflow_sandbox_turned_off_cases_run_the_same(
-    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine, users: dict[str, User]
-) -> None:
-    unsandboxed = settings.model_copy(update={"workflow_sandbox": False})
-    app = create_app(unsandboxed)
-    app.state.engine, app.state.temporal = engine, dev_env.client
-    worker = build_worker(dev_env.client, unsandboxed, engine)
-    assert isinstance(worker.config()["workflow_runner"], UnsandboxedWorkflowRunner)
-    assert Settings(_env_file=None).workflow_sandbox  # type: ignore[call-arg]  # on by default
-    async with worker, app.router.lifespan_context(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://homeward.test",
-        headers=CASEWORKER,
-    ) as api:
-        case_id = await case_in_eligibility(api)
-        assert (await api.get(f"/cases/{case_id}")).json()["live"]["stage"] == "eligibility"
-
-
-class RunThatContinuesAsNew:
-    """A case handle whose first update meets the run as it continues as new (as the server
-    answers then), and whose workflow is `status` when described right after."""
-
-    def __init__(self, status: WorkflowExecutionStatus) -> None:
-        self.id = "case-x"
-        self.status = status
-        self.sent: list[str] = []
-
-    async def execute_update(self, update: Any, arg: str, id: str | None = None) -> str:
-        self.sent.append(arg)
-        if len(self.sent) == 1:
-            raise RPCError("Completed workflow", RPCStatusCode.NOT_FOUND, b"")
-        return f"taken: {arg}"
-
-    async def describe(self) -> Any:
-        return SimpleNamespace(status=self.status)
-
-
-async def test_a_decision_meeting_a_continue_as_new_goes_to_the_new_run() -> None:
-    handle = RunThatContinuesAsNew(WorkflowExecutionStatus.RUNNING)
-    assert await decide_on(handle, "visit report") == "taken: visit report"
-    assert handle.sent == ["visit report", "visit report"]
-
-
-async def test_a_decision_on_a_closed_case_is_refused_and_not_sent_again() -> None:
-    handle = RunThatContinuesAsNew(WorkflowExecutionStatus.COMPLETED)
-    with pytest.raises(RPCError):
-        await decide_on(handle, "visit report")
-    assert handle.sent == ["visit report"]
-
-
-async def decide_on(handle: RunThatContinuesAsNew, arg: str) -> Any:
-    return await execute_update(handle, ReturnCaseWorkflow.report_monitoring, arg)  # type: ignore[arg-type]
