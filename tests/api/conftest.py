@@ -7,11 +7,15 @@ from collections.abc import AsyncIterator, Callable
 import httpx
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 from temporalio.testing import WorkflowEnvironment
 
 from api.main import create_app
 from core.settings import Settings
+from models.exchange import Direction, ExchangeLink, PartnerKind
+from models.partners import Partner
 from models.users import User
+from tests.api.exchange_messages import SECRET
 from tests.api.report_build import build
 from tests.api.report_dataset import (
     END,
@@ -80,3 +84,20 @@ async def projects(api: httpx.AsyncClient, engine: Engine) -> tuple[str, str]:
         {"figure": "persons_returned", "breakdown": "nationality", "part": "GE", "target": 1}]})
     assert r.status_code == 422 and "country_of_origin" in r.text
     return p["id"], q["id"]
+
+
+@pytest.fixture
+def sender(engine: Engine) -> str:
+    """This side sent case-1 to GE-homeward (which reports back), and knows a plain partner."""
+    with Session(engine) as session:
+        session.add(Partner(id="GE-homeward", organisation="GE", country="GE",
+                            contact_email="x@ge.example", kind=PartnerKind.HOMEWARD,
+                            webhook_url="http://127.0.0.1:9/exchange/v1/messages",
+                            webhook_secret=SECRET))
+        session.add(Partner(id="GE-ngo", organisation="NGO", country="GE",
+                            contact_email="x@ngo.example", webhook_url="http://127.0.0.1:9/h",
+                            webhook_secret=SECRET))
+        session.add(ExchangeLink(case_id="case-1", partner_id="GE-homeward",
+                                 conversation_id="case-1", direction=Direction.SENT))
+        session.commit()
+    return "GE-homeward"

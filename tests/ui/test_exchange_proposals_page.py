@@ -12,7 +12,7 @@ from core.settings import Settings
 from models.exchange import ExchangeOutbox, MessageType, PartnerKind
 from models.partners import Partner
 from models.tables import Case
-from tests.api.test_exchange import SECRET, proposal_message, received, withdrawn_message
+from tests.api.exchange_messages import SECRET, proposal_message, received, withdrawn_message
 from tests.ui.conftest import Browser, csrf_of
 
 TRAVEL = {"status": "booked", "flight": "BT 0701", "departure_date": "2026-12-20",

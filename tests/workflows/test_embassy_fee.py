@@ -23,7 +23,7 @@ from models.external import DocumentRequest, DocumentRequestResult, WithdrawDocu
 from models.payloads import CaseState
 from models.timeline import TimelineEntry
 from tests.workflows.scenario import CASEWORKER, clients, person, start_case, through_consent, today
-from tests.workflows.test_documents_and_vulnerability import refused
+from tests.workflows.update_refusal import refused
 from worker import build_worker
 from workflows.return_case import ReturnCaseWorkflow
 

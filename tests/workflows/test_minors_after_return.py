@@ -42,6 +42,7 @@ from models.schemas_aftercare import ComponentIn
 from models.tables import HouseholdMember
 from models.users import User
 from tests.ui.conftest import csrf_of
+from tests.workflows.aftercare_steps import PARTNER, add_partners, refused, state_of, until
 from tests.workflows.scenario import (
     CASEWORKER,
     SUPERVISOR,
@@ -55,7 +56,6 @@ from tests.workflows.scenario import (
     through_consent,
     today,
 )
-from tests.workflows.test_aftercare import PARTNER, add_partners, refused, state_of, until
 from worker import build_worker
 from workflows.aftercare import add_months
 from workflows.minors import HANDOVER_MISSING

@@ -25,6 +25,7 @@ from models.tables import Case, HouseholdMember
 from models.timeline import Notification
 from models.users import User
 from tests.factories import counselling
+from tests.workflows.aftercare_steps import Handle, refused, state_of, until
 from tests.workflows.scenario import (
     CASEWORKER,
     approve_grant,
@@ -38,7 +39,6 @@ from tests.workflows.scenario import (
     through_consent,
     today,
 )
-from tests.workflows.test_aftercare import Handle, refused, state_of, until
 from worker import build_worker
 from workflows.return_case import ReturnCaseWorkflow
 

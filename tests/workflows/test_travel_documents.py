@@ -1,14 +1,10 @@
-"""Travel documents chased at the embassy, clearance, and vulnerability steps blocking departure."""
+"""Travel documents chased at the embassy, and clearance."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
-from decimal import Decimal
+from datetime import timedelta
 
-import pytest
 from sqlalchemy.engine import Engine
-from temporalio.client import WorkflowUpdateFailedError
-from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
 from activities.embassy import SimulatedEmbassy
@@ -16,45 +12,23 @@ from core.settings import Settings
 from models.decisions import (
     AssessDocumentsInput,
     ConfirmClearanceInput,
-    ConfirmDepartureInput,
     DocumentDecisionInput,
     EmbassyAnswerInput,
-    RecordStepInput,
 )
-from models.enums import (
-    ClearanceKind,
-    DocumentChoice,
-    DocumentStatus,
-    LocationType,
-    Relationship,
-    Role,
-    Stage,
-    StepKind,
-    Vulnerability,
-)
+from models.enums import ClearanceKind, DocumentChoice, DocumentStatus, LocationType, Role, Stage
 from models.policy import CasePolicy, ChasingPolicy
 from tests.workflows.scenario import (
     BORDER_GUARD,
     CASEWORKER,
-    approve_grant,
-    book,
     clients,
-    depart,
     person,
     start_case,
     through_consent,
     today,
 )
+from tests.workflows.update_refusal import refused
 from worker import build_worker
 from workflows.return_case import ReturnCaseWorkflow
-
-
-async def refused(coro: object) -> str:
-    with pytest.raises(WorkflowUpdateFailedError) as err:
-        await coro  # type: ignore[misc]
-    cause = err.value.cause
-    assert isinstance(cause, ApplicationError)
-    return cause.message
 
 
 async def test_embassy_refusal_then_second_request_issued_with_reminders(
@@ -206,159 +180,6 @@ async def test_immediate_refusal_cannot_be_escalated_but_can_be_requested_again(
             ),
         )
         assert state.documents.status == DocumentStatus.REQUESTED
-
-
-async def test_household_of_four_with_a_sick_child(
-    time_env: WorkflowEnvironment, settings: Settings, engine: Engine
-) -> None:
-    sims = clients()
-    async with build_worker(time_env.client, settings, engine, clients=sims):
-        day = await today(time_env)
-        valid = day + timedelta(days=900)
-        household = [
-            person("mother", passport_until=valid),
-            person("father", Relationship.SPOUSE, passport_until=valid),
-            person(
-                "son",
-                Relationship.CHILD,
-                minor=True,
-                flags=[Vulnerability.MEDICAL_CONDITION],
-                passport_until=valid,
-            ),
-            person("daughter", Relationship.CHILD, minor=True, passport_until=valid),
-        ]
-        handle = await start_case(time_env, settings, engine, household)
-        state = await through_consent(time_env, handle)
-        assert state.stage == Stage.VULNERABILITY
-        assert {(s.member_id, s.kind) for s in state.steps} == {
-            ("son", StepKind.FIT_TO_TRAVEL),
-            ("son", StepKind.ESCORT_DECISION),
-        }
-        state = await approve_grant(handle)
-        assert state.grant is not None
-        assert state.grant.amount == Decimal("1100.00")  # 2 x 300 + 2 x 150 + 200 medical top-up
-        assert {line.member_id: line.total for line in state.grant.lines}["son"] == Decimal(
-            "350.00"
-        )
-
-        no_expiry = RecordStepInput(
-            actor=CASEWORKER, member_id="son", kind=StepKind.FIT_TO_TRAVEL, completed_on=day
-        )
-        assert "needs its expiry date" in await refused(
-            handle.execute_update(ReturnCaseWorkflow.record_vulnerability_step, no_expiry)
-        )
-        await handle.execute_update(
-            ReturnCaseWorkflow.record_vulnerability_step,
-            no_expiry.model_copy(update={"valid_until": day + timedelta(days=40)}),
-        )
-        state = await handle.execute_update(
-            ReturnCaseWorkflow.record_vulnerability_step,
-            RecordStepInput(
-                actor=CASEWORKER,
-                member_id="son",
-                kind=StepKind.ESCORT_DECISION,
-                completed_on=day,
-                escort_required=True,
-                notes="paediatric nurse",
-            ),
-        )
-        assert all(s.done for s in state.steps)
-        state = await handle.execute_update(
-            ReturnCaseWorkflow.assess_travel_documents,
-            AssessDocumentsInput(actor=CASEWORKER, planned_departure=day + timedelta(days=30)),
-        )
-        assert (
-            state.documents.status == DocumentStatus.NOT_NEEDED and state.stage == Stage.CLEARANCE
-        )
-        await handle.execute_update(
-            ReturnCaseWorkflow.confirm_clearance,
-            ConfirmClearanceInput(
-                actor=BORDER_GUARD,
-                kind=ClearanceKind.EXIT_CLEARANCE,
-                confirmed_on=day,
-                reference="BG-1",
-            ),
-        )
-        assert "an escort is required" in await refused(book(handle, day + timedelta(days=30)))
-        assert "expires" in await refused(book(handle, day + timedelta(days=45), escort=True))
-        state = await book(handle, day + timedelta(days=30), escort=True)
-        assert state.bookings[0].escort
-        state = await depart(time_env, handle)
-        assert state.stage == Stage.DEPARTED
-
-    ledger = sims.payments.ledger  # type: ignore[attr-defined]
-    assert [e.amount for e in ledger] == [Decimal("1100.00")]
-
-
-async def test_unaccompanied_minor_cannot_depart_before_the_three_steps(
-    time_env: WorkflowEnvironment, settings: Settings, engine: Engine
-) -> None:
-    async with build_worker(time_env.client, settings, engine, clients=clients()):
-        day = await today(time_env)
-        minor = person(
-            "boy",
-            minor=True,
-            flags=[Vulnerability.UNACCOMPANIED_MINOR],
-            passport_until=day + timedelta(days=900),
-        )
-        handle = await start_case(time_env, settings, engine, [minor])
-        await through_consent(time_env, handle)
-        await handle.execute_update(
-            ReturnCaseWorkflow.assess_travel_documents,
-            AssessDocumentsInput(actor=CASEWORKER, planned_departure=day + timedelta(days=30)),
-        )
-        await handle.execute_update(
-            ReturnCaseWorkflow.confirm_clearance,
-            ConfirmClearanceInput(
-                actor=BORDER_GUARD,
-                kind=ClearanceKind.EXIT_CLEARANCE,
-                confirmed_on=day,
-                reference="BG-1",
-            ),
-        )
-        state = await book(handle, day + timedelta(days=25))
-        assert any("3 vulnerability step(s) outstanding" in w for w in state.warnings)
-        # To the early hours of the flight day (25 days less an hour from now would still be
-        # the day before when the test starts between midnight and 1 am).
-        flight_day = datetime.combine(day + timedelta(days=25), time(1), tzinfo=UTC)
-        await time_env.sleep(flight_day - await time_env.get_current_time())
-        departure = ConfirmDepartureInput(
-            actor=BORDER_GUARD,
-            booking_ref=state.bookings[0].booking_ref,
-            departed_on=day + timedelta(days=25),
-        )
-        reason = await refused(
-            handle.execute_update(ReturnCaseWorkflow.confirm_departure, departure)
-        )
-        for kind in ("guardian_consent", "best_interests_assessment", "reception_arrangement"):
-            assert f"{kind} for member boy is not done" in reason
-
-        today_ = await today(time_env)
-        for kind in (StepKind.GUARDIAN_CONSENT, StepKind.BEST_INTERESTS_ASSESSMENT):
-            await handle.execute_update(
-                ReturnCaseWorkflow.record_vulnerability_step,
-                RecordStepInput(actor=CASEWORKER, member_id="boy", kind=kind, completed_on=today_),
-            )
-        reason = await refused(
-            handle.execute_update(ReturnCaseWorkflow.confirm_departure, departure)
-        )
-        assert reason == "departure is blocked: reception_arrangement for member boy is not done"
-        await handle.execute_update(
-            ReturnCaseWorkflow.record_vulnerability_step,
-            RecordStepInput(
-                actor=CASEWORKER,
-                member_id="boy",
-                kind=StepKind.RECEPTION_ARRANGEMENT,
-                completed_on=today_,
-                notes="aunt in Kutaisi, confirmed by partner NGO",
-            ),
-        )
-        caseworker_confirms = departure.model_copy(update={"actor": CASEWORKER})
-        assert "role 'caseworker' may not" in await refused(
-            handle.execute_update(ReturnCaseWorkflow.confirm_departure, caseworker_confirms)
-        )
-        state = await handle.execute_update(ReturnCaseWorkflow.confirm_departure, departure)
-        assert state.stage == Stage.DEPARTED
 
 
 async def test_escalation_notifies_the_supervisor_and_restarts_the_chase(
