@@ -72,7 +72,7 @@ async def browser(web_app: FastAPI) -> AsyncIterator[Browser]:
 @pytest.fixture(scope="session")
 async def chromium_process() -> AsyncIterator[Chromium]:
     """One Chromium per test process, started when a browser test first needs it (about 2 s
-    each): the browser tests take theirs through test_browser.py's ``chromium``."""
+    each): the browser tests take theirs through ``chromium`` (tests/ui/browser_steps.py)."""
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run `make system-deps`"
     async with async_playwright() as p:
         browser = await p.chromium.launch(

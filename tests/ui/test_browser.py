@@ -10,153 +10,37 @@ Schedules for worker.main to create; the API is its own uvicorn process as in pr
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-from collections.abc import AsyncIterator, Iterator
 from datetime import date, timedelta
-from pathlib import Path
 
-import httpx
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, expect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from temporalio.testing import WorkflowEnvironment
 
-from activities.clients import clients_from
-from activities.partners import PortalPartners
-from api.user_service import DEMO_PASSWORD
-from core.settings import Settings
 from models.partners import Partner
-from models.users import User
-from tests.api.test_health import free_port
 from tests.conftest import DATABASES
-from worker import build_worker
+from tests.ui.browser_steps import (  # noqa: F401  (WIDE: for the test_*browser*.py beside it)
+    PHONE,
+    SHOTS,
+    WIDE,
+    act,
+    api_process,
+    chromium,
+    shoot,
+    signed_in,
+    stack,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "test-artifacts" / "screenshots"
-WIDE, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
+__all__ = ["api_process", "chromium", "stack"]  # fixtures (tests/ui/browser_steps.py), by name
 # One database only, to keep the browser's wall time small: the pages' queries run on both
-# databases in test_pages.py, and nothing here depends on which one is behind the API.
+# databases in test_sign_in_and_case_pages.py and test_list_and_report_pages.py, and nothing
+# here depends on which one is behind the API.
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.parametrize("database_url", DATABASES[:1], indirect=True),
 ]
-
-
-@pytest.fixture
-def api_process(
-    time_env: WorkflowEnvironment, settings: Settings, engine: Engine, users: dict[str, User],
-    tmp_path: Path,
-) -> Iterator[str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "HOMEWARD_TEMPORAL_ADDRESS": time_env.client.service_client.config.target_host,
-        "HOMEWARD_TEMPORAL_TASK_QUEUE": settings.temporal_task_queue,
-        "HOMEWARD_DATABASE_URL": settings.database_url,
-        "HOMEWARD_DATA_DIR": str(tmp_path),
-        "HOMEWARD_LOG_FORMAT": "json",
-    }
-    log = tmp_path / "api.log"
-    with log.open("w") as out:
-        api = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "api.main:app_factory", "--factory",
-             "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, text=True,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/health/live", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert api.poll() is None and time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
-        yield base
-    finally:
-        api.terminate()
-        try:
-            api.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            api.kill()
-
-
-@pytest.fixture
-async def stack(
-    api_process: str, time_env: WorkflowEnvironment, settings: Settings, engine: Engine
-) -> AsyncIterator[str]:
-    # Partners on Homeward's own partner page, as docker-compose.yml runs them.
-    clients = clients_from(settings, engine)
-    clients.partners = PortalPartners(engine, clients.notifications)
-    async with build_worker(time_env.client, settings, engine, clients=clients):
-        yield api_process
-
-
-@pytest.fixture
-async def chromium(chromium_process: Browser) -> AsyncIterator[Browser]:
-    """The test process's browser (tests/ui/conftest.py); what a test opened in it is closed
-    after the test, so no page of a stopped stack goes on running."""
-    yield chromium_process
-    for context in chromium_process.contexts:
-        await context.close()
-
-
-async def signed_in(browser: Browser, base: str, username: str) -> Page:
-    """A browser of its own for the user, signed in with the keyboard only."""
-    context = await browser.new_context(base_url=base, viewport=WIDE)
-    context.set_default_timeout(10_000)
-    page = await context.new_page()
-    await page.goto("/ui")  # not signed in: the sign-in form, then back to the dashboard
-    await expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
-    await page.keyboard.type(username)  # the username field has the focus
-    await page.keyboard.press("Tab")
-    await page.keyboard.type(DEMO_PASSWORD)
-    await page.keyboard.press("Enter")
-    await expect(page.get_by_test_id("signed-in")).to_contain_text(username.rstrip("0123456789").replace("borderguard", "border guard"))
-    return page
-
-
-UNLABELLED = """() => [...document.querySelectorAll("input, select, textarea")]
-    .filter(e => e.type !== "hidden" && !(e.labels && e.labels.length) && !e.getAttribute("aria-label"))
-    .map(e => e.name || e.id || e.outerHTML.slice(0, 80))"""
-
-
-async def shoot(page: Page, name: str, widths: tuple[dict[str, int], ...] = (WIDE, PHONE)) -> None:
-    # Every field on the page has a label a screen reader announces.
-    assert await page.evaluate(UNLABELLED) == [], f"{name}: fields without a label"
-    for size in widths:
-        await page.set_viewport_size(size)
-        if size == PHONE:
-            # Nothing sticks out sideways on a phone: no horizontal scrolling.
-            overflow = await page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            assert overflow <= 0, f"{name} is {overflow}px too wide at 390px"
-        await page.screenshot(path=SHOTS / f"{name}-{size['width']}.png", full_page=True)
-    await page.set_viewport_size(WIDE)
-
-
-async def act(page: Page, action: str, fields: dict[str, str] | None = None,
-              ticks: tuple[str, ...] = ()) -> None:
-    """Fill one action form by its labels and send it; the page confirms it was done."""
-    form = page.locator(f'form[data-action="{action}"]')
-    await expect(form).to_be_visible()
-    for label, value in (fields or {}).items():
-        field = form.get_by_label(label, exact=True)
-        if await field.evaluate("e => e.tagName") == "SELECT":
-            await field.select_option(value)
-        else:
-            await field.fill(value)
-    for label in ticks:
-        await form.get_by_label(label).check()
-    await form.get_by_role("button").click()
-    await expect(page.get_by_test_id("done")).to_contain_text(action.replace("-", " "))
 
 
 async def test_a_household_from_first_counselling_to_its_first_monitoring_visit(
@@ -375,57 +259,3 @@ async def test_a_household_from_first_counselling_to_its_first_monitoring_visit(
     await sup.goto(f"{stack}/ui/reports/portfolio?fund=other&year={date.today().year}")
     await expect(sup.get_by_test_id("portfolio-row")).to_contain_text("15")
     await shoot(sup, "portfolio")
-
-
-async def test_a_stuck_case_shows_in_the_supervisor_view_with_its_reason(
-    stack: str, chromium: Browser
-) -> None:
-    """A household opened after its voluntary-departure deadline has passed: the supervisor
-    finds it among the stuck cases with that reason, hands it to another caseworker and
-    reminds her, all from the stuck page."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    missed = date.today() - timedelta(days=2)
-    cw = await signed_in(chromium, stack, "caseworker")
-    await cw.get_by_role("navigation").get_by_role("link", name="New case").click()
-    await cw.get_by_label("Country of origin (2 letters)").fill("UA")
-    await cw.get_by_label("Legal situation").select_option("irregular_stay")
-    await cw.get_by_label("Where the household stays").select_option("community")
-    await cw.get_by_label("Voluntary departure deadline").fill(missed.isoformat())
-    principal = cw.locator("fieldset.person").first
-    for label, value in {"Given name": "Olena", "Family name": "Koval",
-                         "Date of birth": "1985-02-11", "Nationality (2 letters)": "UA"}.items():
-        await principal.get_by_label(label, exact=True).fill(value)
-    await principal.get_by_label("Sex").select_option("female")
-    await cw.get_by_role("button", name="Open the case").click()
-    await expect(cw.get_by_test_id("done")).to_contain_text("opened")
-    reference = await cw.get_by_test_id("reference").inner_text()
-
-    sup = await signed_in(chromium, stack, "supervisor")
-    await sup.get_by_role("navigation").get_by_role("link", name="Stuck cases").click()
-    await expect(sup.get_by_role("heading", name="Stuck cases")).to_be_visible()
-    card = sup.locator("article", has=sup.get_by_role("link", name=reference))
-    deadline = time.monotonic() + 15  # the deadline is projected once the workflow has run
-    while not await card.count():
-        assert time.monotonic() < deadline, "the case never showed up among the stuck cases"
-        await sup.reload()
-    reasons = card.get_by_test_id("reasons")
-    await expect(reasons).to_contain_text("deadline missed (critical")
-    await expect(reasons).to_contain_text(f"voluntary-departure deadline {missed}")
-    await shoot(sup, "stuck")
-
-    # Handed to another caseworker, who is reminded; both are on the case's timeline.
-    await card.get_by_label("Caseworker").select_option(label="Jānis Caseworker")
-    await card.get_by_label("Reason", exact=True).fill("Anna is on leave")
-    await card.get_by_role("button", name="Reassign").click()
-    await expect(sup.get_by_test_id("done")).to_contain_text("assignment")
-    card = sup.locator("article", has=sup.get_by_role("link", name=reference))
-    await card.get_by_label("Message").fill("the deadline has passed: see the household this week")
-    await card.get_by_role("button", name="Send reminder").click()
-    await expect(sup.get_by_test_id("done")).to_contain_text("reminder")
-    await card.get_by_role("link", name=reference).click()
-    timeline = sup.locator("ol.timeline")
-    deadline = time.monotonic() + 15  # timeline entries are written by the case's activities
-    while "Anna is on leave" not in await timeline.inner_text():
-        assert time.monotonic() < deadline, await timeline.inner_text()
-        await sup.reload()
-    await shoot(sup, "stuck-case-reassigned", (WIDE,))

@@ -22,7 +22,7 @@ from models.tables import Case
 from tests.factories import CASE_JSON
 from tests.tokens import bearer
 from tests.ui.conftest import Browser, csrf_of
-from tests.ui.test_pages import HOUSEHOLD, open_case
+from tests.ui.new_case import HOUSEHOLD, open_case
 from workflows.return_case import workflow_id
 
 SLA = {TaskKind.ASSESS_ELIGIBILITY: 7.0}

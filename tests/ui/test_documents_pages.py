@@ -20,7 +20,7 @@ from models.users import AuditEntry
 from tests.conftest import DATABASES
 from tests.factories import insert_case
 from tests.ui.conftest import Browser
-from tests.ui.test_pages import open_case
+from tests.ui.new_case import open_case
 
 MAX = 100_000
 PDF = b"%PDF-1.7\n" + os.urandom(20_000)

@@ -20,9 +20,10 @@ from core.messages import extract, read
 from tests.conftest import DATABASES
 from tests.tokens import bearer
 from tests.ui.conftest import Browser, csrf_of
-from tests.ui.test_pages import open_case
+from tests.ui.new_case import open_case
 
-# One database: the pages' queries run on both in test_pages.py; this is about their words.
+# One database: the pages' queries run on both in test_sign_in_and_case_pages.py and
+# test_list_and_report_pages.py; this is about their words.
 pytestmark = pytest.mark.parametrize("database_url", DATABASES[:1], indirect=True)
 
 LANGUAGES = [code for code in i18n.LANGUAGES if code != "en"]

@@ -14,7 +14,7 @@ from models.notes import CaseNote
 from models.tables import Case
 from models.users import AuditEntry
 from tests.ui.conftest import Browser, csrf_of
-from tests.ui.test_pages import open_case
+from tests.ui.new_case import open_case
 
 
 async def test_notes_on_the_case_page(browser: Browser, engine: Engine) -> None:

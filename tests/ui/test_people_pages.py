@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from models.tables import HouseholdMember
 from tests.ui.conftest import Browser, csrf_of
-from tests.ui.test_pages import open_case
+from tests.ui.new_case import open_case
 
 
 def principal(engine: Engine, case: str) -> HouseholdMember:

@@ -1,4 +1,5 @@
-"""The production docker-compose.yml and Dockerfile: valid, consistent with the settings, scalable.
+"""The production docker-compose.yml and Dockerfile: valid, dependencies wait for health,
+the worker scales, separate databases on named volumes, one image for the app services.
 
 No Docker needed: the files are read as YAML/text and checked against the vendored Compose
 specification schema and against the application's own settings and packaging.
@@ -6,7 +7,6 @@ specification schema and against the application's own settings and packaging.
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import tomllib
@@ -14,99 +14,18 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import pytest
 import yaml
 
-from core.modes import check_modes, simulated_systems
 from core.settings import Settings
-
-ROOT = Path(__file__).resolve().parents[2]
-COMPOSE_FILE = ROOT / "docker-compose.yml"
-DOCKERFILE = ROOT / "Dockerfile"
-SCHEMA_FILE = Path(__file__).with_name("compose-spec.json")
-
-SECRETS = {
-    "TEMPORAL_DB_PASSWORD", "HOMEWARD_DB_PASSWORD", "HOMEWARD_SECRET_KEY", "HOMEWARD_PAYLOAD_KEYS"
-}
-# Not secrets, but as required: the real modes of the embassy and the authorities mail them.
-MAIL_SETTINGS = {
-    "HOMEWARD_SMTP_HOST": "smtp.office.test", "HOMEWARD_SMTP_FROM": "homeward@office.test",
-    "HOMEWARD_BORDER_GUARD_EMAILS": "departures@border.test",
-    "HOMEWARD_MIGRATION_OFFICE_EMAILS": "notices@migration.test, duty@migration.test",
-}
-SECRET_KEY = re.compile(r"PASSWORD|PWD|SECRET|TOKEN|API_KEY", re.IGNORECASE)
-APP_SERVICES = ("migrate", "api", "worker")
-
-
-@pytest.fixture(scope="module")
-def compose() -> dict[str, Any]:
-    """The file as written, before interpolation (what the Compose schema validates)."""
-    return yaml.safe_load(COMPOSE_FILE.read_text())
-
-
-@pytest.fixture(scope="module")
-def services(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return compose["services"]
-
-
-# --- interpolation, as Compose does it (the subset of the syntax this file may use) ---------
-
-_VARIABLE = re.compile(
-    r"\$\$"
-    r"|\$\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}"
-    r"|\$(?P<bare>[A-Za-z_][A-Za-z0-9_]*)"
+from tests.deploy.compose import (
+    APP_SERVICES,
+    DOCKERFILE,
+    ROOT,
+    SCHEMA_FILE,
+    environment,
+    interpolate,
+    long_running,
 )
-
-
-class MissingVariable(Exception):
-    pass
-
-
-def interpolate(value: Any, env: dict[str, str]) -> Any:
-    """Resolve ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?err}, ${VAR?err} and $$."""
-    if isinstance(value, dict):
-        return {k: interpolate(v, env) for k, v in value.items()}
-    if isinstance(value, list):
-        return [interpolate(v, env) for v in value]
-    if not isinstance(value, str):
-        return value
-
-    def resolve(match: re.Match[str]) -> str:
-        if match.group(0) == "$$":
-            return "$"
-        name = match.group("braced") or match.group("bare")
-        op, arg = match.group("op"), match.group("arg") or ""
-        current = env.get(name)
-        missing = current is None or (current == "" and op is not None and op.startswith(":"))
-        if op in (":-", "-") and missing:
-            return arg
-        if op in (":?", "?") and missing:
-            raise MissingVariable(f"{name}: {arg}")
-        return current or ""
-
-    return _VARIABLE.sub(resolve, value)
-
-
-def variables(compose: dict[str, Any]) -> dict[str, set[str]]:
-    """Every interpolated variable of the file, by the operator it is used with ('' for none)."""
-    found: dict[str, set[str]] = {}
-    for match in _VARIABLE.finditer(COMPOSE_FILE.read_text()):
-        name = match.group("braced") or match.group("bare")
-        if name:
-            found.setdefault(name, set()).add(match.group("op") or "")
-    return found
-
-
-def environment(service: dict[str, Any]) -> dict[str, Any]:
-    env = service.get("environment") or {}
-    if isinstance(env, list):
-        return dict(item.split("=", 1) if "=" in item else (item, None) for item in env)
-    return env
-
-
-def long_running(service: dict[str, Any]) -> bool:
-    return str(service.get("restart", "no")) != "no"
-
 
 # --- (1) the file is a valid Compose file ------------------------------------------------------
 
@@ -141,79 +60,6 @@ def test_all_expected_services_are_defined(services: dict[str, Any]) -> None:
     assert set(services) == {
         "temporal-db", "temporal", "temporal-ui", "app-db", "migrate", "api", "worker"
     }
-
-
-# --- (2) HOMEWARD_* variables are settings -----------------------------------------------------
-
-
-def test_every_homeward_variable_is_a_settings_field(services: dict[str, Any]) -> None:
-    fields = set(Settings.model_fields)
-    prefix = Settings.model_config["env_prefix"]
-    used = {
-        (name, key)
-        for name, service in services.items()
-        for key in environment(service)
-        if key.upper().startswith(prefix)
-    }
-    assert used, "no HOMEWARD_* variable found: did the environment anchor go away?"
-    unknown = sorted(
-        f"{name}: {key}" for name, key in used if key[len(prefix):].lower() not in fields
-    )
-    assert not unknown, f"not fields of core.settings.Settings: {unknown}"
-
-
-def test_app_services_share_the_production_environment(services: dict[str, Any]) -> None:
-    # The worker adds only its own metrics/shutdown settings on top of the shared environment.
-    envs = [
-        {k: v for k, v in environment(services[name]).items() if not k.startswith("HOMEWARD_WORKER_")}
-        for name in APP_SERVICES
-    ]
-    assert all(env == envs[0] for env in envs)
-    assert environment(services["worker"])["HOMEWARD_WORKER_METRICS_HOST"] == "0.0.0.0"
-    env = envs[0]
-    assert env["HOMEWARD_ENVIRONMENT"] == "production"
-    assert env["HOMEWARD_LOG_FORMAT"] == "json"
-    assert env["HOMEWARD_TEMPORAL_ADDRESS"] == "temporal:7233"
-    assert env["HOMEWARD_API_HOST"] == "0.0.0.0"
-    assert env["HOMEWARD_DATABASE_URL"].startswith("postgresql+psycopg://homeward:")
-    assert env["HOMEWARD_DATABASE_URL"].endswith("@app-db:5432/homeward")
-
-
-# Values of the shape production needs (the settings refuse placeholders).
-SECRET_VALUES = {name: "s3cret" for name in SECRETS} | MAIL_SETTINGS | {
-    "HOMEWARD_SECRET_KEY": "k" * 40,
-    "HOMEWARD_PAYLOAD_KEYS": "prod-1:" + base64.b64encode(b"p" * 32).decode(),
-}
-
-
-def test_resolved_environment_is_accepted_by_settings(services: dict[str, Any]) -> None:
-    env = interpolate(environment(services["api"]), SECRET_VALUES)
-    prefix = Settings.model_config["env_prefix"]
-    settings = Settings(
-        _env_file=None, **{key[len(prefix):].lower(): value for key, value in env.items()}
-    )
-    assert settings.environment == "production"
-    assert settings.log_format == "json"
-    assert settings.api_port == 8000
-    assert not settings.is_sqlite
-    assert settings.database_url == "postgresql+psycopg://homeward:s3cret@app-db:5432/homeward"
-    assert settings.embassy == "email" and settings.authorities == "email"
-    assert settings.migration_office_emails == ["notices@migration.test", "duty@migration.test"]
-    # Every external system in a real mode: production needs no simulator, none is allowed.
-    assert settings.partners == "portal"
-    assert simulated_systems(settings) == [] and not settings.allow_simulators
-    check_modes(settings)
-
-
-def test_app_and_temporal_agree_on_the_namespace(services: dict[str, Any]) -> None:
-    temporal_env = environment(services["temporal"])
-    app_env = environment(services["api"])
-    assert temporal_env["DEFAULT_NAMESPACE"] == app_env["HOMEWARD_TEMPORAL_NAMESPACE"]
-    default = Settings.model_fields["temporal_namespace"].default
-    for env in ({}, {"HOMEWARD_TEMPORAL_NAMESPACE": "homeward"}):
-        assert interpolate(temporal_env["DEFAULT_NAMESPACE"], env) == interpolate(
-            app_env["HOMEWARD_TEMPORAL_NAMESPACE"], env
-        ) == env.get("HOMEWARD_TEMPORAL_NAMESPACE", default)
 
 
 # --- (3) dependencies wait for health ---------------------------------------------------------
@@ -273,44 +119,6 @@ def test_healthchecks_probe_the_right_things(services: dict[str, Any]) -> None:
     assert command("api").startswith("python ")  # curl is not in python:3.11-slim
     worker_check = command("worker").split()[-1]
     assert (ROOT / worker_check.removeprefix("/app/")).is_file()
-
-
-# --- (4) secrets are required, never defaulted ------------------------------------------------
-
-
-def test_secrets_are_required_variables(compose: dict[str, Any]) -> None:
-    used = variables(compose)
-    required = {name for name, ops in used.items() if ops & {":?", "?"}}
-    assert required == SECRETS | set(MAIL_SETTINGS)
-    for name in SECRETS:
-        assert used[name] == {":?"}, f"{name} must always be ${{{name}:?...}}"
-    for name, ops in used.items():
-        if SECRET_KEY.search(name):
-            assert ops == {":?"}, f"{name} is a secret used with {ops}"
-
-
-def test_secret_values_are_interpolated_not_literal(services: dict[str, Any]) -> None:
-    for name, service in services.items():
-        for key, value in environment(service).items():
-            if SECRET_KEY.search(key):
-                assert re.fullmatch(r"\$\{[A-Z_]+:\?[^}]+\}", str(value)), f"{name}.{key}"
-    url = environment(services["api"])["HOMEWARD_DATABASE_URL"]
-    assert re.search(r"://homeward:\$\{HOMEWARD_DB_PASSWORD:\?[^}]+\}@", url)
-
-
-@pytest.mark.parametrize("missing", sorted(SECRETS))
-def test_unset_secret_fails_fast(compose: dict[str, Any], missing: str) -> None:
-    env = {name: "s3cret" for name in SECRETS if name != missing} | MAIL_SETTINGS
-    with pytest.raises(MissingVariable, match=missing):
-        interpolate(compose, env)
-    with pytest.raises(MissingVariable, match=missing):
-        interpolate(compose, {**env, missing: ""})
-
-
-def test_file_resolves_with_only_the_secrets_set(compose: dict[str, Any]) -> None:
-    resolved = interpolate(compose, {name: "s3cret" for name in SECRETS} | MAIL_SETTINGS)
-    assert "s3cret" in environment(resolved["services"]["app-db"])["POSTGRES_PASSWORD"]
-    assert "s3cret" in environment(resolved["services"]["temporal"])["POSTGRES_PWD"]
 
 
 # --- (5) the worker scales --------------------------------------------------------------------
