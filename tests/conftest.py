@@ -9,6 +9,15 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+
+# The steps, oracles and helpers the test modules share (tests/api/report_oracle.py,
+# tests/e2e/installations.py, ...) are plain modules: their failing asserts show the compared
+# values as a test module's do.
+pytest.register_assert_rewrite(
+    "tests.api.decision_cases", "tests.api.protection_helpers", "tests.api.report_build",
+    "tests.api.report_checks", "tests.e2e.installations", "tests.ui.browser_steps",
+    "tests.ui.new_case", "tests.workflows.scenario", "tests.workflows.update_refusal",
+)
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
