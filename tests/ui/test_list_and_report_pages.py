@@ -81,6 +81,12 @@ async def test_case_list_searches_filters_and_pages(browser: Browser, engine: En
     assert "Decisions past their time limit: 1" in summary
     assert "Deadlines missed: 1" in summary and "Deadlines at risk: 0" in summary
     assert await panel("caseworker", "stuck-summary") == ""
+    # Each count links to the stuck list under its reason, which shows as many cases.
+    counts = re.findall(r'href="/ui/supervision/stuck\?reason=(\w+)">[^<]*?(\d+)</a>', summary)
+    assert len(counts) == 4
+    for reason, n in counts:
+        page = (await (await browser("supervisor")).get(f"/ui/supervision/stuck?reason={reason}"))
+        assert re.search(rf'data-testid="stuck-count">{n} stuck case', page.text), reason
     for user in ("supervisor", "partner", "caseworker2"):
         table = await panel(user, "overdue-visits")
         assert re.findall(r"LV-2026-\d{6}", table) == ["LV-2026-990002"], user
