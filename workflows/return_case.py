@@ -44,11 +44,13 @@ class ReturnCaseWorkflow(updates_class("CaseUpdatesFromTable", UPDATES)):
         # A run continued as new projects first if its predecessor had unprojected changes.
         super().__init__(CaseRun(state, new=data.state is None or state.unprojected))
         self._projection = Projection(self._case)
+        if data.state is None:
+            # Here, not in run(): a decision sent with the start is applied before the run
+            # begins (the SDK runs updates first), and the case's history begins with its stage.
+            self._case.change_stage(state.stage)
 
     @workflow.run
     async def run(self, data: CaseWorkflowInput) -> CaseState:
-        if data.state is None:
-            self._case.change_stage(self._case.state.stage)
         return await loop.run(self._case, self._projection, self._lock, data)
 
     @workflow.query

@@ -7,14 +7,20 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
-from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from sqlmodel import Session, col, select
+from temporalio.client import (
+    WithStartWorkflowOperation,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
+from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.testing import WorkflowEnvironment
 
 from core.settings import Settings
 from models.decisions import CompleteIntakeInput, RecordCounsellingInput
 from models.enums import Stage
 from models.tables import Case
+from models.timeline import TimelineEntry
 from tests.factories import counselling, insert_case, workflow_input
 from worker import build_worker
 from workflows.return_case import ReturnCaseWorkflow, workflow_id
@@ -110,3 +116,30 @@ async def test_counselling_in_the_future_is_refused(
         assert "future" in str(err.value.cause)
         state = await handle.query(ReturnCaseWorkflow.state)
         assert state.counselling_sessions == []
+
+
+async def test_a_decision_sent_with_the_start_follows_the_cases_first_stage(
+    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine
+) -> None:
+    # Sent with the start (as a busy server may deliver an API's first decision), the update
+    # reaches the workflow before its run begins: the history still opens with the stage.
+    case = insert_case(engine)
+    start_op = WithStartWorkflowOperation(
+        ReturnCaseWorkflow.run, workflow_input(case), id=workflow_id(case.id),
+        id_conflict_policy=WorkflowIDConflictPolicy.FAIL, task_queue=settings.temporal_task_queue,
+    )
+    async with build_worker(dev_env.client, settings, engine):
+        await dev_env.client.execute_update_with_start_workflow(
+            ReturnCaseWorkflow.record_counselling, RecordCounsellingInput(session=counselling()),
+            start_workflow_operation=start_op,
+        )
+        for _ in range(100):
+            with Session(engine) as session:
+                entries = session.exec(select(TimelineEntry).where(
+                    TimelineEntry.case_id == case.id).order_by(col(TimelineEntry.seq))).all()
+            if len(entries) >= 2:
+                break
+            await asyncio.sleep(0.05)
+    assert [e.summary for e in entries][:2] == [
+        "stage: intake", f"counselling session held on {counselling().held_on}",
+    ]
