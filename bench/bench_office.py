@@ -71,6 +71,7 @@ from bench.stack import (
     cpu_per_op,
     machine,
     percentiles,
+    proc_memory,
     run_bench,
     running_stack,
     until_quiet,
@@ -359,6 +360,12 @@ def write_markdown(report: dict[str, Any], lines: list[str]) -> None:
            f"{report['import_alone']['s']} s to the response, "
            f"{report['import_alone']['quiet_s']} s until the worker was idle "
            f"(target: under 2 minutes).")] if report.get("import_alone") else []),
+        "",
+        (f"Worker memory at the end (after the day and the import): "
+         f"{report['memory_mib']['worker']['rss_mib']} MiB resident, "
+         f"{report['memory_mib']['worker']['peak_rss_mib']} MiB at most "
+         f"(API: {report['memory_mib']['api']['rss_mib']} / "
+         f"{report['memory_mib']['api']['peak_rss_mib']} MiB; target: worker under 1 GiB)."),
         END,
     ])
     text = RESULTS_MD.read_text()
@@ -410,6 +417,8 @@ async def main(args: argparse.Namespace) -> None:
             import_alone = {"cases": args.import_cases, "s": round(took, 1),
                             "quiet_s": round(time.monotonic() - t0, 1),
                             "cpu_ms": cpu_per_op(before, stack.cpu(), 1)}
+        # After the day and the import: what the worker and the API hold, and held at most.
+        memory = {name: proc_memory(stack.procs[name].pid) for name in ("worker", "api")}
     rows = {name: {"n": len(s), "errors": len(rec.errors.get(name, [])), **percentiles(s)}
             for name, s in sorted(rec.samples.items())}
     for name, errs in rec.errors.items():
@@ -418,12 +427,13 @@ async def main(args: argparse.Namespace) -> None:
     print("\n" + "\n".join(lines))
     if import_alone:
         print(f"\nimport of {args.import_cases} cases alone: {import_alone}")
+    print(f"memory (MiB) at the end: {memory}")
     for name, errs in rec.errors.items():
         print(f"errors, {name}: {len(errs)}, e.g. {errs[0]}")
     report = {"cases": args.cases, "timeline": timeline, "live": args.live, "users": users,
               "think": args.think, "minutes": args.minutes, "cpu_runs": args.cpu_runs,
               "fill_s": filled, "ms": rows, "cpu_ms_per_op": cpu, "import_alone": import_alone,
-              "errors": {k: v[:3] for k, v in rec.errors.items()},
+              "memory_mib": memory, "errors": {k: v[:3] for k, v in rec.errors.items()},
               "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
               "command": "bench.bench_office " + " ".join(args.argv), "machine": machine()}
     if args.output:

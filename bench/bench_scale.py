@@ -41,7 +41,16 @@ from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.service import RPCError
 
 from api.stuck import PROBLEMS_FRESH_FOR
-from bench.stack import RESULTS, Stack, bounded, percentiles, run_bench, running_stack, write_result
+from bench.stack import (
+    RESULTS,
+    Stack,
+    bounded,
+    percentiles,
+    proc_memory,
+    run_bench,
+    running_stack,
+    write_result,
+)
 from core.db import build_engine
 from models.enums import DocumentStatus, LegalSituation, LocationType, Relationship, Sex, Stage
 from models.payloads import CaseState, CaseWorkflowInput, TravelDocuments, Traveller
@@ -60,16 +69,6 @@ LISTS: list[tuple[str, str, dict[str, str], bool]] = [
     ("GET /supervision/stuck", "/supervision/stuck", {}, False),
     ("GET /supervision/stuck (first look)", "/supervision/stuck", {}, True),
 ]
-
-
-def proc_memory(pid: int) -> dict[str, float]:
-    """Resident memory and its peak (MiB) from /proc (Linux)."""
-    out = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            out[key] = round(int(value.split()[0]) / 1024, 1)
-    return {"rss_mib": out.get("VmRSS", 0.0), "peak_rss_mib": out.get("VmHWM", 0.0)}
 
 
 def waiting_state(case_id: str, reference: str, now: datetime) -> CaseState:

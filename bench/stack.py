@@ -176,6 +176,16 @@ async def until_quiet(stack: Stack, at_least: float, limit: float = 60.0) -> Non
         last = now
 
 
+def proc_memory(pid: int) -> dict[str, float]:
+    """Resident memory and its peak (MiB) from /proc (Linux)."""
+    out = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            out[key] = round(int(value.split()[0]) / 1024, 1)
+    return {"rss_mib": out.get("VmRSS", 0.0), "peak_rss_mib": out.get("VmHWM", 0.0)}
+
+
 def cpu_per_op(before: dict[str, float], after: dict[str, float], n: int) -> dict[str, float]:
     """Milliseconds of CPU per operation, by process and in total, between two `Stack.cpu()`
     readings. Unlike a rate, this hardly moves with what else the machine is doing."""

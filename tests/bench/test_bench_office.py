@@ -31,3 +31,6 @@ def test_an_office_day_at_a_tiny_size_runs_every_operation(tmp_path: Path) -> No
     assert set(report["cpu_ms_per_op"]) == set(OPS) | {"import"}
     assert set(report["cpu_ms_per_op"]["decision"]) >= {"api", "worker", "temporal", "total"}
     assert report["timeline"] > 150  # the cases' history was filled
+    # The worker's memory, the figure the scale target is about, is read from the process.
+    worker = report["memory_mib"]["worker"]
+    assert 0 < worker["rss_mib"] <= worker["peak_rss_mib"]
