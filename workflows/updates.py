@@ -4,7 +4,9 @@ body that applies it. ``case_updates`` makes the workflow's update methods from 
 ``return_case`` keeps by hand the two whose handling is not a body under a rule (the grant's
 decision, whose budget check is patched in; the retired withdrawal).
 
-Adding a decision: declare it in ``workflows/phases``, write its body, add its row here.
+Adding a decision: declare it in ``workflows/phases``, write its body (``async`` when it calls
+activities: its update then runs under the case's lock and checks its rule again), add its
+row here.
 """
 
 from __future__ import annotations
