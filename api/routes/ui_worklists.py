@@ -65,6 +65,8 @@ class Worklist:
 
 
 WorklistPage = Callable[[Worklist], Awaitable[Response]]
+# Cases on one page of the partner's worklist: each asks its workflow for its live state.
+PER_PAGE = 20
 
 # The worklist pages by path: a decision posted from one and refused comes back on it.
 WORKLISTS: dict[str, WorklistPage] = {}
@@ -114,7 +116,9 @@ async def departures(view: Worklist) -> Response:
 @worklist(router, "/partner",
           "A partner's cases (handed over to its organisation) and what it can report on each.")
 async def partner_cases(view: Worklist) -> Response:
-    rows = queries.handed_over_to(view.session, view.user.partner_org)
+    number = view.request.query_params.get("page", "1")
+    page = int(number) if number.isdigit() and int(number) > 0 else 1
+    rows, total = queries.handed_over_to(view.session, view.user.partner_org, page, PER_PAGE)
     known = partner_choice.partner_view(view.session, [r.id for r in rows])
     items = await view.items(rows)
     for item in items:
@@ -122,7 +126,9 @@ async def partner_cases(view: Worklist) -> Response:
         item["known"] = known.get(item["case"].id)
     add_evidence_views(view.request.app.state.engine, items, actor_of(view.user),
                        view.request.app.state.settings.document_max_bytes, view.form_state)
-    return view.render("partner.html", {"items": items})
+    return view.render("partner.html", {
+        "items": items, "page": page, "pages": max(1, -(-total // PER_PAGE)),
+    })
 
 
 @router.get("/supervision/stuck")

@@ -141,11 +141,17 @@ def booked(session: Session, limit: int = 50, viewer: Actor | None = None) -> li
     ).all())
 
 
-def handed_over_to(session: Session, organisation: str | None, limit: int = 50) -> list[Case]:
-    """The cases handed over to a partner organisation, most recently changed first."""
+def handed_over_to(
+    session: Session, organisation: str | None, page: int = 1, per_page: int = 20
+) -> tuple[list[Case], int]:
+    """One page of the cases handed over to a partner organisation, most recently changed
+    first, and how many there are (every case on the page asks its workflow for its state)."""
     if organisation is None:
-        return []
-    return list(session.exec(
-        select(Case).where(Case.partner_id == organisation)
-        .order_by(col(Case.updated_at).desc(), col(Case.id)).limit(limit)
+        return [], 0
+    mine = col(Case.partner_id) == organisation
+    total = session.exec(select(func.count()).select_from(Case).where(mine)).one()
+    rows = list(session.exec(
+        select(Case).where(mine).order_by(col(Case.updated_at).desc(), col(Case.id))
+        .offset((page - 1) * per_page).limit(per_page)
     ).all())
+    return rows, total

@@ -211,3 +211,19 @@ async def test_outreach_is_recorded_without_names_and_the_portfolio_shows_it(
     row = re.search(r'<tr data-testid="portfolio-row">.*?</tr>', r.text, re.DOTALL)
     assert row and "default" in row.group(0) and "<td>9</td>" in row.group(0)
     assert (await cw.get("/ui/reports/portfolio")).status_code == 403
+
+
+async def test_a_partners_cases_come_twenty_to_a_page(browser: Browser, engine: Engine) -> None:
+    # Each case on the page asks its workflow for its state: a page of twenty, not every case.
+    for n in range(25):
+        insert_case(engine, reference=f"LV-2026-98{n:04d}", partner_id="GE-partner")
+    partner = await browser("partner")
+    first, second = [(await partner.get(f"/ui/partner?page={p}")).text for p in (1, 2)]
+
+    def shown(html: str) -> set[str]:
+        return set(re.findall(r'id="pc-[^"]+">(LV-2026-98\d{4})<', html))
+
+    assert len(shown(first)) == 20 and len(shown(second)) == 5
+    assert not shown(first) & shown(second)
+    assert 'href="/ui/partner?page=2" rel="next"' in first and "Page 2 of 2" in second
+    assert shown((await partner.get("/ui/partner?page=x")).text) == shown(first)
