@@ -11,7 +11,7 @@ from api.case_list import CaseFilters, list_cases
 from api.deps import SessionDep
 from api.policy import allowed
 from api.web import queries
-from api.web.params import option
+from api.web.params import option, page_number
 from api.web.templating import render
 from models.enums import CaseStatus, Stage, Vulnerability
 from models.people import Actor
@@ -26,10 +26,7 @@ def _filters(request: Request, viewer: Actor) -> tuple[CaseFilters, int, dict[st
     ignored."""
     p = request.query_params
 
-    try:
-        page = max(int(p.get("page", "1")), 1)
-    except ValueError:
-        page = 1
+    page = page_number(p.get("page"))
     f = CaseFilters(
         reference=p.get("q", "")[:40],
         stage=option(Stage, p.get("stage")),

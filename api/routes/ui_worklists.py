@@ -24,7 +24,7 @@ from api.stuck import Filters, stuck_cases
 from api.web import catalogue, queries
 from api.web.documents import add_evidence_views
 from api.web.live import live_state
-from api.web.params import option
+from api.web.params import option, page_number
 from api.web.templating import render
 from models.enums import Stage, StuckReason
 from models.schemas_aftercare import ReintegrationView
@@ -116,8 +116,7 @@ async def departures(view: Worklist) -> Response:
 @worklist(router, "/partner",
           "A partner's cases (handed over to its organisation) and what it can report on each.")
 async def partner_cases(view: Worklist) -> Response:
-    number = view.request.query_params.get("page", "1")
-    page = int(number) if number.isdigit() and int(number) > 0 else 1
+    page = page_number(view.request.query_params.get("page"))
     rows, total = queries.handed_over_to(view.session, view.user.partner_org, page, PER_PAGE)
     known = partner_choice.partner_view(view.session, [r.id for r in rows])
     items = await view.items(rows)

@@ -14,3 +14,9 @@ def option(enum: type[E], value: str | None) -> E | None:
         return enum(value) if value else None
     except ValueError:
         return None
+
+
+def page_number(value: str | None) -> int:
+    """A list's ``?page=``: a number from 1 on; anything else is the first page. Capped far
+    past any office's list (a database refuses an offset of thirty digits)."""
+    return min(int(value), 100_000) if value and value.isdigit() and int(value) > 0 else 1

@@ -50,6 +50,7 @@ async def test_case_list_searches_filters_and_pages(browser: Browser, engine: En
     assert count == "28 cases" and len(found) == 25
     found, _ = await refs("page=2")
     assert len(found) == 3
+    assert await refs("page=" + "9" * 30) == ([], "28 cases")  # past the end: no error
     assert await refs("vulnerability=elderly") == (["LV-2026-990001"], "1 case")
     assert (await refs("stage=nonsense"))[1] == "28 cases"  # an unknown option filters nothing
     insert_case(engine, reference="LV-2026-990003", assignee_id="caseworker2")
@@ -227,3 +228,5 @@ async def test_a_partners_cases_come_twenty_to_a_page(browser: Browser, engine: 
     assert not shown(first) & shown(second)
     assert 'href="/ui/partner?page=2" rel="next"' in first and "Page 2 of 2" in second
     assert shown((await partner.get("/ui/partner?page=x")).text) == shown(first)
+    past = await partner.get("/ui/partner?page=" + "9" * 30)
+    assert past.status_code == 200 and not shown(past.text)
