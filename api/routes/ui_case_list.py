@@ -11,7 +11,7 @@ from api.case_list import CaseFilters, list_cases
 from api.deps import SessionDep
 from api.policy import allowed
 from api.web import queries
-from api.web.params import option, page_number
+from api.web.params import option, page_count, page_number
 from api.web.templating import render
 from models.enums import CaseStatus, Stage, Vulnerability
 from models.people import Actor
@@ -54,7 +54,7 @@ def case_list(request: Request, session: SessionDep, user: CurrentUser) -> Respo
     """Cases, newest first: search by reference or person, filter, page."""
     f, page, shown = _filters(request, actor_of(user))
     rows, total = list_cases(session, f, (page - 1) * PAGE_SIZE, PAGE_SIZE)
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    pages = page_count(total, PAGE_SIZE)
     query = urlencode({k: v for k, v in shown.items() if v})
     projects = queries.projects(session)
     caseworkers = queries.caseworkers(session, active_only=False)

@@ -24,7 +24,7 @@ from api.stuck import Filters, stuck_cases
 from api.web import catalogue, queries
 from api.web.documents import add_evidence_views
 from api.web.live import live_state
-from api.web.params import option, page_number
+from api.web.params import option, page_count, page_number
 from api.web.templating import render
 from models.enums import Stage, StuckReason
 from models.schemas_aftercare import ReintegrationView
@@ -126,7 +126,7 @@ async def partner_cases(view: Worklist) -> Response:
     add_evidence_views(view.request.app.state.engine, items, actor_of(view.user),
                        view.request.app.state.settings.document_max_bytes, view.form_state)
     return view.render("partner.html", {
-        "items": items, "page": page, "pages": max(1, -(-total // PER_PAGE)),
+        "items": items, "page": page, "pages": page_count(total, PER_PAGE),
     })
 
 

@@ -20,3 +20,8 @@ def page_number(value: str | None) -> int:
     """A list's ``?page=``: a number from 1 on; anything else is the first page. Capped far
     past any office's list (a database refuses an offset of thirty digits)."""
     return min(int(value), 100_000) if value and value.isdigit() and int(value) > 0 else 1
+
+
+def page_count(total: int, per_page: int) -> int:
+    """How many pages ``total`` rows fill; an empty list is one (empty) page."""
+    return max(-(-total // per_page), 1)
