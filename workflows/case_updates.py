@@ -60,8 +60,10 @@ class CaseUpdates:
 
 
 def _method(update: Update) -> Any:
+    locked = update.calls_activities  # once, when the class is made, not on every update
+
     async def handler(self: CaseUpdates, data: Any) -> CaseState:
-        if not update.calls_activities:
+        if not locked:
             return update.body(self._case, data)  # type: ignore[return-value]
         async with self._lock:
             self._check(update, data)  # again: another decision may have won
