@@ -14,6 +14,7 @@ import structlog
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker, WorkflowRunner
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from activities.authorities import AuthorityActivities
 from activities.booking import BookingActivities
@@ -36,6 +37,7 @@ from core.schedules import ensure_schedules
 from core.settings import Settings, get_settings
 from core.storage import ObjectStore, build_store
 from core.temporal import connect, worker_runtime
+from core.workflow_runner import runner_for
 from workflows.digest import DigestWorkflow
 from workflows.exchange_delivery import ExchangeDeliveryWorkflow
 from workflows.retention import RetentionWorkflow
@@ -106,10 +108,11 @@ def build_worker(
     workflow_runner: WorkflowRunner | None = None,
 ) -> Worker:
     # workflow_runner: the SDK's sandbox unless settings.workflow_sandbox is off; tests that
-    # reach outside the workflow on purpose pass UnsandboxedWorkflowRunner().
-    if workflow_runner is None and not settings.workflow_sandbox:
-        workflow_runner = UnsandboxedWorkflowRunner()
-    extra = {"workflow_runner": workflow_runner} if workflow_runner is not None else {}
+    # reach outside the workflow on purpose pass UnsandboxedWorkflowRunner(). Either way it
+    # skips the per-payload serialization context our converter ignores (core/workflow_runner).
+    if workflow_runner is None:
+        workflow_runner = (SandboxedWorkflowRunner() if settings.workflow_sandbox
+                           else UnsandboxedWorkflowRunner())
     return Worker(
         client,
         task_queue=task_queue or settings.temporal_task_queue,
@@ -122,7 +125,7 @@ def build_worker(
         # On SIGTERM in-flight activities get this long to finish; the rest are cancelled
         # and handed back to the server, which retries them on another worker.
         graceful_shutdown_timeout=timedelta(seconds=settings.worker_graceful_shutdown_seconds),
-        **extra,  # type: ignore[arg-type]
+        workflow_runner=runner_for(client.data_converter, workflow_runner),
     )
 
 
