@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 import structlog
@@ -83,13 +85,13 @@ class ProjectionActivities:
                 awaiting_caseworker=data.awaiting_caseworker,
                 partner_id=data.partner_id,
                 **dates,
+                **due_columns(data),
                 assignee_id=data.assignee_id,
             )
         )
         if result.rowcount:
             replace_work_items(session, data)
             write_vulnerabilities(session, data)
-            refresh_due_columns(session, [data.case_id])
         session.commit()
         if result.rowcount:
             log.info("case projected", stage=data.stage, version=data.version)
@@ -135,10 +137,25 @@ def replace_work_items(session: Session, data: ProjectCaseInput) -> None:
         )
 
 
+def due_columns(data: ProjectCaseInput) -> dict[str, datetime | None]:
+    """The case row's first_task_due / first_deadline_due / first_risk_from, from the tasks
+    and deadlines the projection writes with it: what refresh_due_columns would read back
+    from those rows, without a statement of its own (a third of the projection's CPU)."""
+    def first(values: Iterable[datetime | None]) -> datetime | None:
+        return min((v for v in values if v is not None), default=None)
+
+    return {
+        "first_task_due": first(t.due_at for t in data.tasks if t.role in HUMAN_ROLES),
+        "first_deadline_due": first(d.due_at for d in data.deadlines),
+        "first_risk_from": first(d.at_risk_from for d in data.deadlines),
+    }
+
+
 def refresh_due_columns(session: Session, case_ids: list[str] | None = None) -> None:
     """Set the cases' first_task_due / first_deadline_due / first_risk_from from their
     case_tasks and case_deadlines rows (all cases when ``case_ids`` is None): the stuck list's
-    ranking reads these. Whoever writes those rows calls this in the same transaction."""
+    ranking reads these. Whoever writes those rows other than the projection (which sets
+    them from its own data: due_columns) calls this in the same transaction."""
     task_due = (
         select(func.min(CaseTask.due_at))
         .where(col(CaseTask.case_id) == Case.id)

@@ -10,10 +10,12 @@ from sqlmodel import Session, select
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-from activities.projection import ProjectionActivities
-from models.enums import CaseStatus, ClosureReason, Stage, TimelineKind
+from activities.projection import ProjectionActivities, refresh_due_columns
+from models.enums import CaseStatus, ClosureReason, Role, Stage, TimelineKind
+from models.enums_work import DeadlineKind, TaskKind
 from models.payloads import ProjectCaseInput, TimelineEntryInput
-from models.tables import Case
+from models.projection import DeadlineInfo, TaskInfo
+from models.tables import Case, utc
 from models.timeline import TimelineEntry
 from tests.factories import insert_case
 
@@ -133,3 +135,45 @@ def test_timeline_and_projection_are_written_together_and_a_retry_adds_neither_t
             select(TimelineEntry).where(TimelineEntry.case_id == case.id)
         ).all()
     assert sorted(r.summary for r in rows) == ["stage change 1", "stage change 2"]
+
+
+def test_the_stuck_lists_due_columns_are_those_of_the_work_items_written(engine: Engine) -> None:
+    """The projection sets them from its own data; refresh_due_columns, reading the rows it
+    wrote, finds the same: people's tasks only, the earliest of each, none when none."""
+    case = insert_case(engine)
+    activities = ProjectionActivities(engine)
+
+    def at(day: int) -> datetime:
+        return datetime(2026, 5, day, 9, 30, tzinfo=UTC)
+
+    def task(kind: TaskKind, role: Role, due: datetime | None) -> TaskInfo:
+        return TaskInfo(kind=kind, stage=Stage.ELIGIBILITY, role=role, since=at(1), due_at=due,
+                        summary=kind.value)
+
+    data = projection(case.id, Stage.ELIGIBILITY, 2).model_copy(update={
+        "tasks": [task(TaskKind.COMPLETE_INTAKE, Role.CASEWORKER, at(9)),
+                  task(TaskKind.ASSESS_ELIGIBILITY, Role.EMBASSY_LIAISON, at(2)),
+                  task(TaskKind.APPROVE_ELIGIBILITY, Role.SUPERVISOR, None),
+                  task(TaskKind.RECORD_CONSENT, Role.PARTNER, at(7))],
+        "deadlines": [
+            DeadlineInfo(kind=DeadlineKind.LEAD_TIME, due_at=at(20), at_risk_from=at(15),
+                         detail="lead time"),
+            DeadlineInfo(kind=DeadlineKind.EMBASSY_ANSWER, due_at=at(12), detail="embassy"),
+        ],
+    })
+    ActivityEnvironment().run(activities.record_and_project, data)
+
+    def due(row: Case) -> tuple[datetime | None, ...]:  # (SQLite gives them back naive)
+        values = (row.first_task_due, row.first_deadline_due, row.first_risk_from)
+        return tuple(utc(v) if v is not None else None for v in values)
+
+    projected = due(stored(engine, case.id))
+    assert projected == (at(7), at(12), at(15))  # the embassy's task is chased, not queued
+    with Session(engine) as session:
+        refresh_due_columns(session, [case.id])
+        session.commit()
+    assert due(stored(engine, case.id)) == projected
+
+    cleared = projection(case.id, Stage.CONSENT, 3)  # nothing waits on anyone any more
+    ActivityEnvironment().run(activities.record_and_project, cleared)
+    assert due(stored(engine, case.id)) == (None, None, None)
