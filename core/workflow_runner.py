@@ -10,7 +10,8 @@ Homeward's converter (pydantic payloads, AES-GCM codec, core/converter.py) reads
 given any context it answers with itself. For such a converter the answer cannot change a
 payload, so :class:`ContextFreeRunner` answers "no context" without entering the sandbox, and
 the SDK uses the converter as it is. A converter that does read a context is never wrapped
-(:func:`runner_for`), so it keeps getting its context.
+(:func:`runner_for`), so it keeps getting its context. The same goes for the other question
+the SDK asks per payload sequence, where external storage (none here) would store it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from temporalio.converter import (
     DataConverter,
     NexusSerializationContext,
     SerializationContext,
+    StorageDriverStoreContext,
     WorkflowSerializationContext,
 )
 from temporalio.worker import (
@@ -52,21 +54,25 @@ def reads_context(converter: DataConverter) -> bool:
 
 def runner_for(converter: DataConverter, runner: WorkflowRunner) -> WorkflowRunner:
     """``runner``, wrapped in :class:`ContextFreeRunner` when ``converter`` reads no context."""
-    return runner if reads_context(converter) else ContextFreeRunner(runner)
+    if reads_context(converter):
+        return runner
+    return ContextFreeRunner(runner, stores_externally=converter.external_storage is not None)
 
 
 class ContextFreeRunner(WorkflowRunner):
     """Runs workflows with ``inner``; its instances answer the serialization-context question
-    with "none" themselves (only for a converter that reads no context: :func:`runner_for`)."""
+    with "none" themselves (only for a converter that reads no context: :func:`runner_for`),
+    and the external store's too unless ``stores_externally``."""
 
-    def __init__(self, inner: WorkflowRunner) -> None:
+    def __init__(self, inner: WorkflowRunner, *, stores_externally: bool = False) -> None:
         self.inner = inner
+        self.stores_externally = stores_externally
 
     def prepare_workflow(self, defn: temporalio.workflow._Definition) -> None:
         self.inner.prepare_workflow(defn)
 
     def create_instance(self, det: WorkflowInstanceDetails) -> WorkflowInstance:
-        return _ContextFreeInstance(self.inner.create_instance(det))
+        return _ContextFreeInstance(self.inner.create_instance(det), self.stores_externally)
 
     def set_worker_level_failure_exception_types(
         self, types: Sequence[type[BaseException]]
@@ -75,8 +81,9 @@ class ContextFreeRunner(WorkflowRunner):
 
 
 class _ContextFreeInstance(WorkflowInstance):
-    def __init__(self, inner: WorkflowInstance) -> None:
+    def __init__(self, inner: WorkflowInstance, stores_externally: bool) -> None:
         self._inner = inner
+        self._stores_externally = stores_externally
 
     def activate(self, act: WorkflowActivation) -> WorkflowActivationCompletion:
         return self._inner.activate(act)
@@ -84,7 +91,9 @@ class _ContextFreeInstance(WorkflowInstance):
     def get_serialization_context(self, command_info: object) -> SerializationContext | None:
         return None
 
-    def get_external_store_context(self, command_info: object):  # type: ignore[no-untyped-def]
+    def get_external_store_context(self, command_info: object) -> StorageDriverStoreContext:
+        if not self._stores_externally:  # nothing is stored: the context goes unread
+            return StorageDriverStoreContext(target=None)
         return self._inner.get_external_store_context(command_info)  # type: ignore[arg-type]
 
     def get_info(self) -> temporalio.workflow.Info:
