@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from core.converter import build_data_converter
+from core.workflow_runner import runner_for
 from workflows.return_case import ReturnCaseWorkflow
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
@@ -68,7 +70,10 @@ async def test_history_replays(path: Path) -> None:
     started = events[0]["workflowExecutionStartedEventAttributes"]
     assert started["workflowType"]["name"] == "ReturnCaseWorkflow"
     history = WorkflowHistory.from_json(f"replay-{path.stem}", path.read_text())
-    replayer = Replayer(workflows=[ReturnCaseWorkflow], data_converter=build_data_converter())
+    # With the worker's runner (worker.build_worker): the sandbox, as core/workflow_runner wraps it.
+    converter = build_data_converter()
+    replayer = Replayer(workflows=[ReturnCaseWorkflow], data_converter=converter,
+                        workflow_runner=runner_for(converter, SandboxedWorkflowRunner()))
     result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
     assert result.replay_failure is None
 
