@@ -17,6 +17,7 @@ from temporalio.worker import UnsandboxedWorkflowRunner
 from api.decisions import execute_update
 from api.main import create_app
 from core.settings import Settings
+from core.workflow_runner import ContextFreeRunner
 from models.users import User
 from tests.api.decision_cases import (
     CASEWORKER,
@@ -33,7 +34,9 @@ async def test_with_the_workflow_sandbox_turned_off_cases_run_the_same(
     app = create_app(unsandboxed)
     app.state.engine, app.state.temporal = engine, dev_env.client
     worker = build_worker(dev_env.client, unsandboxed, engine)
-    assert isinstance(worker.config()["workflow_runner"], UnsandboxedWorkflowRunner)
+    runner = worker.config()["workflow_runner"]  # without its context questions either way
+    assert isinstance(runner, ContextFreeRunner)
+    assert isinstance(runner.inner, UnsandboxedWorkflowRunner)
     assert Settings(_env_file=None).workflow_sandbox  # type: ignore[call-arg]  # on by default
     async with worker, app.router.lifespan_context(app), httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://homeward.test",
