@@ -17,6 +17,8 @@ from activities.timeline import insert_ignoring_duplicates, timeline_rows
 from core.db import write_transaction
 from models.enums import HUMAN_ROLES, CaseStatus
 from models.payloads import ProjectCaseInput, ProjectCaseResult
+from models.reintegration_facts import ReintegrationFacts
+from models.report_data import MonitoringScoreRow, PlanComponentRow
 from models.tables import Case, HouseholdMember, refresh_restriction
 from models.tasks import CaseDeadline, CaseTask
 from models.timeline import TimelineEntry
@@ -92,6 +94,8 @@ class ProjectionActivities:
         if result.rowcount:
             replace_work_items(session, data)
             write_vulnerabilities(session, data)
+            if data.report_facts is not None:
+                write_reintegration_facts(session, data.case_id, data.report_facts)
         session.commit()
         if result.rowcount:
             log.info("case projected", stage=data.stage, version=data.version)
@@ -118,6 +122,22 @@ def write_vulnerabilities(session: Session, data: ProjectCaseInput) -> None:
         )
     # A trafficking victim found later restricts the case as one known at intake does.
     refresh_restriction(session.connection(), data.case_id)
+
+
+def write_reintegration_facts(session: Session, case_id: str, facts: ReintegrationFacts) -> None:
+    """The case's plan components and scored visits for reports become exactly ``facts``
+    (in the caller's transaction), under the case's project as the database has it."""
+    project_id = session.exec(select(Case.project_id).where(Case.id == case_id)).first()
+    if project_id is None:
+        return
+    for table in (PlanComponentRow, MonitoringScoreRow):
+        session.exec(delete(table).where(col(table.case_id) == case_id))  # type: ignore[call-overload]
+    session.add_all([
+        *(PlanComponentRow(case_id=case_id, project_id=project_id, **p.model_dump())
+          for p in facts.plan),
+        *(MonitoringScoreRow(case_id=case_id, project_id=project_id, **v.model_dump())
+          for v in facts.scores),
+    ])
 
 
 def replace_work_items(session: Session, data: ProjectCaseInput) -> None:

@@ -7,7 +7,6 @@ from typing import Any
 
 import structlog
 from fastapi import HTTPException
-from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 from temporalio.client import (
@@ -21,7 +20,6 @@ from temporalio.service import RPCError, RPCStatusCode
 from activities.exchange import report_decision
 from api.consent import members_of
 from api.document_requirements import require_documents
-from api.report_facts import AFTERCARE_UPDATES, record_facts
 from core.settings import Settings
 from models.consent import MinorHandover, Purpose, may_send
 from models.documents import Document, DocumentKind, DocumentVersion
@@ -139,10 +137,6 @@ async def take(
     if settings is not None and reported is not None and decision.body is not None:
         body = decision.body.model_validate(fields).model_dump(mode="json")
         await report_decision(client, engine, settings, case_id, reported, body)
-    if decision.update in AFTERCARE_UPDATES:
-        # The plan and the visits, for reports (api/report_facts.py); no thread or database
-        # round trip for the other decisions.
-        await run_in_threadpool(record_facts, engine, state)
     return state
 
 

@@ -17,6 +17,7 @@ from models.enums import (
     TaskKind,
     TimelineKind,
 )
+from models.reintegration_facts import ReintegrationFacts
 
 
 class TimelineEntryInput(BaseModel):
@@ -79,6 +80,9 @@ class ProjectCaseInput(BaseModel):
     # Each member's vulnerability flags, only after a later finding changed them (None:
     # the database's flags stay as they are).
     household_vulnerabilities: dict[str, list[str]] | None = None
+    # The plan's components and the scored visits, only when they changed since this run last
+    # wrote them (None: the rows stay as they are).
+    report_facts: ReintegrationFacts | None = None
     # Timeline entries written in the same transaction (record_and_project only).
     timeline: list[TimelineEntryInput] = Field(default_factory=list)
 

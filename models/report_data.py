@@ -76,7 +76,7 @@ class OutreachReached(SQLModel, table=True):
 
 class PlanComponentRow(SQLModel, table=True):
     """A case's reintegration plan component as the report counts it (the plan itself lives
-    in the workflow's state; api/report_facts.py copies it here after each decision)."""
+    in the workflow's state; its projection writes it here whenever it changes)."""
 
     __tablename__ = "report_plan_components"
     # A report reads one project's deliveries of a period from this index alone, never its

@@ -26,6 +26,7 @@ from models.payloads import (
     TaskInfo,
     TimelineEntryInput,
 )
+from models.reintegration_facts import ReintegrationFacts, facts_of
 from workflows import deadlines, partner_choice, patches, rules, tasks, timers
 from workflows.run import CaseRun
 
@@ -43,6 +44,9 @@ class Projection:
     def __init__(self, case: CaseRun) -> None:
         self._case = case
         self._upserted: tuple[object, ...] | None = None
+        # The reintegration facts this run last wrote (none yet: a case without a plan or a
+        # scored visit never sends any).
+        self._facts_written = ReintegrationFacts()
 
     async def write(self) -> None:
         """Write pending timeline entries and the projection: one activity, one transaction.
@@ -67,10 +71,16 @@ class Projection:
             data = self._projection([])
             self._upsert_search_attributes(data.tasks, data.deadlines)
             write = ProjectionActivities.project_case
-        await workflow.execute_activity_method(
+        # (An activity's input may change without a patch: a replay does not compare it.)
+        facts = facts_of(state)
+        if facts != self._facts_written:
+            data.report_facts = facts
+        written = await workflow.execute_activity_method(
             write, data, start_to_close_timeout=TIMEOUT, retry_policy=RETRY
         )
         self._flags_written(data)
+        if data.report_facts is not None and written.applied:
+            self._facts_written = data.report_facts
 
     def _flags_written(self, data: ProjectCaseInput) -> None:
         """The household's flags reached the database: stop sending them, unless a finding

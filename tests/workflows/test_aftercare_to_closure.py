@@ -24,6 +24,7 @@ from models.decisions import (
     ReportMonitoringInput,
 )
 from models.enums import AssistanceKind, CaseStatus, ClosureReason, CostCategory, Stage
+from models.report_data import MonitoringScoreRow, PlanComponentRow
 from models.tables import Case
 from tests.workflows.aftercare_steps import (
     GOOD,
@@ -131,6 +132,19 @@ async def test_from_arrival_through_three_visits_to_closure_with_the_score(
         assert case.arrival_date == arrived and case.reintegration_date == arrived
         assert result.closed_at is not None and case.closed_date == result.closed_at.date()
         costs = session.exec(select(Cost).where(Cost.case_id == result.case_id)).all()
+        plan = session.exec(select(PlanComponentRow)
+                            .where(PlanComponentRow.case_id == result.case_id)
+                            .order_by(PlanComponentRow.component_id)).all()
+        scores = session.exec(select(MonitoringScoreRow)
+                              .where(MonitoringScoreRow.case_id == result.case_id)
+                              .order_by(MonitoringScoreRow.number)).all()
     by_category = {(c.category, c.amount) for c in costs}
     assert (CostCategory.POST_ARRIVAL, Decimal("40.00")) in by_category
     assert (CostCategory.REINTEGRATION, Decimal("1150.00")) in by_category
+    # Every decision above went to the workflow itself, none through the API: the projection
+    # wrote the plan and the scored visits that donor reports count, under the case's project.
+    assert [(c.component_id, c.approved, c.delivered_on, c.actual_cost) for c in plan] == [
+        ("c1", True, arrived, Decimal("1150.00")), ("c2", True, None, None)]
+    assert [(v.number, v.months_after_arrival, str(v.overall)) for v in scores] == [
+        (1, 3, "0.70"), (2, 6, "0.81"), (3, 12, "0.85")]
+    assert {r.project_id for r in [*plan, *scores]} == {case.project_id}
