@@ -36,7 +36,9 @@ class CaseFilters:
     # Who looks: the restricted cases they may not see are left out (api/need_to_know.py).
     viewer: Actor | None = None
 
-    def conditions(self) -> list[Any]:
+    def conditions(self, references: list[str] | None = None) -> list[Any]:
+        """The filters as SQL conditions; ``references``: the references the reference
+        filter matches, when list_cases has read them (few: _few_matching)."""
         found: list[Any] = [
             col(column) == value
             for column, value in (
@@ -48,8 +50,10 @@ class CaseFilters:
             )
             if value
         ]
-        if self.reference and self.reference.strip():
-            found.append(func.upper(Case.reference).contains(self.reference.strip().upper()))
+        if references is not None:
+            found.append(col(Case.reference).in_(references))
+        elif self.reference and self.reference.strip():
+            found.append(_reference_like(self.reference))
         if self.country and self.country.strip():
             found.append(col(Case.country_of_origin) == self.country.strip().upper())
         if self.vulnerability:
@@ -72,6 +76,30 @@ class CaseFilters:
         return found
 
 
+# A search by reference that few cases match is answered from the reference index: else
+# SQLite walks the newest-first index reading case rows until a page is full, which for a
+# whole reference (one match) is every row: 295 ms of CPU for the page at 100,000 cases, 43
+# this way (bench/profile_pages.py, the search by a whole reference). The matching
+# references are read first from the index alone, stopping past FEW_MATCHES, and the page
+# and its count look up just those. A search many cases match fills its page at once the
+# other way, which stays its plan.
+FEW_MATCHES = 500
+
+
+def _few_matching(session: Session, reference: str | None) -> list[str] | None:
+    """The references that contain ``reference``, if there are at most FEW_MATCHES."""
+    if not (reference and reference.strip()):
+        return None
+    found = session.exec(
+        select(Case.reference).where(_reference_like(reference)).limit(FEW_MATCHES + 1)
+    ).all()
+    return list(found) if len(found) <= FEW_MATCHES else None
+
+
+def _reference_like(text: str) -> Any:
+    return func.upper(Case.reference).contains(text.strip().upper())
+
+
 def list_cases(
     session: Session, f: CaseFilters, offset: int, limit: int
 ) -> tuple[list[Case], int]:
@@ -80,7 +108,7 @@ def list_cases(
     # same statement (two statements could straddle a projection write and disagree). Not a
     # window function: COUNT(*) OVER () materialises every matching row before the LIMIT
     # (bench/bench_scale.py: p95 over 250 ms at 10,000 cases on SQLite).
-    conditions = f.conditions()
+    conditions = f.conditions(references=_few_matching(session, f.reference))
     count_query = select(func.count()).select_from(Case).where(*conditions)
     query = select(Case, count_query.scalar_subquery().label("total")).where(*conditions)
     page = session.exec(

@@ -9,10 +9,12 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from api import case_list
 from api.case_list import CaseFilters, list_cases
 from models.enums import Relationship, Sex, Stage, Vulnerability
 from models.tables import Case, HouseholdMember
@@ -90,3 +92,24 @@ def test_a_page_and_its_count_are_one_statement(engine: Engine) -> None:
         with statements(engine) as seen:
             assert list_cases(session, CaseFilters(), 10, 10) == ([], 3)
         assert len(seen) == 2
+
+
+@pytest.mark.parametrize("few", [0, case_list.FEW_MATCHES], ids=["many", "few"])
+def test_a_search_by_reference_finds_the_same_however_many_match(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, few: int
+) -> None:
+    """Few matches are looked up through the reference index, many walk the newest first
+    (api/case_list.py): the same cases, order, pages and counts either way."""
+    cases(engine)
+    monkeypatch.setattr(case_list, "FEW_MATCHES", few)
+    with Session(engine) as session:
+        def listed(reference: str, offset: int = 0, **f: Any) -> tuple[list[str], int]:
+            rows, total = list_cases(session, CaseFilters(reference=reference, **f), offset, 1)
+            return refs(rows), total
+
+        assert listed(" 0001") == (["LV-2026-000102"], 2)
+        assert listed(" 0001", offset=1) == (["LV-2026-000101"], 2)
+        assert listed("lv-2026-0002") == (["LV-2026-000203"], 1)
+        assert listed("LV-2026-000101") == (["LV-2026-000101"], 1)  # a whole reference
+        assert listed("2026", country="GE", offset=1) == (["LV-2026-000101"], 2)
+        assert listed("LV-2027") == ([], 0)
