@@ -34,18 +34,17 @@ from temporalio.worker import UnsandboxedWorkflowRunner
 
 from api.main import create_app
 from api.project_service import ensure_default_project
-from api.user_service import DEMO_PASSWORD, DEMO_USERS
 from bench.lists import check_lists, populate, project_directly, timed
+from bench.scratch import add_demo_users
 from bench.stack import percentiles
 from core.cli import venv_binary
 from core.converter import build_data_converter
 from core.db import build_engine
 from core.migrate import upgrade
 from core.search_attributes import CASE_SEARCH_ATTRIBUTES, DEV_SERVER_ARGS
-from core.security import create_access_token, hash_password
+from core.security import create_access_token
 from core.settings import Settings
 from models.enums import Role
-from models.users import User
 from worker import build_worker
 
 
@@ -60,11 +59,7 @@ async def main(args: argparse.Namespace) -> None:
         upgrade(engine)
         project = ensure_default_project(engine, settings)
         with Session(engine) as session:
-            hashed = hash_password(DEMO_PASSWORD)
-            for u in DEMO_USERS:
-                session.add(User(id=u.username, username=u.username, full_name=u.full_name,
-                                 role=u.role, partner_org=u.partner_org, password_hash=hashed))
-            session.commit()
+            add_demo_users(session)
         token = {u: create_access_token(settings, u, r)[0] for u, r in
                  (("supervisor", Role.SUPERVISOR), ("caseworker", Role.CASEWORKER))}
         env = await WorkflowEnvironment.start_local(

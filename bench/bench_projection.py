@@ -13,65 +13,31 @@ Prints the median of five rounds, in milliseconds per write.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import base64
-import json
-import logging
 import statistics
-import tempfile
 import time
-import uuid
-from pathlib import Path
-
-import structlog
-from sqlmodel import Session, select
-from temporalio.api.common.v1 import Payload
+from typing import Any
 
 from activities.projection import ProjectionActivities
-from api.project_service import ensure_default_project
-from core.converter import build_data_converter
-from core.db import build_engine
-from core.migrate import upgrade
-from core.settings import Settings
-from models.enums import LegalSituation, LocationType
+from bench.scratch import CASE_ID, recorded_payloads, scratch_office
+from core.converter import build_data_converter, build_payload_codec
 from models.payloads import ProjectCaseInput
-from models.tables import Case, Project
 
-HISTORY = (Path(__file__).parent.parent / "tests" / "workflows" / "histories"
-           / "a_paid_grant_and_a_handover_lead_into_monitoring.json")
+
+def _projection_input(event: dict[str, Any]) -> dict[str, Any] | None:
+    attrs = event.get("activityTaskScheduledEventAttributes")
+    if not attrs or attrs["activityType"]["name"] != "record_and_project":
+        return None
+    return attrs["input"]["payloads"][0]  # type: ignore[no-any-return]
 
 
 def recorded_inputs() -> list[ProjectCaseInput]:
-    converter = build_data_converter()
-    inputs = []
-    for event in json.loads(HISTORY.read_text())["events"]:
-        attrs = event.get("activityTaskScheduledEventAttributes")
-        if not attrs or attrs["activityType"]["name"] != "record_and_project":
-            continue
-        raw = attrs["input"]["payloads"][0]
-        payload = Payload(metadata={k: base64.b64decode(v) for k, v in raw["metadata"].items()},
-                          data=base64.b64decode(raw["data"]))
-        [plain] = asyncio.run(converter.payload_codec.decode([payload]))  # type: ignore[union-attr]
-        inputs.append(converter.payload_converter.from_payload(plain, ProjectCaseInput))
-    return inputs
+    codec, converter = build_payload_codec(), build_data_converter().payload_converter
+    return [converter.from_payload(codec.decrypt(p), ProjectCaseInput)
+            for p in recorded_payloads(_projection_input)]
 
 
 def main(writes: int) -> None:
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
-    folder = Path(tempfile.mkdtemp(prefix="homeward-projection-"))
-    settings = Settings(data_dir=folder, database_url=f"sqlite:///{folder}/bench.db",  # type: ignore[call-arg]
-                        _env_file=None)
-    engine = build_engine(settings)
-    upgrade(engine)
-    ensure_default_project(engine, settings)
-    with Session(engine) as session:
-        project_id = session.exec(select(Project.id)).first()
-        case = Case(id=str(uuid.uuid4()), reference="LV-2026-000001", project_id=project_id,
-                    country_of_origin="GE", legal_situation=LegalSituation.REJECTED_ASYLUM_SEEKER,
-                    location_type=LocationType.RECEPTION_CENTRE)
-        session.add(case)
-        session.commit()
-        case_id = case.id
+    _, engine = scratch_office()
     inputs = recorded_inputs()
     activities = ProjectionActivities(engine)
     version = 0
@@ -83,9 +49,9 @@ def main(writes: int) -> None:
             version += 1
             data = inputs[i % len(inputs)]
             activities.record_and_project(data.model_copy(update={
-                "case_id": case_id, "version": version,
+                "case_id": CASE_ID, "version": version,
                 # Each entry once: a repeated key is skipped, which would flatter the figure.
-                "timeline": [e.model_copy(update={"entry_key": f"{case_id}-{version}-{k}"})
+                "timeline": [e.model_copy(update={"entry_key": f"{CASE_ID}-{version}-{k}"})
                              for k, e in enumerate(data.timeline)],
             }))
         return (time.process_time() - started) * 1000 / n

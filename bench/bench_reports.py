@@ -42,20 +42,19 @@ from sqlmodel import Session, col
 
 from activities.costs import budget_figures, reserve_budget
 from api.main import create_app
-from api.user_service import DEMO_PASSWORD, DEMO_USERS
 from bench.lists import project_directly
 from bench.reports_data import fill_history
+from bench.scratch import add_demo_users
 from bench.stack import percentiles
 from core.db import build_engine
 from core.migrate import upgrade
-from core.security import create_access_token, hash_password
+from core.security import create_access_token
 from core.settings import Settings
 from models.costs import BudgetCommitment
 from models.enums import CaseStatus, CostCategory, Fund, Role
 from models.funding import BudgetCheckInput
 from models.schemas_projects import with_required_targets
 from models.tables import Case, Project
-from models.users import User
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -73,14 +72,6 @@ def make_project(session: Session) -> Project:
     session.commit()
     session.refresh(project)
     return project
-
-
-def add_users(session: Session) -> None:
-    hashed = hash_password(DEMO_PASSWORD)  # argon2 is slow on purpose: once
-    for u in DEMO_USERS:
-        session.add(User(id=u.username, username=u.username, full_name=u.full_name,
-                         role=u.role, partner_org=u.partner_org, password_hash=hashed))
-    session.commit()
 
 
 def check_budget(session: Session, project: Project) -> dict[str, str]:
@@ -170,7 +161,7 @@ async def main(args: argparse.Namespace) -> None:
         upgrade(engine)
         with Session(engine, expire_on_commit=False) as session:
             project = make_project(session)
-            add_users(session)
+            add_demo_users(session)
         print(f"inserting {args.cases} cases (bench/lists.py) ...", flush=True)
         _, insert_s = once(lambda: project_directly(engine, project.id, args.cases))
         print(f"  {insert_s}s; their history, people, costs and commitments ...", flush=True)

@@ -16,64 +16,50 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import cProfile
+import inspect
 import io
-import json
-import logging
 import pstats
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import fastapi.dependencies.utils
 import fastapi.routing
 import httpx
-import structlog
-from sqlmodel import Session, select
-from temporalio.api.common.v1 import Payload
+from sqlmodel import Session
 
 from api.document_requirements import missing_kinds
 from api.main import create_app
-from api.project_service import ensure_default_project
-from api.user_service import DEMO_PASSWORD, DEMO_USERS
+from bench.scratch import CASE_ID, recorded_payloads, scratch_office
 from bench.stack import COUNSELLING
-from core.converter import build_data_converter
-from core.db import build_engine
-from core.migrate import upgrade
-from core.security import create_access_token, hash_password
-from core.settings import Settings
-from models.enums import LegalSituation, LocationType, Role
+from core.converter import build_data_converter, build_payload_codec
+from core.security import create_access_token
+from models.enums import Role
 from models.payloads import CaseState
-from models.tables import Case, Project
 from models.users import User
 
-HISTORY = (Path(__file__).parent.parent / "tests" / "workflows" / "histories"
-           / "a_paid_grant_and_a_handover_lead_into_monitoring.json")
+
+def _update_result(event: dict[str, Any]) -> dict[str, Any] | None:
+    attrs = event.get("workflowExecutionUpdateCompletedEventAttributes")
+    return attrs["outcome"]["success"]["payloads"][0] if attrs else None
 
 
 class _RecordedAnswer:
-    """A workflow handle whose every update answers with a recorded case state."""
+    """A workflow handle whose every update answers with a recorded case state, decrypted
+    and read as the Temporal client does."""
 
     id = "recorded"
 
     def __init__(self) -> None:
-        events = json.loads(HISTORY.read_text())["events"]
-        done = next(e for e in events
-                    if e["eventType"] == "EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED")
-        raw = done["workflowExecutionUpdateCompletedEventAttributes"]["outcome"]["success"][
-            "payloads"][0]
-        self.payload = Payload(
-            metadata={k: base64.b64decode(v) for k, v in raw["metadata"].items()},
-            data=base64.b64decode(raw["data"]))
-        self.converter = build_data_converter()
+        self.payload = recorded_payloads(_update_result)[0]
+        self.codec = build_payload_codec()
+        self.converter = build_data_converter().payload_converter
 
     async def execute_update(self, update: Any, arg: Any, id: str | None = None) -> CaseState:
-        [plain] = await self.converter.payload_codec.decode([self.payload])  # type: ignore[union-attr]
-        return self.converter.payload_converter.from_payload(plain, CaseState)  # type: ignore[no-any-return]
+        return self.converter.from_payload(  # type: ignore[no-any-return]
+            self.codec.decrypt(self.payload), CaseState)
 
 
 class _Temporal:
@@ -84,20 +70,14 @@ class _Temporal:
         return self.handle
 
 
-def _cpu_ms(runs: int, call: Callable[[], Any]) -> float:
+async def _cpu_ms(runs: int, call: Callable[[], Any]) -> float:
+    """The median CPU milliseconds of ``call`` (awaited if it is a coroutine function)."""
     spent = []
     for _ in range(runs):
         started = time.process_time()
-        call()
-        spent.append((time.process_time() - started) * 1000)
-    return statistics.median(spent)
-
-
-async def _acpu_ms(runs: int, call: Callable[[], Any]) -> float:
-    spent = []
-    for _ in range(runs):
-        started = time.process_time()
-        await call()
+        result = call()
+        if inspect.isawaitable(result):
+            await result
         spent.append((time.process_time() - started) * 1000)
     return statistics.median(spent)
 
@@ -107,29 +87,12 @@ async def _inline(func: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 async def main(runs: int, profile: bool) -> None:
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
-    folder = Path(tempfile.mkdtemp(prefix="homeward-decision-"))
-    settings = Settings(data_dir=folder, database_url=f"sqlite:///{folder}/bench.db",  # type: ignore[call-arg]
-                        log_level="WARNING", _env_file=None)
-    engine = build_engine(settings)
-    upgrade(engine)
-    ensure_default_project(engine, settings)
-    password = hash_password(DEMO_PASSWORD)
-    with Session(engine) as session:
-        for d in DEMO_USERS:
-            session.add(User(id=d.username, username=d.username, full_name=d.full_name,
-                             role=d.role, partner_org=d.partner_org, password_hash=password))
-        project_id = session.exec(select(Project.id)).first()
-        case = Case(id="bench-case", reference="LV-2026-000001", project_id=project_id,
-                    country_of_origin="GE", legal_situation=LegalSituation.REJECTED_ASYLUM_SEEKER,
-                    location_type=LocationType.RECEPTION_CENTRE)
-        session.add(case)
-        session.commit()
+    settings, engine = scratch_office(users=True)
     app = create_app(settings)
     app.state.engine, app.state.temporal = engine, _Temporal()
     token = create_access_token(settings, "caseworker", Role.CASEWORKER)[0]
     headers = {"Authorization": f"Bearer {token}"}
-    url = "/cases/bench-case/counselling-sessions"
+    url = f"/cases/{CASE_ID}/counselling-sessions"
     async with app.router.lifespan_context(app), httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://homeward.test", headers=headers,
     ) as http:
@@ -143,19 +106,19 @@ async def main(runs: int, profile: bool) -> None:
         for _ in range(20):
             await decision()
         print(f"CPU median per request, {runs} runs (the client's side included):")
-        print(f"  decision   {await _acpu_ms(runs, decision):6.2f} ms")
-        print(f"  /auth/me   {await _acpu_ms(runs, me):6.2f} ms")
+        print(f"  decision   {await _cpu_ms(runs, decision):6.2f} ms")
+        print(f"  /auth/me   {await _cpu_ms(runs, me):6.2f} ms")
 
         def documents() -> None:
             with Session(engine) as session:
-                missing_kinds(session, "bench-case", "record_counselling")
+                missing_kinds(session, CASE_ID, "record_counselling")
 
         def user() -> None:
             with Session(engine, expire_on_commit=False) as session:
                 session.get(User, "caseworker")
 
-        print(f"  of which: the document requirements {_cpu_ms(runs, documents):.2f} ms, "
-              f"the signed-in user {_cpu_ms(runs, user):.2f} ms")
+        print(f"  of which: the document requirements {await _cpu_ms(runs, documents):.2f} ms, "
+              f"the signed-in user {await _cpu_ms(runs, user):.2f} ms")
         if not profile:
             return
         fastapi.routing.run_in_threadpool = _inline  # type: ignore[assignment]

@@ -29,19 +29,18 @@ from typing import Any
 import fastapi.dependencies.utils
 import fastapi.routing
 import httpx
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from api.main import create_app
 from api.project_service import ensure_default_project
-from api.user_service import DEMO_PASSWORD, DEMO_USERS
+from api.user_service import DEMO_USERS
 from bench.bench_office import fill
+from bench.scratch import add_demo_users
 from core.db import build_engine
 from core.migrate import upgrade
-from core.security import create_access_token, hash_password
+from core.security import create_access_token
 from core.settings import Settings
 from core.temporal import connect
-from models.tables import Project
-from models.users import User
 
 ROOT = str(Path(__file__).resolve().parents[1])
 
@@ -58,14 +57,9 @@ async def build(db: Path, cases: int) -> None:
     settings = settings_for(db)
     engine = build_engine(settings)
     upgrade(engine)
-    ensure_default_project(engine, settings)
-    password = hash_password(DEMO_PASSWORD)
+    project_id = ensure_default_project(engine, settings).id
     with Session(engine) as session:
-        for d in DEMO_USERS:
-            session.add(User(id=d.username, username=d.username, full_name=d.full_name,
-                             role=d.role, partner_org=d.partner_org, password_hash=password))
-        session.commit()
-        project_id = session.exec(select(Project.id).where(Project.code == "default")).one()
+        add_demo_users(session)
     print(f"filling {cases:,} cases into {db} ...", flush=True)
     print(await fill(engine, project_id, cases), flush=True)
     engine.dispose()
