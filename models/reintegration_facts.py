@@ -14,35 +14,40 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field
+import sqlalchemy as sa
+from pydantic import BaseModel
+from sqlmodel import Field, SQLModel
 
 from models.enums import ComponentKind, ComponentLevel, Dimension, PlanStatus
+from models.tables import enum_type
 
 if TYPE_CHECKING:  # models.payloads imports this module (through the projection's input)
     from models.payloads import CaseState
 
 
-class PlanFact(BaseModel):
-    component_id: str
-    kind: ComponentKind
-    dimension: Dimension
-    level: ComponentLevel
+# The report tables' columns but the case's and its project's (models/report_data.py): their
+# rows are these with those two added, so a column added here is written and counted.
+class PlanFact(SQLModel):
+    component_id: str = Field(max_length=20)
+    kind: ComponentKind = Field(sa_type=enum_type(ComponentKind))
+    dimension: Dimension = Field(sa_type=enum_type(Dimension))
+    level: ComponentLevel = Field(sa_type=enum_type(ComponentLevel))
     other_beneficiaries: int = 0
-    budget: Decimal
+    budget: Decimal = Field(sa_type=sa.Numeric(14, 2))
     approved: bool = False
     delivered_on: date | None = None
-    actual_cost: Decimal | None = None
+    actual_cost: Decimal | None = Field(default=None, sa_type=sa.Numeric(14, 2))
 
 
-class ScoreFact(BaseModel):
+class ScoreFact(SQLModel):
     number: int
     due_on: date
     reported_on: date
     months_after_arrival: int | None = None
-    economic: Decimal
-    social: Decimal
-    psychosocial: Decimal
-    overall: Decimal
+    economic: Decimal = Field(sa_type=sa.Numeric(4, 2))
+    social: Decimal = Field(sa_type=sa.Numeric(4, 2))
+    psychosocial: Decimal = Field(sa_type=sa.Numeric(4, 2))
+    overall: Decimal = Field(sa_type=sa.Numeric(4, 2))
 
 
 class ReintegrationFacts(BaseModel):

@@ -5,13 +5,13 @@ workflow's state for counting. No names anywhere: codes, dates, counts and amoun
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.enums import ComponentKind, ComponentLevel, Dimension, LocationType, Sex
+from models.enums import LocationType, Sex
+from models.reintegration_facts import PlanFact, ScoreFact
 from models.tables import enum_type, utcnow
 
 TOTAL = ""  # the part of a target (or its breakdown) that is the whole figure
@@ -74,47 +74,34 @@ class OutreachReached(SQLModel, table=True):
     persons: int = Field(ge=1)
 
 
-class PlanComponentRow(SQLModel, table=True):
+class PlanComponentRow(PlanFact, table=True):
     """A case's reintegration plan component as the report counts it (the plan itself lives
     in the workflow's state; its projection writes it here whenever it changes)."""
 
     __tablename__ = "report_plan_components"
-    # A report reads one project's deliveries of a period from this index alone, never its
-    # whole list of cases.
-    __table_args__ = (sa.Index("ix_report_plan_components_project_delivered", "project_id",
-                               "delivered_on", "kind", "level", "actual_cost",
-                               "other_beneficiaries"),)
+    __table_args__ = (
+        sa.PrimaryKeyConstraint("case_id", "component_id"),
+        # A report reads one project's deliveries of a period from this index alone, never
+        # its whole list of cases.
+        sa.Index("ix_report_plan_components_project_delivered", "project_id", "delivered_on",
+                 "kind", "level", "actual_cost", "other_beneficiaries"),
+    )
 
-    case_id: str = Field(foreign_key="cases.id", primary_key=True, max_length=36)
+    case_id: str = Field(foreign_key="cases.id", max_length=36)
     # The case's project (kept when the case moves: api/routes/projects.py).
     project_id: str = Field(max_length=36)
-    component_id: str = Field(primary_key=True, max_length=20)
-    kind: ComponentKind = Field(sa_type=enum_type(ComponentKind))
-    dimension: Dimension = Field(sa_type=enum_type(Dimension))
-    level: ComponentLevel = Field(sa_type=enum_type(ComponentLevel))
-    other_beneficiaries: int = 0
-    budget: Decimal = Field(sa_type=sa.Numeric(14, 2))
-    approved: bool = False
-    delivered_on: date | None = None
-    actual_cost: Decimal | None = Field(default=None, sa_type=sa.Numeric(14, 2))
 
 
-class MonitoringScoreRow(SQLModel, table=True):
+class MonitoringScoreRow(ScoreFact, table=True):
     """A reported monitoring visit's sustainability score, with the months since arrival."""
 
     __tablename__ = "report_monitoring_scores"
-    # Covering: a report groups a period's scores from the index alone.
-    __table_args__ = (sa.Index("ix_report_monitoring_scores_project_reported", "project_id",
-                               "reported_on", "months_after_arrival", "economic", "social",
-                               "psychosocial", "overall"),)
+    __table_args__ = (
+        sa.PrimaryKeyConstraint("case_id", "number"),
+        # Covering: a report groups a period's scores from the index alone.
+        sa.Index("ix_report_monitoring_scores_project_reported", "project_id", "reported_on",
+                 "months_after_arrival", "economic", "social", "psychosocial", "overall"),
+    )
 
-    case_id: str = Field(foreign_key="cases.id", primary_key=True, max_length=36)
-    number: int = Field(primary_key=True)
+    case_id: str = Field(foreign_key="cases.id", max_length=36)
     project_id: str = Field(max_length=36)  # the case's project, as above
-    due_on: date
-    reported_on: date
-    months_after_arrival: int | None = None
-    economic: Decimal = Field(sa_type=sa.Numeric(4, 2))
-    social: Decimal = Field(sa_type=sa.Numeric(4, 2))
-    psychosocial: Decimal = Field(sa_type=sa.Numeric(4, 2))
-    overall: Decimal = Field(sa_type=sa.Numeric(4, 2))
